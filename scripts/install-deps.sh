@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the named prerequisites from Debian's packages when they are missing.
+# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium]
+set -euo pipefail
+declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium)
+missing=()
+for tool in "$@"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg[$tool]:-$tool}")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "install-deps: ${missing[*]} missing and not root; install them with: apt-get install ${missing[*]}" >&2
+    exit 69
+  fi
+fi
+echo "install-deps: installing ${missing[*]} (Debian packages)..." >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

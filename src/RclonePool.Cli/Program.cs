@@ -1,0 +1,3 @@
+using RclonePool.Cli;
+
+return await CliApp.RunAsync(args);

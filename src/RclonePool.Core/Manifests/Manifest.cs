@@ -1,0 +1,62 @@
+namespace RclonePool.Core.Manifests;
+
+/// <summary>
+/// The durable description of one pool entry, written as JSON to every remote (see docs/manifest-format.md).
+/// A manifest is immutable: a change writes a new <see cref="Revision"/> under a new object name, and the
+/// highest valid revision of a <see cref="FileId"/> wins.
+/// </summary>
+public sealed record Manifest
+{
+    public const string FormatName = "rclonepool-manifest";
+    public const int CurrentFormatVersion = 1;
+    public const string DefaultBlockHash = "xxh128";
+
+    public string Format { get; init; } = FormatName;
+
+    /// <summary>Readers refuse manifests with a higher format version than they know.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    public required string PoolId { get; init; }
+
+    /// <summary>Stable identity of the entry across renames and overwrites (32 hex characters).</summary>
+    public required string FileId { get; init; }
+
+    /// <summary>Increases by one with every change of the entry.</summary>
+    public long Revision { get; init; } = 1;
+
+    public EntryKind Kind { get; init; } = EntryKind.File;
+
+    /// <summary>Normalised pool path ("/dir/name").</summary>
+    public required string Path { get; init; }
+
+    public long Size { get; init; }
+
+    public DateTimeOffset Created { get; init; }
+
+    public DateTimeOffset Modified { get; init; }
+
+    /// <summary>When this revision was written.</summary>
+    public DateTimeOffset Written { get; init; }
+
+    /// <summary>SHA-256 (lowercase hex) of the whole file; null for directories.</summary>
+    public string? Sha256 { get; init; }
+
+    public long ChunkSize { get; init; }
+
+    public int BlockSize { get; init; }
+
+    public string BlockHash { get; init; } = DefaultBlockHash;
+
+    public RedundancySpec Redundancy { get; init; } = RedundancySpec.None;
+
+    /// <summary>Compression used for chunks that shrank ("zstd"), or null.</summary>
+    public string? Compression { get; init; }
+
+    public IReadOnlyList<ChunkEntry> Chunks { get; init; } = [];
+
+    /// <summary>Dead properties (WebDAV PROPPATCH) kept with the entry; null when none.</summary>
+    public IReadOnlyDictionary<string, string>? Properties { get; init; }
+
+    /// <summary>The object name of this revision under <c>manifest_prefix</c>.</summary>
+    public string ObjectName => ManifestNames.ObjectName(FileId, Revision);
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace RclonePool.Core.Manifests;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = false)]
+[JsonSerializable(typeof(Manifest))]
+[JsonSerializable(typeof(PoolDescriptor))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;
