@@ -1,0 +1,34 @@
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>What the pool façade reports about one file or directory.</summary>
+public sealed record PoolEntry
+{
+    public required PoolPath Path { get; init; }
+
+    public EntryKind Kind { get; init; }
+
+    public long Size { get; init; }
+
+    public DateTimeOffset Created { get; init; }
+
+    public DateTimeOffset Modified { get; init; }
+
+    /// <summary>Whole-file SHA-256 (hex); null for directories.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>Identity of the entry across renames; null for directories implied by files below them.</summary>
+    public string? FileId { get; init; }
+
+    public long Revision { get; init; }
+
+    /// <summary>A strong validator that changes whenever the content changes.</summary>
+    public string ETag => Sha256 is null ? $"\"d-{FileId ?? "implied"}-{Revision}\"" : $"\"{Sha256[..32]}\"";
+
+    /// <summary>Dead properties stored with the entry.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    public bool IsDirectory => Kind == EntryKind.Directory;
+}

@@ -1,0 +1,19 @@
+namespace RclonePool.Core.Pool;
+
+/// <summary>Options of one upload into the pool.</summary>
+public sealed record PutOptions
+{
+    public static PutOptions Default { get; } = new();
+
+    /// <summary>Replace an existing file (the old version stays readable until the new one is durable).</summary>
+    public bool Overwrite { get; init; } = true;
+
+    /// <summary>Modification time to record; now when null.</summary>
+    public DateTimeOffset? Modified { get; init; }
+
+    /// <summary>Chunk transfers in flight at once; the config's <c>max_parallel_workers</c> when null.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Receives the count of bytes stored so far.</summary>
+    public IProgress<long>? Progress { get; init; }
+}
