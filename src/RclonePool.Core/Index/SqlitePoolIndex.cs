@@ -14,10 +14,11 @@ namespace RclonePool.Core.Index;
 /// in WAL mode, shared safely by several instances and processes (writes take the lock up front with
 /// <c>BEGIN IMMEDIATE</c> and wait up to <see cref="SqlitePoolIndexOptions.BusyTimeout"/>).
 /// <list type="bullet">
-/// <item>A file that is not SQLite, damaged, foreign or from a newer schema is moved aside to
-/// <c>&lt;file&gt;.corrupt</c> at open and recreated empty (<see cref="IsPopulatedAsync"/> then says false, so the
-/// caller rebuilds from the remotes). Damage met later by an operation does the same and that operation throws a
-/// <see cref="Errors.PoolException"/> of kind Integrity.</item>
+/// <item>A file that is not SQLite, damaged, foreign or from a newer schema is copied aside to
+/// <c>&lt;file&gt;.corrupt</c> at open and emptied in place (moved aside if that fails), then recreated with the
+/// current schema: <see cref="IsPopulatedAsync"/> says false, so the caller rebuilds from the remotes. Damage met
+/// later by an operation does the same and that operation throws a <see cref="PoolException"/> of kind Integrity.
+/// Emptying in place keeps every process's open connections on the one index file.</item>
 /// <item>Listings are sorted by path in ordinal (UTF-8 byte, i.e. code point) order. Directories implied by
 /// entries below them list as <see cref="EntryKind.Directory"/> with no file id, size 0, revision 0, and as
 /// modified time the newest modified time of an entry added below them (not lowered when entries go away).</item>

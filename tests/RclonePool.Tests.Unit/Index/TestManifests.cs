@@ -10,7 +10,7 @@ internal static class TestManifests
 
     public static string Id(int n) => n.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static Manifest File(
+    public static Manifest FileManifest(
         string path,
         string? fileId = null,
         long revision = 1,
@@ -58,7 +58,7 @@ internal static class TestManifests
         };
     }
 
-    public static Manifest Directory(string path, string? fileId = null, long revision = 1, DateTimeOffset? modified = null) => new()
+    public static Manifest DirectoryManifest(string path, string? fileId = null, long revision = 1, DateTimeOffset? modified = null) => new()
     {
         PoolId = PoolId,
         FileId = fileId ?? ManifestNames.NewId(),

@@ -2,12 +2,13 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
+using SQLitePCL;
 
 namespace RclonePool.Core.Index.Sqlite;
 
 /// <summary>
 /// The index file: connections with the pragmas every connection needs, and the open-time checks that
-/// create, migrate, or move aside and recreate the file. All of this runs under <see cref="IndexFileLock"/>.
+/// create or migrate the file, or keep a copy of an unusable one and recreate it empty. All of this runs under <see cref="IndexFileLock"/>.
 /// </summary>
 internal sealed class IndexDatabase
 {
@@ -61,8 +62,8 @@ internal sealed class IndexDatabase
     }
 
     /// <summary>
-    /// Makes the file a usable index of the current schema: creates or migrates it, or moves an unusable one
-    /// (damaged, foreign, or from a newer schema) aside and recreates it. Returns why it was recreated, or null.
+    /// Makes the file a usable index of the current schema: creates or migrates it, or recreates an unusable one
+    /// (damaged, foreign, or from a newer schema) empty. Returns why it was recreated, or null.
     /// </summary>
     public string? Prepare(bool fullCheck, CancellationToken cancellationToken)
     {
@@ -138,7 +139,13 @@ internal sealed class IndexDatabase
             throw IndexErrors.CannotRecreate(FilePath, $"{firstProblem}; then {problem}");
         }
 
-        MoveAside(problem);
+        KeepCopy();
+        if (!ResetInPlace())
+        {
+            MoveAside(problem);
+        }
+
+        IndexLog.Recreated(_logger, FilePath, problem);
         return PrepareLocked(fullCheck: false, problem);
     }
 
@@ -225,22 +232,72 @@ internal sealed class IndexDatabase
         }
     }
 
-    /// <summary>Keeps the unusable file as "&lt;file&gt;.corrupt" for diagnosis (replacing an older one) and removes its WAL.</summary>
+    /// <summary>Copies the unusable file to "&lt;file&gt;.corrupt" for diagnosis (replacing an older copy); best effort.</summary>
+    private void KeepCopy()
+    {
+        try
+        {
+            File.Copy(FilePath, FilePath + ".corrupt", overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or a permission problem must not stop the index from being recreated.
+        }
+    }
+
+    /// <summary>
+    /// Empties the file where it is (SQLITE_DBCONFIG_RESET_DATABASE + VACUUM, which works on any damage), so
+    /// connections other processes hold keep pointing at the one index file instead of a moved-away one.
+    /// </summary>
+    private bool ResetInPlace()
+    {
+        ClearPool();
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+            connection.Open();
+            Execute(connection, _connectionPragmas);
+            try
+            {
+                // Reading the schema first keeps WAL mode through the reset; on a damaged file it may fail.
+                Scalar(connection, "SELECT count(*) FROM sqlite_schema;");
+            }
+            catch (SqliteException)
+            {
+                // Expected for a file that is not SQLite; the reset below still works.
+            }
+
+            if (raw.sqlite3_db_config(connection.Handle, raw.SQLITE_DBCONFIG_RESET_DATABASE, 1, out _) != raw.SQLITE_OK)
+            {
+                return false;
+            }
+
+            try
+            {
+                Execute(connection, "VACUUM;");
+            }
+            finally
+            {
+                raw.sqlite3_db_config(connection.Handle, raw.SQLITE_DBCONFIG_RESET_DATABASE, 0, out _);
+            }
+
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The fallback when the file cannot be emptied in place: move it aside (or delete it) with its WAL.</summary>
     private void MoveAside(string reason)
     {
         ClearPool();
         try
         {
-            var aside = FilePath + ".corrupt";
-            File.Move(FilePath, aside, overwrite: true);
-            foreach (var suffix in (string[])["-wal", "-shm"])
-            {
-                File.Delete(aside + suffix);
-                if (File.Exists(FilePath + suffix))
-                {
-                    File.Move(FilePath + suffix, aside + suffix, overwrite: true);
-                }
-            }
+            File.Move(FilePath, FilePath + ".corrupt", overwrite: true);
+            File.Delete(FilePath + "-wal");
+            File.Delete(FilePath + "-shm");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -255,8 +312,6 @@ internal sealed class IndexDatabase
                 throw IndexErrors.CannotRecreate(FilePath, reason, inner);
             }
         }
-
-        IndexLog.Recreated(_logger, FilePath, reason);
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -6,6 +6,7 @@ namespace RclonePool.Core.Index.Sqlite;
 /// <summary>Builds the exceptions the SQLite index throws, from SQLite result codes.</summary>
 internal static class IndexErrors
 {
+    private const int SqliteError = 1;
     private const int SqlitePerm = 3;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -19,6 +20,10 @@ internal static class IndexErrors
     /// <summary>For an error that is not damage (damage is recovered by <see cref="IndexDatabase.Recover"/>).</summary>
     public static PoolException From(SqliteException e, string path) => (e.SqliteErrorCode & 0xFF) switch
     {
+        SqliteError when e.Message.Contains("no such table", StringComparison.Ordinal) => new PoolException(
+            PoolErrorKind.Transient,
+            $"The index {path} is being recreated by another rclonepool process; try again.",
+            e),
         SqliteBusy or SqliteLocked => new PoolException(
             PoolErrorKind.Transient,
             $"The index {path} stayed locked by another rclonepool process for too long ({e.Message}); try again.",

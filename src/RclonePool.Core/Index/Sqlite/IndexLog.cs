@@ -5,7 +5,7 @@ namespace RclonePool.Core.Index.Sqlite;
 /// <summary>Log messages of the SQLite index (event ids 3100–3199).</summary>
 internal static partial class IndexLog
 {
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "The index {Path} was unusable ({Reason}); it was moved aside and recreated empty, and will be rebuilt from the remotes")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "The index {Path} was unusable ({Reason}); a copy was kept as .corrupt and it was recreated empty, and will be rebuilt from the remotes")]
     public static partial void Recreated(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Upgraded the index {Path} from schema {From} to {To}")]
