@@ -15,7 +15,7 @@ public static class PoolOpener
     public static async Task<StoragePool> OpenAsync(
         PoolConfig config,
         IRemoteStore store,
-        Func<string, IPoolIndex> openIndex,
+        Func<string, CancellationToken, ValueTask<IPoolIndex>> openIndex,
         ILoggerFactory loggerFactory,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -23,7 +23,7 @@ public static class PoolOpener
         var remotes = PoolRemote.FromConfig(config);
         var layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
         var poolId = await new PoolDescriptors(store, layout).ReadPoolIdAsync(remotes, cancellationToken);
-        var index = openIndex(IndexPath(config, poolId));
+        var index = await openIndex(IndexPath(config, poolId), cancellationToken);
         var pool = new StoragePool(config, poolId, store, index, RetryPipelines.Create(config, time), time, loggerFactory.CreateLogger("rclonepool"));
         if (!await index.IsPopulatedAsync(cancellationToken))
         {

@@ -48,7 +48,7 @@ public sealed partial class StoragePool
         }
         catch
         {
-            await DeleteObjectsAsync(upload.Written, "an upload that did not complete");
+            await DeleteObjectsAsync(upload.Written.Keys, "an upload that did not complete");
             throw;
         }
 
@@ -226,11 +226,25 @@ public sealed partial class StoragePool
                 {
                     var objectPath = Layout.ChunkObject(ManifestNames.NewId());
                     var target = new RemotePath(remote.Storage, objectPath);
-                    upload.Written.Add((remote, objectPath));
+                    upload.Written.TryAdd((remote, objectPath), 0);
                     using var hasher = new ChunkHasher(blockSize);
-                    await using var source = openSource();
-                    await using var hashing = new HashingReadStream(source, hasher, upload.ReportProgress);
-                    await _store.WriteAsync(target, hashing, length, ct);
+                    try
+                    {
+                        await using var source = openSource();
+                        await using var hashing = new HashingReadStream(source, hasher, upload.ReportProgress);
+                        await _store.WriteAsync(target, hashing, length, ct);
+                    }
+                    catch (PoolException)
+                    {
+                        // The attempt may have left a truncated object: remove it now if the remote lets us.
+                        if (await TryDeleteAsync(target))
+                        {
+                            upload.Written.TryRemove((remote, objectPath), out _);
+                        }
+
+                        throw;
+                    }
+
                     if (hasher.BytesHashed != length)
                     {
                         throw new PoolException(PoolErrorKind.Conflict, $"The source gave {hasher.BytesHashed} bytes for chunk {index} where {length} were expected; it changed during the upload.");
@@ -296,6 +310,19 @@ public sealed partial class StoragePool
         await DeleteObjectsAsync(unused, $"the previous version of {old.Path}");
     }
 
+    private async Task<bool> TryDeleteAsync(RemotePath target)
+    {
+        try
+        {
+            await _store.DeleteAsync(target, CancellationToken.None);
+            return true;
+        }
+        catch (PoolException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Best-effort removal of chunk objects; what cannot be removed is left for 'orphans'.</summary>
     private async Task DeleteObjectsAsync(IEnumerable<(PoolRemote Remote, string Object)> objects, string what)
     {
@@ -322,7 +349,7 @@ public sealed partial class StoragePool
         public int Workers { get; } = workers;
 
         /// <summary>Every object an attempt wrote to (or may have), so a failed upload can remove them.</summary>
-        public ConcurrentBag<(PoolRemote Remote, string Object)> Written { get; } = [];
+        public ConcurrentDictionary<(PoolRemote Remote, string Object), byte> Written { get; } = new();
 
         public void ReportProgress(int bytes)
         {
