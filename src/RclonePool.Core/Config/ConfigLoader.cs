@@ -68,10 +68,10 @@ public static class ConfigLoader
     /// <param name="explicitPath">The value of --config, or null.</param>
     /// <param name="environment">Null for the process environment.</param>
     public static PoolConfig Load(string? explicitPath = null, ConfigEnvironment? environment = null) =>
-        Load(Locate(explicitPath, environment), environment);
+        LoadFrom(Locate(explicitPath, environment), environment);
 
     /// <summary>Reads, parses and validates the config file at <paramref name="location"/>.</summary>
-    public static PoolConfig Load(ConfigLocation location, ConfigEnvironment? environment = null)
+    public static PoolConfig LoadFrom(ConfigLocation location, ConfigEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(location);
         byte[] bytes;
@@ -112,7 +112,7 @@ public static class ConfigLoader
     /// <inheritdoc cref="Parse(string, string, ConfigEnvironment?)"/>
     public static PoolConfig Parse(ReadOnlyMemory<byte> utf8, string source, ConfigEnvironment? environment = null)
     {
-        if (utf8.Span.StartsWith("\xEF\xBB\xBF"u8))
+        if (utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             utf8 = utf8[3..];
         }

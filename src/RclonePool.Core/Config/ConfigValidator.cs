@@ -140,7 +140,7 @@ public static partial class ConfigValidator
         {
             problems.Add(new(key, $"{key} {Quote(value)} contains a control character; give an absolute path or one starting with ~/."));
         }
-        else if (!Path.IsPathFullyQualified(value))
+        else if (!Path.IsPathFullyQualified(value) && value != "~" && !value.StartsWith("~/", StringComparison.Ordinal))
         {
             problems.Add(new(key, $"{key} {Quote(value)} is not an absolute path; give an absolute path or one starting with ~/."));
         }

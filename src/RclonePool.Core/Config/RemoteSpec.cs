@@ -33,6 +33,11 @@ internal static class RemoteSpec
         }
 
         var start = spec[0] == ':' ? 1 : 0;
+        if (start == 1 && (spec.Length == 1 || spec[1] is ':' or ','))
+        {
+            return "the backend after the leading ':' is missing";
+        }
+
         var nameEnd = spec.IndexOfAny([':', ',', '/', '\\'], start);
         if (nameEnd < 0 || spec[nameEnd] is '/' or '\\')
         {
