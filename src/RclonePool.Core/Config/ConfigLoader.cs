@@ -164,7 +164,7 @@ public static class ConfigLoader
                 throw ConfigErrors.Invalid(source, problems);
             }
 
-            ExpandHome(config, environment ?? ConfigEnvironment.Process);
+            Normalise(config, environment ?? ConfigEnvironment.Process);
             return config;
         }
     }
@@ -194,8 +194,8 @@ public static class ConfigLoader
     private static string Absolute(string path, ConfigEnvironment environment) =>
         Path.GetFullPath(ExpandHome(path.Trim(), environment));
 
-    /// <summary>Expands ~ in every key that holds a local path, and in local-directory remotes ("~/disks/d1").</summary>
-    private static void ExpandHome(PoolConfig config, ConfigEnvironment environment)
+    /// <summary>Expands ~ in every key that holds a local path and in local-directory remotes ("~/disks/d1"); upper-cases a known log_level.</summary>
+    private static void Normalise(PoolConfig config, ConfigEnvironment environment)
     {
         string Expand(string value) => ExpandHome(value, environment);
 

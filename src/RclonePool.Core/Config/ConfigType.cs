@@ -92,9 +92,19 @@ internal static class ConfigTypes
                 return null;
             }
 
-            return element.TryGetDouble(out var d) && d == Math.Floor(d)
-                ? $"must be an integer between {int.MinValue} and {int.MaxValue}, but the config has {Describe(element, secret)}"
-                : $"must be a whole number, but the config has {Describe(element, secret)}";
+            // JSON has one number type: 4.0 and 4e0 are the integer 4.
+            if (!element.TryGetDouble(out var d) || d != Math.Floor(d))
+            {
+                return $"must be a whole number, but the config has {Describe(element, secret)}";
+            }
+
+            if (d is < int.MinValue or > int.MaxValue)
+            {
+                return $"must be an integer between {int.MinValue} and {int.MaxValue}, but the config has {Describe(element, secret)}";
+            }
+
+            value = (int)d;
+            return null;
         }
 
         public override void Write(Utf8JsonWriter writer, int value) => writer.WriteNumberValue(value);
@@ -110,6 +120,9 @@ internal static class ConfigTypes
             switch (element.ValueKind)
             {
                 case JsonValueKind.Number when element.TryGetInt64(out value):
+                    return null;
+                case JsonValueKind.Number when element.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 1e15:
+                    value = (long)d;
                     return null;
                 case JsonValueKind.Number:
                     return $"must be a whole number of bytes, but the config has {Describe(element, secret)}";

@@ -65,6 +65,19 @@ public sealed class ConfigKeysTests
         Assert.Equal(expected, ConfigKeys.Suggest(input));
 
     [Fact]
+    public void Docs_examples_are_valid_configs()
+    {
+        var docs = File.ReadAllText(DocsPath);
+        var examples = docs.Split("```json\n").Skip(1).Select(block => block[..block.IndexOf("```", StringComparison.Ordinal)]).ToList();
+        Assert.Equal(2, examples.Count);
+        foreach (var example in examples)
+        {
+            var config = ConfigLoader.Parse(example, "docs example", TestEnvironment.Default);
+            Assert.Empty(ConfigValidator.Validate(config));
+        }
+    }
+
+    [Fact]
     public void Docs_list_every_key_as_generated_from_the_key_table()
     {
         var docs = File.ReadAllText(DocsPath);

@@ -90,6 +90,14 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Whole_numbers_written_with_a_fraction_or_exponent_are_integers()
+    {
+        var config = Parse("""{ "max_retries": 4.0, "chunk_size": 1e6 }""");
+        Assert.Equal(4, config.MaxRetries);
+        Assert.Equal(1_000_000, config.ChunkSize);
+    }
+
+    [Fact]
     public void Chunk_size_may_be_a_size_string()
     {
         Assert.Equal(64L * 1024 * 1024, Parse("""{ "chunk_size": "64M" }""").ChunkSize);
