@@ -37,14 +37,9 @@ public static class PoolOpener
     public static string IndexPath(PoolConfig config, string poolId)
     {
         var directory = config.EnableManifestCache
-            ? ExpandHome(config.ManifestCacheDir)
+            ? ConfigLoader.ExpandHome(config.ManifestCacheDir)
             : Path.Combine(Path.GetTempPath(), $"rclonepool-index-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         return Path.Combine(directory, $"{poolId}.sqlite");
     }
-
-    public static string ExpandHome(string path) =>
-        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : string.Empty)
-            : path;
 }
