@@ -78,6 +78,11 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             ? ValueTask.FromResult(true)
             : ReadAsync(path.Value, static (connection, p) => ExecuteScalar(connection, IndexSql.Exists, "$path", p) is 1L, cancellationToken);
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// One statement streamed row by row: the listing is one consistent snapshot, and writers are not blocked
+    /// while it is read (WAL). Keep the enumeration short-lived; a snapshot held open delays WAL checkpoints.
+    /// </remarks>
     public async IAsyncEnumerable<IndexEntry> ListAsync(PoolPath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
@@ -12,6 +13,8 @@ namespace RclonePool.Core.Index.Sqlite;
 /// </summary>
 internal sealed class IndexDatabase
 {
+    private static readonly ConditionalWeakTable<sqlite3, object> ConfiguredHandles = new();
+    private static readonly object ConfiguredMark = new();
     private readonly string _connectionString;
     private readonly string _connectionPragmas;
     private readonly TimeSpan _busyTimeout;
@@ -28,7 +31,8 @@ internal sealed class IndexDatabase
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds) + 5,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY itself until this; SQLite's busy handler already waited as long.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
@@ -44,7 +48,14 @@ internal sealed class IndexDatabase
         try
         {
             connection.Open();
-            Execute(connection, _connectionPragmas);
+
+            // A pooled connection keeps its native handle, and the pragmas stay set on it.
+            if (!ConfiguredHandles.TryGetValue(connection.Handle!, out _))
+            {
+                Execute(connection, _connectionPragmas);
+                ConfiguredHandles.AddOrUpdate(connection.Handle!, ConfiguredMark);
+            }
+
             return connection;
         }
         catch
