@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Remotes.Cli;
+using RclonePool.Core.Remotes.Rclone;
+
+namespace RclonePool.Core.Remotes.Rcd;
+
+/// <summary>
+/// <see cref="IRemoteStore"/> over one supervised <c>rclone rcd</c> (<see cref="RcloneDaemon"/>), through one pooled
+/// <see cref="HttpClient"/>: uploads stream through <c>operations/uploadfile</c>, ranged reads come from the rc file
+/// server, listing, stat, delete, move and about are rc calls. A call that finds the daemon dead restarts it and is
+/// sent once more when that is safe (nothing of the request was consumed).
+/// </summary>
+public sealed partial class RcdRemoteStore : IRemoteStore
+{
+    private readonly RcloneDaemon _daemon;
+    private readonly bool _ownsDaemon;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly Lazy<CliRemoteStore> _commandStore;
+
+    /// <summary>A store with its own daemon, stopped when the store is disposed.</summary>
+    public RcdRemoteStore(RcloneOptions options, ILoggerFactory? loggerFactory = null)
+        : this(new RcloneDaemon(options, loggerFactory), ownsDaemon: true, loggerFactory)
+    {
+    }
+
+    /// <summary>A store over <paramref name="daemon"/>; with <paramref name="ownsDaemon"/>, disposing the store stops it.</summary>
+    public RcdRemoteStore(RcloneDaemon daemon, bool ownsDaemon, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        _daemon = daemon;
+        _ownsDaemon = ownsDaemon;
+        _loggerFactory = loggerFactory;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RcdRemoteStore>();
+        _commandStore = new Lazy<CliRemoteStore>(() => new CliRemoteStore(daemon.Options, _loggerFactory));
+    }
+
+    /// <summary>The daemon this store talks to.</summary>
+    public RcloneDaemon Daemon => _daemon;
+
+    public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, -1);
+        var (directory, name) = SplitObjectPath(target);
+        var call = RcloneCall.For("write", target);
+        var progress = new RcdUploadContent.Progress();
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendAsync(
+                endpoint =>
+                {
+                    var query = $"operations/uploadfile?fs={Uri.EscapeDataString(target.Remote)}&remote={Uri.EscapeDataString(directory)}";
+                    var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseAddress, query))
+                    {
+                        Content = new RcdUploadContent(content, length, name, target.ToRcloneSpec(), progress),
+                    };
+
+                    // rclone answers an unknown remote before it reads the body: with 100-continue, the body is not sent in vain.
+                    request.Headers.ExpectContinue = true;
+                    return request;
+                },
+                call,
+                mayResend: () => progress.BytesRead == 0 && progress.SourceFailure is null,
+                HttpCompletionOption.ResponseContentRead,
+                cancellationToken);
+        }
+        catch (Exception) when (progress.SourceFailure is { } failure)
+        {
+            failure.Throw();
+            throw;
+        }
+
+        using (response)
+        {
+            await ThrowIfFailedAsync(response, call, cancellationToken);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, -1);
+        _ = SplitObjectPath(source);
+        if (count == 0)
+        {
+            return await StatAsync(source, cancellationToken) is null ? throw RcloneErrors.NotFound(source.ToRcloneSpec()) : Stream.Null;
+        }
+
+        if (!RcdFileUrl.CanServe(source.Remote, source.Path))
+        {
+            RcloneLog.ReadThroughCommand(_logger, source.Remote);
+            return await _commandStore.Value.OpenReadAsync(source, offset, count, cancellationToken);
+        }
+
+        var call = RcloneCall.For("read", source);
+        var response = await SendAsync(
+            endpoint =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, RcdFileUrl.For(endpoint.BaseAddress, source.Remote, source.Path));
+                request.Headers.Range = new RangeHeaderValue(offset, count > 0 ? offset + count - 1 : null);
+                return request;
+            },
+            call,
+            mayResend: static () => true,
+            HttpCompletionOption.ResponseHeadersRead,
+            cancellationToken);
+        try
+        {
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.PartialContent:
+                    return new RcdReadStream(response, await response.Content.ReadAsStreamAsync(cancellationToken), 0, count, call, cancellationToken);
+                case HttpStatusCode.OK:
+                    return new RcdReadStream(response, await response.Content.ReadAsStreamAsync(cancellationToken), offset, count, call, cancellationToken);
+                case HttpStatusCode.RequestedRangeNotSatisfiable:
+                    response.Dispose();
+                    return Stream.Null;
+                default:
+                    await ThrowIfFailedAsync(response, call, cancellationToken);
+                    throw call.Failed($"unexpected HTTP status {(int)response.StatusCode} from the rc file server", (int)response.StatusCode);
+            }
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    public async IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var input = new JsonObject
+        {
+            ["fs"] = directory.Remote,
+            ["remote"] = directory.Path,
+            ["opt"] = new JsonObject { ["recurse"] = recursive, ["noMimeType"] = true },
+        };
+        var reply = await CallAsync("operations/list", input, RcloneCall.For("list", directory), RcloneJsonContext.Default.ListReply, notFoundIsNull: true, cancellationToken);
+        foreach (var item in reply?.List ?? [])
+        {
+            // rc paths are relative to the remote root already.
+            yield return item.ToEntry("");
+        }
+    }
+
+    public async Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken)
+    {
+        var input = new JsonObject { ["fs"] = path.Remote, ["remote"] = path.Path, ["opt"] = new JsonObject { ["noMimeType"] = true } };
+        var reply = await CallAsync("operations/stat", input, RcloneCall.For("stat", path), RcloneJsonContext.Default.StatReply, notFoundIsNull: true, cancellationToken);
+        return reply?.Item is { } item ? item.ToEntry("") with { Path = path.Path } : null;
+    }
+
+    public async Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken)
+    {
+        _ = SplitObjectPath(path);
+        var input = new JsonObject { ["fs"] = path.Remote, ["remote"] = path.Path };
+        var reply = await CallAsync("operations/deletefile", input, RcloneCall.For("delete", path), RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, cancellationToken);
+        return reply is not null;
+    }
+
+    public async Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken)
+    {
+        _ = SplitObjectPath(from);
+        _ = SplitObjectPath(to);
+        var input = new JsonObject { ["srcFs"] = from.Remote, ["srcRemote"] = from.Path, ["dstFs"] = to.Remote, ["dstRemote"] = to.Path };
+        var call = new RcloneCall("move", $"{from.ToRcloneSpec()} to {to.ToRcloneSpec()}", from.Remote);
+        if (await CallAsync("operations/movefile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, cancellationToken) is null)
+        {
+            throw RcloneErrors.NotFound(from.ToRcloneSpec());
+        }
+    }
+
+    public async Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(remote);
+        var call = new RcloneCall("query the space of", remote, remote);
+        try
+        {
+            var reply = await CallAsync("operations/about", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.RcloneAbout, notFoundIsNull: false, cancellationToken);
+            return reply?.ToUsage();
+        }
+        catch (PoolException e) when (RcloneErrors.IsAboutUnsupported(e.Message))
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_commandStore.IsValueCreated)
+        {
+            await _commandStore.Value.DisposeAsync();
+        }
+
+        if (_ownsDaemon)
+        {
+            await _daemon.DisposeAsync();
+        }
+    }
+
+    /// <summary>The directory and the name of an object path; an empty name is refused.</summary>
+    private static (string Directory, string Name) SplitObjectPath(RemotePath path)
+    {
+        var slash = path.Path.LastIndexOf('/');
+        var name = path.Path[(slash + 1)..];
+        if (name.Length == 0)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"\"{path.ToRcloneSpec()}\" does not name an object (the path is empty or ends with '/').");
+        }
+
+        return (slash < 0 ? "" : path.Path[..slash], name);
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Config;
+using RclonePool.Core.Remotes.Cli;
+using RclonePool.Core.Remotes.Rcd;
+using RclonePool.Core.Remotes.Rclone;
+
+namespace RclonePool.Core.Remotes;
+
+/// <summary>Creates the <see cref="IRemoteStore"/> the configuration asks for.</summary>
+public static class RemoteStoreFactory
+{
+    /// <summary>
+    /// <c>enable_rclone_daemon: true</c> (the default): an <see cref="RcdRemoteStore"/> with its own supervised daemon;
+    /// false: a <see cref="CliRemoteStore"/>. Nothing starts until the first call. Dispose the store to stop rclone.
+    /// </summary>
+    public static IRemoteStore Create(PoolConfig config, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Create(config.EnableRcloneDaemon, RcloneOptions.FromConfig(config), loggerFactory);
+    }
+
+    /// <summary>The daemon transport when <paramref name="useDaemon"/>, else the command-per-call transport.</summary>
+    public static IRemoteStore Create(bool useDaemon, RcloneOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        RcloneArguments.EnsureNoRemoteControlFlags(options);
+        return useDaemon ? new RcdRemoteStore(options, loggerFactory) : new CliRemoteStore(options, loggerFactory);
+    }
+}
