@@ -45,7 +45,7 @@ internal static class CliApp
     }
 
     /// <summary>Runs a command body with the shared error handling.</summary>
-    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<CliContext, CancellationToken, Task<int>> body)
+    public static async Task<int> RunAsync(ParseResult parse, Func<CliContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         var context = new CliContext(parse);
         try

@@ -32,7 +32,7 @@ internal static class CatCommand
                 result.AddError("--count must be 0 or more.");
             }
         });
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var target = PoolPath.Parse(parse.GetValue(path));
@@ -41,7 +41,7 @@ internal static class CatCommand
             await source.CopyToAsync(stdout, 1 << 20, token);
             await stdout.FlushAsync(token);
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 }

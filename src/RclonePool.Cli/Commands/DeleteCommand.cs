@@ -19,14 +19,14 @@ internal static class DeleteCommand
         {
             path, recursive,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var target = PoolPath.Parse(parse.GetValue(path));
             await session.Pool.DeleteAsync(target, parse.GetValue(recursive), token);
             Console.Error.WriteLine($"delete: removed {target}.");
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 }

@@ -22,7 +22,7 @@ internal static class DownloadCommand
         {
             source, destination, parallel,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var pool = session.Pool;
@@ -64,7 +64,7 @@ internal static class DownloadCommand
                 }
             });
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 }

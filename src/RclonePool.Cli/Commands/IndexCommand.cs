@@ -12,7 +12,7 @@ internal static class IndexCommand
         var rebuild = new Command("rebuild", CommandText.WithExamples(
             "Recreate the local index from the manifests on the remotes. The newest revision of each entry wins; copies missing or different on some remotes are reported.",
             "rclonepool index rebuild"));
-        rebuild.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        rebuild.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var scan = await session.Pool.RebuildIndexAsync(token);
@@ -23,7 +23,7 @@ internal static class IndexCommand
             }
 
             return scan.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.Integrity;
-        }));
+        }, ct));
         var command = new Command("index", "Manage the local index (a cache of the manifests on the remotes).") { rebuild };
         return command;
     }

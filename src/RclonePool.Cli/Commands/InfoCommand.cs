@@ -22,7 +22,7 @@ internal static class InfoCommand
         {
             path, json,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var target = PoolPath.Parse(parse.GetValue(path));
@@ -65,7 +65,7 @@ internal static class InfoCommand
             }
 
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 }

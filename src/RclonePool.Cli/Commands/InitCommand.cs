@@ -25,7 +25,7 @@ internal static class InitCommand
         {
             remotes, chunkSize, cryptRemotes,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             var location = context.ConfigLocation;
             var given = parse.GetValue(remotes) ?? [];
@@ -65,7 +65,7 @@ internal static class InitCommand
 
             Console.WriteLine($"init: pool {poolId} on {config.Remotes.Count} remotes ({string.Join(", ", config.Remotes)}).");
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 
@@ -75,7 +75,7 @@ internal static class InitCommand
         using var loggerFactory = context.CreateLoggerFactory(config);
         await using var store = RemoteStoreFactory.Create(config, loggerFactory);
         var pool = PoolRemote.FromConfig(config);
-        await RemoteChecks.EnsureUsableAsync(store, config, pool, cancellationToken);
+        await RemoteChecks.EnsureUsableAsync(config, pool, loggerFactory, cancellationToken);
         return await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix)).EnsureAsync(pool, TimeProvider.System, cancellationToken);
     }
 

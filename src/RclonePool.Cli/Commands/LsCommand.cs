@@ -26,7 +26,7 @@ internal static class LsCommand
         {
             path, longFormat, recursive, json,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var target = PoolPath.Parse(parse.GetValue(path));
@@ -84,7 +84,7 @@ internal static class LsCommand
             }
 
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 }

@@ -20,7 +20,7 @@ internal static class MvCommand
         {
             source, destination, force,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var from = PoolPath.Parse(parse.GetValue(source));
@@ -34,7 +34,7 @@ internal static class MvCommand
             await session.Pool.MoveAsync(from, to, parse.GetValue(force), token);
             Console.Error.WriteLine($"mv: {from} -> {to}.");
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 }

@@ -18,7 +18,7 @@ internal static class QuickstartCommand
         var command = new Command("quickstart", CommandText.WithExamples(
             "Create a demo pool of four local directories (once) under ~/.local/share/rclonepool/demo and show how to use it. Your own config is not touched.",
             "./rclonepool quickstart"));
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             var demo = DemoDirectory();
             var configPath = Path.Combine(demo, "config.json");
@@ -64,7 +64,7 @@ internal static class QuickstartCommand
             Console.WriteLine();
             Console.WriteLine($"The chunks and manifests are plain files under {Path.Combine(demo, "remotes")}; 'export RCLONEPOOL_CONFIG={Quote(configPath)}' saves typing --config.");
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 

@@ -23,7 +23,7 @@ internal static class UploadCommand
         {
             source, destination, parallel,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync(parse, ct, async (context, token) =>
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
             var pool = session.Pool;
@@ -60,7 +60,7 @@ internal static class UploadCommand
             });
             Console.Error.WriteLine($"upload: {plan.Files.Count} file{(plan.Files.Count == 1 ? string.Empty : "s")} stored under {dest}.");
             return ExitCodes.Success;
-        }));
+        }, ct));
         return command;
     }
 

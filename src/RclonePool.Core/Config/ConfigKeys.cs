@@ -164,8 +164,13 @@ public static class ConfigKeys
     /// Keys of features that do not run yet and that <paramref name="config"/> sets to something other than
     /// the default, so a host can say "accepted, not active yet" at start.
     /// </summary>
-    public static IReadOnlyList<ConfigKey> InactiveKeysInUse(PoolConfig config) =>
-        [.. All.Where(k => !k.Active && !k.HasDefaultValue(config))];
+    public static IReadOnlyList<ConfigKey> InactiveKeysInUse(PoolConfig config)
+    {
+        // A loaded config has its paths expanded; compare with defaults expanded the same way.
+        var expandedDefaults = new PoolConfig();
+        ConfigLoader.Normalise(expandedDefaults, ConfigEnvironment.Process);
+        return [.. All.Where(k => !k.Active && !k.HasDefaultValue(config) && !k.ValueEquals(config, expandedDefaults))];
+    }
 
     private static ConfigKey<T> Key<T>(
         string section,

@@ -195,7 +195,7 @@ public static class ConfigLoader
         Path.GetFullPath(ExpandHome(path.Trim(), environment));
 
     /// <summary>Expands ~ in every key that holds a local path and in local-directory remotes ("~/disks/d1"); upper-cases a known log_level.</summary>
-    private static void Normalise(PoolConfig config, ConfigEnvironment environment)
+    internal static void Normalise(PoolConfig config, ConfigEnvironment environment)
     {
         string Expand(string value) => ExpandHome(value, environment);
 
