@@ -1,0 +1,120 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RclonePool.Core.Pool;
+using RclonePool.Server.WebDav;
+
+namespace RclonePool.Server;
+
+/// <summary>Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>).</summary>
+public static class PoolServer
+{
+    /// <summary>
+    /// Binds, starts serving <paramref name="pool"/> and returns once the listening sockets are open. Port 0 binds a
+    /// port the operating system chooses; <see cref="RunningServer.Urls"/> has the real addresses.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(
+        IPoolFileSystem pool,
+        ServerOptions options,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var addresses = await ResolveAsync(options.Host, cancellationToken);
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "rclonepool" });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, addresses));
+
+        var app = builder.Build();
+        var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
+        var authenticator = options.Authenticator;
+        if (authenticator is not null)
+        {
+            app.Use(async (context, next) =>
+            {
+                if (await authenticator.AuthenticateAsync(context, context.RequestAborted))
+                {
+                    await next(context);
+                }
+            });
+        }
+
+        app.Run(endpoint.InvokeAsync);
+        await app.StartAsync(cancellationToken);
+
+        var server = app.Services.GetRequiredService<IServer>();
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToArray() ?? [];
+        var log = loggerFactory.CreateLogger("RclonePool.Server");
+        foreach (var url in bound)
+        {
+            ServerLog.Listening(log, url);
+        }
+
+        if (authenticator is null && addresses.Any(a => !IPAddress.IsLoopback(a)))
+        {
+            ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
+        }
+
+        return new RunningServer(app, bound, options.PathBase);
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<IPAddress> addresses)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.AllowSynchronousIO = false;
+        var limits = kestrel.Limits;
+        limits.MaxRequestBodySize = options.MaxRequestBodySize;
+        limits.MaxRequestLineSize = 32 * 1024;          // a 4096-character path, percent-encoded UTF-8
+        limits.MaxRequestHeadersTotalSize = 64 * 1024;  // Destination and If headers carry such paths too
+        limits.MaxRequestHeaderCount = 100;
+        limits.MaxRequestBufferSize = 1024 * 1024;
+        limits.MaxResponseBufferSize = 1024 * 1024;
+        limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
+        limits.MaxConcurrentUpgradedConnections = options.MaxConcurrentConnections;
+        limits.MinRequestBodyDataRate = new MinDataRate(options.MinRequestBodyBytesPerSecond, options.MinDataRateGracePeriod);
+        limits.MinResponseDataRate = new MinDataRate(options.MinResponseBytesPerSecond, options.MinDataRateGracePeriod);
+
+        foreach (var address in addresses)
+        {
+            kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        }
+    }
+
+    private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        var name = host.Trim().TrimStart('[').TrimEnd(']');
+        switch (name.ToLowerInvariant())
+        {
+            case "" or "localhost":
+                return [IPAddress.Loopback];
+            case "*" or "+":
+                return [IPAddress.IPv6Any];
+        }
+
+        if (IPAddress.TryParse(name, out var literal))
+        {
+            return [literal];
+        }
+
+        var resolved = await Dns.GetHostAddressesAsync(name, cancellationToken);
+        if (resolved.Length == 0)
+        {
+            throw new ArgumentException($"The host '{host}' does not resolve to any address; give an IP address such as 127.0.0.1.", nameof(host));
+        }
+
+        return [resolved[0]];
+    }
+}

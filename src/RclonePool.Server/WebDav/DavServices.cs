@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Pool;
+using RclonePool.Server.WebDav.Locking;
+
+namespace RclonePool.Server.WebDav;
+
+/// <summary>What every WebDAV handler shares for the life of the server.</summary>
+internal sealed class DavServices
+{
+    private readonly FileExtensionContentTypeProvider _contentTypes = new();
+
+    public DavServices(IPoolFileSystem pool, ServerOptions options, ILogger logger)
+    {
+        Pool = pool;
+        Options = options;
+        Logger = logger;
+        Time = options.TimeProvider;
+        Locks = new LockTable(options.TimeProvider);
+        var trimmed = (options.PathBase ?? string.Empty).Trim().Trim('/');
+        PathBase = trimmed.Length == 0 ? string.Empty : "/" + trimmed;
+    }
+
+    public IPoolFileSystem Pool { get; }
+
+    public ServerOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider Time { get; }
+
+    public LockTable Locks { get; }
+
+    /// <summary>The decoded path base, "" or "/name" (no trailing slash).</summary>
+    public string PathBase { get; }
+
+    /// <summary>The media type for a file name, by its extension; application/octet-stream when unknown.</summary>
+    public string ContentTypeOf(string name) =>
+        _contentTypes.TryGetContentType(name, out var type) ? type : "application/octet-stream";
+}
