@@ -24,6 +24,14 @@ public static class Tools
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
         string program, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
+        var (exit, stdout, stderr) = await RunForBytesAsync(program, arguments, workingDirectory, environment, timeout);
+        return (exit, System.Text.Encoding.UTF8.GetString(stdout), stderr);
+    }
+
+    /// <summary>Runs a program and returns its standard output as bytes (for binary output such as <c>rclone cat</c>).</summary>
+    public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunForBytesAsync(
+        string program, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
@@ -44,7 +52,8 @@ public static class Tools
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = new MemoryStream();
+        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cts.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
@@ -58,6 +67,7 @@ public static class Tools
             throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish in time.");
         }
 
-        return (process.ExitCode, await stdout, await stderr);
+        await copyOut;
+        return (process.ExitCode, stdout.ToArray(), await stderr);
     }
 }
