@@ -8,7 +8,7 @@ namespace RclonePool.Server.WebDav;
 /// <summary>What every WebDAV handler shares for the life of the server.</summary>
 internal sealed class DavServices
 {
-    private readonly FileExtensionContentTypeProvider _contentTypes = new();
+    private readonly FileExtensionContentTypeProvider _contentTypes = CreateContentTypes();
 
     public DavServices(IPoolFileSystem pool, ServerOptions options, ILogger logger)
     {
@@ -33,6 +33,21 @@ internal sealed class DavServices
 
     /// <summary>The decoded path base, "" or "/name" (no trailing slash).</summary>
     public string PathBase { get; }
+
+    private static FileExtensionContentTypeProvider CreateContentTypes()
+    {
+        // ASP.NET Core's table, plus media formats a pool of films and music holds that it lacks.
+        var provider = new FileExtensionContentTypeProvider();
+        provider.Mappings[".mkv"] = "video/x-matroska";
+        provider.Mappings[".mka"] = "audio/x-matroska";
+        provider.Mappings[".flac"] = "audio/flac";
+        provider.Mappings[".opus"] = "audio/opus";
+        provider.Mappings[".m4v"] = "video/x-m4v";
+        provider.Mappings[".srt"] = "application/x-subrip";
+        provider.Mappings[".ass"] = "text/x-ssa";
+        provider.Mappings[".nfo"] = "text/plain";
+        return provider;
+    }
 
     /// <summary>The media type for a file name, by its extension; application/octet-stream when unknown.</summary>
     public string ContentTypeOf(string name) =>

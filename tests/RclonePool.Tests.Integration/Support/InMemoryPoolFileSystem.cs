@@ -29,6 +29,12 @@ public sealed class InMemoryPoolFileSystem : IPoolFileSystem
     /// <summary>Bytes the pool may hold in total; null for unlimited (then <see cref="FreeBytesAsync"/> reports null).</summary>
     public long? Capacity { get; set; }
 
+    /// <summary>Wraps every stream <see cref="OpenReadAsync"/> returns (to observe or slow reads); null for none.</summary>
+    public Func<Stream, CancellationToken, Stream>? ReadWrapper { get; set; }
+
+    /// <summary>Raised when a PUT ends, stored or not (the exception is null when it was stored).</summary>
+    public event Action<PoolPath, Exception?>? PutFinished;
+
     /// <summary>Count of files (not directories) held.</summary>
     public int FileCount
     {
@@ -86,6 +92,21 @@ public sealed class InMemoryPoolFileSystem : IPoolFileSystem
     }
 
     public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await PutCoreAsync(path, content, length, options, cancellationToken);
+            PutFinished?.Invoke(path, null);
+            return stored;
+        }
+        catch (Exception e)
+        {
+            PutFinished?.Invoke(path, e);
+            throw;
+        }
+    }
+
+    private async Task<PoolEntry> PutCoreAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -146,7 +167,8 @@ public sealed class InMemoryPoolFileSystem : IPoolFileSystem
 
             var available = node.Data.Length - offset;
             var take = count < 0 ? available : Math.Min(count, available);
-            return Task.FromResult<Stream>(new MemoryStream(node.Data, (int)offset, (int)take, writable: false));
+            Stream stream = new MemoryStream(node.Data, (int)offset, (int)take, writable: false);
+            return Task.FromResult(ReadWrapper is { } wrap ? wrap(stream, cancellationToken) : stream);
         }
     }
 
