@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Server.WebDav;
 
@@ -27,6 +28,7 @@ public static class PoolServer
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
         loggerFactory ??= NullLoggerFactory.Instance;
         var addresses = await ResolveAsync(options.Host, cancellationToken);
 
@@ -51,7 +53,15 @@ public static class PoolServer
         }
 
         app.Run(endpoint.InvokeAsync);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
         var server = app.Services.GetRequiredService<IServer>();
         var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToArray() ?? [];
@@ -66,7 +76,27 @@ public static class PoolServer
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
         }
 
-        return new RunningServer(app, bound, options.PathBase);
+        return new RunningServer(app, bound, endpoint.Services.PathBase);
+    }
+
+    private static void Validate(ServerOptions options)
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException(message, nameof(options));
+            }
+        }
+
+        Check(options.Port is >= 0 and <= 65535, $"The port {options.Port} is not between 0 and 65535.");
+        Check(!string.IsNullOrWhiteSpace(options.Host), "The host is empty; give an address such as 127.0.0.1.");
+        Check(options.PathBase is null || PoolPath.TryParse(options.PathBase, out _, out _), $"The path base '{options.PathBase}' is not a valid path such as /dav.");
+        Check(options.MaxRequestBodySize is null or > 0, "The largest request body must be positive (or null for no limit).");
+        Check(options.MaxXmlBodySize > 0, "The largest XML body must be positive.");
+        Check(options.MaxRanges >= 1, "At least one range must be allowed.");
+        Check(options.DefaultLockTimeout > TimeSpan.Zero && options.MaxLockTimeout > TimeSpan.Zero, "Lock timeouts must be positive.");
+        Check(options.RequestHeadersTimeout > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero, "Connection timeouts must be positive.");
     }
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<IPAddress> addresses)

@@ -9,10 +9,10 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _stopped;
 
-    internal RunningServer(WebApplication app, IReadOnlyList<Uri> urls, string? pathBase)
+    internal RunningServer(WebApplication app, IReadOnlyList<Uri> urls, string pathBase)
     {
         _app = app;
-        var suffix = string.IsNullOrEmpty(pathBase) ? "/" : "/" + pathBase.Trim('/') + "/";
+        var suffix = RclonePool.Server.WebDav.RequestTarget.Href(pathBase, Core.Paths.PoolPath.Root, collection: true);
         Urls = urls.Select(u => new Uri(u, suffix)).ToArray();
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Logging;
+using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Server.WebDav.Locking;
 
@@ -17,8 +18,8 @@ internal sealed class DavServices
         Logger = logger;
         Time = options.TimeProvider;
         Locks = new LockTable(options.TimeProvider);
-        var trimmed = (options.PathBase ?? string.Empty).Trim().Trim('/');
-        PathBase = trimmed.Length == 0 ? string.Empty : "/" + trimmed;
+        var pathBase = string.IsNullOrWhiteSpace(options.PathBase) ? PoolPath.Root : PoolPath.Parse(options.PathBase.Trim());
+        PathBase = pathBase.IsRoot ? string.Empty : pathBase.Value;
     }
 
     public IPoolFileSystem Pool { get; }
