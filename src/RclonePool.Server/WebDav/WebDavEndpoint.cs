@@ -133,7 +133,7 @@ internal sealed class WebDavEndpoint
         var response = http.Response;
         if (response.HasStarted)
         {
-            ServerLog.FailedMidResponse(_services.Logger, http.Request.Method, http.Request.Path, new InvalidOperationException(message));
+            ServerLog.FailedMidResponse(_services.Logger, http.Request.Method, http.Request.Path, message);
             http.Abort();
             return;
         }

@@ -2,9 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace RclonePool.Tests.Integration.WebDav;
 
-/// <summary>One litmus case as reported: its number in the group, name, outcome, failure text and warnings.</summary>
-public sealed record LitmusCase(int Number, string Name, string Outcome, string Detail, IReadOnlyList<string> Warnings);
-
 /// <summary>The parsed output of one litmus group.</summary>
 public sealed partial record LitmusRun(string Group, int ExitCode, string Output, IReadOnlyList<LitmusCase> Cases)
 {

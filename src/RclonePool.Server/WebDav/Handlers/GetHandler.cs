@@ -13,7 +13,7 @@ namespace RclonePool.Server.WebDav.Handlers;
 /// </summary>
 internal sealed class GetHandler : IMethodHandler
 {
-    private const int CopyBlock = 64 * 1024;
+    private const int CopyBlock = 256 * 1024;
 
     public async Task HandleAsync(DavContext context)
     {

@@ -2,12 +2,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace RclonePool.Server.WebDav.Locking;
 
-/// <summary>One condition of an If-header list: a state token or an entity tag, possibly negated with <c>Not</c>.</summary>
-internal sealed record IfCondition(bool Not, string? StateToken, string? EntityTag);
-
-/// <summary>One parenthesised list of an If header, with the resource tag it applies to (null: the request URI).</summary>
-internal sealed record IfList(string? ResourceTag, IReadOnlyList<IfCondition> Conditions);
-
 /// <summary>The WebDAV If header (RFC 4918 section 10.4): untagged lists, or lists tagged with a resource.</summary>
 internal sealed class IfHeader
 {

@@ -8,7 +8,7 @@ namespace RclonePool.Server.WebDav.Locking;
 /// </summary>
 internal sealed class LockTable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly Dictionary<string, ActiveLock> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<PoolPath, List<ActiveLock>> _byRoot = [];
     private readonly TimeProvider _time;
