@@ -119,7 +119,15 @@ public static class PoolServer
 
         foreach (var address in addresses)
         {
-            kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                // All addresses: IPv6 dual-stack where the kernel has IPv6, IPv4 otherwise.
+                kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+            else
+            {
+                kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            }
         }
     }
 
@@ -130,7 +138,7 @@ public static class PoolServer
         {
             case "" or "localhost":
                 return [IPAddress.Loopback];
-            case "*" or "+":
+            case "*" or "+" or "::":
                 return [IPAddress.IPv6Any];
         }
 
