@@ -22,7 +22,6 @@ internal sealed class WebDavEndpoint
     {
         _services = new DavServices(pool, options, loggerFactory.CreateLogger("RclonePool.Server.WebDav"));
         var get = new GetHandler();
-        var copyMove = new CopyMoveHandler();
         _handlers = new Dictionary<string, IMethodHandler>(StringComparer.Ordinal)
         {
             ["OPTIONS"] = new OptionsHandler(),
@@ -31,8 +30,8 @@ internal sealed class WebDavEndpoint
             ["PUT"] = new PutHandler(),
             ["DELETE"] = new DeleteHandler(),
             ["MKCOL"] = new MkcolHandler(),
-            ["COPY"] = copyMove,
-            ["MOVE"] = copyMove,
+            ["COPY"] = new CopyHandler(),
+            ["MOVE"] = new MoveHandler(),
             ["PROPFIND"] = new PropFindHandler(),
             ["PROPPATCH"] = new PropPatchHandler(),
             ["LOCK"] = new LockHandler(),

@@ -7,16 +7,15 @@ using RclonePool.Server.WebDav.Locking;
 namespace RclonePool.Server.WebDav.Handlers;
 
 /// <summary>
-/// COPY and MOVE (one handler: they share Destination, Overwrite and Depth rules). The destination must be on this
+/// What COPY and MOVE share: Destination, Overwrite and Depth rules. The destination must be on this
 /// server (502 otherwise), not inside the source or above it (403), below an existing collection (409); an existing
 /// destination is replaced only with Overwrite: T (412 otherwise). MOVE renames by rewriting manifests; locks stay
 /// behind with the source's name and are dropped.
 /// </summary>
-internal sealed class CopyMoveHandler : IMethodHandler
+internal static class CopyMoveOperation
 {
-    public async Task HandleAsync(DavContext context)
+    public static async Task RunAsync(DavContext context, bool move)
     {
-        var move = context.Request.Method == "MOVE";
         var source = context.Path;
         var entry = await context.StatAsync(source)
             ?? throw new DavException(StatusCodes.Status404NotFound, $"{source} does not exist.");
