@@ -1,0 +1,158 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RclonePool.Core.Paths;
+using RclonePool.Core.Pool;
+using RclonePool.Server.WebDav;
+
+namespace RclonePool.Server;
+
+/// <summary>Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>).</summary>
+public static class PoolServer
+{
+    /// <summary>
+    /// Binds, starts serving <paramref name="pool"/> and returns once the listening sockets are open. Port 0 binds a
+    /// port the operating system chooses; <see cref="RunningServer.Urls"/> has the real addresses.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(
+        IPoolFileSystem pool,
+        ServerOptions options,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var addresses = await ResolveAsync(options.Host, cancellationToken);
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "rclonepool" });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, addresses));
+
+        var app = builder.Build();
+        var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
+        var authenticator = options.Authenticator;
+        if (authenticator is not null)
+        {
+            app.Use(async (context, next) =>
+            {
+                if (await authenticator.AuthenticateAsync(context, context.RequestAborted))
+                {
+                    await next(context);
+                }
+            });
+        }
+
+        app.Run(endpoint.InvokeAsync);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var server = app.Services.GetRequiredService<IServer>();
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToArray() ?? [];
+        var log = loggerFactory.CreateLogger("RclonePool.Server");
+        foreach (var url in bound)
+        {
+            ServerLog.Listening(log, url);
+        }
+
+        if (authenticator is null && addresses.Any(a => !IPAddress.IsLoopback(a)))
+        {
+            ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
+        }
+
+        return new RunningServer(app, bound, endpoint.Services.PathBase);
+    }
+
+    private static void Validate(ServerOptions options)
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException(message, nameof(options));
+            }
+        }
+
+        Check(options.Port is >= 0 and <= 65535, $"The port {options.Port} is not between 0 and 65535.");
+        Check(!string.IsNullOrWhiteSpace(options.Host), "The host is empty; give an address such as 127.0.0.1.");
+        Check(options.PathBase is null || PoolPath.TryParse(options.PathBase, out _, out _), $"The path base '{options.PathBase}' is not a valid path such as /dav.");
+        Check(options.MaxRequestBodySize is null or > 0, "The largest request body must be positive (or null for no limit).");
+        Check(options.MaxXmlBodySize > 0, "The largest XML body must be positive.");
+        Check(options.MaxRanges >= 1, "At least one range must be allowed.");
+        Check(options.DefaultLockTimeout > TimeSpan.Zero && options.MaxLockTimeout > TimeSpan.Zero, "Lock timeouts must be positive.");
+        Check(options.RequestHeadersTimeout > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero, "Connection timeouts must be positive.");
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<IPAddress> addresses)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.AllowSynchronousIO = false;
+        var limits = kestrel.Limits;
+        limits.MaxRequestBodySize = options.MaxRequestBodySize;
+        limits.MaxRequestLineSize = 32 * 1024;          // a 4096-character path, percent-encoded UTF-8
+        limits.MaxRequestHeadersTotalSize = 64 * 1024;  // Destination and If headers carry such paths too
+        limits.MaxRequestHeaderCount = 100;
+        limits.MaxRequestBufferSize = 1024 * 1024;
+        limits.MaxResponseBufferSize = 1024 * 1024;
+        limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
+        limits.MaxConcurrentUpgradedConnections = options.MaxConcurrentConnections;
+        limits.MinRequestBodyDataRate = new MinDataRate(options.MinRequestBodyBytesPerSecond, options.MinDataRateGracePeriod);
+        limits.MinResponseDataRate = new MinDataRate(options.MinResponseBytesPerSecond, options.MinDataRateGracePeriod);
+
+        foreach (var address in addresses)
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                // All addresses: IPv6 dual-stack where the kernel has IPv6, IPv4 otherwise.
+                kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+            else
+            {
+                kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        var name = host.Trim().TrimStart('[').TrimEnd(']');
+        switch (name.ToLowerInvariant())
+        {
+            case "" or "localhost":
+                return [IPAddress.Loopback];
+            case "*" or "+" or "::":
+                return [IPAddress.IPv6Any];
+        }
+
+        if (IPAddress.TryParse(name, out var literal))
+        {
+            return [literal];
+        }
+
+        var resolved = await Dns.GetHostAddressesAsync(name, cancellationToken);
+        if (resolved.Length == 0)
+        {
+            throw new ArgumentException($"The host '{host}' does not resolve to any address; give an IP address such as 127.0.0.1.", nameof(host));
+        }
+
+        return [resolved[0]];
+    }
+}

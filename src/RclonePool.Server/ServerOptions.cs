@@ -1,0 +1,57 @@
+using RclonePool.Server.Auth;
+
+namespace RclonePool.Server;
+
+/// <summary>How the pool server binds and what it accepts. Defaults are safe for a single user on one machine.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Address to listen on: an IP literal, <c>localhost</c>, <c>*</c> (all IPv4 and IPv6) or a host name.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 lets the operating system choose (read the real one from <see cref="RunningServer.Urls"/>).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Optional URL prefix the pool is served under, such as <c>/dav</c>; requests outside it get 404.</summary>
+    public string? PathBase { get; init; }
+
+    /// <summary>Largest request body (a PUT's file) accepted, in bytes; null for no limit.</summary>
+    public long? MaxRequestBodySize { get; init; } = 1L << 40;
+
+    /// <summary>Largest XML request body (PROPFIND, PROPPATCH, LOCK) accepted, in bytes.</summary>
+    public int MaxXmlBodySize { get; init; } = 1 << 20;
+
+    /// <summary>Most byte ranges served as multipart/byteranges; a request with more (after merging) gets the whole file.</summary>
+    public int MaxRanges { get; init; } = 16;
+
+    /// <summary>Lock timeout granted when a LOCK asks for none.</summary>
+    public TimeSpan DefaultLockTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Longest lock timeout granted (also what <c>Infinite</c> becomes).</summary>
+    public TimeSpan MaxLockTimeout { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Time to receive a request's headers before the connection is closed.</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Idle time allowed between requests on a kept-alive connection.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Slowest request body (upload) rate tolerated, in bytes/s, after a grace period of <see cref="MinDataRateGracePeriod"/>.</summary>
+    public double MinRequestBodyBytesPerSecond { get; init; } = 240;
+
+    /// <summary>Slowest response (download) rate tolerated, in bytes/s, after a grace period of <see cref="MinDataRateGracePeriod"/>.</summary>
+    public double MinResponseBytesPerSecond { get; init; } = 240;
+
+    public TimeSpan MinDataRateGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most simultaneous connections; null for no limit.</summary>
+    public long? MaxConcurrentConnections { get; init; }
+
+    /// <summary>
+    /// Checks every request before it reaches the pool; null means no authentication (and a loud warning when the
+    /// server listens beyond loopback).
+    /// </summary>
+    public IRequestAuthenticator? Authenticator { get; init; }
+
+    /// <summary>Clock for lock timeouts and dates.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,8 @@
+namespace RclonePool.Server.WebDav.Xml;
+
+internal enum PropFindKind
+{
+    AllProp,
+    PropName,
+    Prop,
+}
