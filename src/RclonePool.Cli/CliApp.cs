@@ -21,7 +21,7 @@ internal static class CliApp
         {
             InitCommand.Create(), QuickstartCommand.Create(), UploadCommand.Create(), DownloadCommand.Create(),
             LsCommand.Create(), DeleteCommand.Create(), MvCommand.Create(), CatCommand.Create(), InfoCommand.Create(),
-            IndexCommand.Create(),
+            IndexCommand.Create(), ServeCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

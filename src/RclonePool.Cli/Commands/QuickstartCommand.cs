@@ -16,8 +16,11 @@ internal static class QuickstartCommand
     public static Command Create()
     {
         var command = new Command("quickstart", CommandText.WithExamples(
-            "Create a demo pool of four local directories (once) under ~/.local/share/rclonepool/demo and show how to use it. Your own config is not touched.",
-            "./rclonepool quickstart"));
+            "Create a demo pool of four local directories (once) under ~/.local/share/rclonepool/demo, show how to use it, and serve it over WebDAV (127.0.0.1:8080, or --port). Your own config is not touched.",
+            "./rclonepool quickstart",
+            "./rclonepool quickstart --port 9090"));
+        var port = new Option<int?>("--port") { Description = "WebDAV port (default 8080; 0 picks a free one)." };
+        command.Options.Add(port);
         command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             var demo = DemoDirectory();
@@ -61,8 +64,11 @@ internal static class QuickstartCommand
             Console.WriteLine($"  {self} info /docs/README.md");
             Console.WriteLine($"  {self} download /docs/README.md /tmp/README.copy.md");
             Console.WriteLine($"  {self} cat /docs/README.md --offset 0 --count 200");
+            Console.WriteLine("  rclone lsjson \":webdav,url='http://127.0.0.1:PORT/':docs\"   (while it serves, below)");
             Console.WriteLine();
             Console.WriteLine($"The chunks and manifests are plain files under {Path.Combine(demo, "remotes")}; 'export RCLONEPOOL_CONFIG={Quote(configPath)}' saves typing --config.");
+            Console.WriteLine();
+            await ServeCommand.RunAsync(context, null, parse.GetValue(port), token);
             return ExitCodes.Success;
         }, ct));
         return command;
