@@ -12,7 +12,7 @@ internal sealed class PoolSession(StoragePool pool, IRemoteStore store) : IAsync
 
     public async ValueTask DisposeAsync()
     {
-        await Pool.Index.DisposeAsync();
+        await Pool.DisposeAsync();
         await Store.DisposeAsync();
     }
 }

@@ -25,7 +25,9 @@ public sealed record PoolEntry
     public long Revision { get; init; }
 
     /// <summary>A strong validator that changes whenever the content changes.</summary>
-    public string ETag => Sha256 is null ? $"\"d-{FileId ?? "implied"}-{Revision}\"" : $"\"{Sha256[..32]}\"";
+    public string ETag => Sha256 is not null
+        ? $"\"{Sha256[..32]}\""
+        : $"\"d-{FileId ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.Value)))[..16]}-{Revision}\"";
 
     /// <summary>Dead properties stored with the entry.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();

@@ -15,7 +15,7 @@ namespace RclonePool.Core.Pool;
 /// The pool: files cut into chunks spread over the remotes, a manifest per entry on every remote, a local
 /// index answering lookups. Implements the façade every front end uses. Thread-safe.
 /// </summary>
-public sealed partial class StoragePool : IPoolFileSystem
+public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
 {
     private readonly IRemoteStore _store;
     private readonly IPoolIndex _index;
@@ -105,11 +105,46 @@ public sealed partial class StoragePool : IPoolFileSystem
         return loads.Any(l => l.Free is null) ? null : loads.Sum(l => Math.Max(0, l.Free!.Value));
     }
 
-    /// <summary>Free space and stored bytes of every remote, measured now (about calls run in parallel).</summary>
+    /// <summary>
+    /// Free space and stored bytes of every remote. Free space comes from rclone's about, asked at most every
+    /// <see cref="AboutCacheTime"/> (placement counts the bytes in flight on top), so a stream of small uploads
+    /// does not cost a round of about calls each.
+    /// </summary>
     public async Task<IReadOnlyList<RemoteLoad>> MeasureAsync(CancellationToken cancellationToken)
     {
         var stored = await _index.StoredBytesByRemoteAsync(cancellationToken);
-        var abouts = await Task.WhenAll(Remotes.Select(async r =>
+        var abouts = await AboutAllAsync(cancellationToken);
+        return [.. Remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0))];
+    }
+
+    private static readonly TimeSpan AboutCacheTime = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _aboutLock = new(1, 1);
+    private RemoteUsage?[]? _abouts;
+    private long _aboutsTaken;
+
+    private async Task<RemoteUsage?[]> AboutAllAsync(CancellationToken cancellationToken)
+    {
+        await _aboutLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_abouts is not null && _time.GetElapsedTime(_aboutsTaken) < AboutCacheTime)
+            {
+                return _abouts;
+            }
+
+            _abouts = await MeasureFreeSpaceAsync(cancellationToken);
+            _aboutsTaken = _time.GetTimestamp();
+            return _abouts;
+        }
+        finally
+        {
+            _aboutLock.Release();
+        }
+    }
+
+    private async Task<RemoteUsage?[]> MeasureFreeSpaceAsync(CancellationToken cancellationToken)
+    {
+        return await Task.WhenAll(Remotes.Select(async r =>
         {
             try
             {
@@ -121,7 +156,6 @@ public sealed partial class StoragePool : IPoolFileSystem
                 return null;
             }
         }));
-        return [.. Remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0))];
     }
 
     private async Task<PlacementSession> NewPlacementAsync(CancellationToken cancellationToken) =>
@@ -131,6 +165,13 @@ public sealed partial class StoragePool : IPoolFileSystem
         _remotesByName.TryGetValue(location.Remote, out var remote)
             ? remote
             : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
+
+    /// <summary>Closes the index (the pool owns it); the remote store belongs to the caller.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _index.DisposeAsync();
+        _aboutLock.Dispose();
+    }
 
     private static PoolEntry ToEntry(Manifest m) => new()
     {

@@ -43,7 +43,7 @@ internal sealed class TestPool : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Pool.Index.DisposeAsync();
+        await Pool.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
