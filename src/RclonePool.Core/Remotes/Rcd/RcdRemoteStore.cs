@@ -68,7 +68,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
                     return request;
                 },
                 call,
-                mayResend: () => progress.BytesRead == 0 && progress.SourceFailure is null,
+                mayResend: _ => progress.BytesRead == 0 && progress.SourceFailure is null,
                 HttpCompletionOption.ResponseContentRead,
                 cancellationToken);
         }
@@ -109,7 +109,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
                 return request;
             },
             call,
-            mayResend: static () => true,
+            mayResend: Always,
             HttpCompletionOption.ResponseHeadersRead,
             cancellationToken);
         try
@@ -123,6 +123,15 @@ public sealed partial class RcdRemoteStore : IRemoteStore
                 case HttpStatusCode.RequestedRangeNotSatisfiable:
                     response.Dispose();
                     return Stream.Null;
+                case HttpStatusCode.NotFound when offset > 0:
+                    // Some backends (WebDAV) answer a range past the end with "not found": tell that from a missing object.
+                    response.Dispose();
+                    return await StatAsync(source, cancellationToken) switch
+                    {
+                        null => throw call.NotFound(),
+                        { } entry when offset >= entry.Size => Stream.Null,
+                        _ => throw call.Unreachable("the rc file server answered 404 for an object that exists"),
+                    };
                 default:
                     await ThrowIfFailedAsync(response, call, cancellationToken);
                     throw call.Failed($"unexpected HTTP status {(int)response.StatusCode} from the rc file server", (int)response.StatusCode);
@@ -143,7 +152,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
             ["remote"] = directory.Path,
             ["opt"] = new JsonObject { ["recurse"] = recursive, ["noMimeType"] = true },
         };
-        var reply = await CallAsync("operations/list", input, RcloneCall.For("list", directory), RcloneJsonContext.Default.ListReply, notFoundIsNull: true, cancellationToken);
+        var reply = await CallAsync("operations/list", input, RcloneCall.For("list", directory), RcloneJsonContext.Default.ListReply, notFoundIsNull: true, Always, cancellationToken);
         foreach (var item in reply?.List ?? [])
         {
             // rc paths are relative to the remote root already.
@@ -154,7 +163,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
     public async Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken)
     {
         var input = new JsonObject { ["fs"] = path.Remote, ["remote"] = path.Path, ["opt"] = new JsonObject { ["noMimeType"] = true } };
-        var reply = await CallAsync("operations/stat", input, RcloneCall.For("stat", path), RcloneJsonContext.Default.StatReply, notFoundIsNull: true, cancellationToken);
+        var reply = await CallAsync("operations/stat", input, RcloneCall.For("stat", path), RcloneJsonContext.Default.StatReply, notFoundIsNull: true, Always, cancellationToken);
         return reply?.Item is { } item ? item.ToEntry("") with { Path = path.Path } : null;
     }
 
@@ -162,7 +171,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
     {
         _ = SplitObjectPath(path);
         var input = new JsonObject { ["fs"] = path.Remote, ["remote"] = path.Path };
-        var reply = await CallAsync("operations/deletefile", input, RcloneCall.For("delete", path), RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, cancellationToken);
+        var reply = await CallAsync("operations/deletefile", input, RcloneCall.For("delete", path), RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, Always, cancellationToken);
         return reply is not null;
     }
 
@@ -172,7 +181,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         _ = SplitObjectPath(to);
         var input = new JsonObject { ["srcFs"] = from.Remote, ["srcRemote"] = from.Path, ["dstFs"] = to.Remote, ["dstRemote"] = to.Path };
         var call = new RcloneCall("move", $"{from.ToRcloneSpec()} to {to.ToRcloneSpec()}", from.Remote);
-        if (await CallAsync("operations/movefile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, cancellationToken) is null)
+        if (await CallAsync("operations/movefile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, OnlyToNewDaemon, cancellationToken) is null)
         {
             throw RcloneErrors.NotFound(from.ToRcloneSpec());
         }
@@ -184,7 +193,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         var call = new RcloneCall("query the space of", remote, remote);
         try
         {
-            var reply = await CallAsync("operations/about", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.RcloneAbout, notFoundIsNull: false, cancellationToken);
+            var reply = await CallAsync("operations/about", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.RcloneAbout, notFoundIsNull: false, Always, cancellationToken);
             return reply?.ToUsage();
         }
         catch (PoolException e) when (RcloneErrors.IsAboutUnsupported(e.Message))

@@ -32,6 +32,6 @@ internal static partial class RcloneLog
     [LoggerMessage(EventId = 3020, Level = LogLevel.Debug, Message = "Reading {Remote} through the rclone command: its name cannot be part of a URL path of the rc file server")]
     public static partial void ReadThroughCommand(ILogger logger, string remote);
 
-    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "rc {Method} failed to reach the daemon ({Reason}); restarting it and retrying once")]
-    public static partial void RetryingAfterRestart(ILogger logger, string method, string reason);
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "The {Operation} call got no answer from the daemon ({Reason}); sending it once more (daemon replaced: {Replaced})")]
+    public static partial void Resending(ILogger logger, string operation, bool replaced, string reason);
 }

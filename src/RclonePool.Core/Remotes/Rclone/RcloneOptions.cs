@@ -36,6 +36,9 @@ public sealed class RcloneOptions
     /// <summary>How often a running daemon is pinged (<c>rc/noop</c>); a daemon that stops answering is replaced. Zero: never.</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a ping (<c>rc/noop</c>) may take before the daemon counts as not answering.</summary>
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Stop rclone children when this process gets SIGTERM, SIGINT, SIGQUIT or SIGHUP (they die with it anyway).</summary>
     public bool StopOnTerminationSignals { get; init; } = true;
 
