@@ -45,14 +45,20 @@ public sealed record Manifest
 
     public int BlockSize { get; init; }
 
-    public string BlockHash { get; init; } = DefaultBlockHash;
+    // Members that older manifests may lack keep their defaults through a backing field: the JSON source
+    // generator sets every init-only member, so an initializer alone would be overwritten with null.
+    private readonly string? _blockHash;
+    private readonly RedundancySpec? _redundancy;
+    private readonly IReadOnlyList<ChunkEntry>? _chunks;
 
-    public RedundancySpec Redundancy { get; init; } = RedundancySpec.None;
+    public string BlockHash { get => _blockHash ?? DefaultBlockHash; init => _blockHash = value; }
+
+    public RedundancySpec Redundancy { get => _redundancy ?? RedundancySpec.None; init => _redundancy = value; }
 
     /// <summary>Compression used for chunks that shrank ("zstd"), or null.</summary>
     public string? Compression { get; init; }
 
-    public IReadOnlyList<ChunkEntry> Chunks { get; init; } = [];
+    public IReadOnlyList<ChunkEntry> Chunks { get => _chunks ?? []; init => _chunks = value; }
 
     /// <summary>Dead properties (WebDAV PROPPATCH) kept with the entry; null when none.</summary>
     public IReadOnlyDictionary<string, string>? Properties { get; init; }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Uploads and downloads the same random file through rclonepool and through rclone's own chunker over
+# union of the same number of local remotes, with the same chunk size, in one run; prints MB/s, the ratios
+# and rclonepool's peak resident memory.
+#
+#   bench/pool-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--workers 4] [--transport rcd|cli]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+size_mb=1024 chunk_mb=100 remotes=4 workers=4 transport=rcd
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --size-mb) size_mb="$2"; shift 2 ;;
+    --chunk-mb) chunk_mb="$2"; shift 2 ;;
+    --remotes) remotes="$2"; shift 2 ;;
+    --workers) workers="$2"; shift 2 ;;
+    --transport) transport="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+"$root/scripts/install-deps.sh" rclone
+
+work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+echo "bench: ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes, ${workers} workers, transport ${transport}; work dir $work"
+
+# Build once, outside the timings.
+"$root/rclonepool" --help >/dev/null
+pool() { dotnet "$root/.build/cli/rclonepool.dll" --config "$work/pool.json" --no-progress "$@"; }
+
+head -c $((size_mb * 1024 * 1024)) /dev/urandom > "$work/source.bin"
+
+pool_remotes=() union_upstreams=()
+for i in $(seq 1 "$remotes"); do
+  mkdir -p "$work/pool/r$i" "$work/union/u$i"
+  pool_remotes+=("\"$work/pool/r$i\"")
+  union_upstreams+=("$work/union/u$i")
+done
+daemon=true; [[ "$transport" == cli ]] && daemon=false
+cat > "$work/pool.json" <<JSON
+{
+  "remotes": [$(IFS=,; echo "${pool_remotes[*]}")],
+  "chunk_size": $((chunk_mb * 1024 * 1024)),
+  "manifest_cache_dir": "$work/cache",
+  "temp_dir": "$work/tmp",
+  "max_parallel_workers": $workers,
+  "enable_rclone_daemon": $daemon
+}
+JSON
+cat > "$work/rclone.conf" <<CONF
+[u]
+type = union
+upstreams = ${union_upstreams[*]}
+
+[ch]
+type = chunker
+remote = u:
+chunk_size = ${chunk_mb}Mi
+CONF
+pool init >/dev/null
+
+now() { date +%s.%N; }
+rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
+bytes=$((size_mb * 1024 * 1024))
+
+sync
+t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool upload "$work/source.bin" /bench/source.bin 2>"$work/up.log"; t1=$(now)
+pool_up=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+sync
+t0=$(now); RCLONE_CONFIG="$work/rclone.conf" rclone copyto --transfers "$workers" "$work/source.bin" ch:bench/source.bin; t1=$(now)
+rclone_up=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool download /bench/source.bin "$work/pool-out.bin" 2>"$work/down.log"; t1=$(now)
+pool_down=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+t0=$(now); RCLONE_CONFIG="$work/rclone.conf" rclone copyto ch:bench/source.bin "$work/rclone-out.bin"; t1=$(now)
+rclone_down=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+cmp "$work/source.bin" "$work/pool-out.bin" || { echo "bench: rclonepool download differs from the source!" >&2; exit 1; }
+cmp "$work/source.bin" "$work/rclone-out.bin" || { echo "bench: rclone download differs from the source!" >&2; exit 1; }
+
+pu=$(rate $bytes "$pool_up") ru=$(rate $bytes "$rclone_up") pd=$(rate $bytes "$pool_down") rd=$(rate $bytes "$rclone_down")
+echo "upload   rclonepool=${pu} MB/s  rclone-chunker-union=${ru} MB/s  ratio=$(awk -v a="$pu" -v b="$ru" 'BEGIN { printf "%.2f", a / b }')"
+echo "download rclonepool=${pd} MB/s  rclone-chunker-union=${rd} MB/s  ratio=$(awk -v a="$pd" -v b="$rd" 'BEGIN { printf "%.2f", a / b }')"
+peak() { sed -n 's/^peak_rss_bytes=//p' "$1" | tail -1 | awk '{ printf "%d", $1 / 1048576 }'; }
+echo "peak RSS of the rclonepool process: upload $(peak "$work/up.log") MiB, download $(peak "$work/down.log") MiB"
+echo "rclonepool upload output:"; grep -v '^peak_rss' "$work/up.log" | sed 's/^/  /'

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using RclonePool.Cli.Hosting;
+using RclonePool.Cli.Output;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Paths;
+using RclonePool.Core.Pool;
+
+namespace RclonePool.Cli.Commands;
+
+/// <summary><c>rclonepool upload SRC DEST</c>: a file, a directory (recursively) or stdin into the pool.</summary>
+internal static class UploadCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("SRC") { Description = "Local file, local directory (uploaded recursively), or - for standard input." };
+        var destination = new Argument<string>("DEST") { Description = "Pool path. An existing pool directory, or a path ending in '/', receives SRC under its own name." };
+        var parallel = new Option<bool>("--parallel") { Description = "Transfer max_parallel_workers chunks at once (default: the config's parallel_uploads)." };
+        var command = new Command("upload", CommandText.WithExamples(
+            "Upload a file, a directory or standard input into the pool. The file appears only when all of it is stored; an existing file is replaced only after the new one is durable.",
+            "rclonepool upload /path/to/file.mkv /backups/file.mkv",
+            "rclonepool upload --parallel ~/photos /photos",
+            "tar c docs | rclonepool upload - /backups/docs.tar"))
+        {
+            source, destination, parallel,
+        };
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
+        {
+            await using var session = await context.OpenPoolAsync(token);
+            var pool = session.Pool;
+            var workers = parse.GetValue(parallel) || context.Config.ParallelUploads ? context.Config.MaxParallelWorkers : 1;
+            var src = parse.GetValue(source)!;
+            var dest = PoolPath.Parse(parse.GetValue(destination));
+            var plan = await PlanAsync(pool, src, dest, parse.GetValue(destination)!.EndsWith('/'), token);
+            var total = plan.Files.Sum(f => Math.Max(0, f.Size));
+
+            foreach (var directory in plan.Directories)
+            {
+                await PoolDirectories.EnsureAsync(pool, directory, token);
+            }
+
+            await TransferReporter.RunAsync("upload", total, context.ShowProgress, async progress =>
+            {
+                foreach (var file in plan.Files)
+                {
+                    var sink = progress.StartFile(file.Target.Value, file.Size);
+                    var options = new PutOptions { Workers = workers, Progress = sink, Modified = file.Modified };
+                    if (file.Local is null)
+                    {
+                        await using var stdin = Console.OpenStandardInput();
+                        await pool.PutAsync(file.Target, stdin, -1, options, token);
+                    }
+                    else
+                    {
+                        await using var stream = new FileStream(file.Local, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
+                        await pool.PutAsync(file.Target, stream, stream.Length, options, token);
+                    }
+
+                    progress.CompleteFile(file.Target.Value);
+                }
+            });
+            Console.Error.WriteLine($"upload: {plan.Files.Count} file{(plan.Files.Count == 1 ? string.Empty : "s")} stored under {dest}.");
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    private sealed record UploadItem(string? Local, PoolPath Target, long Size, DateTimeOffset? Modified);
+
+    private sealed record UploadPlan(List<PoolPath> Directories, List<UploadItem> Files);
+
+    private static async Task<UploadPlan> PlanAsync(StoragePool pool, string src, PoolPath dest, bool destIsDirectory, CancellationToken token)
+    {
+        if (src == "-")
+        {
+            return new UploadPlan([], [new UploadItem(null, dest, -1, null)]);
+        }
+
+        if (Directory.Exists(src))
+        {
+            var root = Path.GetFullPath(src);
+            var directories = Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
+                .Select(d => Combine(dest, Path.GetRelativePath(root, d)))
+                .Prepend(dest)
+                .Where(d => !d.IsRoot)
+                .OrderBy(d => d.Value, StringComparer.Ordinal)
+                .ToList();
+            var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Order(StringComparer.Ordinal)
+                .Select(f => new FileInfo(f))
+                .Select(f => new UploadItem(f.FullName, Combine(dest, Path.GetRelativePath(root, f.FullName)), f.Length, f.LastWriteTimeUtc))
+                .ToList();
+            return new UploadPlan(directories, files);
+        }
+
+        if (!File.Exists(src))
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {src} does not exist; check the path.");
+        }
+
+        var info = new FileInfo(src);
+        var target = dest;
+        if (destIsDirectory || dest.IsRoot || await pool.StatAsync(dest, token) is { IsDirectory: true })
+        {
+            target = dest.Combine(info.Name);
+        }
+
+        return new UploadPlan([], [new UploadItem(info.FullName, target, info.Length, info.LastWriteTimeUtc)]);
+    }
+
+    private static PoolPath Combine(PoolPath directory, string relative) =>
+        PoolPath.Parse(directory.Value.TrimEnd('/') + "/" + relative.Replace(Path.DirectorySeparatorChar, '/'));
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Config;
+using RclonePool.Core.Index;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Cli.Hosting;
+
+/// <summary>What a command needs from the global options: the config, logging, and the open pool.</summary>
+internal sealed class CliContext
+{
+    private readonly ParseResult _parse;
+    private PoolConfig? _config;
+
+    public CliContext(ParseResult parse)
+    {
+        _parse = parse;
+        Verbose = parse.GetValue(GlobalOptions.Verbose);
+    }
+
+    public bool Verbose { get; }
+
+    /// <summary>Where the config file is (--config, RCLONEPOOL_CONFIG or the default); it may not exist yet.</summary>
+    public ConfigLocation ConfigLocation => ConfigLoader.Locate(_parse.GetValue(GlobalOptions.Config));
+
+    /// <summary>Uses a config built in code (init, quickstart) instead of loading one.</summary>
+    public void UseConfig(PoolConfig config) => _config = config;
+
+    public PoolConfig Config => _config ??= LoadConfig();
+
+    public bool ShowProgress => !_parse.GetValue(GlobalOptions.NoProgress) && Config.ShowProgress;
+
+    public ILoggerFactory CreateLoggerFactory(PoolConfig? config = null) => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(Verbose ? LogLevel.Debug : ParseLevel((config ?? _config)?.LogLevel));
+        builder.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
+
+    private PoolConfig LoadConfig()
+    {
+        var config = ConfigLoader.Load(_parse.GetValue(GlobalOptions.Config));
+        var inactive = ConfigKeys.InactiveKeysInUse(config);
+        if (inactive.Count > 0)
+        {
+            Console.Error.WriteLine($"rclonepool: note: {string.Join(", ", inactive.Select(k => k.Name))} {(inactive.Count == 1 ? "is" : "are")} accepted but not active in this version (see docs/configuration.md).");
+        }
+
+        return config;
+    }
+
+    public async Task<PoolSession> OpenPoolAsync(CancellationToken cancellationToken)
+    {
+        var config = Config;
+        var loggerFactory = CreateLoggerFactory(config);
+        var store = RemoteStoreFactory.Create(config, loggerFactory);
+        try
+        {
+            var pool = await PoolOpener.OpenAsync(config, store, async (path, ct) => await SqlitePoolIndex.OpenAsync(path, logger: loggerFactory.CreateLogger("rclonepool.index"), cancellationToken: ct), loggerFactory, TimeProvider.System, cancellationToken);
+            return new PoolSession(pool, store);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static LogLevel ParseLevel(string? level) => level?.ToUpperInvariant() switch
+    {
+        "DEBUG" => LogLevel.Debug,
+        "INFO" => LogLevel.Warning, // per-file information lines only with --verbose; the CLI prints its own summaries
+        "WARNING" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        "CRITICAL" => LogLevel.Critical,
+        _ => LogLevel.Warning,
+    };
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace RclonePool.Cli.Hosting;
+
+/// <summary>Options every command accepts.</summary>
+internal static class GlobalOptions
+{
+    public static Option<string?> Config { get; } = new("--config")
+    {
+        Description = "Config file to use (default: $RCLONEPOOL_CONFIG, else ~/.config/rclonepool/config.json).",
+        Recursive = true,
+        HelpName = "FILE",
+    };
+
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Log what happens (per file and per chunk) and show stack traces of errors.",
+        Recursive = true,
+    };
+
+    public static Option<bool> NoProgress { get; } = new("--no-progress")
+    {
+        Description = "Do not show progress (the config key show_progress does the same).",
+        Recursive = true,
+    };
+}

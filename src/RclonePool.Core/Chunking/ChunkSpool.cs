@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace RclonePool.Core.Chunking;
+
+/// <summary>
+/// One chunk of a stream that cannot be read twice, held so it can be uploaded (and retried): in memory
+/// for small chunks, otherwise in a private file under <c>temp_dir</c> that is deleted on dispose.
+/// </summary>
+public sealed class ChunkSpool : IAsyncDisposable
+{
+    /// <summary>Chunks up to this size are spooled in memory.</summary>
+    public const long MemoryLimit = 8 * 1024 * 1024;
+
+    private readonly byte[]? _memory;
+    private readonly string? _file;
+
+    private ChunkSpool(byte[]? memory, string? file, long length)
+    {
+        _memory = memory;
+        _file = file;
+        Length = length;
+    }
+
+    public long Length { get; }
+
+    /// <summary>Reads up to <paramref name="chunkSize"/> bytes of <paramref name="source"/>, feeding <paramref name="fileHash"/>.</summary>
+    public static async Task<ChunkSpool> FillAsync(Stream source, long chunkSize, string tempDir, IncrementalHash fileHash, CancellationToken cancellationToken)
+    {
+        if (chunkSize <= MemoryLimit)
+        {
+            // Grow as data arrives, so a small file does not cost a whole chunk of memory.
+            var memory = new byte[Math.Min(chunkSize, 64 * 1024)];
+            var filled = 0;
+            while (true)
+            {
+                var read = await ReadUpToAsync(source, memory.AsMemory(filled), cancellationToken);
+                filled += read;
+                if (filled < memory.Length || memory.Length == chunkSize)
+                {
+                    break;
+                }
+
+                Array.Resize(ref memory, (int)Math.Min(chunkSize, memory.Length * 2L));
+            }
+
+            fileHash.AppendData(memory, 0, filled);
+            return new ChunkSpool(memory, null, filled);
+        }
+
+        Directory.CreateDirectory(tempDir);
+        var path = Path.Combine(tempDir, $"spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        long total = 0;
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using var file = new FileStream(path, options);
+            while (total < chunkSize)
+            {
+                var want = (int)Math.Min(buffer.Length, chunkSize - total);
+                var read = await ReadUpToAsync(source, buffer.AsMemory(0, want), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                fileHash.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return new ChunkSpool(null, path, total);
+    }
+
+    public Stream OpenRead() => _memory is not null
+        ? new MemoryStream(_memory, 0, (int)Length, writable: false)
+        : new FileStream(_file!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    public ValueTask DisposeAsync()
+    {
+        if (_file is not null)
+        {
+            File.Delete(_file);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task<int> ReadUpToAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var read = await source.ReadAsync(buffer[filled..], cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        return filled;
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace RclonePool.Core.Chunking;
+
+/// <summary>
+/// A read-only view of <c>length</c> bytes of an open file from <c>start</c>, using positional reads, so
+/// several chunks of one file can be read concurrently through one handle without copying.
+/// </summary>
+public sealed class FileRangeStream(SafeFileHandle handle, long start, long length) : Stream
+{
+    private long _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => _position;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _position = value;
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var want = (int)Math.Min(buffer.Length, length - _position);
+        if (want <= 0)
+        {
+            return 0;
+        }
+
+        var read = RandomAccess.Read(handle, buffer[..want], start + _position);
+        _position += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var want = (int)Math.Min(buffer.Length, length - _position);
+        if (want <= 0)
+        {
+            return 0;
+        }
+
+        var read = await RandomAccess.ReadAsync(handle, buffer[..want], start + _position, cancellationToken);
+        _position += read;
+        return read;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            SeekOrigin.End => length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+        return _position;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

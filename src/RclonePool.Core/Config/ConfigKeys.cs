@@ -1,0 +1,186 @@
+namespace RclonePool.Core.Config;
+
+/// <summary>
+/// Every key of the config file, in the feature document's order, with its type, default (from
+/// <see cref="PoolConfig"/>), meaning and status. The loader, the writer, "did you mean" suggestions and
+/// docs/configuration.md all come from this one list.
+/// </summary>
+public static class ConfigKeys
+{
+    private const string Base = "v0.1 base";
+    private const string Robustness = "v0.2 robustness";
+    private const string Performance = "v0.3 performance";
+    private const string Balancing = "v0.4 balancing";
+    private const string Redundancy = "v0.5 redundancy";
+    private const string Advanced = "v0.6 advanced";
+    private const string Production = "v1.0 production";
+
+    private static readonly ConfigKey[] Keys = Build();
+    private static readonly Dictionary<string, ConfigKey> ByName = Keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
+
+    /// <summary>Every key, in the feature document's order.</summary>
+    public static IReadOnlyList<ConfigKey> All => Keys;
+
+    private static ConfigKey[] Build() =>
+        [
+            // v0.1 — base
+            Key(Base, true, "remotes", ConfigTypes.StringList, c => c.Remotes, (c, v) => c.Remotes = v,
+                "The rclone remotes that make up the pool, in order: \"name:\", \"name:path\" or an absolute local directory. Required; each remote at most once."),
+            Key(Base, true, "chunk_size", ConfigTypes.Size, c => c.ChunkSize, (c, v) => c.ChunkSize = v,
+                "Size of the chunks files are cut into, in bytes; a string with a binary unit such as \"64M\" is also read. 4 KiB to 4 GiB."),
+            Key(Base, true, "data_prefix", ConfigTypes.String, c => c.DataPrefix, (c, v) => c.DataPrefix = v,
+                "Directory on every remote that holds the chunk objects. A relative path of letters, digits, '.', '_', '-' and '/'; not inside manifest_prefix or around it."),
+            Key(Base, true, "manifest_prefix", ConfigTypes.String, c => c.ManifestPrefix, (c, v) => c.ManifestPrefix = v,
+                "Directory on every remote that holds the manifests (one per file). Same rules as data_prefix."),
+            Key(Base, true, "use_crypt", ConfigTypes.Boolean, c => c.UseCrypt, (c, v) => c.UseCrypt = v,
+                "Write chunks and manifests through crypt_remotes (rclone crypt) instead of remotes, so nothing readable reaches the providers."),
+            Key(Base, true, "crypt_remotes", ConfigTypes.StringList, c => c.CryptRemotes, (c, v) => c.CryptRemotes = v,
+                "One rclone crypt remote per pool remote, in the same order as remotes; required when use_crypt is true. Placement still measures remotes."),
+            Key(Base, true, "temp_dir", ConfigTypes.String, c => c.TempDir, (c, v) => c.TempDir = v,
+                "Directory for temporary files (a source that cannot be read twice, such as stdin, is buffered here). Absolute, or starting with ~/.",
+                defaultText: "\"/dev/shm/rclonepool\" (or $TMPDIR/rclonepool where /dev/shm is missing)"),
+            Key(Base, true, "rclone_binary", ConfigTypes.String, c => c.RcloneBinary, (c, v) => c.RcloneBinary = v,
+                "The rclone executable: a name looked up on PATH, or a path."),
+            Key(Base, true, "rclone_flags", ConfigTypes.StringList, c => c.RcloneFlags, (c, v) => c.RcloneFlags = v,
+                "Extra arguments for every rclone invocation, one per item, e.g. [\"--fast-list\", \"--tpslimit\", \"10\"]. rclonepool's own flags come after them."),
+            Key(Base, true, "webdav_port", ConfigTypes.Integer, c => c.WebdavPort, (c, v) => c.WebdavPort = v,
+                "TCP port of the WebDAV server (rclonepool serve), 0..65535; 0 picks a free port."),
+            Key(Base, true, "webdav_host", ConfigTypes.String, c => c.WebdavHost, (c, v) => c.WebdavHost = v,
+                "Address the WebDAV server listens on; \"0.0.0.0\" for every interface."),
+
+            // v0.2 — robustness
+            Key(Robustness, true, "enable_retry", ConfigTypes.Boolean, c => c.EnableRetry, (c, v) => c.EnableRetry = v,
+                "Retry remote operations that failed in a way that may pass when tried again (timeouts, connection resets, 5xx)."),
+            Key(Robustness, true, "max_retries", ConfigTypes.Integer, c => c.MaxRetries, (c, v) => c.MaxRetries = v,
+                "Retries after the first attempt, 0..100."),
+            Key(Robustness, true, "retry_delay", ConfigTypes.Number, c => c.RetryDelay, (c, v) => c.RetryDelay = v,
+                "Seconds before the first retry, 0..3600; each further retry waits twice as long (exponential backoff)."),
+            Key(Robustness, true, "enable_manifest_cache", ConfigTypes.Boolean, c => c.EnableManifestCache, (c, v) => c.EnableManifestCache = v,
+                "Keep the index (a SQLite cache of the manifests) under manifest_cache_dir, so ls and info need not ask the remotes."),
+            Key(Robustness, true, "manifest_cache_dir", ConfigTypes.String, c => c.ManifestCacheDir, (c, v) => c.ManifestCacheDir = v,
+                "Directory of the index. Absolute, or starting with ~/."),
+            Key(Robustness, true, "enable_duplicate_detection", ConfigTypes.Boolean, c => c.EnableDuplicateDetection, (c, v) => c.EnableDuplicateDetection = v,
+                "Before an upload, check whether the destination already holds the same file (name and size, optionally content hash)."),
+
+            // v0.3 — performance
+            Key(Performance, true, "parallel_uploads", ConfigTypes.Boolean, c => c.ParallelUploads, (c, v) => c.ParallelUploads = v,
+                "Upload a file's chunks concurrently (up to max_parallel_workers); --parallel asks for it on one command."),
+            Key(Performance, true, "parallel_downloads", ConfigTypes.Boolean, c => c.ParallelDownloads, (c, v) => c.ParallelDownloads = v,
+                "Download a file's chunks concurrently (up to max_parallel_workers)."),
+            Key(Performance, true, "max_parallel_workers", ConfigTypes.Integer, c => c.MaxParallelWorkers, (c, v) => c.MaxParallelWorkers = v,
+                "Chunk transfers in flight at once, 1..64."),
+            Key(Performance, true, "enable_chunk_cache", ConfigTypes.Boolean, c => c.EnableChunkCache, (c, v) => c.EnableChunkCache = v,
+                "Keep recently read chunks in a RAM-backed LRU cache (under temp_dir) for repeated and streaming reads."),
+            Key(Performance, true, "chunk_cache_size_mb", ConfigTypes.Integer, c => c.ChunkCacheSizeMb, (c, v) => c.ChunkCacheSizeMb = v,
+                "Size limit of the chunk cache in MiB, 0 or more."),
+            Key(Performance, true, "enable_prefetch", ConfigTypes.Boolean, c => c.EnablePrefetch, (c, v) => c.EnablePrefetch = v,
+                "During sequential reads, fetch the next chunks before they are asked for."),
+            Key(Performance, true, "prefetch_chunks", ConfigTypes.Integer, c => c.PrefetchChunks, (c, v) => c.PrefetchChunks = v,
+                "How many chunks to fetch ahead, 0..32."),
+            Key(Performance, true, "show_progress", ConfigTypes.Boolean, c => c.ShowProgress, (c, v) => c.ShowProgress = v,
+                "Show transfer progress (a live display on a terminal, periodic lines elsewhere); --no-progress turns it off for one command."),
+            Key(Performance, true, "enable_rclone_daemon", ConfigTypes.Boolean, c => c.EnableRcloneDaemon, (c, v) => c.EnableRcloneDaemon = v,
+                "Talk to rclone through one supervised 'rclone rcd' child process (the default transport); false runs the rclone command once per operation."),
+            Key(Performance, true, "rclone_daemon_port", ConfigTypes.Integer, c => c.RcloneDaemonPort, (c, v) => c.RcloneDaemonPort = v,
+                "Port of the rclone rcd child on 127.0.0.1, 0..65535; 0 (recommended) picks a free port."),
+
+            // v0.4 — balancing
+            Key(Balancing, false, "balancing_strategy", ConfigTypes.String, c => c.BalancingStrategy, (c, v) => c.BalancingStrategy = v,
+                "How chunks are placed: least_used, round_robin, weighted, random or round_robin_least_used. Only least_used runs yet; other values are accepted and placement stays least_used."),
+            Key(Balancing, false, "remote_weights", ConfigTypes.NumberMap, c => c.RemoteWeights, (c, v) => c.RemoteWeights = v,
+                "Remote → weight greater than 0 for the weighted strategy; higher is chosen more often. Keys are remotes of the remotes list."),
+            Key(Balancing, false, "remote_priorities", ConfigTypes.IntegerMap, c => c.RemotePriorities, (c, v) => c.RemotePriorities = v,
+                "Remote → priority (integer); remotes of higher priority are preferred. Keys are remotes of the remotes list."),
+            Key(Balancing, false, "auto_rebalance", ConfigTypes.Boolean, c => c.AutoRebalance, (c, v) => c.AutoRebalance = v,
+                "Move chunks between remotes automatically when utilisation varies by more than rebalance_threshold."),
+            Key(Balancing, false, "rebalance_threshold", ConfigTypes.Number, c => c.RebalanceThreshold, (c, v) => c.RebalanceThreshold = v,
+                "Utilisation variance in percent, 0..100, above which auto_rebalance acts."),
+
+            // v0.5 — redundancy
+            Key(Redundancy, false, "redundancy_mode", ConfigTypes.String, c => c.RedundancyMode, (c, v) => c.RedundancyMode = v,
+                "none, replication (replication_factor copies of every chunk), parity (Reed-Solomon, parity_data_shards + parity_parity_shards per stripe) or hybrid (both)."),
+            Key(Redundancy, false, "replication_factor", ConfigTypes.Integer, c => c.ReplicationFactor, (c, v) => c.ReplicationFactor = v,
+                "Copies of each chunk, each on a different remote, 1..number of remotes (checked when redundancy_mode is replication or hybrid)."),
+            Key(Redundancy, false, "parity_data_shards", ConfigTypes.Integer, c => c.ParityDataShards, (c, v) => c.ParityDataShards = v,
+                "k: data chunks per Reed-Solomon stripe, 1 or more; k + m at most 256 and, in parity or hybrid mode, at most the number of remotes."),
+            Key(Redundancy, false, "parity_parity_shards", ConfigTypes.Integer, c => c.ParityParityShards, (c, v) => c.ParityParityShards = v,
+                "m: parity chunks per stripe, 1 or more; any m remotes can be lost without losing a file."),
+            Key(Redundancy, false, "enable_health_monitoring", ConfigTypes.Boolean, c => c.EnableHealthMonitoring, (c, v) => c.EnableHealthMonitoring = v,
+                "Check the remotes and the stored chunks periodically and report problems."),
+            Key(Redundancy, false, "health_check_interval", ConfigTypes.Integer, c => c.HealthCheckInterval, (c, v) => c.HealthCheckInterval = v,
+                "Seconds between health checks, 1 or more."),
+
+            // v0.6 — advanced
+            Key(Advanced, false, "enable_deduplication", ConfigTypes.Boolean, c => c.EnableDeduplication, (c, v) => c.EnableDeduplication = v,
+                "Store identical chunks once (content-addressed by SHA-256)."),
+            Key(Advanced, false, "enable_compression", ConfigTypes.Boolean, c => c.EnableCompression, (c, v) => c.EnableCompression = v,
+                "Compress chunks with zstd before encryption and upload, keeping the compressed form only when it is smaller."),
+            Key(Advanced, false, "compression_level", ConfigTypes.Integer, c => c.CompressionLevel, (c, v) => c.CompressionLevel = v,
+                "zstd level, 1..22."),
+            Key(Advanced, false, "bandwidth_limit_upload_mbps", ConfigTypes.Number, c => c.BandwidthLimitUploadMbps, (c, v) => c.BandwidthLimitUploadMbps = v,
+                "Upload limit in megabytes per second, 0 or more; 0 means unlimited."),
+            Key(Advanced, false, "bandwidth_limit_download_mbps", ConfigTypes.Number, c => c.BandwidthLimitDownloadMbps, (c, v) => c.BandwidthLimitDownloadMbps = v,
+                "Download limit in megabytes per second, 0 or more; 0 means unlimited."),
+            Key(Advanced, false, "webdav_auth_method", ConfigTypes.String, c => c.WebdavAuthMethod, (c, v) => c.WebdavAuthMethod = v,
+                "none, basic (HTTP Basic against webdav_users), api_key (key in a header) or bearer (bearer token)."),
+            Key(Advanced, false, "webdav_users", ConfigTypes.StringMap, c => c.WebdavUsers, (c, v) => c.WebdavUsers = v,
+                "User name → password hash (never a plain password); needed by basic authentication. User names may not contain ':'.",
+                secret: true),
+            Key(Advanced, false, "enable_https", ConfigTypes.Boolean, c => c.EnableHttps, (c, v) => c.EnableHttps = v,
+                "Serve over HTTPS. With ssl_cert_file and ssl_key_file both unset, a self-signed certificate is generated."),
+            Key(Advanced, false, "ssl_cert_file", ConfigTypes.OptionalString, c => c.SslCertFile, (c, v) => c.SslCertFile = v,
+                "PEM certificate for HTTPS; set together with ssl_key_file. Must exist when enable_https is true."),
+            Key(Advanced, false, "ssl_key_file", ConfigTypes.OptionalString, c => c.SslKeyFile, (c, v) => c.SslKeyFile = v,
+                "PEM private key for HTTPS; set together with ssl_cert_file. Must exist when enable_https is true."),
+            Key(Advanced, false, "enable_webui", ConfigTypes.Boolean, c => c.EnableWebui, (c, v) => c.EnableWebui = v,
+                "Serve the web dashboard at / of the WebDAV server for browsers."),
+
+            // v1.0 — production
+            Key(Production, false, "enable_api_server", ConfigTypes.Boolean, c => c.EnableApiServer, (c, v) => c.EnableApiServer = v,
+                "Serve the REST API (/api/v1) and its WebSocket events."),
+            Key(Production, false, "api_server_host", ConfigTypes.String, c => c.ApiServerHost, (c, v) => c.ApiServerHost = v,
+                "Address the API server listens on."),
+            Key(Production, false, "api_server_port", ConfigTypes.Integer, c => c.ApiServerPort, (c, v) => c.ApiServerPort = v,
+                "TCP port of the API server, 0..65535; 0 picks a free port."),
+            Key(Production, false, "enable_plugins", ConfigTypes.Boolean, c => c.EnablePlugins, (c, v) => c.EnablePlugins = v,
+                "Load plugin assemblies from plugins_dir."),
+            Key(Production, false, "plugins_dir", ConfigTypes.String, c => c.PluginsDir, (c, v) => c.PluginsDir = v,
+                "Directory of plugin assemblies. Absolute, or starting with ~/."),
+            Key(Production, true, "log_level", ConfigTypes.String, c => c.LogLevel, (c, v) => c.LogLevel = v,
+                "DEBUG, INFO, WARNING, ERROR or CRITICAL, in any case."),
+            Key(Production, false, "enable_metrics", ConfigTypes.Boolean, c => c.EnableMetrics, (c, v) => c.EnableMetrics = v,
+                "Expose Prometheus metrics."),
+            Key(Production, false, "metrics_port", ConfigTypes.Integer, c => c.MetricsPort, (c, v) => c.MetricsPort = v,
+                "TCP port of the metrics endpoint, 0..65535; 0 picks a free port."),
+        ];
+
+    /// <summary>The key named exactly <paramref name="name"/>, or null.</summary>
+    public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The key an unknown name was probably meant to be ("chunk_szie" → "chunk_size"), or null.</summary>
+    public static string? Suggest(string unknownName) => NearestName.Find(unknownName, ByName.Keys);
+
+    /// <summary>
+    /// Keys of features that do not run yet and that <paramref name="config"/> sets to something other than
+    /// the default, so a host can say "accepted, not active yet" at start.
+    /// </summary>
+    public static IReadOnlyList<ConfigKey> InactiveKeysInUse(PoolConfig config)
+    {
+        // A loaded config has its paths expanded; compare with defaults expanded the same way.
+        var expandedDefaults = new PoolConfig();
+        ConfigLoader.Normalise(expandedDefaults, ConfigEnvironment.Process);
+        return [.. All.Where(k => !k.Active && !k.HasDefaultValue(config) && !k.ValueEquals(config, expandedDefaults))];
+    }
+
+    private static ConfigKey<T> Key<T>(
+        string section,
+        bool active,
+        string name,
+        ConfigType<T> type,
+        Func<PoolConfig, T> get,
+        Action<PoolConfig, T> set,
+        string description,
+        string? defaultText = null,
+        bool secret = false) =>
+        new(name, section, active, type, get, set, description, defaultText, secret);
+}

@@ -1,0 +1,118 @@
+namespace RclonePool.Core.Index.Sqlite;
+
+/// <summary>Every statement the SQLite index runs, with the parameters it binds.</summary>
+internal static class IndexSql
+{
+    internal sealed record Statement(string Sql, params string[] Parameters);
+
+    private const string EntryColumns = "path, kind, size, modified, file_id, revision";
+
+    // Reads.
+    public const string IsPopulated = "SELECT value FROM meta WHERE key = 'populated';";
+
+    public const string ManifestByPath = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.path = $path;";
+
+    public const string ManifestById = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.file_id = $file_id;";
+
+    public const string Exists =
+        "SELECT EXISTS (SELECT 1 FROM entries WHERE path = $path) OR EXISTS (SELECT 1 FROM dirs WHERE path = $path);";
+
+    /// <summary>Direct children: entries and implied directories (unless a directory manifest is at the same path), merged in path order.</summary>
+    public const string ListChildren = $"""
+        SELECT {EntryColumns} FROM entries WHERE parent = $parent
+        UNION ALL
+        SELECT d.path, 1, 0, d.modified, NULL, 0 FROM dirs d
+        WHERE d.parent = $parent AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path)
+        ORDER BY 1;
+        """;
+
+    /// <summary>All descendants: paths in [$low, $high), i.e. starting with "dir/" ('0' follows '/').</summary>
+    public const string ListDescendants = $"""
+        SELECT {EntryColumns} FROM entries WHERE path >= $low AND path < $high
+        UNION ALL
+        SELECT d.path, 1, 0, d.modified, NULL, 0 FROM dirs d
+        WHERE d.path >= $low AND d.path < $high AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path)
+        ORDER BY 1;
+        """;
+
+    public const string StoredBytesByRemote = "SELECT remote, bytes FROM remote_bytes;";
+
+    // Writes (IndexWriter).
+    public static readonly Statement FindById = new("SELECT id, file_id, path, revision, written FROM entries WHERE file_id = $file_id;", "$file_id");
+
+    public static readonly Statement FindByPath = new("SELECT id, file_id, path, revision, written FROM entries WHERE path = $path;", "$path");
+
+    private static readonly string[] EntryParameters = ["$file_id", "$path", "$parent", "$name", "$kind", "$size", "$modified", "$written", "$revision", "$json"];
+
+    public static readonly Statement InsertEntry = new(
+        """
+        INSERT INTO entries (file_id, path, parent, name, kind, size, modified, written, revision)
+        VALUES ($file_id, $path, $parent, $name, $kind, $size, $modified, $written, $revision);
+        INSERT INTO manifests (id, json) VALUES (last_insert_rowid(), $json);
+        """,
+        EntryParameters);
+
+    public static readonly Statement UpdateEntry = new(
+        """
+        UPDATE entries SET file_id = $file_id, path = $path, parent = $parent, name = $name, kind = $kind, size = $size,
+            modified = $modified, written = $written, revision = $revision
+        WHERE id = $id;
+        UPDATE manifests SET json = $json WHERE id = $id;
+        """,
+        [.. EntryParameters, "$id"]);
+
+    public static readonly Statement DeleteEntry = new("DELETE FROM manifests WHERE id = $id; DELETE FROM entries WHERE id = $id;", "$id");
+
+    public static readonly Statement AcquireDirectory = new(
+        """
+        INSERT INTO dirs (path, parent, refs, modified) VALUES ($path, $parent, 1, $modified)
+        ON CONFLICT (path) DO UPDATE SET refs = refs + 1, modified = max(modified, excluded.modified);
+        """,
+        "$path",
+        "$parent",
+        "$modified");
+
+    public static readonly Statement ReleaseDirectory = new(
+        "UPDATE dirs SET refs = refs - 1 WHERE path = $path; DELETE FROM dirs WHERE path = $path AND refs <= 0;",
+        "$path",
+        "$parent");
+
+    public static readonly Statement AddStored = new(
+        """
+        INSERT INTO stored (file_id, remote, bytes) VALUES ($file_id, $remote, $bytes);
+        INSERT INTO remote_bytes (remote, bytes) VALUES ($remote, $bytes)
+        ON CONFLICT (remote) DO UPDATE SET bytes = bytes + excluded.bytes;
+        """,
+        "$file_id",
+        "$remote",
+        "$bytes");
+
+    public static readonly Statement ReleaseStored = new(
+        """
+        UPDATE remote_bytes SET bytes = bytes - (SELECT s.bytes FROM stored s WHERE s.file_id = $file_id AND s.remote = remote_bytes.remote)
+        WHERE remote IN (SELECT remote FROM stored WHERE file_id = $file_id);
+        DELETE FROM remote_bytes WHERE bytes <= 0 AND remote IN (SELECT remote FROM stored WHERE file_id = $file_id);
+        DELETE FROM stored WHERE file_id = $file_id;
+        """,
+        "$file_id");
+
+    public static readonly Statement SupersededRevision = new("SELECT revision FROM superseded WHERE file_id = $file_id;", "$file_id");
+
+    public static readonly Statement MarkSuperseded = new(
+        """
+        INSERT INTO superseded (file_id, revision) VALUES ($file_id, $revision)
+        ON CONFLICT (file_id) DO UPDATE SET revision = max(revision, excluded.revision);
+        """,
+        "$file_id",
+        "$revision");
+
+    public static readonly Statement ForgetSuperseded = new("DELETE FROM superseded WHERE file_id = $file_id;", "$file_id");
+
+    public static readonly Statement ClearContent = new(
+        "DELETE FROM manifests; DELETE FROM entries; DELETE FROM dirs; DELETE FROM stored; DELETE FROM remote_bytes; DELETE FROM superseded;");
+
+    public static readonly Statement SetMeta = new(
+        "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+        "$key",
+        "$value");
+}

@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+using RclonePool.Core.Index.Sqlite;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Core.Index;
+
+public sealed partial class SqlitePoolIndex
+{
+    public ValueTask PutAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        Validate(manifest);
+        var json = ManifestSerializer.Serialize(manifest);
+        return WriteAsync((manifest, json), static (writer, state) => writer.Put(state.manifest, state.json), cancellationToken);
+    }
+
+    public ValueTask RemoveAsync(string fileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fileId);
+        return WriteAsync(fileId, static (writer, id) => writer.Remove(id), cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the content in one transaction (readers see the old content until it commits) and marks the index
+    /// populated. Pass a materialised collection: other writers wait while it is enumerated. An invalid manifest
+    /// changes nothing.
+    /// </summary>
+    public ValueTask ReplaceAllAsync(IEnumerable<Manifest> manifests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        return WriteAsync((manifests, cancellationToken), static (writer, state) =>
+        {
+            writer.Clear();
+            foreach (var manifest in state.manifests)
+            {
+                state.cancellationToken.ThrowIfCancellationRequested();
+                Validate(manifest);
+                writer.Put(manifest, ManifestSerializer.Serialize(manifest));
+            }
+
+            writer.SetMeta("populated", "1");
+        }, cancellationToken);
+    }
+
+    /// <summary>Refuses a manifest whose id or path would break the index's path arithmetic.</summary>
+    private static void Validate(Manifest manifest)
+    {
+        if (!ManifestNames.IsId(manifest.FileId))
+        {
+            throw IndexErrors.NotIndexable(manifest.FileId, manifest.Path, "the file id is not 32 lowercase hex characters");
+        }
+
+        if (!PoolPath.TryParse(manifest.Path, out var path, out _) || path.IsRoot || path.Value != manifest.Path)
+        {
+            throw IndexErrors.NotIndexable(manifest.FileId, manifest.Path, "the path is not a normalised pool path below the root");
+        }
+    }
+
+    /// <summary>
+    /// Runs one write transaction. Writers of this instance queue on a semaphore (no busy waiting among them);
+    /// writers of other instances and processes are serialised by SQLite (<c>BEGIN IMMEDIATE</c> + busy timeout).
+    /// </summary>
+    private async ValueTask WriteAsync<TState>(TState state, Action<IndexWriter, TState> body, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = _database.OpenConnection();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using (var writer = new IndexWriter(connection))
+            {
+                body(writer, state);
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException e)
+        {
+            throw Translate(e);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Index.Sqlite;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Core.Index;
+
+/// <summary>
+/// The embedded <see cref="IPoolIndex"/>: one SQLite file per pool (<c>&lt;manifest_cache_dir&gt;/&lt;pool-id&gt;.sqlite</c>)
+/// in WAL mode, shared safely by several instances and processes (writes take the lock up front with
+/// <c>BEGIN IMMEDIATE</c> and wait up to <see cref="SqlitePoolIndexOptions.BusyTimeout"/>).
+/// <list type="bullet">
+/// <item>A file that is not SQLite, damaged, foreign or from a newer schema is copied aside to
+/// <c>&lt;file&gt;.corrupt</c> at open and emptied in place (moved aside if that fails), then recreated with the
+/// current schema: <see cref="IsPopulatedAsync"/> says false, so the caller rebuilds from the remotes. Damage met
+/// later by an operation does the same and that operation throws a <see cref="PoolException"/> of kind Integrity.
+/// Emptying in place keeps every process's open connections on the one index file.</item>
+/// <item>Listings are sorted by path in ordinal (UTF-8 byte, i.e. code point) order. Directories implied by
+/// entries below them list as <see cref="EntryKind.Directory"/> with no file id, size 0, revision 0, and as
+/// modified time the newest modified time of an entry added below them (not lowered when entries go away).</item>
+/// <item>At one path, the entry written later (then the higher revision, then the larger file id) wins; the
+/// other file id is dropped, and its revisions up to the losing one stay ignored.</item>
+/// </list>
+/// </summary>
+public sealed partial class SqlitePoolIndex : IPoolIndex
+{
+    private readonly IndexDatabase _database;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private int _disposed;
+
+    private SqlitePoolIndex(IndexDatabase database, string? recreatedBecause)
+    {
+        _database = database;
+        RecreatedBecause = recreatedBecause;
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string FilePath => _database.FilePath;
+
+    /// <summary>Why the file was unusable and recreated empty at open, or null when it opened as it was.</summary>
+    public string? RecreatedBecause { get; }
+
+    /// <summary>
+    /// Opens the index at <paramref name="databasePath"/>, creating the file (and its directory) or upgrading its
+    /// schema when needed, and recreating it empty when it is unusable (see <see cref="RecreatedBecause"/>).
+    /// </summary>
+    public static ValueTask<SqlitePoolIndex> OpenAsync(
+        string databasePath,
+        SqlitePoolIndexOptions? options = null,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        options ??= SqlitePoolIndexOptions.Default;
+        var database = new IndexDatabase(Path.GetFullPath(databasePath), options.BusyTimeout, logger ?? NullLogger.Instance);
+        var recreatedBecause = database.Prepare(options.CheckIntegrityOnOpen, cancellationToken);
+        return ValueTask.FromResult(new SqlitePoolIndex(database, recreatedBecause));
+    }
+
+    public ValueTask<bool> IsPopulatedAsync(CancellationToken cancellationToken) =>
+        ReadAsync(0, static (connection, _) => ExecuteScalar(connection, IndexSql.IsPopulated, null, null) as string == "1", cancellationToken);
+
+    public ValueTask<Manifest?> GetAsync(PoolPath path, CancellationToken cancellationToken) =>
+        ReadAsync(path.Value, static (connection, p) => ReadManifest(connection, IndexSql.ManifestByPath, "$path", p), cancellationToken);
+
+    public ValueTask<Manifest?> GetByIdAsync(string fileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fileId);
+        return ReadAsync(fileId, static (connection, id) => ReadManifest(connection, IndexSql.ManifestById, "$file_id", id), cancellationToken);
+    }
+
+    public ValueTask<bool> ExistsAsync(PoolPath path, CancellationToken cancellationToken) =>
+        path.IsRoot
+            ? ValueTask.FromResult(true)
+            : ReadAsync(path.Value, static (connection, p) => ExecuteScalar(connection, IndexSql.Exists, "$path", p) is 1L, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One statement streamed row by row: the listing is one consistent snapshot, and writers are not blocked
+    /// while it is read (WAL). Keep the enumeration short-lived; a snapshot held open delays WAL checkpoints.
+    /// </remarks>
+    public async IAsyncEnumerable<IndexEntry> ListAsync(PoolPath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using var cursor = ListCursor.Open(this, directory.Value, recursive);
+        while (cursor.TryRead(out var entry))
+        {
+            yield return entry;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, long>> StoredBytesByRemoteAsync(CancellationToken cancellationToken) =>
+        ReadAsync<int, IReadOnlyDictionary<string, long>>(0, static (connection, _) =>
+        {
+            var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+            using var command = connection.CreateCommand();
+            command.CommandText = IndexSql.StoredBytesByRemote;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                totals[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return totals;
+        }, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Closes the idle pooled connections; the last one to close checkpoints the WAL into the file.
+            _database.ClearPool();
+            _writeGate.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqliteConnection, TState, T> body, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        try
+        {
+            using var connection = _database.OpenConnection();
+            return ValueTask.FromResult(body(connection, state));
+        }
+        catch (SqliteException e)
+        {
+            // The connection is disposed by now, so recovery never moves a file this call still holds.
+            throw Translate(e);
+        }
+    }
+
+    private PoolException Translate(SqliteException e) =>
+        IndexErrors.IsDamage(e) ? _database.Recover(e) : IndexErrors.From(e, _database.FilePath);
+
+    private static Manifest? ReadManifest(SqliteConnection connection, string sql, string parameter, string value)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue(parameter, value);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var json = reader.GetFieldValue<byte[]>(0);
+        return ManifestSerializer.Deserialize(json, $"in the index ({value})");
+    }
+
+    private static object? ExecuteScalar(SqliteConnection connection, string sql, string? parameter, string? value)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (parameter is not null)
+        {
+            command.Parameters.AddWithValue(parameter, value);
+        }
+
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>
+/// Manifests on the remotes: every revision is written to every remote under its own object name
+/// (<c>&lt;fileId&gt;-r&lt;revision&gt;.json</c>), so a half-written manifest never replaces a good one.
+/// </summary>
+public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, ILogger logger)
+{
+    private const int ReadParallelism = 16;
+
+    /// <summary>
+    /// Writes a manifest revision to every remote. Durable when at least one remote holds it; remotes that fail
+    /// with a remote-side error are logged (verify reports them, repair and index rebuild restore them). Any other
+    /// failure, or failure everywhere, throws after removing the copies that were written.
+    /// </summary>
+    public async Task WriteAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        var bytes = ManifestSerializer.Serialize(manifest);
+        var results = await Task.WhenAll(remotes.Select(async remote =>
+        {
+            try
+            {
+                await store.WriteBytesAsync(layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
+                return (Remote: remote, Error: (Exception?)null);
+            }
+            catch (Exception e) when (e is PoolException or HttpRequestException or IOException)
+            {
+                return (Remote: remote, Error: e);
+            }
+        }));
+
+        var failed = results.Where(r => r.Error is not null).ToList();
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        var tolerable = failed.All(f => f.Error is PoolException { Kind: PoolErrorKind.Transient or PoolErrorKind.Remote });
+        if (tolerable && failed.Count < results.Length)
+        {
+            foreach (var f in failed)
+            {
+                logger.LogWarning("The manifest of {Path} could not be written to {Remote} ({Error}); run 'rclonepool repair' or 'rclonepool index rebuild' when it is back.", manifest.Path, f.Remote.Name, f.Error!.Message);
+            }
+
+            return;
+        }
+
+        await DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
+        var first = failed[0];
+        throw first.Error is PoolException pe
+            ? new PoolException(pe.Kind, $"Writing the manifest of {manifest.Path} to {first.Remote.Name} failed: {pe.Message}", pe)
+            : new PoolException(PoolErrorKind.Transient, $"Writing the manifest of {manifest.Path} to {first.Remote.Name} failed: {first.Error!.Message}", first.Error);
+    }
+
+    /// <summary>Removes one revision's copies from every remote; missing copies are fine, failures are logged.</summary>
+    public async Task DeleteRevisionAsync(string fileId, long revision, CancellationToken cancellationToken)
+    {
+        var name = ManifestNames.ObjectName(fileId, revision);
+        await Task.WhenAll(remotes.Select(async remote =>
+        {
+            try
+            {
+                await store.DeleteAsync(layout.Manifest(remote, name), cancellationToken);
+            }
+            catch (PoolException e)
+            {
+                logger.LogWarning("Could not remove manifest {Name} from {Remote} ({Error}); 'rclonepool orphans' finds what it leaves.", name, remote.Name, e.Message);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Reads the newest valid revision of every entry from the remotes. Copies that are missing on some remotes,
+    /// stale or damaged are reported in <see cref="ManifestScan.Problems"/>, never silently ignored.
+    /// </summary>
+    public async Task<ManifestScan> ScanAsync(CancellationToken cancellationToken)
+    {
+        var problems = new ConcurrentBag<string>();
+        var holders = new Dictionary<(string FileId, long Revision), List<PoolRemote>>();
+        var reachable = new List<PoolRemote>();
+        foreach (var remote in remotes)
+        {
+            try
+            {
+                await foreach (var entry in store.ListAsync(layout.ManifestDirectory(remote), recursive: false, cancellationToken))
+                {
+                    if (entry.IsDirectory || !ManifestNames.TryParse(entry.Name, out var fileId, out var revision))
+                    {
+                        continue;
+                    }
+
+                    if (!holders.TryGetValue((fileId, revision), out var list))
+                    {
+                        holders[(fileId, revision)] = list = [];
+                    }
+
+                    list.Add(remote);
+                }
+
+                reachable.Add(remote);
+            }
+            catch (PoolException e)
+            {
+                problems.Add($"{remote.Name}: manifests could not be listed ({e.Message})");
+            }
+        }
+
+        if (reachable.Count == 0)
+        {
+            throw new PoolException(PoolErrorKind.Transient, $"No remote could be listed: {string.Join("; ", problems)}");
+        }
+
+        // Newest revision first, per file id.
+        var byFile = holders.GroupBy(h => h.Key.FileId)
+            .Select(g => g.OrderByDescending(h => h.Key.Revision).ToList())
+            .ToList();
+
+        var manifests = new ConcurrentBag<Manifest>();
+        await Parallel.ForEachAsync(byFile, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (revisions, ct) =>
+        {
+            foreach (var candidate in revisions)
+            {
+                var manifest = await ReadFirstValidAsync(candidate.Key.FileId, candidate.Key.Revision, candidate.Value, problems, ct);
+                if (manifest is null)
+                {
+                    continue;
+                }
+
+                var missing = reachable.Except(candidate.Value).Select(r => r.Name).ToList();
+                if (missing.Count > 0)
+                {
+                    problems.Add($"{manifest.Path}: revision {manifest.Revision} is missing on {string.Join(", ", missing)}");
+                }
+
+                manifests.Add(manifest);
+                return;
+            }
+        });
+
+        return new ManifestScan([.. manifests], [.. problems.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Reads one revision from the first remote that has a valid copy.</summary>
+    public async Task<Manifest?> ReadFirstValidAsync(string fileId, long revision, IEnumerable<PoolRemote> candidates, ConcurrentBag<string>? problems, CancellationToken cancellationToken)
+    {
+        var name = ManifestNames.ObjectName(fileId, revision);
+        foreach (var remote in candidates)
+        {
+            var path = layout.Manifest(remote, name);
+            try
+            {
+                var bytes = await store.TryReadBytesAsync(path, cancellationToken);
+                if (bytes is null)
+                {
+                    continue;
+                }
+
+                var manifest = ManifestSerializer.Deserialize(bytes, $"{remote.Name} {path.Path}");
+                if (manifest.FileId == fileId && manifest.Revision == revision)
+                {
+                    return manifest;
+                }
+
+                problems?.Add($"{remote.Name} {path.Path}: its content names file {manifest.FileId} revision {manifest.Revision}");
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Integrity or PoolErrorKind.Transient or PoolErrorKind.Remote)
+            {
+                problems?.Add($"{remote.Name} {path.Path}: {e.Message}");
+            }
+        }
+
+        return null;
+    }
+}

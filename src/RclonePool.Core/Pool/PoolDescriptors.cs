@@ -1,0 +1,72 @@
+using RclonePool.Core.Errors;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>Reads and writes the pool descriptor (<c>rclonepool.json</c>) at the root of each remote.</summary>
+public sealed class PoolDescriptors(IRemoteStore store, PoolLayout layout)
+{
+    /// <summary>The descriptor on a remote, or null when the remote has none.</summary>
+    public async Task<PoolDescriptor?> ReadAsync(PoolRemote remote, CancellationToken cancellationToken)
+    {
+        var path = layout.Descriptor(remote);
+        var bytes = await store.TryReadBytesAsync(path, cancellationToken);
+        return bytes is null ? null : ManifestSerializer.DeserializeDescriptor(bytes, $"{remote.Name} ({path})");
+    }
+
+    /// <summary>
+    /// The pool id all remotes agree on. Refuses remotes of different pools and remotes without a descriptor,
+    /// saying how to fix it.
+    /// </summary>
+    public async Task<string> ReadPoolIdAsync(IReadOnlyList<PoolRemote> remotes, CancellationToken cancellationToken)
+    {
+        var descriptors = await Task.WhenAll(remotes.Select(r => ReadAsync(r, cancellationToken)));
+        var ids = descriptors.Where(d => d is not null).Select(d => d!.PoolId).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+        {
+            throw new PoolException(PoolErrorKind.Environment, $"No pool exists on {string.Join(", ", remotes.Select(r => r.Name))}; run 'rclonepool init' first.");
+        }
+
+        if (ids.Count > 1)
+        {
+            var owners = remotes.Zip(descriptors).Where(p => p.Second is not null).Select(p => $"{p.First.Name} is in pool {p.Second!.PoolId}");
+            throw new PoolException(PoolErrorKind.Conflict, $"The configured remotes belong to different pools ({string.Join(", ", owners)}); fix 'remotes' in the config so they name one pool.");
+        }
+
+        var missing = remotes.Zip(descriptors).Where(p => p.Second is null).Select(p => p.First.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new PoolException(PoolErrorKind.Environment, $"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} not part of pool {ids[0]} yet; run 'rclonepool init' to add {(missing.Count == 1 ? "it" : "them")}.");
+        }
+
+        return ids[0];
+    }
+
+    /// <summary>
+    /// Makes every remote carry a descriptor of one pool: the existing pool's id when some remote has one,
+    /// else a new id. A remote of another pool is refused; nothing is written then.
+    /// </summary>
+    public async Task<string> EnsureAsync(IReadOnlyList<PoolRemote> remotes, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var descriptors = await Task.WhenAll(remotes.Select(r => ReadAsync(r, cancellationToken)));
+        var ids = descriptors.Where(d => d is not null).Select(d => d!.PoolId).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count > 1)
+        {
+            var owners = remotes.Zip(descriptors).Where(p => p.Second is not null).Select(p => $"{p.First.Name} belongs to pool {p.Second!.PoolId}");
+            throw new PoolException(PoolErrorKind.Conflict, $"The remotes already belong to different pools ({string.Join(", ", owners)}); use remotes of one pool or empty ones.");
+        }
+
+        var poolId = ids.Count == 1 ? ids[0] : ManifestNames.NewId();
+        for (var i = 0; i < remotes.Count; i++)
+        {
+            if (descriptors[i] is null)
+            {
+                var descriptor = new PoolDescriptor { PoolId = poolId, Remote = remotes[i].Name, Created = time.GetUtcNow() };
+                await store.WriteBytesAsync(layout.Descriptor(remotes[i]), ManifestSerializer.Serialize(descriptor), cancellationToken);
+            }
+        }
+
+        return poolId;
+    }
+}

@@ -1,0 +1,362 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Chunking;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Integrity;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+using RclonePool.Core.Placement;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool;
+
+public sealed partial class StoragePool
+{
+    public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
+    {
+        var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
+        var placement = await NewPlacementAsync(cancellationToken);
+        var upload = new UploadContext(placement, Workers(options.Workers), options.Progress);
+
+        Manifest manifest;
+        try
+        {
+            var (chunks, size, sha256) = content is FileStream { CanSeek: true } file && length >= 0
+                ? await UploadFileAsync(file, length, upload, cancellationToken)
+                : await UploadStreamAsync(content, length, upload, cancellationToken);
+
+            var now = _time.GetUtcNow();
+            manifest = new Manifest
+            {
+                PoolId = PoolId,
+                FileId = existing?.FileId ?? ManifestNames.NewId(),
+                Revision = (existing?.Revision ?? 0) + 1,
+                Kind = EntryKind.File,
+                Path = path.Value,
+                Size = size,
+                Created = existing?.Created ?? now,
+                Modified = options.Modified ?? now,
+                Written = now,
+                Sha256 = sha256,
+                ChunkSize = Config.ChunkSize,
+                BlockSize = ChunkLayout.BlockSizeFor(Config.ChunkSize),
+                Chunks = chunks,
+                Properties = existing?.Properties,
+            };
+            await Manifests.WriteAsync(manifest, cancellationToken);
+        }
+        catch
+        {
+            await DeleteObjectsAsync(upload.Written.Keys, "an upload that did not complete");
+            throw;
+        }
+
+        await _index.PutAsync(manifest, cancellationToken);
+        _logger.LogInformation("Stored {Path} ({Size} bytes, {Chunks} chunks, revision {Revision}).", manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
+        if (existing is not null)
+        {
+            await RetireAsync(existing, manifest);
+        }
+
+        return ToEntry(manifest);
+    }
+
+    /// <summary>Checks that a file may be written at <paramref name="path"/> and returns what it replaces.</summary>
+    private async Task<Manifest?> PrepareWriteAsync(PoolPath path, bool overwrite, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, "The pool root is a directory; give a file path such as /backups/file.mkv.");
+        }
+
+        await EnsureNoFileAboveAsync(path, cancellationToken);
+        var existing = await _index.GetAsync(path, cancellationToken);
+        if (existing is null && await _index.ExistsAsync(path, cancellationToken))
+        {
+            throw PoolErrors.IsDirectory(path);
+        }
+
+        if (existing is not null)
+        {
+            if (existing.Kind == EntryKind.Directory)
+            {
+                throw PoolErrors.IsDirectory(path);
+            }
+
+            if (!overwrite)
+            {
+                throw PoolErrors.Exists(path);
+            }
+        }
+
+        return existing;
+    }
+
+    private async Task EnsureNoFileAboveAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        for (var parent = path.Parent; !parent.IsRoot; parent = parent.Parent)
+        {
+            var manifest = await _index.GetAsync(parent, cancellationToken);
+            if (manifest is { Kind: EntryKind.File })
+            {
+                throw PoolErrors.ParentIsFile(path, parent);
+            }
+        }
+    }
+
+    /// <summary>A local file: chunks are read in place through one handle, concurrently, and hashed as they upload.</summary>
+    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadFileAsync(FileStream file, long length, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var start = file.Position;
+        var stampBefore = File.GetLastWriteTimeUtc(file.Name);
+        var count = ChunkLayout.ChunkCount(length, Config.ChunkSize);
+        upload.Placement.EnsureRoomFor(Enumerable.Range(0, count).Select(i => ChunkLayout.Chunk(length, Config.ChunkSize, i).Length));
+
+        var handle = file.SafeFileHandle;
+        var wholeFileHash = Task.Run(() => HashRangeAsync(handle, start, length, cancellationToken), cancellationToken);
+        var chunks = new ChunkEntry[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var (offset, chunkLength) = ChunkLayout.Chunk(length, Config.ChunkSize, i);
+            chunks[i] = await UploadChunkAsync(i, offset, chunkLength, () => new FileRangeStream(handle, start + offset, chunkLength), upload, ct);
+        });
+
+        var sha256 = await wholeFileHash;
+        if (File.GetLastWriteTimeUtc(file.Name) != stampBefore || RandomAccess.GetLength(handle) - start != length)
+        {
+            throw new PoolException(PoolErrorKind.Conflict, $"{file.Name} changed while it was being uploaded; upload it again when nothing writes to it.");
+        }
+
+        return ([.. chunks], length, sha256);
+    }
+
+    /// <summary>
+    /// A stream read once (stdin, an HTTP body): each chunk is spooled (to memory for small chunks, else to
+    /// <c>temp_dir</c>) while the whole-file hash runs, then uploaded by a worker while the next chunk spools.
+    /// </summary>
+    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadStreamAsync(Stream content, long length, UploadContext upload, CancellationToken cancellationToken)
+    {
+        if (length >= 0)
+        {
+            upload.Placement.EnsureRoomFor(Enumerable.Range(0, ChunkLayout.ChunkCount(length, Config.ChunkSize)).Select(i => ChunkLayout.Chunk(length, Config.ChunkSize, i).Length));
+        }
+
+        using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var slots = new SemaphoreSlim(upload.Workers);
+        using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var uploads = new List<Task<ChunkEntry>>();
+        long total = 0;
+        try
+        {
+            for (var index = 0; ; index++)
+            {
+                await slots.WaitAsync(failure.Token);
+                var spool = await ChunkSpool.FillAsync(content, Config.ChunkSize, Config.TempDir, fileHash, failure.Token);
+                if (spool.Length == 0)
+                {
+                    await spool.DisposeAsync();
+                    slots.Release();
+                    break;
+                }
+
+                var offset = total;
+                total += spool.Length;
+                if (length >= 0 && total > length)
+                {
+                    await spool.DisposeAsync();
+                    throw new PoolException(PoolErrorKind.BadInput, $"The upload sent more than the announced {length} bytes; nothing was stored.");
+                }
+
+                var chunkIndex = index;
+                uploads.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        return await UploadChunkAsync(chunkIndex, offset, spool.Length, spool.OpenRead, upload, failure.Token);
+                    }
+                    catch
+                    {
+                        await failure.CancelAsync();
+                        throw;
+                    }
+                    finally
+                    {
+                        await spool.DisposeAsync();
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+
+                if (spool.Length < Config.ChunkSize)
+                {
+                    break;
+                }
+            }
+
+            if (length >= 0 && total != length)
+            {
+                throw new PoolException(PoolErrorKind.BadInput, $"The upload ended after {total} of {length} bytes; nothing was stored.");
+            }
+
+            var chunks = await Task.WhenAll(uploads);
+            return ([.. chunks], total, Convert.ToHexStringLower(fileHash.GetHashAndReset()));
+        }
+        catch
+        {
+            await failure.CancelAsync();
+            await Task.WhenAll(uploads.Select(u => u.ContinueWith(_ => { }, TaskScheduler.Default)));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores one chunk under a fresh object id: retries transient failures on the same remote, then moves on to
+    /// another remote with room, excluding the failing one for the rest of the operation.
+    /// </summary>
+    private async Task<ChunkEntry> UploadChunkAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var blockSize = ChunkLayout.BlockSizeFor(Config.ChunkSize);
+        while (true)
+        {
+            var remoteName = upload.Placement.Reserve(length);
+            var remote = _remotesByName[remoteName];
+            try
+            {
+                return await _retry.ExecuteAsync(async ct =>
+                {
+                    var objectPath = Layout.ChunkObject(ManifestNames.NewId());
+                    var target = new RemotePath(remote.Storage, objectPath);
+                    upload.Written.TryAdd((remote, objectPath), 0);
+                    using var hasher = new ChunkHasher(blockSize);
+                    try
+                    {
+                        await using var source = openSource();
+                        await using var hashing = new HashingReadStream(source, hasher, upload.ReportProgress);
+                        await _store.WriteAsync(target, hashing, length, ct);
+                    }
+                    catch (PoolException)
+                    {
+                        // The attempt may have left a truncated object: remove it now if the remote lets us.
+                        if (await TryDeleteAsync(target))
+                        {
+                            upload.Written.TryRemove((remote, objectPath), out _);
+                        }
+
+                        throw;
+                    }
+
+                    if (hasher.BytesHashed != length)
+                    {
+                        throw new PoolException(PoolErrorKind.Conflict, $"The source gave {hasher.BytesHashed} bytes for chunk {index} where {length} were expected; it changed during the upload.");
+                    }
+
+                    var (sha, blocks) = hasher.Complete();
+                    return new ChunkEntry
+                    {
+                        Index = index,
+                        Offset = offset,
+                        Length = length,
+                        Sha256 = sha,
+                        BlockHashes = blocks,
+                        Locations = [new ChunkLocation { Remote = remote.Name, Object = objectPath, StoredLength = length }],
+                    };
+                }, cancellationToken);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace)
+            {
+                upload.Placement.Release(remoteName, length);
+                upload.Placement.Exclude(remoteName);
+                _logger.LogWarning("Storing chunk {Index} on {Remote} failed ({Error}); trying another remote.", index, remote.Name, e.Message);
+            }
+        }
+    }
+
+    private static async Task<string> HashRangeAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long start, long length, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            long done = 0;
+            while (done < length)
+            {
+                var want = (int)Math.Min(buffer.Length, length - done);
+                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), start + done, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                sha.AppendData(buffer, 0, read);
+                done += read;
+            }
+
+            return Convert.ToHexStringLower(sha.GetHashAndReset());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>After a new revision is durable: removes the old revision's manifests and the chunks only it used.</summary>
+    private async Task RetireAsync(Manifest old, Manifest replacement)
+    {
+        await Manifests.DeleteRevisionAsync(old.FileId, old.Revision, CancellationToken.None);
+        var kept = replacement.Chunks.SelectMany(c => c.Locations).Select(l => (l.Remote, l.Object)).ToHashSet();
+        var unused = old.Chunks.SelectMany(c => c.Locations)
+            .Where(l => !kept.Contains((l.Remote, l.Object)))
+            .Select(l => (RemoteOf(l), l.Object));
+        await DeleteObjectsAsync(unused, $"the previous version of {old.Path}");
+    }
+
+    private async Task<bool> TryDeleteAsync(RemotePath target)
+    {
+        try
+        {
+            await _store.DeleteAsync(target, CancellationToken.None);
+            return true;
+        }
+        catch (PoolException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Best-effort removal of chunk objects; what cannot be removed is left for 'orphans'.</summary>
+    private async Task DeleteObjectsAsync(IEnumerable<(PoolRemote Remote, string Object)> objects, string what)
+    {
+        await Parallel.ForEachAsync(objects.Distinct().ToList(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (o, _) =>
+        {
+            try
+            {
+                await _store.DeleteAsync(new RemotePath(o.Remote.Storage, o.Object), CancellationToken.None);
+            }
+            catch (PoolException e)
+            {
+                _logger.LogWarning("Could not remove {Object} on {Remote} from {What} ({Error}); 'rclonepool orphans --delete' will.", o.Object, o.Remote.Name, what, e.Message);
+            }
+        });
+    }
+
+    /// <summary>State shared by the chunk uploads of one file.</summary>
+    private sealed class UploadContext(PlacementSession placement, int workers, IProgress<long>? progress)
+    {
+        private long _reported;
+
+        public PlacementSession Placement { get; } = placement;
+
+        public int Workers { get; } = workers;
+
+        /// <summary>Every object an attempt wrote to (or may have), so a failed upload can remove them.</summary>
+        public ConcurrentDictionary<(PoolRemote Remote, string Object), byte> Written { get; } = new();
+
+        public void ReportProgress(int bytes)
+        {
+            if (progress is not null)
+            {
+                progress.Report(Interlocked.Add(ref _reported, bytes));
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Buffers;
+using RclonePool.Core.Chunking;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Core.Pool;
+
+public sealed partial class StoragePool
+{
+    public async Task<Stream> OpenReadAsync(PoolPath path, long offset, long count, CancellationToken cancellationToken)
+    {
+        var manifest = await RequireFileAsync(path, cancellationToken);
+        return OpenRead(manifest, offset, count);
+    }
+
+    /// <summary>A verified read of a pinned revision.</summary>
+    public Stream OpenRead(Manifest manifest, long offset, long count)
+    {
+        var (start, length) = ChunkLayout.Clamp(manifest.Size, offset, count);
+        return length == 0
+            ? Stream.Null
+            : new VerifiedReadStream(manifest, _store, RemoteOf, start, length);
+    }
+
+    /// <summary>
+    /// Downloads a file to a local path: chunks are fetched concurrently into a temporary file beside the
+    /// destination, every byte verified, and the file is renamed into place only when complete.
+    /// </summary>
+    public async Task DownloadToFileAsync(PoolPath path, string destination, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var manifest = await RequireFileAsync(path, cancellationToken);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(destination))!;
+        if (!Directory.Exists(directory))
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local directory {directory} does not exist; create it first.");
+        }
+
+        var partial = Path.Combine(directory, $".{Path.GetFileName(destination)}.rclonepool-{Guid.NewGuid():N}.partial");
+        long done = 0;
+        try
+        {
+            using (var handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous, manifest.Size))
+            {
+                await Parallel.ForEachAsync(manifest.Chunks, new ParallelOptions { MaxDegreeOfParallelism = Workers(workers), CancellationToken = cancellationToken }, async (chunk, ct) =>
+                {
+                    await using var source = OpenRead(manifest, chunk.Offset, chunk.Length);
+                    var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+                    try
+                    {
+                        var position = chunk.Offset;
+                        int read;
+                        while ((read = await source.ReadAsync(buffer.AsMemory(0, 1 << 20), ct)) > 0)
+                        {
+                            await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), position, ct);
+                            position += read;
+                            progress?.Report(Interlocked.Add(ref done, read));
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                });
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            File.Move(partial, destination, overwrite: true);
+            File.SetLastWriteTimeUtc(destination, manifest.Modified.UtcDateTime);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+    }
+
+    private async Task<Manifest> RequireFileAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        var manifest = await _index.GetAsync(path, cancellationToken);
+        if (manifest is null)
+        {
+            throw await _index.ExistsAsync(path, cancellationToken) || path.IsRoot
+                ? PoolErrors.IsDirectory(path)
+                : PoolErrors.NotFound(path);
+        }
+
+        return manifest.Kind == EntryKind.Directory ? throw PoolErrors.IsDirectory(path) : manifest;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Polly;
+using RclonePool.Core.Config;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Index;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+using RclonePool.Core.Placement;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>
+/// The pool: files cut into chunks spread over the remotes, a manifest per entry on every remote, a local
+/// index answering lookups. Implements the façade every front end uses. Thread-safe.
+/// </summary>
+public sealed partial class StoragePool : IPoolFileSystem
+{
+    private readonly IRemoteStore _store;
+    private readonly IPoolIndex _index;
+    private readonly IBalancer _balancer;
+    private readonly ResiliencePipeline _retry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, PoolRemote> _remotesByName;
+
+    public StoragePool(PoolConfig config, string poolId, IRemoteStore store, IPoolIndex index, ResiliencePipeline retry, TimeProvider time, ILogger logger)
+    {
+        Config = config;
+        PoolId = poolId;
+        _store = store;
+        _index = index;
+        _retry = retry;
+        _time = time;
+        _logger = logger;
+        _balancer = new LeastUsedBalancer();
+        Remotes = PoolRemote.FromConfig(config);
+        _remotesByName = Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        Layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
+        Manifests = new ManifestStore(store, Layout, Remotes, logger);
+    }
+
+    public PoolConfig Config { get; }
+
+    public string PoolId { get; }
+
+    public IReadOnlyList<PoolRemote> Remotes { get; }
+
+    public PoolLayout Layout { get; }
+
+    public ManifestStore Manifests { get; }
+
+    public IPoolIndex Index => _index;
+
+    private int Workers(int? requested) => Math.Max(1, requested ?? Config.MaxParallelWorkers);
+
+    public async ValueTask<PoolEntry?> StatAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            return new PoolEntry { Path = path, Kind = EntryKind.Directory };
+        }
+
+        var manifest = await _index.GetAsync(path, cancellationToken);
+        if (manifest is not null)
+        {
+            return ToEntry(manifest);
+        }
+
+        return await _index.ExistsAsync(path, cancellationToken)
+            ? new PoolEntry { Path = path, Kind = EntryKind.Directory }
+            : null;
+    }
+
+    /// <summary>The current manifest of a file or directory object, or null.</summary>
+    public ValueTask<Manifest?> GetManifestAsync(PoolPath path, CancellationToken cancellationToken) => _index.GetAsync(path, cancellationToken);
+
+    public async IAsyncEnumerable<PoolEntry> ListAsync(PoolPath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var entry = await StatAsync(directory, cancellationToken) ?? throw PoolErrors.NotFound(directory);
+        if (!entry.IsDirectory)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"{directory} is a file, not a directory.");
+        }
+
+        await foreach (var item in _index.ListAsync(directory, recursive, cancellationToken))
+        {
+            yield return new PoolEntry
+            {
+                Path = PoolPath.Parse(item.Path),
+                Kind = item.Kind,
+                Size = item.Size,
+                Modified = item.Modified,
+                Created = item.Modified,
+                FileId = item.FileId,
+                Revision = item.Revision,
+            };
+        }
+    }
+
+    public async ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken)
+    {
+        var loads = await MeasureAsync(cancellationToken);
+        return loads.Any(l => l.Free is null) ? null : loads.Sum(l => Math.Max(0, l.Free!.Value));
+    }
+
+    /// <summary>Free space and stored bytes of every remote, measured now (about calls run in parallel).</summary>
+    public async Task<IReadOnlyList<RemoteLoad>> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var stored = await _index.StoredBytesByRemoteAsync(cancellationToken);
+        var abouts = await Task.WhenAll(Remotes.Select(async r =>
+        {
+            try
+            {
+                return await _store.AboutAsync(r.Name, cancellationToken);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
+            {
+                _logger.LogWarning("Free space of {Remote} is unknown ({Error}).", r.Name, e.Message);
+                return null;
+            }
+        }));
+        return [.. Remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0))];
+    }
+
+    private async Task<PlacementSession> NewPlacementAsync(CancellationToken cancellationToken) =>
+        new(await MeasureAsync(cancellationToken), _balancer);
+
+    private PoolRemote RemoteOf(ChunkLocation location) =>
+        _remotesByName.TryGetValue(location.Remote, out var remote)
+            ? remote
+            : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
+
+    private static PoolEntry ToEntry(Manifest m) => new()
+    {
+        Path = PoolPath.Parse(m.Path),
+        Kind = m.Kind,
+        Size = m.Size,
+        Created = m.Created,
+        Modified = m.Modified,
+        Sha256 = m.Sha256,
+        FileId = m.FileId,
+        Revision = m.Revision,
+        Properties = m.Properties ?? new Dictionary<string, string>(),
+    };
+}
