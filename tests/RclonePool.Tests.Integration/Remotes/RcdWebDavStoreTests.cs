@@ -46,6 +46,35 @@ public sealed class RcdWebDavStoreTests(RcdWebDavFixture fixture) : RemoteStoreC
     }
 
     [Fact]
+    public async Task The_call_timeout_bounds_a_call_that_rclone_keeps_retrying()
+    {
+        var root = Path.Combine(Fixture.Root, "slow-" + Guid.NewGuid().ToString("N")[..8]);
+        var config = root + ".conf";
+        await using (var server = await WebDavServer.StartAsync(root, config))
+        {
+            await File.WriteAllTextAsync(config, server.ConfigSection("slow"), Ct);
+        }
+
+        // rclone's default low-level retries would take tens of seconds against the stopped server.
+        var options = new RcloneOptions
+        {
+            Environment = new Dictionary<string, string?> { ["RCLONE_CONFIG"] = config },
+            CallTimeout = TimeSpan.FromSeconds(2),
+        };
+        await using var store = RemoteStoreFactory.Create(useDaemon: true, options);
+        var path = new RemotePath("slow:", "dir/object.bin");
+        var clock = Stopwatch.StartNew();
+
+        var stat = await Assert.ThrowsAsync<PoolException>(() => store.StatAsync(path, Ct));
+        var read = await Assert.ThrowsAsync<PoolException>(() => store.OpenReadAsync(path, 0, -1, Ct));
+
+        Assert.Equal(PoolErrorKind.Transient, stat.Kind);
+        Assert.Equal(PoolErrorKind.Transient, read.Kind);
+        Assert.Contains("within 2 s", stat.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the errors took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task A_remote_given_as_a_connection_string_works_too()
     {
         // The URL inside makes the remote unservable by the rc file server ("//"), so reads go through `rclone cat`.

@@ -20,6 +20,7 @@ public abstract partial class RemoteStoreConformanceTests
         await Store.WriteAsync(path, new GeneratedStream(size, seed), size, Ct);
 
         var growth = Processes.PeakResidentBytes() - before;
+        TestContext.Current.TestOutputHelper?.WriteLine($"peak resident growth while writing {size / MiB} MiB: {growth / MiB} MiB (measured: {measured})");
         try
         {
             Assert.Equal(size, (await Store.StatAsync(path, Ct))?.Size);

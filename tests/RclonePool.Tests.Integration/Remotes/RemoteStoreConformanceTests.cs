@@ -198,7 +198,7 @@ public abstract partial class RemoteStoreConformanceTests(RemoteStoreFixture fix
         [
             await Assert.ThrowsAsync<PoolException>(() => Store.StatAsync(unknown, Ct)),
             await Assert.ThrowsAsync<PoolException>(() => Store.OpenReadAsync(unknown, 0, -1, Ct)),
-            await Assert.ThrowsAsync<PoolException>(() => Store.WriteAsync(unknown, new MemoryStream([1, 2]), 2, Ct)),
+            await Assert.ThrowsAsync<PoolException>(() => Store.WriteAsync(unknown, new GeneratedStream(4 * MiB, 1), 4 * MiB, Ct)),
             await Assert.ThrowsAsync<PoolException>(async () => await ListAsync(new RemotePath("nosuchremote:", ""), recursive: false)),
             await Assert.ThrowsAsync<PoolException>(() => Store.AboutAsync("nosuchremote:", Ct)),
             await Assert.ThrowsAsync<PoolException>(() => Store.DeleteAsync(unknown, Ct)),

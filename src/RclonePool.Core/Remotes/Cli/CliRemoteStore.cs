@@ -88,17 +88,26 @@ public sealed partial class CliRemoteStore : IRemoteStore
         var process = await StartAsync(RcloneArguments.Command(_options, "cat", flags, source.ToRcloneSpec()));
         try
         {
-            // Wait for the first bytes or the end, so that a missing object fails here rather than on the first read.
+            // Wait for the first bytes or the end (within the call timeout), so that a missing object fails here
+            // rather than on the first read.
             var first = new byte[PeekSize];
             int read;
-            using (cancellationToken.Register(process.Kill))
+            int exitCode;
+            using (var untilAnswer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                read = await ReadFirstAsync(process, first, cancellationToken);
+                untilAnswer.CancelAfter(_options.CallTimeout);
+                using var kill = untilAnswer.Token.Register(process.Kill);
+                read = await ReadFirstAsync(process, first, untilAnswer.Token);
+                exitCode = read == 0 ? await process.WaitForExitAsync(CancellationToken.None) : 0;
+                if (untilAnswer.IsCancellationRequested)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw call.TimedOut(_options.CallTimeout);
+                }
             }
 
             if (read == 0)
             {
-                var exitCode = await process.WaitForExitAsync(cancellationToken);
                 if (exitCode != 0)
                 {
                     throw call.FromExit(exitCode, process.ErrorLines);

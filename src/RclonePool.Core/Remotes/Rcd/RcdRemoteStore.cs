@@ -101,17 +101,32 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         }
 
         var call = RcloneCall.For("read", source);
-        var response = await SendAsync(
-            endpoint =>
+        var limit = _daemon.Options.CallTimeout;
+        HttpResponseMessage response;
+        using (var untilHeaders = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            // The answer (headers) must come within the call timeout; the transfer itself is bounded by the caller only.
+            untilHeaders.CancelAfter(limit);
+            try
             {
-                var request = new HttpRequestMessage(HttpMethod.Get, RcdFileUrl.For(endpoint.BaseAddress, source.Remote, source.Path));
-                request.Headers.Range = new RangeHeaderValue(offset, count > 0 ? offset + count - 1 : null);
-                return request;
-            },
-            call,
-            mayResend: Always,
-            HttpCompletionOption.ResponseHeadersRead,
-            cancellationToken);
+                response = await SendAsync(
+                    endpoint =>
+                    {
+                        var request = new HttpRequestMessage(HttpMethod.Get, RcdFileUrl.For(endpoint.BaseAddress, source.Remote, source.Path));
+                        request.Headers.Range = new RangeHeaderValue(offset, count > 0 ? offset + count - 1 : null);
+                        return request;
+                    },
+                    call,
+                    mayResend: Always,
+                    HttpCompletionOption.ResponseHeadersRead,
+                    untilHeaders.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw call.TimedOut(limit);
+            }
+        }
+
         try
         {
             switch (response.StatusCode)

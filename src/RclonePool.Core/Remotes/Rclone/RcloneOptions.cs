@@ -28,8 +28,8 @@ public sealed class RcloneOptions
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Upper bound for one metadata call (list, stat, about, delete, move); exceeding it is a transient failure.
-    /// Transfers (reads, writes) are bounded by the caller's cancellation token only.
+    /// Upper bound for one metadata call (list, stat, about, delete, move) and for a read's first answer; exceeding
+    /// it is a transient failure. Transfers themselves (read bodies, writes) are bounded by the caller's token only.
     /// </summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
