@@ -8,11 +8,11 @@ namespace RclonePool.Core.Remotes.Cli;
 
 public sealed partial class CliRemoteStore
 {
-    private async Task<RcloneProcess> StartAsync(IReadOnlyList<string> arguments, bool keepInput = false)
+    private async Task<RcloneProcess> StartAsync(IReadOnlyList<string> arguments, bool keepInput = false, bool drainOutput = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         RcloneArguments.EnsureNoRemoteControlFlags(_options);
-        var process = await RcloneProcess.StartAsync(_options, arguments, _logger, keepInput);
+        var process = await RcloneProcess.StartAsync(_options, arguments, _logger, keepInput, drainOutput);
         _running[process] = 0;
         return process;
     }

@@ -40,7 +40,7 @@ public sealed partial class CliRemoteStore : IRemoteStore
         EnsureObjectPath(target);
         var call = RcloneCall.For("write", target);
         string[] sizeFlags = length >= 0 ? ["--size", length.ToString(CultureInfo.InvariantCulture)] : [];
-        await using var process = await StartAsync(RcloneArguments.Command(_options, "rcat", sizeFlags, target.ToRcloneSpec()), keepInput: true);
+        await using var process = await StartAsync(RcloneArguments.Command(_options, "rcat", sizeFlags, target.ToRcloneSpec()), keepInput: true, drainOutput: true);
         try
         {
             using (cancellationToken.Register(process.Kill))

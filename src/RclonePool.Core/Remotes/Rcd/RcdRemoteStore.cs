@@ -133,6 +133,10 @@ public sealed partial class RcdRemoteStore : IRemoteStore
             {
                 case HttpStatusCode.PartialContent:
                     return new RcdReadStream(response, await response.Content.ReadAsStreamAsync(cancellationToken), 0, count, call, cancellationToken);
+                case HttpStatusCode.OK when response.Content.Headers.ContentType?.MediaType == "text/html":
+                    // Objects are always answered 206 (a Range is always sent); a 200 HTML page is a directory listing.
+                    response.Dispose();
+                    throw call.Failed("it is a directory, not an object", (int)HttpStatusCode.NotFound);
                 case HttpStatusCode.OK:
                     return new RcdReadStream(response, await response.Content.ReadAsStreamAsync(cancellationToken), offset, count, call, cancellationToken);
                 case HttpStatusCode.RequestedRangeNotSatisfiable:

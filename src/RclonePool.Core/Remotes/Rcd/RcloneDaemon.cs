@@ -252,7 +252,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            RcloneLog.DaemonUnhealthy(_logger, -1, e.Message);
+            RcloneLog.HealthCheckFailed(_logger, e.Message);
         }
         finally
         {

@@ -23,6 +23,9 @@ internal static partial class RcloneLog
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "rclone rcd (pid {Pid}) does not answer ({Reason}); replacing it")]
     public static partial void DaemonUnhealthy(ILogger logger, int pid, string reason);
 
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The health check of rclone rcd failed: {Reason}")]
+    public static partial void HealthCheckFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "rclone rcd (pid {Pid}) stopped")]
     public static partial void DaemonStopped(ILogger logger, int pid);
 
