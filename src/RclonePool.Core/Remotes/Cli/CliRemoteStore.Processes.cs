@@ -8,11 +8,11 @@ namespace RclonePool.Core.Remotes.Cli;
 
 public sealed partial class CliRemoteStore
 {
-    private async Task<RcloneProcess> StartAsync(IReadOnlyList<string> arguments, bool keepInput = false)
+    private async Task<RcloneProcess> StartAsync(IReadOnlyList<string> arguments, bool keepInput = false, bool drainOutput = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         RcloneArguments.EnsureNoRemoteControlFlags(_options);
-        var process = await RcloneProcess.StartAsync(_options, arguments, _logger, keepInput);
+        var process = await RcloneProcess.StartAsync(_options, arguments, _logger, keepInput, drainOutput);
         _running[process] = 0;
         return process;
     }
@@ -74,13 +74,14 @@ public sealed partial class CliRemoteStore
         }
     }
 
+    /// <summary>The first bytes of rclone's output; 0 when it ended, broke, or the token fired (the caller checks which).</summary>
     private static async Task<int> ReadFirstAsync(RcloneProcess process, byte[] buffer, CancellationToken cancellationToken)
     {
         try
         {
             return await process.Output.ReadAsync(buffer, cancellationToken);
         }
-        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             return 0;
         }

@@ -40,7 +40,7 @@ public sealed partial class CliRemoteStore : IRemoteStore
         EnsureObjectPath(target);
         var call = RcloneCall.For("write", target);
         string[] sizeFlags = length >= 0 ? ["--size", length.ToString(CultureInfo.InvariantCulture)] : [];
-        await using var process = await StartAsync(RcloneArguments.Command(_options, "rcat", sizeFlags, target.ToRcloneSpec()), keepInput: true);
+        await using var process = await StartAsync(RcloneArguments.Command(_options, "rcat", sizeFlags, target.ToRcloneSpec()), keepInput: true, drainOutput: true);
         try
         {
             using (cancellationToken.Register(process.Kill))
@@ -88,17 +88,26 @@ public sealed partial class CliRemoteStore : IRemoteStore
         var process = await StartAsync(RcloneArguments.Command(_options, "cat", flags, source.ToRcloneSpec()));
         try
         {
-            // Wait for the first bytes or the end, so that a missing object fails here rather than on the first read.
+            // Wait for the first bytes or the end (within the call timeout), so that a missing object fails here
+            // rather than on the first read.
             var first = new byte[PeekSize];
             int read;
-            using (cancellationToken.Register(process.Kill))
+            int exitCode;
+            using (var untilAnswer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                read = await ReadFirstAsync(process, first, cancellationToken);
+                untilAnswer.CancelAfter(_options.CallTimeout);
+                using var kill = untilAnswer.Token.Register(process.Kill);
+                read = await ReadFirstAsync(process, first, untilAnswer.Token);
+                exitCode = read == 0 ? await process.WaitForExitAsync(CancellationToken.None) : 0;
+                if (untilAnswer.IsCancellationRequested)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw call.TimedOut(_options.CallTimeout);
+                }
             }
 
             if (read == 0)
             {
-                var exitCode = await process.WaitForExitAsync(cancellationToken);
                 if (exitCode != 0)
                 {
                     throw call.FromExit(exitCode, process.ErrorLines);

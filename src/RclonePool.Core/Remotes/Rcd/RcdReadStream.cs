@@ -48,6 +48,7 @@ internal sealed class RcdReadStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _openToken.ThrowIfCancellationRequested();
         if (_remaining == 0 || buffer.Length == 0)
         {
             return 0;
@@ -60,6 +61,7 @@ internal sealed class RcdReadStream : Stream
                 var skipped = await _body.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _skip)], cancellationToken);
                 if (skipped == 0)
                 {
+                    ThrowIfAborted(0);
                     return 0;
                 }
 
@@ -67,6 +69,7 @@ internal sealed class RcdReadStream : Stream
             }
 
             var read = await _body.ReadAsync(_remaining > 0 && _remaining < buffer.Length ? buffer[..(int)_remaining] : buffer, cancellationToken);
+            ThrowIfAborted(read);
             if (_remaining > 0)
             {
                 _remaining -= read;
@@ -83,6 +86,7 @@ internal sealed class RcdReadStream : Stream
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _openToken.ThrowIfCancellationRequested();
         if (_remaining == 0 || buffer.Length == 0)
         {
             return 0;
@@ -95,6 +99,7 @@ internal sealed class RcdReadStream : Stream
                 var skipped = _body.Read(buffer[..(int)Math.Min(buffer.Length, _skip)]);
                 if (skipped == 0)
                 {
+                    ThrowIfAborted(0);
                     return 0;
                 }
 
@@ -102,6 +107,7 @@ internal sealed class RcdReadStream : Stream
             }
 
             var read = _body.Read(_remaining > 0 && _remaining < buffer.Length ? buffer[..(int)_remaining] : buffer);
+            ThrowIfAborted(read);
             if (_remaining > 0)
             {
                 _remaining -= read;
@@ -141,6 +147,18 @@ internal sealed class RcdReadStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// A response disposed because the open token was cancelled reads as a clean end: that must not pass for the end
+    /// of the data.
+    /// </summary>
+    private void ThrowIfAborted(int read)
+    {
+        if (read == 0)
+        {
+            _openToken.ThrowIfCancellationRequested();
+        }
     }
 
     private Exception Translate(Exception e, CancellationToken readToken)

@@ -16,7 +16,14 @@ public sealed partial class RcdRemoteStore
     /// Posts one rc call and returns its reply, bounded by <see cref="RcloneOptions.CallTimeout"/>. Null when the
     /// call answered "not found" and <paramref name="notFoundIsNull"/>; every other failure is thrown, classified.
     /// </summary>
-    private async Task<T?> CallAsync<T>(string method, JsonObject input, RcloneCall call, JsonTypeInfo<T> reply, bool notFoundIsNull, CancellationToken cancellationToken)
+    private async Task<T?> CallAsync<T>(
+        string method,
+        JsonObject input,
+        RcloneCall call,
+        JsonTypeInfo<T> reply,
+        bool notFoundIsNull,
+        Func<bool, bool> mayResend,
+        CancellationToken cancellationToken)
         where T : class
     {
         var limit = _daemon.Options.CallTimeout;
@@ -27,7 +34,7 @@ public sealed partial class RcdRemoteStore
             using var response = await SendAsync(
                 endpoint => new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseAddress, method)) { Content = RcdJson.Body(input) },
                 call,
-                mayResend: static () => true,
+                mayResend,
                 HttpCompletionOption.ResponseContentRead,
                 timeout.Token);
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
@@ -58,13 +65,14 @@ public sealed partial class RcdRemoteStore
     }
 
     /// <summary>
-    /// Sends a request built for the current daemon. When the daemon cannot be reached, it is restarted if it died
-    /// (or hangs) and the request is built and sent once more, provided <paramref name="mayResend"/> still allows it.
+    /// Sends a request built for the current daemon. When the daemon cannot be reached (no response at all), it is
+    /// restarted if it died or hangs, and the request is built and sent once more if <paramref name="mayResend"/>
+    /// allows it; its argument tells whether the daemon was replaced (else the failure was a stale pooled connection).
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
         Func<RcdEndpoint, HttpRequestMessage> build,
         RcloneCall call,
-        Func<bool> mayResend,
+        Func<bool, bool> mayResend,
         HttpCompletionOption completion,
         CancellationToken cancellationToken)
     {
@@ -76,18 +84,28 @@ public sealed partial class RcdRemoteStore
             {
                 return await _daemon.Http.SendAsync(request, completion, cancellationToken);
             }
-            catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+            catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested && attempt == 0)
             {
-                if (attempt == 0 && mayResend() && await _daemon.RecoverAsync(endpoint, cancellationToken))
+                var replaced = await _daemon.RecoverAsync(endpoint, cancellationToken);
+                if (!mayResend(replaced))
                 {
-                    RcloneLog.RetryingAfterRestart(_logger, call.Operation, e.Message);
-                    continue;
+                    throw call.Unreachable(e.Message, e);
                 }
 
+                RcloneLog.Resending(_logger, call.Operation, replaced, e.Message);
+            }
+            catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+            {
                 throw call.Unreachable(e.Message, e);
             }
         }
     }
+
+    /// <summary>Idempotent calls are sent again after any connection failure.</summary>
+    private static bool Always(bool replaced) => true;
+
+    /// <summary>Calls that must not run twice are sent again only to a new daemon (the old one cannot have done them).</summary>
+    private static bool OnlyToNewDaemon(bool replaced) => replaced;
 
     private static async Task ThrowIfFailedAsync(HttpResponseMessage response, RcloneCall call, CancellationToken cancellationToken)
     {

@@ -68,7 +68,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
                     return request;
                 },
                 call,
-                mayResend: () => progress.BytesRead == 0 && progress.SourceFailure is null,
+                mayResend: _ => progress.BytesRead == 0 && progress.SourceFailure is null,
                 HttpCompletionOption.ResponseContentRead,
                 cancellationToken);
         }
@@ -101,28 +101,56 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         }
 
         var call = RcloneCall.For("read", source);
-        var response = await SendAsync(
-            endpoint =>
+        var limit = _daemon.Options.CallTimeout;
+        HttpResponseMessage response;
+        using (var untilHeaders = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            // The answer (headers) must come within the call timeout; the transfer itself is bounded by the caller only.
+            untilHeaders.CancelAfter(limit);
+            try
             {
-                var request = new HttpRequestMessage(HttpMethod.Get, RcdFileUrl.For(endpoint.BaseAddress, source.Remote, source.Path));
-                request.Headers.Range = new RangeHeaderValue(offset, count > 0 ? offset + count - 1 : null);
-                return request;
-            },
-            call,
-            mayResend: static () => true,
-            HttpCompletionOption.ResponseHeadersRead,
-            cancellationToken);
+                response = await SendAsync(
+                    endpoint =>
+                    {
+                        var request = new HttpRequestMessage(HttpMethod.Get, RcdFileUrl.For(endpoint.BaseAddress, source.Remote, source.Path));
+                        request.Headers.Range = new RangeHeaderValue(offset, count > 0 ? offset + count - 1 : null);
+                        return request;
+                    },
+                    call,
+                    mayResend: Always,
+                    HttpCompletionOption.ResponseHeadersRead,
+                    untilHeaders.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw call.TimedOut(limit);
+            }
+        }
+
         try
         {
             switch (response.StatusCode)
             {
                 case HttpStatusCode.PartialContent:
                     return new RcdReadStream(response, await response.Content.ReadAsStreamAsync(cancellationToken), 0, count, call, cancellationToken);
+                case HttpStatusCode.OK when response.Content.Headers.ContentType?.MediaType == "text/html":
+                    // Objects are always answered 206 (a Range is always sent); a 200 HTML page is a directory listing.
+                    response.Dispose();
+                    throw call.Failed("it is a directory, not an object", (int)HttpStatusCode.NotFound);
                 case HttpStatusCode.OK:
                     return new RcdReadStream(response, await response.Content.ReadAsStreamAsync(cancellationToken), offset, count, call, cancellationToken);
                 case HttpStatusCode.RequestedRangeNotSatisfiable:
                     response.Dispose();
                     return Stream.Null;
+                case HttpStatusCode.NotFound when offset > 0:
+                    // Some backends (WebDAV) answer a range past the end with "not found": tell that from a missing object.
+                    response.Dispose();
+                    return await StatAsync(source, cancellationToken) switch
+                    {
+                        null => throw call.NotFound(),
+                        { } entry when offset >= entry.Size => Stream.Null,
+                        _ => throw call.Unreachable("the rc file server answered 404 for an object that exists"),
+                    };
                 default:
                     await ThrowIfFailedAsync(response, call, cancellationToken);
                     throw call.Failed($"unexpected HTTP status {(int)response.StatusCode} from the rc file server", (int)response.StatusCode);
@@ -143,7 +171,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
             ["remote"] = directory.Path,
             ["opt"] = new JsonObject { ["recurse"] = recursive, ["noMimeType"] = true },
         };
-        var reply = await CallAsync("operations/list", input, RcloneCall.For("list", directory), RcloneJsonContext.Default.ListReply, notFoundIsNull: true, cancellationToken);
+        var reply = await CallAsync("operations/list", input, RcloneCall.For("list", directory), RcloneJsonContext.Default.ListReply, notFoundIsNull: true, Always, cancellationToken);
         foreach (var item in reply?.List ?? [])
         {
             // rc paths are relative to the remote root already.
@@ -154,7 +182,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
     public async Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken)
     {
         var input = new JsonObject { ["fs"] = path.Remote, ["remote"] = path.Path, ["opt"] = new JsonObject { ["noMimeType"] = true } };
-        var reply = await CallAsync("operations/stat", input, RcloneCall.For("stat", path), RcloneJsonContext.Default.StatReply, notFoundIsNull: true, cancellationToken);
+        var reply = await CallAsync("operations/stat", input, RcloneCall.For("stat", path), RcloneJsonContext.Default.StatReply, notFoundIsNull: true, Always, cancellationToken);
         return reply?.Item is { } item ? item.ToEntry("") with { Path = path.Path } : null;
     }
 
@@ -162,7 +190,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
     {
         _ = SplitObjectPath(path);
         var input = new JsonObject { ["fs"] = path.Remote, ["remote"] = path.Path };
-        var reply = await CallAsync("operations/deletefile", input, RcloneCall.For("delete", path), RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, cancellationToken);
+        var reply = await CallAsync("operations/deletefile", input, RcloneCall.For("delete", path), RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, Always, cancellationToken);
         return reply is not null;
     }
 
@@ -172,7 +200,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         _ = SplitObjectPath(to);
         var input = new JsonObject { ["srcFs"] = from.Remote, ["srcRemote"] = from.Path, ["dstFs"] = to.Remote, ["dstRemote"] = to.Path };
         var call = new RcloneCall("move", $"{from.ToRcloneSpec()} to {to.ToRcloneSpec()}", from.Remote);
-        if (await CallAsync("operations/movefile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, cancellationToken) is null)
+        if (await CallAsync("operations/movefile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, OnlyToNewDaemon, cancellationToken) is null)
         {
             throw RcloneErrors.NotFound(from.ToRcloneSpec());
         }
@@ -184,7 +212,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         var call = new RcloneCall("query the space of", remote, remote);
         try
         {
-            var reply = await CallAsync("operations/about", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.RcloneAbout, notFoundIsNull: false, cancellationToken);
+            var reply = await CallAsync("operations/about", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.RcloneAbout, notFoundIsNull: false, Always, cancellationToken);
             return reply?.ToUsage();
         }
         catch (PoolException e) when (RcloneErrors.IsAboutUnsupported(e.Message))

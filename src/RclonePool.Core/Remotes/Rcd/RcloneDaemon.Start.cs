@@ -10,6 +10,7 @@ namespace RclonePool.Core.Remotes.Rcd;
 public sealed partial class RcloneDaemon
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
     private static bool _warnedNoParentDeathSignal;
 
     /// <summary>
@@ -84,9 +85,14 @@ public sealed partial class RcloneDaemon
                 throw StartFailed(process, port);
             }
 
-            if (fixedAddress is not null && await PingAsync(fixedAddress, cancellationToken))
+            if (fixedAddress is not null)
             {
-                return fixedAddress;
+                // Something else may hold the port and answer nothing: probe briefly, and stop probing once rclone exits.
+                var ping = PingAsync(fixedAddress, cancellationToken, ProbeTimeout);
+                if (await Task.WhenAny(ping, exited) == ping && await ping)
+                {
+                    return fixedAddress;
+                }
             }
 
             var left = _options.StartTimeout - _options.TimeProvider.GetElapsedTime(started);

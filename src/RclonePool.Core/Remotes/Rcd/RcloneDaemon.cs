@@ -17,7 +17,6 @@ namespace RclonePool.Core.Remotes.Rcd;
 public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(10);
 
     private readonly RcloneOptions _options;
     private readonly ILogger _logger;
@@ -194,10 +193,10 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task<bool> PingAsync(Uri baseAddress, CancellationToken cancellationToken)
+    private async Task<bool> PingAsync(Uri baseAddress, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(PingTimeout);
+        timeout.CancelAfter(limit ?? _options.PingTimeout);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "rc/noop")) { Content = RcdJson.EmptyObject() };
@@ -253,7 +252,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            RcloneLog.DaemonUnhealthy(_logger, -1, e.Message);
+            RcloneLog.HealthCheckFailed(_logger, e.Message);
         }
         finally
         {

@@ -18,9 +18,6 @@ internal static partial class RcloneChildren
     private static bool _exitHooked;
     private static PosixSignalRegistration[]? _signalRegistrations;
 
-    /// <summary>The pids of the rclone processes started by this process that are still running.</summary>
-    public static IReadOnlyCollection<int> ProcessIds => [.. Live.Keys];
-
     public static void Track(Process process, bool stopOnSignals)
     {
         Live[process.Id] = process;

@@ -23,6 +23,9 @@ internal static partial class RcloneLog
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "rclone rcd (pid {Pid}) does not answer ({Reason}); replacing it")]
     public static partial void DaemonUnhealthy(ILogger logger, int pid, string reason);
 
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The health check of rclone rcd failed: {Reason}")]
+    public static partial void HealthCheckFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "rclone rcd (pid {Pid}) stopped")]
     public static partial void DaemonStopped(ILogger logger, int pid);
 
@@ -32,6 +35,6 @@ internal static partial class RcloneLog
     [LoggerMessage(EventId = 3020, Level = LogLevel.Debug, Message = "Reading {Remote} through the rclone command: its name cannot be part of a URL path of the rc file server")]
     public static partial void ReadThroughCommand(ILogger logger, string remote);
 
-    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "rc {Method} failed to reach the daemon ({Reason}); restarting it and retrying once")]
-    public static partial void RetryingAfterRestart(ILogger logger, string method, string reason);
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "The {Operation} call got no answer from the daemon ({Reason}); sending it once more (daemon replaced: {Replaced})")]
+    public static partial void Resending(ILogger logger, string operation, bool replaced, string reason);
 }

@@ -28,13 +28,16 @@ public sealed class RcloneOptions
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Upper bound for one metadata call (list, stat, about, delete, move); exceeding it is a transient failure.
-    /// Transfers (reads, writes) are bounded by the caller's cancellation token only.
+    /// Upper bound for one metadata call (list, stat, about, delete, move) and for a read's first answer; exceeding
+    /// it is a transient failure. Transfers themselves (read bodies, writes) are bounded by the caller's token only.
     /// </summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often a running daemon is pinged (<c>rc/noop</c>); a daemon that stops answering is replaced. Zero: never.</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a ping (<c>rc/noop</c>) may take before the daemon counts as not answering.</summary>
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Stop rclone children when this process gets SIGTERM, SIGINT, SIGQUIT or SIGHUP (they die with it anyway).</summary>
     public bool StopOnTerminationSignals { get; init; } = true;

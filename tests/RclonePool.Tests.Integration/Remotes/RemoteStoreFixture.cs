@@ -1,0 +1,123 @@
+using RclonePool.Core.Remotes;
+using RclonePool.Core.Remotes.Rcd;
+using RclonePool.Core.Remotes.Rclone;
+
+namespace RclonePool.Tests.Integration.Remotes;
+
+/// <summary>
+/// One transport over one kind of remote, shared by the tests of a conformance class. Everything lives under a
+/// temporary directory, including an rclone config file passed as RCLONE_CONFIG (the user's config is never read).
+/// </summary>
+public abstract class RemoteStoreFixture : IAsyncLifetime
+{
+    private IRemoteStore? _store;
+
+    protected RemoteStoreFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("rclonepool-remotes-").FullName;
+        ConfigFile = Path.Combine(Root, "rclone.conf");
+        File.WriteAllText(ConfigFile, "");
+    }
+
+    /// <summary>The temporary directory holding this fixture's remotes and config.</summary>
+    public string Root { get; }
+
+    public string ConfigFile { get; }
+
+    /// <summary>The store shared by the class's tests.</summary>
+    public IRemoteStore Store => _store ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    /// <summary>The remote the tests write to.</summary>
+    public abstract string Remote { get; }
+
+    /// <summary>True for the rcd transport, false for the command-per-call transport.</summary>
+    public abstract bool UsesDaemon { get; }
+
+    /// <summary>Whether this backend reports its space through about.</summary>
+    public virtual bool ReportsSpace => true;
+
+    /// <summary>The running daemon's pid (rcd transport), else null.</summary>
+    public int? DaemonProcessId => (Store as RcdRemoteStore)?.Daemon.ProcessId;
+
+    /// <summary>A new store of this fixture's kind; <paramref name="processStarted"/> sees the pid of every rclone it starts.</summary>
+    public IRemoteStore CreateStore(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null) =>
+        RemoteStoreFactory.Create(UsesDaemon, Options(processStarted, flags));
+
+    public RcloneOptions Options(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null) => new()
+    {
+        Flags = flags ?? [],
+        Environment = new Dictionary<string, string?> { ["RCLONE_CONFIG"] = ConfigFile },
+        ProcessStarted = processStarted,
+    };
+
+    public virtual ValueTask InitializeAsync()
+    {
+        _store = CreateStore();
+        return ValueTask.CompletedTask;
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server may still be releasing a file; the OS cleans temp eventually.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>rclone rcd over a local directory.</summary>
+public sealed class RcdLocalFixture : RemoteStoreFixture
+{
+    public override string Remote => Path.Combine(Root, "remote");
+
+    public override bool UsesDaemon => true;
+}
+
+/// <summary>One rclone command per call over a local directory.</summary>
+public sealed class CliLocalFixture : RemoteStoreFixture
+{
+    public override string Remote => Path.Combine(Root, "remote");
+
+    public override bool UsesDaemon => false;
+}
+
+/// <summary>rclone rcd over a loopback <c>rclone serve webdav</c>, defined as remote "dav:" in the fixture's rclone config.</summary>
+public sealed class RcdWebDavFixture : RemoteStoreFixture
+{
+    private WebDavServer? _server;
+
+    public override string Remote => "dav:";
+
+    public override bool UsesDaemon => true;
+
+    public override bool ReportsSpace => false;
+
+    public WebDavServer Server => _server ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public override async ValueTask InitializeAsync()
+    {
+        _server = await WebDavServer.StartAsync(Path.Combine(Root, "served"), ConfigFile);
+        await File.WriteAllTextAsync(ConfigFile, _server.ConfigSection("dav"));
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
