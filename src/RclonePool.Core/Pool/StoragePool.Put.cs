@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -16,18 +17,24 @@ public sealed partial class StoragePool
     public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
+        Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
         var placement = await NewPlacementAsync(cancellationToken);
-        var upload = new UploadContext(placement, Workers(options.Workers), options.Progress);
+        var upload = new UploadContext(placement, Workers(options.Workers), ProgressEvents("upload", path, length, options.Progress));
 
         Manifest manifest;
+        Manifest? duplicate = null;
         try
         {
-            var (chunks, size, sha256) = content is FileStream { CanSeek: true } file && length >= 0
+            // Duplicate detection (StoragePool.Dedup.cs): a local file is hashed first when a file of its size exists.
+            duplicate = await FindDuplicateOfFileAsync(content, length, existing, cancellationToken);
+            var (chunks, size, sha256) = duplicate is not null ? ([], duplicate.Size, duplicate.Sha256!)
+                : content is FileStream { CanSeek: true } file && length >= 0
                 ? await UploadFileAsync(file, length, upload, cancellationToken)
                 : await UploadStreamAsync(content, length, upload, cancellationToken);
+            duplicate ??= await FindDuplicateOfContentAsync(size, sha256, existing, cancellationToken);
 
             var now = _time.GetUtcNow();
-            manifest = new Manifest
+            manifest = duplicate is not null ? BorrowingManifest(path, existing, duplicate, options) : new Manifest
             {
                 PoolId = PoolId,
                 FileId = existing?.FileId ?? ManifestNames.NewId(),
@@ -54,12 +61,19 @@ public sealed partial class StoragePool
 
         await _index.PutAsync(manifest, cancellationToken);
         _logger.LogInformation("Stored {Path} ({Size} bytes, {Chunks} chunks, revision {Revision}).", manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
+        if (duplicate is not null)
+        {
+            // A stream found to be a duplicate after it was stored: its own chunks are not needed.
+            await DeleteObjectsAsync(upload.Written.Keys, $"the duplicate upload of {manifest.Path}");
+        }
+
         if (existing is not null)
         {
             await RetireAsync(existing, manifest);
         }
 
-        return ToEntry(manifest);
+        Publish(PoolEventType.PostUpload, manifest, duplicate is null ? null : $"duplicate of {duplicate.Path}: no new chunks stored");
+        return ToEntry(manifest) with { DuplicateOf = duplicate is null ? null : PoolPath.Parse(duplicate.Path) };
     }
 
     /// <summary>Checks that a file may be written at <paramref name="path"/> and returns what it replaces.</summary>
@@ -302,12 +316,16 @@ public sealed partial class StoragePool
     /// <summary>After a new revision is durable: removes the old revision's manifests and the chunks only it used.</summary>
     private async Task RetireAsync(Manifest old, Manifest replacement)
     {
-        await Manifests.DeleteRevisionAsync(old.FileId, old.Revision, CancellationToken.None);
+        if (!await Manifests.DeleteRevisionAsync(old.FileId, old.Revision, CancellationToken.None))
+        {
+            return; // a copy of the old revision remains and still names its chunks: 'orphans' removes both later
+        }
+
         var kept = replacement.Chunks.SelectMany(c => c.Locations).Select(l => (l.Remote, l.Object)).ToHashSet();
         var unused = old.Chunks.SelectMany(c => c.Locations)
             .Where(l => !kept.Contains((l.Remote, l.Object)))
             .Select(l => (RemoteOf(l), l.Object));
-        await DeleteObjectsAsync(unused, $"the previous version of {old.Path}");
+        await ReleaseChunksAsync(old, unused, $"the previous version of {old.Path}");
     }
 
     private async Task<bool> TryDeleteAsync(RemotePath target)

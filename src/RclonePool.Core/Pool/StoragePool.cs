@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -29,7 +30,6 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     {
         Config = config;
         PoolId = poolId;
-        _store = store;
         _index = index;
         _retry = retry;
         _time = time;
@@ -38,8 +38,17 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         Remotes = PoolRemote.FromConfig(config);
         _remotesByName = Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         Layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
-        Manifests = new ManifestStore(store, Layout, Remotes, logger);
+
+        Events = new PoolEventBus(logger, time);
+        _store = Decorate(store, Events, retry, Remotes); // retries and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
+        Manifests = new ManifestStore(_store, Layout, Remotes, logger);
     }
+
+    /// <summary>The pool's event bus (hook points PRE_UPLOAD … REMOTE_ERROR, and progress).</summary>
+    public PoolEventBus Events { get; }
+
+    /// <summary>The remote store as the pool uses it: with retries and REMOTE_ERROR reporting around the transport.</summary>
+    public IRemoteStore Store => _store;
 
     public PoolConfig Config { get; }
 

@@ -75,5 +75,10 @@ internal static class IndexSchema
             revision INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 1 -> 2: files by size, for duplicate detection (a file of the same size is the only possible duplicate).
+        """
+        CREATE INDEX entries_by_size ON entries (size) WHERE kind = 0;
+        """,
     ];
 }
