@@ -251,7 +251,8 @@ public sealed partial class StoragePool
                 {
                     var result = await ChunkCheck.ByContentAsync(_store, new RemotePath(remote.Storage, l.Object), c, l, m.BlockSize, n =>
                     {
-                        options.Progress?.Report(Interlocked.Add(ref bytes, n));
+                        var done = Interlocked.Add(ref bytes, n);
+                        options.Progress?.Report(done);
                     }, ct);
                     if (result is { } found)
                     {
