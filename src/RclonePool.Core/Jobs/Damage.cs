@@ -29,6 +29,6 @@ public sealed record Damage
             Remote is null ? null : $"on {Remote}",
             Object,
         }.Where(s => s is not null));
-        return where.Length == 0 ? $"{Kind.Name()}: {Detail}" : $"{Kind.Name()}: {where}: {Detail}";
+        return where.Length == 0 ? $"{Kind.Name()}: {Detail}" : $"{Kind.Name()}: {where} - {Detail}";
     }
 }

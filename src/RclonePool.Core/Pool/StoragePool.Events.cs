@@ -15,11 +15,15 @@ public sealed partial class StoragePool
     /// attempt, naming the pool remote) around the transport.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The decorator chain is an implementation detail; callers see the contract.")]
-    private static IRemoteStore Decorate(IRemoteStore transport, PoolEventBus events, ResiliencePipeline retry, IReadOnlyList<PoolRemote> remotes)
+    private static (IRemoteStore Retried, IRemoteStore Once) Decorate(IRemoteStore transport, PoolEventBus events, ResiliencePipeline retry, IReadOnlyList<PoolRemote> remotes)
     {
         var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
-        return new RetryingRemoteStore(new ReportingRemoteStore(transport, events, storage => names.GetValueOrDefault(storage, storage)), retry);
+        var reporting = new ReportingRemoteStore(transport, events, storage => names.GetValueOrDefault(storage, storage));
+        return (new RetryingRemoteStore(reporting, retry), reporting);
     }
+
+    /// <summary>The store without retries: for a probe of a remote that just failed (one answer, not a backoff).</summary>
+    private readonly IRemoteStore _storeOnce;
 
     /// <summary>Publishes a file event when someone listens.</summary>
     private void Publish(PoolEventType type, Manifest manifest, string? detail = null, string? operation = null)

@@ -180,11 +180,12 @@ public sealed partial class StoragePool
         }
         catch
         {
-            await DeleteObjectsAsync(upload.Written.Keys, $"a repair of {current.Path} that did not complete");
+            await DiscardAsync(upload, upload.Written.Keys, $"a repair of {current.Path} that did not complete");
             throw;
         }
 
         await _index.PutAsync(repaired, cancellationToken);
+        await DiscardUnusedAsync(upload, repaired);
         var removedAll = true;
         foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < repaired.Revision))
         {

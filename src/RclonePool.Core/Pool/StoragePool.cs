@@ -40,7 +40,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         Layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
 
         Events = new PoolEventBus(logger, time);
-        _store = Decorate(store, Events, retry, Remotes); // retries and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
+        (_store, _storeOnce) = Decorate(store, Events, retry, Remotes); // retries and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
         Manifests = new ManifestStore(_store, Layout, Remotes, logger);
     }
 
