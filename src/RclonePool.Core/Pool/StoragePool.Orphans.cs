@@ -23,10 +23,13 @@ public sealed partial class StoragePool
         var now = _time.GetUtcNow();
         bool OldEnough(DateTimeOffset time) => now - time >= options.MinAge;
 
+        // The chunks a manifest names cannot be known when no revision of its entry is readable, or when one was written
+        // by a newer rclonepool: then nothing is removed. A garbage revision beside a readable one (a write torn by a
+        // crash) names nothing any reader can use: it is stale, like an older revision.
         var blockers = survey.Remotes.Where(r => !r.Listed).Select(r => $"{r.Remote.Name} could not be listed ({r.Error})").ToList();
         foreach (var entry in survey.Entries.Where(e => e.Unreadable.Count > 0))
         {
-            blockers.AddRange(entry.Unreadable.Select(u =>
+            blockers.AddRange(entry.Unreadable.Where(u => u.Newer || entry.Current is null).Select(u =>
                 $"revision {u.Revision} of {entry.Current?.Path ?? "file id " + entry.FileId} has no readable copy ({u.Reason}); the chunks it names cannot be known. Remove it or restore a copy"));
         }
 
@@ -41,6 +44,12 @@ public sealed partial class StoragePool
             foreach (var location in current.Chunks.SelectMany(c => c.Locations))
             {
                 referenced.Add((location.Remote, location.Object));
+            }
+
+            foreach (var (revision, _, _) in entry.Unreadable.Where(u => !u.Newer))
+            {
+                stale.AddRange(entry.CopiesOf(revision).Select(c =>
+                    new StaleManifest(c.Remote.Name, Layout.Manifest(c.Remote, ManifestNames.ObjectName(entry.FileId, revision)).Path, entry.FileId, revision, current.Revision, current.Path, OldEnough(c.Entry.ModTime))));
             }
 
             foreach (var older in entry.Older.Where(m => m.Revision < current.Revision))

@@ -36,7 +36,8 @@ public sealed partial class StoragePool
                 : new PoolException(PoolErrorKind.Integrity, $"No remote holds a readable manifest of {path}, so it cannot be repaired in place; upload the local copy again ('rclonepool upload {localSource} {path}').");
         }
 
-        if (entry.Unreadable.FirstOrDefault(u => u.Revision > current.Revision) is { Reason: not null } newer)
+        // A garbage newer revision (a torn write) is superseded by the repair; one from a newer rclonepool is not ours to hide.
+        if (entry.Unreadable.FirstOrDefault(u => u.Revision > current.Revision && u.Newer) is { Reason: not null } newer)
         {
             throw new PoolException(PoolErrorKind.Integrity, $"Revision {newer.Revision} of {path} cannot be read ({newer.Reason}); repairing revision {current.Revision} would hide it. Nothing was changed; remove the damaged manifest or use the rclonepool that wrote it.");
         }

@@ -78,7 +78,7 @@ public sealed partial class StoragePool
             }
 
             current.Add(manifest);
-            foreach (var (revision, reason) in entry.Unreadable.Where(u => u.Revision > manifest.Revision))
+            foreach (var (revision, reason, _) in entry.Unreadable.Where(u => u.Revision > manifest.Revision))
             {
                 damage.Add(new Damage
                 {
