@@ -19,6 +19,7 @@ public sealed partial class StoragePool
     /// </summary>
     public async Task<OrphanReport> FindOrphansAsync(OrphanOptions options, CancellationToken cancellationToken)
     {
+        var callsBefore = RemoteCallCount;
         var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true }, cancellationToken);
         var now = _time.GetUtcNow();
         bool OldEnough(DateTimeOffset time) => now - time >= options.MinAge;
@@ -64,7 +65,7 @@ public sealed partial class StoragePool
             }
         }
 
-        var (markers, markerReads) = await SharedMarkersAsync(survey, OldEnough, referenced, cancellationToken);
+        var (markers, _) = await SharedMarkersAsync(survey, OldEnough, referenced, cancellationToken);
         var orphans = new List<OrphanObject>();
         var referencedCount = 0;
         foreach (var inventory in survey.Remotes.Where(r => r.Listed))
@@ -91,9 +92,9 @@ public sealed partial class StoragePool
             ReferencedChunks = referencedCount,
             Blockers = blockers,
             UnreachableRemotes = survey.Remotes.Count(r => !r.Listed),
-            RemoteCalls = survey.Calls + markerReads,
         };
-        return options.Delete && blockers.Count == 0 ? await RemoveOrphansAsync(report, survey, cancellationToken) : report;
+        report = options.Delete && blockers.Count == 0 ? await RemoveOrphansAsync(report, survey, cancellationToken) : report;
+        return report with { RemoteCalls = (int)(RemoteCallCount - callsBefore) };
     }
 
     /// <summary>
@@ -177,7 +178,6 @@ public sealed partial class StoragePool
             BytesDeleted = bytes,
             ManifestsDeleted = manifests,
             IndexCorrections = corrections,
-            RemoteCalls = report.RemoteCalls + manifests + report.Chunks.Count(c => c.OldEnough) + report.StaleMarkers.Count,
         };
     }
 

@@ -20,6 +20,7 @@ public sealed partial class StoragePool
     /// </summary>
     public async Task<RepairReport> RepairAsync(PoolPath path, string localSource, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        var callsBefore = RemoteCallCount;
         await using var local = OpenLocalCopy(localSource, path);
         var indexed = await _index.GetAsync(path, cancellationToken);
         if (indexed is { Kind: EntryKind.Directory } || (indexed is null && (path.IsRoot || await _index.ExistsAsync(path, cancellationToken))))
@@ -47,7 +48,7 @@ public sealed partial class StoragePool
         var report = damaged.Count > 0
             ? await RewriteChunksAsync(current, entry, local, damaged, workers, progress, cancellationToken)
             : await RewriteManifestCopiesAsync(current, entry, survey, cancellationToken);
-        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = survey.Calls + current.Chunks.Sum(c => c.Locations.Count) + (2 * damaged.Count) };
+        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = (int)(RemoteCallCount - callsBefore) };
         if (!report.NothingToRepair)
         {
             Events.Publish(new PoolEvent
