@@ -59,7 +59,10 @@ internal static class DownloadCommand
                 foreach (var file in files)
                 {
                     var sink = progress.StartFile(file.Source.Value, file.Size);
+                    var item = new PoolEntry { Path = file.Source, Size = file.Size };
+                    pool.OnDownloading(item);
                     await pool.DownloadToFileAsync(file.Source, file.Target, workers, sink, token);
+                    pool.OnDownloaded(item, file.Size);
                     progress.CompleteFile(file.Source.Value);
                 }
             });

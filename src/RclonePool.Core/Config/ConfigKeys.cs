@@ -60,7 +60,7 @@ public static class ConfigKeys
             Key(Robustness, true, "manifest_cache_dir", ConfigTypes.String, c => c.ManifestCacheDir, (c, v) => c.ManifestCacheDir = v,
                 "Directory of the index. Absolute, or starting with ~/."),
             Key(Robustness, true, "enable_duplicate_detection", ConfigTypes.Boolean, c => c.EnableDuplicateDetection, (c, v) => c.EnableDuplicateDetection = v,
-                "Before an upload, check whether the destination already holds the same file (name and size, optionally content hash)."),
+                "An upload whose content (SHA-256) matches a file already in the pool stores no chunks: its manifest names the existing ones. Local files are hashed first only when a file of the same size exists; streams are stored, then their chunks are dropped again when they turn out to be duplicates."),
 
             // v0.3 — performance
             Key(Performance, true, "parallel_uploads", ConfigTypes.Boolean, c => c.ParallelUploads, (c, v) => c.ParallelUploads = v,
