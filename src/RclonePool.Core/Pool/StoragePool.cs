@@ -92,9 +92,11 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
                 Kind = item.Kind,
                 Size = item.Size,
                 Modified = item.Modified,
-                Created = item.Modified,
+                Created = item.Created,
+                Sha256 = item.Sha256,
                 FileId = item.FileId,
                 Revision = item.Revision,
+                Properties = item.Properties ?? EmptyProperties,
             };
         }
     }
@@ -172,6 +174,8 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         await _index.DisposeAsync();
         _aboutLock.Dispose();
     }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
 
     private static PoolEntry ToEntry(Manifest m) => new()
     {

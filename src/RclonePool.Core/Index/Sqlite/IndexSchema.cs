@@ -75,5 +75,14 @@ internal static class IndexSchema
             revision INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 1 -> 2: what a listing needs to describe a file without its manifest (ETag, creation date, dead
+        // properties). Rows written before carry none, so the index is marked unpopulated and rebuilt.
+        """
+        ALTER TABLE entries ADD COLUMN sha256 TEXT;
+        ALTER TABLE entries ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE entries ADD COLUMN properties BLOB;
+        DELETE FROM meta WHERE key = 'populated';
+        """,
     ];
 }
