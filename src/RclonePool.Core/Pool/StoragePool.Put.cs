@@ -13,7 +13,7 @@ namespace RclonePool.Core.Pool;
 
 public sealed partial class StoragePool
 {
-    public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
+    private async Task<PoolEntry> PutCoreAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
         var placement = await NewPlacementAsync(cancellationToken);

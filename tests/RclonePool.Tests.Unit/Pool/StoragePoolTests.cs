@@ -262,6 +262,21 @@ public sealed class StoragePoolTests
         }
     }
 
+    [Fact]
+    public async Task Concurrent_writers_of_one_path_leave_one_consistent_version()
+    {
+        var store = new InMemoryRemoteStore("a:", "b:", "c:");
+        await using var test = await TestPool.CreateAsync(store);
+        var versions = Enumerable.Range(1, 8).Select(i => Random((2 * Chunk) + i, i)).ToList();
+        await Task.WhenAll(versions.Select(v => Task.Run(() => test.Pool.PutAsync(PoolPath.Parse("/same"), new MemoryStream(v), v.Length, PutOptions.Default, None))));
+
+        var final = await ReadAllAsync(test.Pool, "/same");
+        Assert.Contains(versions, v => v.SequenceEqual(final));
+        Assert.Equal(3, new[] { "a:", "b:", "c:" }.Sum(r => store.Keys(r, "rclonepool_manifests").Count()));
+        Assert.Equal(3, new[] { "a:", "b:", "c:" }.Sum(r => store.Keys(r, "rclonepool_data").Count()));
+        Assert.Equal(8, (await test.Pool.StatAsync(PoolPath.Parse("/same"), None))!.Revision);
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data, writable: false)
     {
         public override bool CanSeek => false;
