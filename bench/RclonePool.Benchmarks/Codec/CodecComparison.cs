@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RclonePool.Core.Errors;
 using RclonePool.Core.Redundancy.Codec;
 
 namespace RclonePool.Benchmarks.Codec;
@@ -20,6 +21,25 @@ internal static class CodecComparison
 
     public static int Run(string[] args)
     {
+        try
+        {
+            return RunCases(args);
+        }
+        catch (Exception e) when (e is PoolException or FormatException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+    }
+
+    private static int RunCases(string[] args)
+    {
+        if (args.Contains("--kernel-only"))
+        {
+            Console.WriteLine(KernelSelection.Name(ReedSolomonCodec.DefaultKernel));
+            return 0;
+        }
+
         var cases = new List<CodecCase>();
         for (int i = 0; i < args.Length; i++)
         {

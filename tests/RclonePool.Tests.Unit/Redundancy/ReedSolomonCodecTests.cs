@@ -167,5 +167,26 @@ public sealed class ReedSolomonCodecTests
         });
     }
 
+    [Fact]
+    public void Encode_and_reconstruct_allocate_nothing_once_the_pattern_is_cached()
+    {
+        var codec = new ReedSolomonCodec(10, 4);
+        var stripe = RandomStripe.Encode(codec, 70_000, 9);
+        ReadOnlyMemory<byte>[] data = RandomStripe.AsReadOnly(stripe.Shards[..10]);
+        Memory<byte>[] parity = RandomStripe.AsMemory(stripe.Shards[10..]);
+        (Memory<byte>[] shards, bool[] present) = stripe.Damage([0, 3, 11, 12], 1);
+        codec.Encode(data, parity);
+        codec.Reconstruct(shards, present);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            codec.Encode(data, parity);
+            codec.Reconstruct(shards, present);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     internal sealed record StripeCase(int K, int M, int Length, int Seed);
 }

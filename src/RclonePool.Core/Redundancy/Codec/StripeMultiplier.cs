@@ -49,7 +49,7 @@ internal static unsafe class StripeMultiplier
                 Multiply<Gfni256Kernel, Vector256<byte>, Vector256<byte>>(tables, inputs, outputs, length);
                 break;
             case ReedSolomonKernel.Avx2:
-                Multiply<Avx2Kernel, Vector256<byte>, NibblePair<Vector256<byte>>>(tables, inputs, outputs, length);
+                Multiply<Avx2Kernel, Avx2Kernel.Block, Avx2Kernel.Nibbles>(tables, inputs, outputs, length);
                 break;
             case ReedSolomonKernel.Ssse3:
                 Multiply<Ssse3Kernel, Vector128<byte>, NibblePair<Vector128<byte>>>(tables, inputs, outputs, length);
@@ -179,7 +179,7 @@ internal static unsafe class StripeMultiplier
             TVector a6 = TRows.Value > 6 ? TKernel.Multiply(x, t + (6 * step)) : default;
             TVector a7 = TRows.Value > 7 ? TKernel.Multiply(x, t + (7 * step)) : default;
             int c = 1;
-            for (; c + 1 < inputCount; c += 2)
+            for (; TKernel.PairInputs && c + 1 < inputCount; c += 2)
             {
                 byte* u = t + columnStride;
                 t = u + columnStride;
@@ -222,7 +222,7 @@ internal static unsafe class StripeMultiplier
                 }
             }
 
-            if (c < inputCount)
+            for (; c < inputCount; c++)
             {
                 t += columnStride;
                 x = TKernel.Load(inputs[c] + p);

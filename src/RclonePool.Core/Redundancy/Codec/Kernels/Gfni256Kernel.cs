@@ -12,6 +12,8 @@ internal readonly unsafe struct Gfni256Kernel : IGfKernel<Vector256<byte>, Vecto
 
     public static int VectorBytes => 32;
 
+    public static bool PairInputs => Avx512F.VL.IsSupported;
+
     public static int TableBytes => 32;
 
     public static void WriteTable(byte coefficient, Span<byte> destination)

@@ -13,6 +13,12 @@ internal unsafe interface IGfKernel<TVector, TInput>
 
     static abstract int TableBytes { get; }
 
+    /// <summary>
+    /// Whether the loop should take inputs two at a time (<see cref="MultiplyAdd(TVector, TInput, byte*, TInput, byte*)"/>):
+    /// worth it where three-way XOR is one instruction and registers are plenty (AVX-512).
+    /// </summary>
+    static abstract bool PairInputs { get; }
+
     static abstract void WriteTable(byte coefficient, Span<byte> destination);
 
     static abstract TInput Load(byte* source);

@@ -11,6 +11,8 @@ internal readonly unsafe struct Ssse3Kernel : IGfKernel<Vector128<byte>, NibbleP
 
     public static int VectorBytes => 16;
 
+    public static bool PairInputs => false;
+
     public static int TableBytes => 32;
 
     public static void WriteTable(byte coefficient, Span<byte> destination) =>

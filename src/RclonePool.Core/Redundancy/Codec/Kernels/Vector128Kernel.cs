@@ -13,6 +13,8 @@ internal readonly unsafe struct Vector128Kernel : IGfKernel<Vector128<byte>, Nib
 
     public static int VectorBytes => 16;
 
+    public static bool PairInputs => false;
+
     public static int TableBytes => 32;
 
     public static void WriteTable(byte coefficient, Span<byte> destination) =>
