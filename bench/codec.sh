@@ -3,24 +3,27 @@
 # For each case prints:   encode 10+4 1MiB ours=31.2 isal=13.9 ratio=2.25   and the same for reconstruct
 # (GB/s of data: k x shard size per operation; reconstruct rebuilds the first m data shards).
 #
-# Usage: bench/codec.sh [--case K+M:SIZE]... [--isal-path auto|avx512|avx2|avx|sse|base]
+# Usage: bench/codec.sh [--case K+M:SIZE]... [--isal-path auto|avx512|avx2|avx|sse|base] [--rounds N]
 #   --case 10+4:1MiB   run only this case (repeatable); default: {3+1,4+2,6+3,10+4} x {64KiB,1MiB}
 #   --isal-path P      force one ISA-L implementation (default auto: ISA-L picks by CPUID)
+#   --rounds N         run ISA-L and ours alternately N times per case, keep each one's best (default 3)
 #   RCLONEPOOL_RS_KERNEL=gfni512|gfni256|avx2|ssse3|vector128|scalar  forces our kernel
 #                      (e.g. RCLONEPOOL_RS_KERNEL=avx2 for the "GFNI disabled" comparison)
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 cases=()
 isal_path=auto
+rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --case) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; cases+=("$2"); shift 2 ;;
     --case=*) cases+=("${1#--case=}"); shift ;;
     --isal-path) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; isal_path="$2"; shift 2 ;;
     --isal-path=*) isal_path="${1#--isal-path=}"; shift ;;
+    --rounds) [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || { usage >&2; exit 2; }; rounds="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "codec.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -58,7 +61,7 @@ kernel="$("${ours[@]}" --kernel-only)"
 echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); flags: $(grep -m1 -o -w -E 'gfni|avx512bw|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "# ours: kernel $kernel${RCLONEPOOL_RS_KERNEL:+ (forced by RCLONEPOOL_RS_KERNEL)}"
 echo "# isal: libisal2 $isal_version, path $isal_path, GFNI symbols in $isal_lib: $gfni_symbols"
-echo "# single thread; GB/s of data; best of 20 trials of 30 ms by thread CPU time, after 0.3 s warm-up"
+echo "# single thread; GB/s of data; each side: best of $rounds alternating runs x 20 trials of 30 ms (thread CPU time)"
 
 to_bytes() {
   local s="$1"
@@ -78,13 +81,23 @@ for c in "${cases[@]}"; do
     exit 2
   fi
   k="${km%+*}"; m="${km#*+}"
-  isal_out="$("$out/isal_bench" "$k" "$m" "$(to_bytes "$size")" "$isal_path")" || { echo "codec.sh: ISA-L harness failed on $c" >&2; status=1; continue; }
-  ours_out="$("${ours[@]}" --case "$c" | grep -v '^kernel ')" || { echo "codec.sh: our harness failed on $c" >&2; status=1; continue; }
-  # Both harnesses print "op K+M SIZE value"; join them by op.
+  isal_out=""; ours_out=""
+  for ((round = 1; round <= rounds; round++)); do
+    isal_out+="$("$out/isal_bench" "$k" "$m" "$(to_bytes "$size")" "$isal_path")"$'\n' || { echo "codec.sh: ISA-L harness failed on $c" >&2; status=1; continue 2; }
+    ours_out+="$("${ours[@]}" --case "$c" | grep -v '^kernel ')"$'\n' || { echo "codec.sh: our harness failed on $c" >&2; status=1; continue 2; }
+  done
+  # Both harnesses print "op K+M SIZE value"; keep each side's best per op and join them by op.
   awk -v ours="$ours_out" -v isal="$isal_out" '
+    function best(text, into,    n, i, f, lines) {
+      n = split(text, lines, "\n")
+      for (i = 1; i <= n; i++) {
+        if (split(lines[i], f, " ") < 4) continue
+        name = f[2] " " f[3]
+        if (f[1] == "check") into[f[1]] = f[4]; else if (f[4] + 0 > into[f[1]] + 0) into[f[1]] = f[4]
+      }
+    }
     BEGIN {
-      n = split(ours, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, " "); o[f[1]] = f[4]; name = f[2] " " f[3] }
-      n = split(isal, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, " "); s[f[1]] = f[4] }
+      best(ours, o); best(isal, s)
       if (o["check"] != s["check"]) printf "# warning: %s parity differs from ISA-L (ours %s, isal %s)\n", name, o["check"], s["check"]
       split("encode reconstruct", ops, " ")
       for (j = 1; j <= 2; j++) {

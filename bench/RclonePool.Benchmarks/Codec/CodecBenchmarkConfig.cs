@@ -1,7 +1,7 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Columns;
 
 namespace RclonePool.Benchmarks.Codec;
 

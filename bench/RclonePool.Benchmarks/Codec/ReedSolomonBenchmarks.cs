@@ -39,6 +39,7 @@ public class ReedSolomonBenchmarks : IDisposable
         _parity = _buffers.Shards[_codec.DataShards..];
         _present = [.. Enumerable.Range(0, _codec.TotalShards).Select(i => i >= _codec.ParityShards)];
         _codec.Encode(_data, _parity);
+        _codec.Reconstruct(_buffers.Shards, _present); // builds and caches the decode plan
     }
 
     [Benchmark]

@@ -8,14 +8,14 @@ namespace RclonePool.Tests.Unit.Redundancy;
 
 public sealed class ReedSolomonCodecTests
 {
-    private static readonly Gen<StripeCase> _smallStripes =
+    private static readonly Gen<StripeCase> SmallStripes =
         from k in Gen.Choose(1, 6)
         from m in Gen.Choose(1, 4)
         from length in Gen.Choose(1, 300)
         from seed in Gen.Choose(0, int.MaxValue)
         select new StripeCase(k, m, length, seed);
 
-    private static readonly Gen<StripeCase> _largeStripes =
+    private static readonly Gen<StripeCase> LargeStripes =
         from k in Gen.Frequency((4, Gen.Choose(1, 32)), (1, Gen.Choose(33, 160)))
         from m in Gen.Choose(1, Math.Min(256 - k, 24))
         from length in Gen.OneOf(
@@ -27,7 +27,7 @@ public sealed class ReedSolomonCodecTests
 
     [Property(MaxTest = 30)]
     public Property Every_pattern_of_up_to_m_lost_shards_rebuilds_small_stripes_bit_exact() =>
-        Prop.ForAll(_smallStripes.ToArbitrary(), s =>
+        Prop.ForAll(SmallStripes.ToArbitrary(), s =>
         {
             var codec = new ReedSolomonCodec(s.K, s.M);
             var stripe = RandomStripe.Encode(codec, s.Length, s.Seed);
@@ -41,7 +41,7 @@ public sealed class ReedSolomonCodecTests
 
     [Property(MaxTest = 40)]
     public Property Random_patterns_of_up_to_m_lost_shards_rebuild_large_stripes_bit_exact() =>
-        Prop.ForAll(_largeStripes.ToArbitrary(), s =>
+        Prop.ForAll(LargeStripes.ToArbitrary(), s =>
         {
             var codec = new ReedSolomonCodec(s.K, s.M);
             var stripe = RandomStripe.Encode(codec, s.Length, s.Seed);

@@ -12,17 +12,17 @@ public sealed class ReedSolomonKernelChildProcessTests
 {
     public const string ExpectedKernelVariable = "RCLONEPOOL_TEST_EXPECTED_KERNEL";
 
-    private static readonly TimeSpan _timeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(2);
 
     // Every (coefficient, byte) product through each kernel the child supports, and the child's own choice.
-    private static readonly string[] _childTests =
+    private static readonly string[] ChildTests =
     [
         nameof(ReedSolomonKernelTests.Each_kernel_matches_scalar_on_every_coefficient),
         nameof(ReedSolomonKernelTests.The_default_kernel_is_the_widest_supported_and_scalar_is_always_there),
     ];
 
     [Fact]
-    public async Task Narrower_kernels_match_scalar_when_the_runtime_disables_wider_instruction_sets()
+    public async Task Narrower_kernels_match_scalar_when_the_runtime_disables_wider_instruction_setsAsync()
     {
         Assert.SkipWhen(Environment.GetEnvironmentVariable(ExpectedKernelVariable) is not null, "This is already a child run.");
         Assert.SkipUnless(
@@ -58,7 +58,7 @@ public sealed class ReedSolomonKernelChildProcessTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(assembly);
-        foreach (string method in _childTests)
+        foreach (string method in ChildTests)
         {
             start.ArgumentList.Add("-method");
             start.ArgumentList.Add($"{typeof(ReedSolomonKernelTests).FullName}.{method}");
@@ -74,7 +74,7 @@ public sealed class ReedSolomonKernelChildProcessTests
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> errors = process.StandardError.ReadToEndAsync();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(_timeout);
+        timeout.CancelAfter(ChildTimeout);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -82,7 +82,7 @@ public sealed class ReedSolomonKernelChildProcessTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            return $"{variable}=0: the child test run did not finish within {_timeout.TotalSeconds:F0} s.";
+            return $"{variable}=0: the child test run did not finish within {ChildTimeout.TotalSeconds:F0} s.";
         }
 
         return process.ExitCode == 0

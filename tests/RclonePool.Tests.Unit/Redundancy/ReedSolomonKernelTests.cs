@@ -12,7 +12,7 @@ namespace RclonePool.Tests.Unit.Redundancy;
 /// </summary>
 public sealed class ReedSolomonKernelTests
 {
-    private static readonly Gen<KernelCase> _cases =
+    private static readonly Gen<KernelCase> Cases =
         from k in Gen.Choose(1, 20)
         from m in Gen.Choose(1, 12)
         from length in Gen.OneOf(
@@ -27,7 +27,7 @@ public sealed class ReedSolomonKernelTests
 
     [Property(MaxTest = 25)]
     public Property Every_supported_kernel_encodes_and_rebuilds_byte_identical_to_scalar() =>
-        Prop.ForAll(_cases.ToArbitrary(), c =>
+        Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             var reference = RandomStripe.Encode(new ReedSolomonCodec(c.K, c.M, ReedSolomonKernel.Scalar), c.Length, c.Seed);
             var random = new Random(c.Seed);

@@ -13,19 +13,19 @@ internal static unsafe class GaloisField
     /// <summary>The reducing polynomial, bit 8 included.</summary>
     public const int Polynomial = 0x11D;
 
-    private static readonly byte[] _exp = BuildExp();
-    private static readonly byte[] _log = BuildLog(_exp);
-    private static readonly byte[] _product = BuildProducts();
+    private static readonly byte[] Exp = BuildExp();
+    private static readonly byte[] Log = BuildLog(Exp);
+    private static readonly byte[] Products = BuildProducts();
 
     /// <summary>
     /// The full product table, pinned for the life of the process: <c>ProductTable[a * 256 + b] == a * b</c>.
     /// </summary>
-    public static byte* ProductTable { get; } = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_product));
+    public static byte* ProductTable { get; } = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Products));
 
     public static byte Add(byte a, byte b) => (byte)(a ^ b);
 
     public static byte Multiply(byte a, byte b) =>
-        a == 0 || b == 0 ? (byte)0 : _exp[_log[a] + _log[b]];
+        a == 0 || b == 0 ? (byte)0 : Exp[Log[a] + Log[b]];
 
     public static byte Inverse(byte a)
     {
@@ -34,7 +34,7 @@ internal static unsafe class GaloisField
             throw new DivideByZeroException("Zero has no inverse in GF(2^8).");
         }
 
-        return _exp[255 - _log[a]];
+        return Exp[255 - Log[a]];
     }
 
     public static byte Divide(byte a, byte b) => Multiply(a, Inverse(b));
@@ -48,7 +48,7 @@ internal static unsafe class GaloisField
             return 1;
         }
 
-        return a == 0 ? (byte)0 : _exp[_log[a] * n % 255];
+        return a == 0 ? (byte)0 : Exp[Log[a] * n % 255];
     }
 
     /// <summary>

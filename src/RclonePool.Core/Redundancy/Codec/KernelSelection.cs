@@ -13,7 +13,7 @@ internal static class KernelSelection
 {
     public const string EnvironmentVariable = "RCLONEPOOL_RS_KERNEL";
 
-    private static readonly ReedSolomonKernel[] _widestFirst =
+    private static readonly ReedSolomonKernel[] WidestFirst =
     [
         ReedSolomonKernel.Gfni512,
         ReedSolomonKernel.Gfni256,
@@ -23,13 +23,13 @@ internal static class KernelSelection
         ReedSolomonKernel.Scalar,
     ];
 
-    private static readonly Lazy<ReedSolomonKernel> _default = new(() => FromEnvironment(Environment.GetEnvironmentVariable(EnvironmentVariable)));
+    private static readonly Lazy<ReedSolomonKernel> DefaultChoice = new(() => FromEnvironment(Environment.GetEnvironmentVariable(EnvironmentVariable)));
 
     /// <summary>The kernel new codecs use; throws the configuration error if the variable names a bad kernel.</summary>
-    public static ReedSolomonKernel Default => _default.Value;
+    public static ReedSolomonKernel Default => DefaultChoice.Value;
 
     /// <summary>The kernels this CPU runs, widest first; the last is always <see cref="ReedSolomonKernel.Scalar"/>.</summary>
-    public static IReadOnlyList<ReedSolomonKernel> Supported { get; } = Array.FindAll(_widestFirst, IsSupported);
+    public static IReadOnlyList<ReedSolomonKernel> Supported { get; } = Array.FindAll(WidestFirst, IsSupported);
 
     public static ReedSolomonKernel Best => Supported[0];
 
@@ -56,16 +56,16 @@ internal static class KernelSelection
         }
 
         string wanted = value.Trim();
-        int index = Array.FindIndex(_widestFirst, k => string.Equals(Name(k), wanted, StringComparison.OrdinalIgnoreCase));
+        int index = Array.FindIndex(WidestFirst, k => string.Equals(Name(k), wanted, StringComparison.OrdinalIgnoreCase));
         if (index < 0)
         {
             throw new PoolException(
                 PoolErrorKind.Environment,
                 $"{EnvironmentVariable}='{value}' names no Reed-Solomon kernel; use one of " +
-                $"{string.Join(", ", _widestFirst.Select(Name))}, or unset it to pick the fastest.");
+                $"{string.Join(", ", WidestFirst.Select(Name))}, or unset it to pick the fastest.");
         }
 
-        ReedSolomonKernel kernel = _widestFirst[index];
+        ReedSolomonKernel kernel = WidestFirst[index];
         EnsureSupported(kernel);
         return kernel;
     }

@@ -62,7 +62,7 @@ public sealed partial class ReedSolomonCodec
         int length = shards[0].Length;
         for (int i = 1; i < shards.Length; i++)
         {
-            RequireLength(shards[i].Length, length, i < DataShards ? "data" : "parity", i, nameof(shards));
+            RequireLength(shards[i].Length, length, i, nameof(shards));
         }
 
         if (!wanted || length == 0)

@@ -82,12 +82,12 @@ public sealed partial class ReedSolomonCodec
         int length = data[0].Length;
         for (int i = 1; i < data.Length; i++)
         {
-            RequireLength(data[i].Length, length, "data", i, nameof(data));
+            RequireLength(data[i].Length, length, i, nameof(data));
         }
 
         for (int i = 0; i < parity.Length; i++)
         {
-            RequireLength(parity[i].Length, length, "parity", i, nameof(parity));
+            RequireLength(parity[i].Length, length, DataShards + i, nameof(parity));
         }
 
         if (length == 0)
@@ -102,12 +102,14 @@ public sealed partial class ReedSolomonCodec
     /// <inheritdoc/>
     public override string ToString() => $"{DataShards}+{ParityShards}";
 
-    private static void RequireLength(int actual, int expected, string kind, int index, string parameter)
+    /// <param name="shard">The shard's place in the stripe: data shards first, then parity.</param>
+    private void RequireLength(int actual, int expected, int shard, string parameter)
     {
         if (actual != expected)
         {
+            string name = shard < DataShards ? $"data shard {shard}" : $"parity shard {shard - DataShards}";
             throw new ArgumentException(
-                $"All shards of a stripe must have the same length: shard 0 has {expected} bytes but {kind} shard {index} has {actual}.",
+                $"All shards of a Reed-Solomon {this} stripe must have the same length: data shard 0 has {expected} bytes but {name} has {actual}.",
                 parameter);
         }
     }
