@@ -59,13 +59,14 @@ public sealed class ReedSolomonKernelTests
 
         // Data shards holding every byte value, one parity row per coefficient: k + (256 - k) rows cover every
         // (coefficient, byte) product, and k = 1, 2, 3 runs the first-input, single and paired accumulate steps.
-        // The rows exceed one register pass, and 317 bytes leave a tail after the last whole vector.
+        // The rows exceed one register pass. 373 bytes run, for vectors of 16, 32 and 64 bytes, both the
+        // two-vector and the one-vector steps and leave a scalar tail.
         int m = 256 - k;
         var codec = new ReedSolomonCodec(k, m, kernel);
         var scalar = new ReedSolomonCodec(k, m, ReedSolomonKernel.Scalar);
-        byte[][] data = [.. Enumerable.Range(0, k).Select(d => Enumerable.Range(0, 317).Select(i => (byte)((i * (d + 1)) + d)).ToArray())];
-        byte[][] parity = [.. Enumerable.Range(0, m).Select(_ => new byte[317])];
-        byte[][] expected = [.. Enumerable.Range(0, m).Select(_ => new byte[317])];
+        byte[][] data = [.. Enumerable.Range(0, k).Select(d => Enumerable.Range(0, 373).Select(i => (byte)((i * (d + 1)) + d)).ToArray())];
+        byte[][] parity = [.. Enumerable.Range(0, m).Select(_ => new byte[373])];
+        byte[][] expected = [.. Enumerable.Range(0, m).Select(_ => new byte[373])];
         codec.Encode(RandomStripe.AsReadOnly(data), RandomStripe.AsMemory(parity));
         scalar.Encode(RandomStripe.AsReadOnly(data), RandomStripe.AsMemory(expected));
         for (int i = 0; i < m; i++)

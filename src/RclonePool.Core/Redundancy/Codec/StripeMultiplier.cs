@@ -6,26 +6,15 @@ namespace RclonePool.Core.Redundancy.Codec;
 
 /// <summary>
 /// Computes outputs = matrix x inputs over equal-length shards: the one operation behind encode and
-/// reconstruct. Each vector of every input is loaded once and multiplied into up to
-/// <see cref="MaxRowsPerPass"/> accumulators held in registers; more rows than that are done in passes over
-/// cache-sized slices, so the inputs are read from L2 rather than memory on the later passes. The bytes past
-/// the last whole vector go through the scalar kernel.
+/// reconstruct. Each vector of every input is loaded once and multiplied into one register accumulator per
+/// output row, up to the kernel's <c>MaxRowsPerPass</c>; more rows than that are done in passes over
+/// cache-sized slices (4-64 KiB per input), so the later passes read the inputs from cache. Every SIMD
+/// kernel runs two vectors per step (<see cref="WideKernel{TKernel, TVector, TInput}"/>), then one vector
+/// per step over what is left, and the last bytes go through the scalar kernel.
 /// </summary>
 internal static unsafe class StripeMultiplier
 {
-    public const int MaxRowsPerPass = 8;
-
     private const int SliceBudgetBytes = 512 * 1024;
-
-    public static int VectorBytes(ReedSolomonKernel kernel) => kernel switch
-    {
-        ReedSolomonKernel.Gfni512 => Gfni512Kernel.VectorBytes,
-        ReedSolomonKernel.Gfni256 => Gfni256Kernel.VectorBytes,
-        ReedSolomonKernel.Avx2 => Avx2Kernel.VectorBytes,
-        ReedSolomonKernel.Ssse3 => Ssse3Kernel.VectorBytes,
-        ReedSolomonKernel.Vector128 => Vector128Kernel.VectorBytes,
-        _ => 1,
-    };
 
     public static int TableBytes(ReedSolomonKernel kernel) => kernel switch
     {
@@ -40,26 +29,19 @@ internal static unsafe class StripeMultiplier
     /// <summary>outputs[r] = XOR over c of M[r, c] · inputs[c], each shard <paramref name="length"/> bytes.</summary>
     public static void Multiply(CoefficientTables tables, byte** inputs, byte** outputs, nint length)
     {
-        switch (tables.Kernel)
+        nint done = tables.Kernel switch
         {
-            case ReedSolomonKernel.Gfni512:
-                Multiply<Gfni512Kernel, Vector512<byte>, Vector512<byte>>(tables, inputs, outputs, length);
-                break;
-            case ReedSolomonKernel.Gfni256:
-                Multiply<Gfni256Kernel, Vector256<byte>, Vector256<byte>>(tables, inputs, outputs, length);
-                break;
-            case ReedSolomonKernel.Avx2:
-                Multiply<Avx2Kernel, Avx2Kernel.Block, Avx2Kernel.Nibbles>(tables, inputs, outputs, length);
-                break;
-            case ReedSolomonKernel.Ssse3:
-                Multiply<Ssse3Kernel, Vector128<byte>, NibblePair<Vector128<byte>>>(tables, inputs, outputs, length);
-                break;
-            case ReedSolomonKernel.Vector128:
-                Multiply<Vector128Kernel, Vector128<byte>, NibblePair<Vector128<byte>>>(tables, inputs, outputs, length);
-                break;
-            default:
-                MultiplyScalar(tables, inputs, outputs, length);
-                break;
+            ReedSolomonKernel.Gfni512 => MultiplyWideThenNarrow<Gfni512Kernel, Vector512<byte>, Vector512<byte>>(tables, inputs, outputs, length),
+            ReedSolomonKernel.Gfni256 => MultiplyWideThenNarrow<Gfni256Kernel, Vector256<byte>, Vector256<byte>>(tables, inputs, outputs, length),
+            ReedSolomonKernel.Avx2 => MultiplyWideThenNarrow<Avx2Kernel, Vector256<byte>, NibblePair<Vector256<byte>>>(tables, inputs, outputs, length),
+            ReedSolomonKernel.Ssse3 => MultiplyWideThenNarrow<Ssse3Kernel, Vector128<byte>, NibblePair<Vector128<byte>>>(tables, inputs, outputs, length),
+            ReedSolomonKernel.Vector128 => MultiplyWideThenNarrow<Vector128Kernel, Vector128<byte>, NibblePair<Vector128<byte>>>(tables, inputs, outputs, length),
+            _ => 0,
+        };
+
+        if (done < length)
+        {
+            MultiplyScalar(tables, inputs, outputs, done, length);
         }
 
         tables.KeepAlive();
@@ -68,54 +50,65 @@ internal static unsafe class StripeMultiplier
     private static nint SliceBytes(int inputs) =>
         Math.Clamp(SliceBudgetBytes / Math.Max(inputs, 1), 4096, 64 * 1024) & ~(nint)63;
 
-    private static void MultiplyScalar(CoefficientTables tables, byte** inputs, byte** outputs, nint length)
+    private static void MultiplyScalar(CoefficientTables tables, byte** inputs, byte** outputs, nint start, nint length)
     {
         nint slice = SliceBytes(tables.Columns);
-        for (nint start = 0; start < length; start += slice)
+        for (; start < length; start += slice)
         {
             nint end = Math.Min(start + slice, length);
             ScalarKernel.Multiply(tables.Coefficients, tables.Rows, tables.Columns, inputs, outputs, start, end);
         }
     }
 
-    private static void Multiply<TKernel, TVector, TInput>(
+    /// <summary>Two vectors per step over as much as fits, then one vector per step; returns the bytes done.</summary>
+    private static nint MultiplyWideThenNarrow<TKernel, TVector, TInput>(
         CoefficientTables tables, byte** inputs, byte** outputs, nint length)
         where TKernel : IGfKernel<TVector, TInput>
         where TVector : struct
         where TInput : struct
     {
+        nint done = MultiplyVectors<WideKernel<TKernel, TVector, TInput>, VectorPair<TVector>, VectorPair<TInput>>(
+            tables, inputs, outputs, 0, length);
+        return MultiplyVectors<TKernel, TVector, TInput>(tables, inputs, outputs, done, length);
+    }
+
+    /// <summary>Runs the kernel over the whole steps in [start, length); returns where they end.</summary>
+    private static nint MultiplyVectors<TKernel, TVector, TInput>(
+        CoefficientTables tables, byte** inputs, byte** outputs, nint start, nint length)
+        where TKernel : IGfKernel<TVector, TInput>
+        where TVector : struct
+        where TInput : struct
+    {
+        nint end = start + ((length - start) / TKernel.VectorBytes * TKernel.VectorBytes);
+        if (end == start)
+        {
+            return start;
+        }
+
         int rows = tables.Rows;
         int columns = tables.Columns;
-        nint vectorEnd = length - (length % TKernel.VectorBytes);
         nint columnStride = (nint)rows * TKernel.TableBytes;
-        if (vectorEnd > 0)
+        int passes = (rows + TKernel.MaxRowsPerPass - 1) / TKernel.MaxRowsPerPass;
+        if (passes == 1)
         {
-            int passes = (rows + MaxRowsPerPass - 1) / MaxRowsPerPass;
-            if (passes == 1)
+            MultiplyRows<TKernel, TVector, TInput>(rows, inputs, columns, outputs, tables.Base, columnStride, start, end);
+            return end;
+        }
+
+        int perPass = (rows + passes - 1) / passes;
+        nint slice = SliceBytes(columns) / TKernel.VectorBytes * TKernel.VectorBytes;
+        for (nint from = start; from < end; from += slice)
+        {
+            nint to = Math.Min(from + slice, end);
+            for (int first = 0; first < rows; first += perPass)
             {
-                MultiplyRows<TKernel, TVector, TInput>(rows, inputs, columns, outputs, tables.Base, columnStride, 0, vectorEnd);
-            }
-            else
-            {
-                int perPass = (rows + passes - 1) / passes;
-                nint slice = SliceBytes(columns);
-                for (nint start = 0; start < vectorEnd; start += slice)
-                {
-                    nint end = Math.Min(start + slice, vectorEnd);
-                    for (int first = 0; first < rows; first += perPass)
-                    {
-                        int count = Math.Min(perPass, rows - first);
-                        byte* firstTable = tables.Base + ((nint)first * TKernel.TableBytes);
-                        MultiplyRows<TKernel, TVector, TInput>(count, inputs, columns, outputs + first, firstTable, columnStride, start, end);
-                    }
-                }
+                int count = Math.Min(perPass, rows - first);
+                byte* firstTable = tables.Base + ((nint)first * TKernel.TableBytes);
+                MultiplyRows<TKernel, TVector, TInput>(count, inputs, columns, outputs + first, firstTable, columnStride, from, to);
             }
         }
 
-        if (vectorEnd < length)
-        {
-            ScalarKernel.Multiply(tables.Coefficients, rows, columns, inputs, outputs, vectorEnd, length);
-        }
+        return end;
     }
 
     private static void MultiplyRows<TKernel, TVector, TInput>(

@@ -14,6 +14,8 @@ internal readonly unsafe struct Gfni256Kernel : IGfKernel<Vector256<byte>, Vecto
 
     public static bool PairInputs => Avx512F.VL.IsSupported;
 
+    public static int MaxRowsPerPass => 8;
+
     public static int TableBytes => 32;
 
     public static void WriteTable(byte coefficient, Span<byte> destination)

@@ -14,6 +14,8 @@ internal readonly unsafe struct Gfni512Kernel : IGfKernel<Vector512<byte>, Vecto
 
     public static bool PairInputs => Avx512F.VL.IsSupported;
 
+    public static int MaxRowsPerPass => 8;
+
     public static int TableBytes => 64;
 
     public static void WriteTable(byte coefficient, Span<byte> destination)

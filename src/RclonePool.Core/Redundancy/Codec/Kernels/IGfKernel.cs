@@ -19,6 +19,9 @@ internal unsafe interface IGfKernel<TVector, TInput>
     /// </summary>
     static abstract bool PairInputs { get; }
 
+    /// <summary>The most output rows one pass keeps in registers (one accumulator each) without spilling.</summary>
+    static abstract int MaxRowsPerPass { get; }
+
     static abstract void WriteTable(byte coefficient, Span<byte> destination);
 
     static abstract TInput Load(byte* source);

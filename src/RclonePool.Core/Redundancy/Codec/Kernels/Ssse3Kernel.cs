@@ -13,6 +13,8 @@ internal readonly unsafe struct Ssse3Kernel : IGfKernel<Vector128<byte>, NibbleP
 
     public static bool PairInputs => false;
 
+    public static int MaxRowsPerPass => 8;
+
     public static int TableBytes => 32;
 
     public static void WriteTable(byte coefficient, Span<byte> destination) =>

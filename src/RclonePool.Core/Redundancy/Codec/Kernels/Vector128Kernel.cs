@@ -15,6 +15,8 @@ internal readonly unsafe struct Vector128Kernel : IGfKernel<Vector128<byte>, Nib
 
     public static bool PairInputs => false;
 
+    public static int MaxRowsPerPass => 8;
+
     public static int TableBytes => 32;
 
     public static void WriteTable(byte coefficient, Span<byte> destination) =>
