@@ -7,7 +7,7 @@
 #   --case 10+4:1MiB   run only this case (repeatable); default: {3+1,4+2,6+3,10+4} x {64KiB,1MiB}
 #   --isal-path P      force one ISA-L implementation (default auto: ISA-L picks by CPUID)
 #   --rounds N         run ISA-L and ours alternately N times per case, keep each one's best (default 3)
-#   RCLONEPOOL_RS_KERNEL=gfni512|gfni256|avx2|ssse3|vector128|scalar  forces our kernel
+#   RCLONEPOOL_RS_KERNEL=gfni512|gfni256|avx512|avx2|ssse3|vector128|scalar  forces our kernel
 #                      (e.g. RCLONEPOOL_RS_KERNEL=avx2 for the "GFNI disabled" comparison)
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

@@ -32,8 +32,8 @@ public sealed class ReedSolomonKernelChildProcessTests
         (string Variable, ReedSolomonKernel[] Excluded)[] runs =
         [
             ("DOTNET_EnableGFNI", [ReedSolomonKernel.Gfni512, ReedSolomonKernel.Gfni256]),
-            ("DOTNET_EnableAVX512", [ReedSolomonKernel.Gfni512]),
-            ("DOTNET_EnableAVX", [ReedSolomonKernel.Gfni512, ReedSolomonKernel.Gfni256, ReedSolomonKernel.Avx2]),
+            ("DOTNET_EnableAVX512", [ReedSolomonKernel.Gfni512, ReedSolomonKernel.Avx512]),
+            ("DOTNET_EnableAVX", [ReedSolomonKernel.Gfni512, ReedSolomonKernel.Gfni256, ReedSolomonKernel.Avx512, ReedSolomonKernel.Avx2]),
             ("DOTNET_EnableHWIntrinsic", [.. Enum.GetValues<ReedSolomonKernel>().Where(k => k != ReedSolomonKernel.Scalar)]),
         ];
 

@@ -121,7 +121,7 @@ public sealed class ReedSolomonKernelTests
     {
         var e = Assert.Throws<PoolException>(() => KernelSelection.FromEnvironment(value));
         Assert.Equal(PoolErrorKind.Environment, e.Kind);
-        Assert.Contains("gfni512, gfni256, avx2, ssse3, vector128, scalar", e.Message, StringComparison.Ordinal);
+        Assert.Contains("gfni512, gfni256, avx512, avx2, ssse3, vector128, scalar", e.Message, StringComparison.Ordinal);
     }
 
     internal sealed record KernelCase(int K, int M, int Length, int Seed);

@@ -65,6 +65,9 @@ internal sealed unsafe class CoefficientTables
             case ReedSolomonKernel.Gfni256:
                 Gfni256Kernel.WriteTable(coefficient, table);
                 break;
+            case ReedSolomonKernel.Avx512:
+                Avx512Kernel.WriteTable(coefficient, table);
+                break;
             case ReedSolomonKernel.Avx2:
                 Avx2Kernel.WriteTable(coefficient, table);
                 break;

@@ -5,8 +5,8 @@ using RclonePool.Core.Redundancy.Codec.Kernels;
 namespace RclonePool.Core.Redundancy.Codec;
 
 /// <summary>
-/// Chooses the codec's kernel: the widest the CPU supports (GFNI-512, GFNI-256, AVX2, SSSE3, Vector128,
-/// scalar), unless <c>RCLONEPOOL_RS_KERNEL</c> names one. A named kernel the CPU cannot run is an error,
+/// Chooses the codec's kernel: the fastest the CPU supports (GFNI-512, GFNI-256, AVX-512BW, AVX2, SSSE3,
+/// Vector128, scalar), unless <c>RCLONEPOOL_RS_KERNEL</c> names one. A named kernel the CPU cannot run is an error,
 /// never a silent fallback, so a benchmark or test measures what it asked for.
 /// </summary>
 internal static class KernelSelection
@@ -17,6 +17,7 @@ internal static class KernelSelection
     [
         ReedSolomonKernel.Gfni512,
         ReedSolomonKernel.Gfni256,
+        ReedSolomonKernel.Avx512,
         ReedSolomonKernel.Avx2,
         ReedSolomonKernel.Ssse3,
         ReedSolomonKernel.Vector128,
@@ -37,6 +38,7 @@ internal static class KernelSelection
     {
         ReedSolomonKernel.Gfni512 => Gfni512Kernel.IsSupported,
         ReedSolomonKernel.Gfni256 => Gfni256Kernel.IsSupported,
+        ReedSolomonKernel.Avx512 => Avx512Kernel.IsSupported,
         ReedSolomonKernel.Avx2 => Avx2Kernel.IsSupported,
         ReedSolomonKernel.Ssse3 => Ssse3Kernel.IsSupported,
         ReedSolomonKernel.Vector128 => Vector128.IsHardwareAccelerated,
@@ -44,7 +46,7 @@ internal static class KernelSelection
         _ => false,
     };
 
-    /// <summary>The name the environment variable uses for a kernel: gfni512, gfni256, avx2, ssse3, vector128, scalar.</summary>
+    /// <summary>The name the environment variable uses for a kernel: gfni512, gfni256, avx512, avx2, ssse3, vector128, scalar.</summary>
     public static string Name(ReedSolomonKernel kernel) => kernel.ToString().ToLowerInvariant();
 
     /// <summary>The kernel for a value of the environment variable; null or blank means the best one.</summary>

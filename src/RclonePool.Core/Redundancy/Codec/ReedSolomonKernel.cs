@@ -18,6 +18,9 @@ public enum ReedSolomonKernel
     /// <summary>x86 AVX2 VPSHUFB nibble tables, 32 bytes per step.</summary>
     Avx2,
 
+    /// <summary>x86 AVX-512BW VPSHUFB nibble tables, 64 bytes per step: AVX-512 CPUs without GFNI.</summary>
+    Avx512,
+
     /// <summary>x86 GFNI affine transform (GF2P8AFFINEQB) on 256-bit vectors.</summary>
     Gfni256,
 

@@ -20,6 +20,7 @@ internal static unsafe class StripeMultiplier
     {
         ReedSolomonKernel.Gfni512 => Gfni512Kernel.TableBytes,
         ReedSolomonKernel.Gfni256 => Gfni256Kernel.TableBytes,
+        ReedSolomonKernel.Avx512 => Avx512Kernel.TableBytes,
         ReedSolomonKernel.Avx2 => Avx2Kernel.TableBytes,
         ReedSolomonKernel.Ssse3 => Ssse3Kernel.TableBytes,
         ReedSolomonKernel.Vector128 => Vector128Kernel.TableBytes,
@@ -33,6 +34,7 @@ internal static unsafe class StripeMultiplier
         {
             ReedSolomonKernel.Gfni512 => MultiplyWideThenNarrow<Gfni512Kernel, Vector512<byte>, Vector512<byte>>(tables, inputs, outputs, length),
             ReedSolomonKernel.Gfni256 => MultiplyWideThenNarrow<Gfni256Kernel, Vector256<byte>, Vector256<byte>>(tables, inputs, outputs, length),
+            ReedSolomonKernel.Avx512 => MultiplyWideThenNarrow<Avx512Kernel, Vector512<byte>, NibblePair<Vector512<byte>>>(tables, inputs, outputs, length),
             ReedSolomonKernel.Avx2 => MultiplyWideThenNarrow<Avx2Kernel, Vector256<byte>, NibblePair<Vector256<byte>>>(tables, inputs, outputs, length),
             ReedSolomonKernel.Ssse3 => MultiplyWideThenNarrow<Ssse3Kernel, Vector128<byte>, NibblePair<Vector128<byte>>>(tables, inputs, outputs, length),
             ReedSolomonKernel.Vector128 => MultiplyWideThenNarrow<Vector128Kernel, Vector128<byte>, NibblePair<Vector128<byte>>>(tables, inputs, outputs, length),
