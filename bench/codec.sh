@@ -12,7 +12,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
 
 cases=()
 isal_path=auto
@@ -29,6 +29,12 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ ${#cases[@]} -gt 0 ]] || cases=(3+1:64KiB 3+1:1MiB 4+2:64KiB 4+2:1MiB 6+3:64KiB 6+3:1MiB 10+4:64KiB 10+4:1MiB)
+for c in "${cases[@]}"; do
+  if [[ ! "$c" =~ ^[0-9]+\+[0-9]+:[0-9]+(KiB|MiB|B)?$ ]]; then
+    echo "codec.sh: '$c' is not a case; write K+M:SIZE, for example 10+4:1MiB" >&2
+    exit 2
+  fi
+done
 
 # --- prerequisites: ISA-L headers and library, a C compiler -------------------------------------------
 if [[ ! -f /usr/include/isa-l/erasure_code.h ]] || ! command -v gcc >/dev/null 2>&1; then
@@ -76,10 +82,6 @@ to_bytes() {
 status=0
 for c in "${cases[@]}"; do
   km="${c%%:*}"; size="${c#*:}"
-  if [[ ! "$km" =~ ^[0-9]+\+[0-9]+$ || "$size" == "$c" ]]; then
-    echo "codec.sh: '$c' is not a case; write K+M:SIZE, for example 10+4:1MiB" >&2
-    exit 2
-  fi
   k="${km%+*}"; m="${km#*+}"
   isal_out=""; ours_out=""
   for ((round = 1; round <= rounds; round++)); do
