@@ -175,17 +175,28 @@ public sealed class ReedSolomonCodecTests
         ReadOnlyMemory<byte>[] data = RandomStripe.AsReadOnly(stripe.Shards[..10]);
         Memory<byte>[] parity = RandomStripe.AsMemory(stripe.Shards[10..]);
         (Memory<byte>[] shards, bool[] present) = stripe.Damage([0, 3, 11, 12], 1);
-        codec.Encode(data, parity);
-        codec.Reconstruct(shards, present);
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        // Warm up past tiered compilation (the runtime may allocate while it re-JITs hot methods), then take the
+        // best of a few measurements: the codec itself must allocate nothing.
+        for (int i = 0; i < 200; i++)
         {
             codec.Encode(data, parity);
             codec.Reconstruct(shards, present);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        long best = long.MaxValue;
+        for (int attempt = 0; attempt < 5 && best != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                codec.Encode(data, parity);
+                codec.Reconstruct(shards, present);
+            }
+
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, best);
     }
 
     internal sealed record StripeCase(int K, int M, int Length, int Seed);
