@@ -62,7 +62,6 @@ public sealed partial class StoragePool
                         ArrayPool<byte>.Shared.Return(buffer);
                     }
                 });
-                RandomAccess.FlushToDisk(handle);
             }
 
             File.Move(partial, destination, overwrite: true);
