@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Polly;
+using RclonePool.Core.Caching;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Index;
@@ -25,7 +26,8 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, PoolRemote> _remotesByName;
 
-    public StoragePool(PoolConfig config, string poolId, IRemoteStore store, IPoolIndex index, ResiliencePipeline retry, TimeProvider time, ILogger logger)
+    /// <param name="chunkCache">The chunk cache to read through (the pool owns it); null: the one the config asks for.</param>
+    public StoragePool(PoolConfig config, string poolId, IRemoteStore store, IPoolIndex index, ResiliencePipeline retry, TimeProvider time, ILogger logger, IChunkCache? chunkCache = null)
     {
         Config = config;
         PoolId = poolId;
@@ -39,6 +41,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         _remotesByName = Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         Layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
         Manifests = new ManifestStore(store, Layout, Remotes, logger);
+        _chunkCache = chunkCache ?? Caching.ChunkCache.FromConfig(config, logger);
     }
 
     public PoolConfig Config { get; }
@@ -168,9 +171,10 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             ? remote
             : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
 
-    /// <summary>Closes the index (the pool owns it); the remote store belongs to the caller.</summary>
+    /// <summary>Closes the index and the chunk cache (the pool owns them); the remote store belongs to the caller.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _chunkCache.DisposeAsync();
         await _index.DisposeAsync();
         _aboutLock.Dispose();
     }

@@ -25,7 +25,7 @@ public sealed class RealPool : IAsyncDisposable
 
     public IRemoteStore Store { get; }
 
-    public static async Task<RealPool> OpenAsync(int remotes = 3, long chunkSize = 1024 * 1024, bool daemon = true)
+    public static async Task<RealPool> OpenAsync(int remotes = 3, long chunkSize = 1024 * 1024, bool daemon = true, Action<PoolConfig>? configure = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "rclonepool-real-" + Guid.NewGuid().ToString("N")[..12]);
         var config = new PoolConfig
@@ -37,6 +37,7 @@ public sealed class RealPool : IAsyncDisposable
             EnableRcloneDaemon = daemon,
             RetryDelay = 0.05,
         };
+        configure?.Invoke(config);
         foreach (var remote in config.Remotes)
         {
             Directory.CreateDirectory(remote);
