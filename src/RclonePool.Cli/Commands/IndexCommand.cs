@@ -10,19 +10,25 @@ internal static class IndexCommand
     public static Command Create()
     {
         var rebuild = new Command("rebuild", CommandText.WithExamples(
-            "Recreate the local index from the manifests on the remotes. The newest revision of each entry wins; copies missing or different on some remotes are reported.",
+            "Recreate the local index from the manifests on the remotes. The newest revision of each entry with a valid copy wins; a remote " +
+            "that lacks it or holds a damaged copy gets it written again (reported as 'reconciled'). What cannot be reconciled is reported and exits 6.",
             "rclonepool index rebuild"));
         rebuild.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
-            var scan = await session.Pool.RebuildIndexAsync(token);
-            Console.WriteLine($"index rebuilt: {scan.Manifests.Count} entries from {session.Pool.Remotes.Count} remotes.");
-            foreach (var problem in scan.Problems)
+            var report = await session.Pool.RebuildAndReconcileAsync(token);
+            Console.WriteLine($"index rebuilt: {report.Entries} entries from {session.Pool.Remotes.Count} remotes.");
+            foreach (var change in report.CopiesWritten)
+            {
+                Console.WriteLine($"  reconciled: {change}");
+            }
+
+            foreach (var problem in report.Problems)
             {
                 Console.WriteLine($"  problem: {problem}");
             }
 
-            return scan.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.Integrity;
+            return report.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.Integrity;
         }, ct));
         var command = new Command("index", "Manage the local index (a cache of the manifests on the remotes).") { rebuild };
         return command;

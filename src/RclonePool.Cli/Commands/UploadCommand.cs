@@ -44,15 +44,21 @@ internal static class UploadCommand
                 {
                     var sink = progress.StartFile(file.Target.Value, file.Size);
                     var options = new PutOptions { Workers = workers, Progress = sink, Modified = file.Modified };
+                    PoolEntry? stored;
                     if (file.Local is null)
                     {
                         await using var stdin = Console.OpenStandardInput();
-                        await pool.PutAsync(file.Target, stdin, -1, options, token);
+                        stored = await pool.PutAsync(file.Target, stdin, -1, options, token);
                     }
                     else
                     {
                         await using var stream = new FileStream(file.Local, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
-                        await pool.PutAsync(file.Target, stream, stream.Length, options, token);
+                        stored = await pool.PutAsync(file.Target, stream, stream.Length, options, token);
+                    }
+
+                    if (stored?.DuplicateOf is { } original)
+                    {
+                        Console.Error.WriteLine($"upload: {file.Target} is a duplicate of {original}: no new chunks stored, both share them.");
                     }
 
                     progress.CompleteFile(file.Target.Value);

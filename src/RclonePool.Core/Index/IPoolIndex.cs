@@ -34,6 +34,9 @@ public interface IPoolIndex : IAsyncDisposable
     /// <summary>Replaces the whole content with the given manifests and marks the index populated.</summary>
     ValueTask ReplaceAllAsync(IEnumerable<Manifest> manifests, CancellationToken cancellationToken);
 
+    /// <summary>Current manifests of files of exactly <paramref name="size"/> bytes (duplicate candidates), at most <paramref name="limit"/>.</summary>
+    ValueTask<IReadOnlyList<Manifest>> FilesOfSizeAsync(long size, int limit, CancellationToken cancellationToken);
+
     /// <summary>Plain bytes the pool's current manifests store on each remote (placement fallback when about is unknown).</summary>
     ValueTask<IReadOnlyDictionary<string, long>> StoredBytesByRemoteAsync(CancellationToken cancellationToken);
 }

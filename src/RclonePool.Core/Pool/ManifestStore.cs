@@ -59,21 +59,28 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
             : new PoolException(PoolErrorKind.Transient, $"Writing the manifest of {manifest.Path} to {first.Remote.Name} failed: {first.Error!.Message}", first.Error);
     }
 
-    /// <summary>Removes one revision's copies from every remote; missing copies are fine, failures are logged.</summary>
-    public async Task DeleteRevisionAsync(string fileId, long revision, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes one revision's copies from every remote; missing copies are fine, failures are logged. Returns false
+    /// when a copy may remain (a remote refused or did not answer): the caller must then keep the chunks that
+    /// revision names, since the copy left behind still makes them part of a file ('rclonepool orphans' finds it).
+    /// </summary>
+    public async Task<bool> DeleteRevisionAsync(string fileId, long revision, CancellationToken cancellationToken)
     {
         var name = ManifestNames.ObjectName(fileId, revision);
-        await Task.WhenAll(remotes.Select(async remote =>
+        var removed = await Task.WhenAll(remotes.Select(async remote =>
         {
             try
             {
                 await store.DeleteAsync(layout.Manifest(remote, name), cancellationToken);
+                return true;
             }
             catch (PoolException e)
             {
                 logger.LogWarning("Could not remove manifest {Name} from {Remote} ({Error}); 'rclonepool orphans' finds what it leaves.", name, remote.Name, e.Message);
+                return false;
             }
         }));
+        return removed.All(r => r);
     }
 
     /// <summary>

@@ -19,9 +19,31 @@ public sealed class PoolDescriptors(IRemoteStore store, PoolLayout layout)
     /// The pool id all remotes agree on. Refuses remotes of different pools and remotes without a descriptor,
     /// saying how to fix it.
     /// </summary>
+    /// <remarks>
+    /// A remote that does not answer (a transient or permanent remote failure) is passed over when another remote names
+    /// the pool, so one remote down does not stop the pool: reads of files elsewhere and uploads to the other remotes go
+    /// on. When no remote answers, the first failure is thrown.
+    /// </remarks>
     public async Task<string> ReadPoolIdAsync(IReadOnlyList<PoolRemote> remotes, CancellationToken cancellationToken)
     {
-        var descriptors = await Task.WhenAll(remotes.Select(r => ReadAsync(r, cancellationToken)));
+        var answers = await Task.WhenAll(remotes.Select(async r =>
+        {
+            try
+            {
+                return (Descriptor: await ReadAsync(r, cancellationToken), Error: (PoolException?)null);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
+            {
+                return (Descriptor: (PoolDescriptor?)null, Error: e);
+            }
+        }));
+        if (answers.All(a => a.Error is not null))
+        {
+            throw answers[0].Error!;
+        }
+
+        remotes = [.. remotes.Where((_, i) => answers[i].Error is null)];
+        var descriptors = answers.Where(a => a.Error is null).Select(a => a.Descriptor).ToArray();
         var ids = descriptors.Where(d => d is not null).Select(d => d!.PoolId).Distinct(StringComparer.Ordinal).ToList();
         if (ids.Count == 0)
         {

@@ -33,4 +33,7 @@ public sealed record PoolEntry
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
     public bool IsDirectory => Kind == EntryKind.Directory;
+
+    /// <summary>Set by an upload that found the same content already in the pool (duplicate detection): no chunks were stored.</summary>
+    public PoolPath? DuplicateOf { get; init; }
 }

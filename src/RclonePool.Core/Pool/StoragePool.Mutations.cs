@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 
@@ -212,13 +213,24 @@ public sealed partial class StoragePool
     private async Task DeleteEntryAsync(Manifest manifest, CancellationToken cancellationToken, bool alreadyUnindexed = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await Manifests.DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
+        Publish(PoolEventType.PreDelete, manifest);
+        var removed = await Manifests.DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
         if (!alreadyUnindexed)
         {
             await _index.RemoveAsync(manifest.FileId, CancellationToken.None);
         }
 
-        await DeleteObjectsAsync(manifest.Chunks.SelectMany(c => c.Locations).Select(l => (RemoteOf(l), l.Object)), manifest.Path);
+        // Chunks go only when no manifest copy is left to name them, and not while another file may share them.
+        if (removed)
+        {
+            await ReleaseChunksAsync(manifest, manifest.Chunks.SelectMany(c => c.Locations).Select(l => (RemoteOf(l), l.Object)), manifest.Path);
+        }
+        else
+        {
+            _logger.LogWarning("A manifest copy of {Path} could not be removed, so its chunks are kept; delete it again when every remote answers.", manifest.Path);
+        }
+
+        Publish(PoolEventType.PostDelete, manifest);
         _logger.LogInformation("Deleted {Path}.", manifest.Path);
     }
 

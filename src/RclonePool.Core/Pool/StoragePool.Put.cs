@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -16,18 +17,24 @@ public sealed partial class StoragePool
     private async Task<PoolEntry> PutCoreAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
+        Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
         var placement = await NewPlacementAsync(cancellationToken);
-        var upload = new UploadContext(placement, Workers(options.Workers), options.Progress);
+        var upload = new UploadContext(placement, Workers(options.Workers), ProgressEvents("upload", path, length, options.Progress));
 
         Manifest manifest;
+        Manifest? duplicate = null;
         try
         {
-            var (chunks, size, sha256) = content is FileStream { CanSeek: true } file && length >= 0
+            // Duplicate detection (StoragePool.Dedup.cs): a local file is hashed first when a file of its size exists.
+            duplicate = await FindDuplicateOfFileAsync(content, length, existing, cancellationToken);
+            var (chunks, size, sha256) = duplicate is not null ? ([], duplicate.Size, duplicate.Sha256!)
+                : content is FileStream { CanSeek: true } file && length >= 0
                 ? await UploadFileAsync(file, length, upload, cancellationToken)
                 : await UploadStreamAsync(content, length, upload, cancellationToken);
+            duplicate ??= await FindDuplicateOfContentAsync(size, sha256, existing, cancellationToken);
 
             var now = _time.GetUtcNow();
-            manifest = new Manifest
+            manifest = duplicate is not null ? BorrowingManifest(path, existing, duplicate, options) : new Manifest
             {
                 PoolId = PoolId,
                 FileId = existing?.FileId ?? ManifestNames.NewId(),
@@ -48,18 +55,22 @@ public sealed partial class StoragePool
         }
         catch
         {
-            await DeleteObjectsAsync(upload.Written.Keys, "an upload that did not complete");
+            await DiscardAsync(upload, upload.Written.Keys, "an upload that did not complete");
             throw;
         }
 
         await _index.PutAsync(manifest, cancellationToken);
         _logger.LogInformation("Stored {Path} ({Size} bytes, {Chunks} chunks, revision {Revision}).", manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
+        // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
+        await DiscardUnusedAsync(upload, manifest);
+
         if (existing is not null)
         {
             await RetireAsync(existing, manifest);
         }
 
-        return ToEntry(manifest);
+        Publish(PoolEventType.PostUpload, manifest, duplicate is null ? null : $"duplicate of {duplicate.Path}: no new chunks stored");
+        return ToEntry(manifest) with { DuplicateOf = duplicate is null ? null : PoolPath.Parse(duplicate.Path) };
     }
 
     /// <summary>Checks that a file may be written at <paramref name="path"/> and returns what it replaces.</summary>
@@ -218,31 +229,36 @@ public sealed partial class StoragePool
         var blockSize = ChunkLayout.BlockSizeFor(Config.ChunkSize);
         while (true)
         {
-            var remoteName = upload.Placement.Reserve(length);
+            string remoteName;
+            try
+            {
+                remoteName = upload.Placement.Reserve(length);
+            }
+            catch (PoolException e) when (e.Kind == PoolErrorKind.NoSpace && !upload.Failures.IsEmpty)
+            {
+                throw NoRemoteTook(index, upload, e);
+            }
+
             var remote = _remotesByName[remoteName];
             try
             {
                 return await _retry.ExecuteAsync(async ct =>
                 {
+                    if (upload.Failures.TryGetValue(remoteName, out var gaveUp))
+                    {
+                        // Another chunk of this upload gave up on the remote: do not wait out its retries as well.
+                        throw new PoolException(PoolErrorKind.Remote, gaveUp.Message, gaveUp);
+                    }
+
+                    // A failed attempt may leave a truncated object: it stays in Written and is removed after the upload.
                     var objectPath = Layout.ChunkObject(ManifestNames.NewId());
                     var target = new RemotePath(remote.Storage, objectPath);
                     upload.Written.TryAdd((remote, objectPath), 0);
                     using var hasher = new ChunkHasher(blockSize);
-                    try
+                    await using (var source = openSource())
                     {
-                        await using var source = openSource();
                         await using var hashing = new HashingReadStream(source, hasher, upload.ReportProgress);
                         await _store.WriteAsync(target, hashing, length, ct);
-                    }
-                    catch (PoolException)
-                    {
-                        // The attempt may have left a truncated object: remove it now if the remote lets us.
-                        if (await TryDeleteAsync(target))
-                        {
-                            upload.Written.TryRemove((remote, objectPath), out _);
-                        }
-
-                        throw;
                     }
 
                     if (hasher.BytesHashed != length)
@@ -266,9 +282,23 @@ public sealed partial class StoragePool
             {
                 upload.Placement.Release(remoteName, length);
                 upload.Placement.Exclude(remoteName);
+                upload.Failures.TryAdd(remoteName, e);
                 _logger.LogWarning("Storing chunk {Index} on {Remote} failed ({Error}); trying another remote.", index, remote.Name, e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// No remote is left for a chunk because remotes failed: the error names each failing remote and why, and takes
+    /// the failures' kind when every remote failed (permission, quota, unreachable), else "no space".
+    /// </summary>
+    private PoolException NoRemoteTook(int index, UploadContext upload, PoolException noRoom)
+    {
+        var failures = upload.Failures.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
+        var kinds = failures.Select(f => f.Value.Kind).Distinct().ToList();
+        var kind = failures.Count == Remotes.Count && kinds.Count == 1 ? kinds[0] : PoolErrorKind.NoSpace;
+        var why = string.Join(" ", failures.Select(f => $"{f.Key} failed: {f.Value.Message.TrimEnd('.')}."));
+        return new PoolException(kind, $"No remote could store chunk {index}. {why}{(kind == PoolErrorKind.NoSpace ? " " + noRoom.Message : "")}", noRoom);
     }
 
     private static async Task<string> HashRangeAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long start, long length, CancellationToken cancellationToken)
@@ -302,25 +332,56 @@ public sealed partial class StoragePool
     /// <summary>After a new revision is durable: removes the old revision's manifests and the chunks only it used.</summary>
     private async Task RetireAsync(Manifest old, Manifest replacement)
     {
-        await Manifests.DeleteRevisionAsync(old.FileId, old.Revision, CancellationToken.None);
+        if (!await Manifests.DeleteRevisionAsync(old.FileId, old.Revision, CancellationToken.None))
+        {
+            return; // a copy of the old revision remains and still names its chunks: 'orphans' removes both later
+        }
+
         var kept = replacement.Chunks.SelectMany(c => c.Locations).Select(l => (l.Remote, l.Object)).ToHashSet();
         var unused = old.Chunks.SelectMany(c => c.Locations)
             .Where(l => !kept.Contains((l.Remote, l.Object)))
             .Select(l => (RemoteOf(l), l.Object));
-        await DeleteObjectsAsync(unused, $"the previous version of {old.Path}");
+        await ReleaseChunksAsync(old, unused, $"the previous version of {old.Path}");
     }
 
-    private async Task<bool> TryDeleteAsync(RemotePath target)
+    /// <summary>
+    /// After an upload: removes what its attempts wrote that the manifest does not name. Remotes that failed with a
+    /// transient error (unreachable) are not asked again: what they may hold is left to 'orphans'.
+    /// </summary>
+    private async Task DiscardUnusedAsync(UploadContext upload, Manifest manifest)
     {
-        try
+        var used = manifest.Chunks.SelectMany(c => c.Locations).Select(l => (l.Remote, l.Object)).ToHashSet();
+        await DiscardAsync(upload, upload.Written.Keys.Where(o => !used.Contains((o.Remote.Name, o.Object))), $"the upload of {manifest.Path}");
+    }
+
+    /// <summary>
+    /// Removes objects an upload wrote. On a remote that failed transiently in this upload, one delete is tried first,
+    /// without retries: when the remote still does not answer, the rest is left to 'orphans' instead of waiting on it.
+    /// </summary>
+    private async Task DiscardAsync(UploadContext upload, IEnumerable<(PoolRemote Remote, string Object)> objects, string what)
+    {
+        var deletable = new List<(PoolRemote Remote, string Object)>();
+        foreach (var group in objects.GroupBy(o => o.Remote))
         {
-            await _store.DeleteAsync(target, CancellationToken.None);
-            return true;
+            var items = group.ToList();
+            if (upload.Failures.TryGetValue(group.Key.Name, out var failure) && failure.Kind == PoolErrorKind.Transient)
+            {
+                try
+                {
+                    await _storeOnce.DeleteAsync(new RemotePath(group.Key.Storage, items[0].Object), CancellationToken.None);
+                    items.RemoveAt(0);
+                }
+                catch (PoolException e)
+                {
+                    _logger.LogWarning("{Remote} still fails ({Error}); {Count} objects from {What} are left there for 'rclonepool orphans --delete'.", group.Key.Name, e.Message, items.Count, what);
+                    continue;
+                }
+            }
+
+            deletable.AddRange(items);
         }
-        catch (PoolException)
-        {
-            return false;
-        }
+
+        await DeleteObjectsAsync(deletable, what);
     }
 
     /// <summary>Best-effort removal of chunk objects; what cannot be removed is left for 'orphans'.</summary>
@@ -347,6 +408,9 @@ public sealed partial class StoragePool
         public PlacementSession Placement { get; } = placement;
 
         public int Workers { get; } = workers;
+
+        /// <summary>Remotes taken out of this operation, with the failure that did it.</summary>
+        public ConcurrentDictionary<string, PoolException> Failures { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Every object an attempt wrote to (or may have), so a failed upload can remove them.</summary>
         public ConcurrentDictionary<(PoolRemote Remote, string Object), byte> Written { get; } = new();

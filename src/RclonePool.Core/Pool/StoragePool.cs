@@ -4,6 +4,7 @@ using Polly;
 using RclonePool.Core.Caching;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -31,7 +32,6 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     {
         Config = config;
         PoolId = poolId;
-        _store = store;
         _index = index;
         _retry = retry;
         _time = time;
@@ -40,9 +40,18 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         Remotes = PoolRemote.FromConfig(config);
         _remotesByName = Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         Layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
-        Manifests = new ManifestStore(store, Layout, Remotes, logger);
+
+        Events = new PoolEventBus(logger, time);
+        (_store, _storeOnce) = Decorate(store, Events, retry, Remotes); // retries and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
+        Manifests = new ManifestStore(_store, Layout, Remotes, logger);
         _chunkCache = chunkCache ?? Caching.ChunkCache.FromConfig(config, logger);
     }
+
+    /// <summary>The pool's event bus (hook points PRE_UPLOAD … REMOTE_ERROR, and progress).</summary>
+    public PoolEventBus Events { get; }
+
+    /// <summary>The remote store as the pool uses it: with retries and REMOTE_ERROR reporting around the transport.</summary>
+    public IRemoteStore Store => _store;
 
     public PoolConfig Config { get; }
 

@@ -9,6 +9,7 @@ namespace RclonePool.Tests.Unit.Support;
 internal sealed class InMemoryRemoteStore : IRemoteStore
 {
     private readonly ConcurrentDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _times = new(StringComparer.Ordinal);
 
     public InMemoryRemoteStore(params string[] remotes)
     {
@@ -22,6 +23,9 @@ internal sealed class InMemoryRemoteStore : IRemoteStore
 
     public int Writes;
 
+    /// <summary>The clock that stamps objects' modification times (UnixEpoch, i.e. "long ago", unless set).</summary>
+    public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UnixEpoch;
+
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -33,6 +37,7 @@ internal sealed class InMemoryRemoteStore : IRemoteStore
 
         Interlocked.Increment(ref Writes);
         _objects[Key(target)] = buffer.ToArray();
+        _times[Key(target)] = Clock();
     }
 
     public Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
@@ -58,14 +63,14 @@ internal sealed class InMemoryRemoteStore : IRemoteStore
                 var rest = key[prefix.Length..];
                 if (recursive || !rest.Contains('/', StringComparison.Ordinal))
                 {
-                    yield return new RemoteEntry(directory.Path.Length == 0 ? rest : directory.Path + "/" + rest, value.Length, DateTimeOffset.UnixEpoch, false);
+                    yield return new RemoteEntry(directory.Path.Length == 0 ? rest : directory.Path + "/" + rest, value.Length, ModTime(key), false);
                 }
             }
         }
     }
 
     public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) =>
-        Task.FromResult(_objects.TryGetValue(Key(path), out var data) ? new RemoteEntry(path.Path, data.Length, DateTimeOffset.UnixEpoch, false) : null);
+        Task.FromResult(_objects.TryGetValue(Key(path), out var data) ? new RemoteEntry(path.Path, data.Length, ModTime(Key(path)), false) : null);
 
     public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => Task.FromResult(_objects.TryRemove(Key(path), out _));
 
@@ -77,6 +82,7 @@ internal sealed class InMemoryRemoteStore : IRemoteStore
         }
 
         _objects[Key(to)] = data;
+        _times[Key(to)] = Clock();
         return Task.CompletedTask;
     }
 
@@ -88,6 +94,13 @@ internal sealed class InMemoryRemoteStore : IRemoteStore
     /// <summary>Objects under a prefix on one remote (e.g. "rclonepool_data").</summary>
     public IEnumerable<string> Keys(string remote, string prefix) =>
         _objects.Keys.Where(k => k.StartsWith(RemotePath.Join(remote, prefix) + "/", StringComparison.Ordinal));
+
+    /// <summary>Replaces an object's bytes directly (fault injection), keeping its time.</summary>
+    public void Put(string key, byte[] data) => _objects[key] = data;
+
+    public bool Remove(string key) => _objects.TryRemove(key, out _);
+
+    private DateTimeOffset ModTime(string key) => _times.TryGetValue(key, out var time) ? time : DateTimeOffset.UnixEpoch;
 
     private static string Key(RemotePath path) => RemotePath.Join(path.Remote, path.Path);
 }

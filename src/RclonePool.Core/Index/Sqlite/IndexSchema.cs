@@ -84,5 +84,10 @@ internal static class IndexSchema
         ALTER TABLE entries ADD COLUMN properties BLOB;
         DELETE FROM meta WHERE key = 'populated';
         """,
+
+        // 2 -> 3: files by size, for duplicate detection (a file of the same size is the only possible duplicate).
+        """
+        CREATE INDEX entries_by_size ON entries (size) WHERE kind = 0;
+        """,
     ];
 }

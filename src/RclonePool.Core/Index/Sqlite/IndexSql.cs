@@ -37,6 +37,9 @@ internal static class IndexSql
 
     public const string StoredBytesByRemote = "SELECT remote, bytes FROM remote_bytes;";
 
+    /// <summary>Manifests of files of one size (duplicate candidates), at most $limit of them.</summary>
+    public const string FilesOfSize = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.kind = 0 AND e.size = $size LIMIT $limit;";
+
     // Writes (IndexWriter).
     public static readonly Statement FindById = new("SELECT id, file_id, path, revision, written FROM entries WHERE file_id = $file_id;", "$file_id");
 

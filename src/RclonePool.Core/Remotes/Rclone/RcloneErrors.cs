@@ -51,6 +51,12 @@ internal static partial class RcloneErrors
     {
         var message = Clean(rcloneMessage);
         var (kind, advice) = Diagnose(message, remote, httpStatus, exitCode);
+        if (operation == "write" && kind == PoolErrorKind.NotFound)
+        {
+            // Nothing can be "not found" about a new object: a read-only WebDAV server, for one, answers a PUT with 404.
+            (kind, advice) = (PoolErrorKind.Remote, $"The remote {(remote.Length > 0 ? $"\"{remote}\"" : "")} refused to store it (it may be read-only); check that rclone can write there.");
+        }
+
         return new PoolException(kind, $"rclone could not {operation} {target}: {message}. {advice}", innerException);
     }
 

@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Text.Json;
+using RclonePool.Cli.Hosting;
+using RclonePool.Cli.Output;
+using RclonePool.Core;
+using RclonePool.Core.Jobs;
+
+namespace RclonePool.Cli.Commands;
+
+/// <summary><c>rclonepool orphans [--delete] [--min-age DURATION] [--json]</c>: unreferenced chunk objects and stale manifests.</summary>
+internal static class OrphansCommand
+{
+    public static Command Create()
+    {
+        var delete = new Option<bool>("--delete") { Description = "Remove the orphans and stale manifest revisions older than --min-age." };
+        var minAge = new Option<string>("--min-age")
+        {
+            Description = "Grace period: leave anything younger alone, so an upload in progress elsewhere is not harmed (90s, 30m, 1h, 2d; default 1h).",
+            DefaultValueFactory = _ => "1h",
+            HelpName = "DURATION",
+        };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var command = new Command("orphans", CommandText.WithExamples(
+            "Find chunk objects that no manifest on any remote references (every manifest revision is read from the remotes, never only the index), " +
+            "with their sizes, and manifest revisions older than an entry's newest valid one. With --delete, and only when every remote was listed " +
+            "and every manifest read, the local index is brought in line with the remotes and then what is older than the grace period is removed.",
+            "rclonepool orphans",
+            "rclonepool orphans --delete",
+            "rclonepool orphans --delete --min-age 10m"))
+        {
+            delete, minAge, json,
+        };
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
+        {
+            var options = new OrphanOptions { Delete = parse.GetValue(delete), MinAge = Durations.Parse(parse.GetValue(minAge)!, "--min-age") };
+            await using var session = await context.OpenPoolAsync(token);
+            var report = await session.Pool.FindOrphansAsync(options, token);
+            if (parse.GetValue(json))
+            {
+                WriteJson(report, options);
+            }
+            else
+            {
+                WriteText(report, options);
+            }
+
+            if (options.Delete && report.Blockers.Count > 0)
+            {
+                Console.Error.WriteLine($"rclonepool: nothing was removed: {report.Blockers[0]}{(report.Blockers.Count > 1 ? $" (and {report.Blockers.Count - 1} more)" : "")}.");
+                return report.UnreachableRemotes == report.Blockers.Count ? ExitCodes.Transient : ExitCodes.Integrity;
+            }
+
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    private static void WriteText(OrphanReport report, OrphanOptions options)
+    {
+        var age = Durations.Format(options.MinAge);
+        foreach (var o in report.Chunks)
+        {
+            Console.WriteLine($"orphan  {o.Remote} {o.Object}  {Units.FormatBytes(o.Size)}  {o.Modified.UtcDateTime:u}{(o.OldEnough ? "" : $"  (younger than {age})")}{(o.Note is null ? "" : $"  ({o.Note})")}");
+        }
+
+        foreach (var m in report.StaleManifests)
+        {
+            Console.WriteLine($"stale   {m.Remote} {m.Object}  {m.Path} revision {m.Revision} (current {m.CurrentRevision}){(m.OldEnough ? "" : $"  (current revision younger than {age})")}");
+        }
+
+        foreach (var m in report.StaleMarkers)
+        {
+            Console.WriteLine($"marker  {m.Remote} {m.Object}  (no longer shared)");
+        }
+
+        foreach (var blocker in report.Blockers)
+        {
+            Console.WriteLine($"blocked: {blocker}");
+        }
+
+        var old = report.Chunks.Where(c => c.OldEnough).ToList();
+        Console.WriteLine($"orphans: {report.Chunks.Count} orphan chunk objects ({Units.FormatBytes(report.OrphanBytes)}), {old.Count} of them ({Units.FormatBytes(old.Sum(c => c.Size))}) older than {age}; " +
+            $"{report.StaleManifests.Count} stale manifest copies; {report.ReferencedChunks} referenced chunk objects ({report.RemoteCalls} remote calls).");
+        if (report.Deleted)
+        {
+            Console.WriteLine($"orphans: removed {report.ChunksDeleted} chunk objects ({Units.FormatBytes(report.BytesDeleted)}) and {report.ManifestsDeleted} stale manifest copies" +
+                (report.IndexCorrections > 0 ? $"; {report.IndexCorrections} index entries corrected to match the remotes." : "."));
+        }
+        else if (!options.Delete && (old.Count > 0 || report.StaleManifests.Any(s => s.OldEnough)))
+        {
+            Console.WriteLine("orphans: run 'rclonepool orphans --delete' to remove them.");
+        }
+    }
+
+    private static void WriteJson(OrphanReport report, OrphanOptions options)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("min_age_seconds", options.MinAge.TotalSeconds);
+            writer.WriteNumber("orphan_count", report.Chunks.Count);
+            writer.WriteNumber("orphan_bytes", report.OrphanBytes);
+            writer.WriteNumber("referenced_chunks", report.ReferencedChunks);
+            writer.WriteNumber("remote_calls", report.RemoteCalls);
+            writer.WriteBoolean("deleted", report.Deleted);
+            writer.WriteNumber("chunks_deleted", report.ChunksDeleted);
+            writer.WriteNumber("bytes_deleted", report.BytesDeleted);
+            writer.WriteNumber("manifests_deleted", report.ManifestsDeleted);
+            writer.WriteNumber("index_corrections", report.IndexCorrections);
+            writer.WriteStartArray("orphans");
+            foreach (var o in report.Chunks)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("remote", o.Remote);
+                writer.WriteString("object", o.Object);
+                writer.WriteNumber("size", o.Size);
+                writer.WriteString("modified", o.Modified);
+                writer.WriteBoolean("old_enough", o.OldEnough);
+                if (o.Note is not null)
+                {
+                    writer.WriteString("note", o.Note);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("stale_manifests");
+            foreach (var m in report.StaleManifests)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("remote", m.Remote);
+                writer.WriteString("object", m.Object);
+                writer.WriteString("path", m.Path);
+                writer.WriteNumber("revision", m.Revision);
+                writer.WriteNumber("current_revision", m.CurrentRevision);
+                writer.WriteBoolean("old_enough", m.OldEnough);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("blockers");
+            foreach (var b in report.Blockers)
+            {
+                writer.WriteStringValue(b);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        stdout.Write("\n"u8);
+    }
+}

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace RclonePool.Core.Manifests;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SharedContent))]
+internal sealed partial class SharedContentJsonContext : JsonSerializerContext;

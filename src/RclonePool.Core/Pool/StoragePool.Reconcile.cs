@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Jobs;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool;
+
+public sealed partial class StoragePool
+{
+    /// <summary>
+    /// Recreates the index from the manifests on the remotes (the newest revision with a valid copy wins, every copy
+    /// compared), then reconciles the remotes: a remote that lacks the winning revision, or holds a damaged copy of
+    /// it, gets the valid bytes written again. Stale older revisions are left to 'orphans'. Returns what could not be
+    /// reconciled.
+    /// </summary>
+    public async Task<IndexRebuildReport> RebuildAndReconcileAsync(CancellationToken cancellationToken)
+    {
+        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions { AllCopies = true }, cancellationToken);
+        var current = survey.Entries.Where(e => e.Current is not null).ToList();
+        await _index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
+
+        var problems = survey.Remotes.Where(r => !r.Listed).Select(r => $"{r.Remote.Name} could not be listed ({r.Error}); run 'rclonepool index rebuild' again when it answers").ToList();
+        foreach (var entry in survey.Entries)
+        {
+            var name = entry.Current?.Path ?? $"file id {entry.FileId}";
+            problems.AddRange(entry.Unreadable
+                .Where(u => entry.Current is null || u.Revision > entry.Current.Revision)
+                .Select(u => $"{name}: revision {u.Revision} has no readable copy on any remote ({u.Reason})"));
+        }
+
+        var written = new List<string>();
+        var calls = 0;
+        foreach (var entry in current)
+        {
+            var manifest = entry.Current!;
+            var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(manifest);
+            var targets = entry.MissingCopies(survey.ListedRemotes).Select(m => m.Remote).Concat(entry.BadCopies.Select(b => b.Remote)).Distinct();
+            foreach (var remote in targets)
+            {
+                calls++;
+                try
+                {
+                    await _store.WriteBytesAsync(Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
+                    written.Add($"{manifest.Path}: revision {manifest.Revision} written to {remote.Name}");
+                }
+                catch (PoolException e)
+                {
+                    problems.Add($"{manifest.Path}: its manifest could not be written to {remote.Name} ({e.Message})");
+                }
+            }
+        }
+
+        foreach (var line in written)
+        {
+            _logger.LogInformation("Index rebuild: {Change}", line);
+        }
+
+        return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = survey.Calls + calls };
+    }
+}

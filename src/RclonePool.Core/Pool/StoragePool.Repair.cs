@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Chunking;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
+using RclonePool.Core.Jobs;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool;
+
+public sealed partial class StoragePool
+{
+    /// <summary>
+    /// Repairs one file from a local copy: refuses a copy whose SHA-256 differs from the manifest's, reads and checks
+    /// every chunk object, rewrites only the missing or damaged ones under fresh object ids (verified after writing),
+    /// records them in a new manifest revision on every remote, then removes the older revisions and the damaged
+    /// objects. Missing or damaged manifest copies are written again. Publishes FILE_REPAIRED.
+    /// </summary>
+    public async Task<RepairReport> RepairAsync(PoolPath path, string localSource, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        await using var local = OpenLocalCopy(localSource, path);
+        var indexed = await _index.GetAsync(path, cancellationToken);
+        if (indexed is { Kind: EntryKind.Directory } || (indexed is null && (path.IsRoot || await _index.ExistsAsync(path, cancellationToken))))
+        {
+            throw PoolErrors.IsDirectory(path);
+        }
+
+        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions { FileId = indexed?.FileId, Scope = path, AllCopies = true }, cancellationToken);
+        var entry = survey.Entries.FirstOrDefault(e => e.Current is { Kind: EntryKind.File } m && m.Path == path.Value && (indexed is null || m.FileId == indexed.FileId));
+        if (entry?.Current is not { } current)
+        {
+            throw indexed is null
+                ? PoolErrors.NotFound(path)
+                : new PoolException(PoolErrorKind.Integrity, $"No remote holds a readable manifest of {path}, so it cannot be repaired in place; upload the local copy again ('rclonepool upload {localSource} {path}').");
+        }
+
+        if (entry.Unreadable.FirstOrDefault(u => u.Revision > current.Revision) is { Reason: not null } newer)
+        {
+            throw new PoolException(PoolErrorKind.Integrity, $"Revision {newer.Revision} of {path} cannot be read ({newer.Reason}); repairing revision {current.Revision} would hide it. Nothing was changed; remove the damaged manifest or use the rclonepool that wrote it.");
+        }
+
+        await CheckLocalCopyAsync(local, localSource, current, cancellationToken);
+        var damaged = await FindDamagedChunksAsync(current, workers, cancellationToken);
+        var report = damaged.Count > 0
+            ? await RewriteChunksAsync(current, entry, local, damaged, workers, progress, cancellationToken)
+            : await RewriteManifestCopiesAsync(current, entry, survey, cancellationToken);
+        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = survey.Calls + current.Chunks.Sum(c => c.Locations.Count) + (2 * damaged.Count) };
+        if (!report.NothingToRepair)
+        {
+            Events.Publish(new PoolEvent
+            {
+                Type = PoolEventType.FileRepaired, Path = current.Path, Bytes = current.Size, Operation = "repair",
+                Detail = $"{report.Rewritten.Count} chunk objects rewritten, {report.ManifestCopiesWritten.Count} manifest copies written",
+            });
+            _logger.LogInformation("Repaired {Path}: {Chunks} chunk objects rewritten, {Copies} manifest copies written.", current.Path, report.Rewritten.Count, report.ManifestCopiesWritten.Count);
+        }
+
+        return report;
+    }
+
+    private static FileStream OpenLocalCopy(string localSource, PoolPath path)
+    {
+        if (Directory.Exists(localSource))
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"{localSource} is a directory; give the local copy of the file {path}.");
+        }
+
+        if (!File.Exists(localSource))
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {localSource} does not exist; check the path.");
+        }
+
+        try
+        {
+            return new FileStream(localSource, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {localSource} cannot be read (permission denied); nothing was changed.", e);
+        }
+        catch (IOException e)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {localSource} cannot be read ({e.Message}); nothing was changed.", e);
+        }
+    }
+
+    /// <summary>Refuses a local copy that is not the content the manifest records.</summary>
+    private static async Task CheckLocalCopyAsync(FileStream local, string localSource, Manifest current, CancellationToken cancellationToken)
+    {
+        if (local.Length != current.Size)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {localSource} has {local.Length} bytes but {current.Path} has {current.Size}: it is not the same file. Nothing was changed.");
+        }
+
+        var sha256 = await HashRangeAsync(local.SafeFileHandle, 0, local.Length, cancellationToken);
+        if (!string.Equals(sha256, current.Sha256, StringComparison.Ordinal))
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {localSource} is not the content of {current.Path} (SHA-256 {sha256[..16]}… where the manifest records {current.Sha256![..16]}…). Nothing was changed; give the file that was uploaded.");
+        }
+    }
+
+    /// <summary>Reads every chunk object of the file; returns the damaged ones (and those that cannot be read).</summary>
+    private async Task<List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)>> FindDamagedChunksAsync(Manifest current, int? workers, CancellationToken cancellationToken)
+    {
+        var damaged = new ConcurrentBag<(ChunkEntry, ChunkLocation, DamageKind, string)>();
+        var locations = current.Chunks.SelectMany(c => c.Locations.Select(l => (Chunk: c, Location: l)));
+        await Parallel.ForEachAsync(locations, new ParallelOptions { MaxDegreeOfParallelism = Workers(workers), CancellationToken = cancellationToken }, async (item, ct) =>
+        {
+            var (chunk, location) = item;
+            (DamageKind Kind, string Detail)? found;
+            try
+            {
+                found = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), chunk, location, current.BlockSize, null, ct);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
+            {
+                found = (DamageKind.Unreachable, $"it could not be read ({e.Message})");
+            }
+
+            if (found is { } damage)
+            {
+                damaged.Add((chunk, location, damage.Kind, damage.Detail));
+                if (damage.Kind == DamageKind.Missing)
+                {
+                    Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = current.Path, Chunk = chunk.Index, Remote = location.Remote, Object = location.Object, Operation = "repair", Detail = damage.Detail });
+                }
+            }
+        });
+        return [.. damaged.OrderBy(d => d.Item1.Index)];
+    }
+
+    private async Task<RepairReport> RewriteChunksAsync(
+        Manifest current, SurveyedEntry entry, FileStream local, List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)> damaged,
+        int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var placement = await NewPlacementAsync(cancellationToken);
+        foreach (var unreachable in damaged.Where(d => d.Kind == DamageKind.Unreachable).Select(d => d.Location.Remote).Distinct())
+        {
+            placement.Exclude(unreachable);
+        }
+
+        var upload = new UploadContext(placement, Workers(workers), ProgressEvents("repair", PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress));
+        var replacements = new ConcurrentDictionary<(int Chunk, string Remote, string Object), ChunkLocation>();
+        var handle = local.SafeFileHandle;
+        Manifest repaired;
+        try
+        {
+            await Parallel.ForEachAsync(damaged, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (d, ct) =>
+            {
+                var stored = await UploadChunkAsync(d.Chunk.Index, d.Chunk.Offset, d.Chunk.Length, () => new FileRangeStream(handle, d.Chunk.Offset, d.Chunk.Length), upload, ct);
+                if (!string.Equals(stored.Sha256, d.Chunk.Sha256, StringComparison.Ordinal))
+                {
+                    throw new PoolException(PoolErrorKind.Conflict, $"Chunk {d.Chunk.Index} read from the local copy does not match the manifest (did the file change?); nothing was changed.");
+                }
+
+                var location = stored.Locations[0] with { Role = d.Location.Role, Shard = d.Location.Shard };
+
+                // Verification after repair: read the new object back before any manifest names it.
+                var check = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), d.Chunk, location, current.BlockSize, null, ct);
+                if (check is { } bad)
+                {
+                    throw new PoolException(PoolErrorKind.Integrity, $"Chunk {d.Chunk.Index} written to {location.Remote} did not read back intact ({bad.Detail}); nothing was changed. Check that remote.");
+                }
+
+                replacements[(d.Chunk.Index, d.Location.Remote, d.Location.Object)] = location;
+            });
+
+            repaired = current with
+            {
+                Revision = entry.NewestListedRevision + 1,
+                Written = _time.GetUtcNow(),
+                Chunks = [.. current.Chunks.Select(c => c with
+                {
+                    Locations = [.. c.Locations.Select(l => replacements.GetValueOrDefault((c.Index, l.Remote, l.Object), l))],
+                })],
+            };
+            await Manifests.WriteAsync(repaired, cancellationToken);
+        }
+        catch
+        {
+            await DiscardAsync(upload, upload.Written.Keys, $"a repair of {current.Path} that did not complete");
+            throw;
+        }
+
+        await _index.PutAsync(repaired, cancellationToken);
+        await DiscardUnusedAsync(upload, repaired);
+        var removedAll = true;
+        foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < repaired.Revision))
+        {
+            removedAll &= await Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
+        }
+
+        if (removedAll)
+        {
+            await ReleaseChunksAsync(current, damaged.Where(d => d.Kind != DamageKind.Missing).Select(d => (RemoteOf(d.Location), d.Location.Object)), $"the damaged chunks of {current.Path}");
+        }
+
+        return new RepairReport
+        {
+            Path = current.Path,
+            Revision = repaired.Revision,
+            Rewritten = [.. damaged.Select(d =>
+            {
+                var now = replacements[(d.Chunk.Index, d.Location.Remote, d.Location.Object)];
+                return new RepairedChunk(d.Chunk.Index, d.Kind, d.Detail, d.Location.Remote, d.Location.Object, now.Remote, now.Object);
+            })],
+            ManifestCopiesWritten = [.. Remotes.Select(r => r.Name)],
+            StaleRevisionsRemoved = entry.Revisions.Count(r => r.Revision < current.Revision),
+        };
+    }
+
+    /// <summary>The chunks are intact: writes the current revision's bytes where a copy is missing or damaged, removes older revisions.</summary>
+    private async Task<RepairReport> RewriteManifestCopiesAsync(Manifest current, SurveyedEntry entry, PoolSurvey survey, CancellationToken cancellationToken)
+    {
+        var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(current);
+        var targets = entry.MissingCopies(survey.ListedRemotes).Select(m => m.Remote).Concat(entry.BadCopies.Select(b => b.Remote)).Distinct().ToList();
+        var written = new List<string>();
+        foreach (var remote in targets)
+        {
+            await _store.WriteBytesAsync(Layout.Manifest(remote, current.ObjectName), bytes, cancellationToken);
+            written.Add(remote.Name);
+        }
+
+        await _index.PutAsync(current, cancellationToken);
+        var stale = 0;
+        foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < current.Revision))
+        {
+            await Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
+            stale++;
+        }
+
+        return new RepairReport { Path = current.Path, Revision = current.Revision, ManifestCopiesWritten = written, StaleRevisionsRemoved = stale };
+    }
+}

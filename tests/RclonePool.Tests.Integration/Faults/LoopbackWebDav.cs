@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using RclonePool.Core.Remotes.Rclone;
+
+namespace RclonePool.Tests.Integration.Faults;
+
+/// <summary>
+/// A remote served by a loopback <c>rclone serve webdav</c> over a local directory, on a fixed port so the test can
+/// stop it, start it again (optionally read-only) and the pool's config stays valid. Stopped by pid.
+/// </summary>
+public sealed class LoopbackWebDav : IAsyncDisposable
+{
+    private RcloneProcess? _process;
+
+    private LoopbackWebDav(string directory, int port)
+    {
+        Directory = directory;
+        Port = port;
+    }
+
+    /// <summary>The served directory: what the remote holds, for the test to inspect or damage.</summary>
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public bool Running => _process is { HasExited: false };
+
+    /// <summary>An rclone config section defining this server as remote <paramref name="name"/>.</summary>
+    public string ConfigSection(string name) => $"[{name}]\ntype = webdav\nurl = http://127.0.0.1:{Port}/\nvendor = other\n";
+
+    public static async Task<LoopbackWebDav> StartAsync(string directory, bool readOnly = false)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var server = new LoopbackWebDav(directory, FreePort());
+        await server.StartAgainAsync(readOnly);
+        return server;
+    }
+
+    /// <summary>Starts the server (again) on its port; waits until it answers.</summary>
+    public async Task StartAgainAsync(bool readOnly = false)
+    {
+        await StopAsync();
+        string[] arguments = ["serve", "webdav", Directory, "--addr", $"127.0.0.1:{Port}", .. readOnly ? new[] { "--read-only" } : []];
+        _process = await RcloneProcess.StartAsync(new RcloneOptions(), arguments, NullLogger.Instance, drainOutput: true);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await AnswersAsync())
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"rclone serve webdav on port {Port} did not start: {string.Join(" | ", _process.ErrorLines)}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Kills the server by its pid and waits until it is gone: the remote refuses connections from now on.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            await process.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task<bool> AnswersAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port, TestContext.Current.CancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

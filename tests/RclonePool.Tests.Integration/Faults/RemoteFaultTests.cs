@@ -1,0 +1,194 @@
+using System.Text.Json;
+using RclonePool.Tests.Integration.Remotes;
+using RclonePool.Tests.Integration.Support;
+
+namespace RclonePool.Tests.Integration.Faults;
+
+/// <summary>
+/// Remotes that fail under the pool: a loopback WebDAV remote stopped, restarted or made read-only, a tmpfs that fills
+/// up. Each ends in a clear error within a bounded time or a transparent recovery, and never in a visible file whose
+/// bytes differ from what was uploaded.
+/// </summary>
+public sealed class RemoteFaultTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private static byte[] Data(int length, int seed) => LocalPool.RandomBytes(length, seed);
+
+    private static async Task<FaultPool> WebDavPoolAsync(bool readOnlyAfterInit = false, int local = 2)
+    {
+        var root = FaultPool.NewRoot();
+        var dav = await LoopbackWebDav.StartAsync(Path.Combine(root, "remotes", "dav"));
+        var pool = await FaultPool.CreateAsync(root, local: local, webdav: [dav]);
+        pool.Own(dav);
+        if (readOnlyAfterInit)
+        {
+            await dav.StartAgainAsync(readOnly: true);
+        }
+
+        return pool;
+    }
+
+    private static LoopbackWebDav Dav(FaultPool pool) => (LoopbackWebDav)pool.Owned.Single(o => o is LoopbackWebDav);
+
+    private static async Task AssertReadsBackAsync(FaultPool pool, string poolPath, byte[] expected)
+    {
+        var result = await pool.RunWithinAsync(Bound, "cat", poolPath);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(expected, result.StdOutBytes);
+    }
+
+    [Fact]
+    public async Task A_remote_stopped_mid_upload_is_avoided_and_the_file_is_whole_when_it_returns()
+    {
+        await using var pool = await WebDavPoolAsync();
+        var dav = Dav(pool);
+        var data = Data(4 << 20, 1);
+        var source = await pool.WriteLocalAsync("big", data);
+
+        var upload = pool.RunWithinAsync(Bound, "upload", source, "/big");
+        await Processes.WaitUntilAsync(() => upload.IsCompleted || pool.ChunkFilesOn(dav.Directory).Any(), Bound, "a chunk reached the WebDAV remote");
+        Assert.False(upload.IsCompleted, "the upload ended before the remote could be stopped");
+        await dav.StopAsync();
+        var result = await upload;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var down = await pool.RunWithinAsync(Bound, "cat", "/big");
+        Assert.Equal(5, down.ExitCode);
+        Assert.Contains("dav1:", down.StdErr, StringComparison.Ordinal);
+        Assert.True(data.AsSpan().StartsWith(down.StdOutBytes), "cat served bytes that are not the file's");
+
+        await dav.StartAgainAsync();
+        await AssertReadsBackAsync(pool, "/big", data);
+        var verify = await pool.RunWithinAsync(Bound, "verify", "--quick", "--json");
+        Assert.Equal(6, verify.ExitCode);
+        Assert.All(JsonDocument.Parse(verify.StdOut).RootElement.GetProperty("damage").EnumerateArray(), d =>
+            Assert.Equal(("manifest-disagreement", "dav1:"), (d.GetProperty("kind").GetString(), d.GetProperty("remote").GetString())));
+        Assert.Contains("reconciled", (await pool.OkAsync("index", "rebuild")).StdOut, StringComparison.Ordinal);
+        await pool.OkAsync("verify");
+    }
+
+    [Fact]
+    public async Task A_remote_that_is_down_gives_a_clear_error_in_bounded_time_and_uploads_go_elsewhere()
+    {
+        await using var pool = await WebDavPoolAsync();
+        var dav = Dav(pool);
+        var data = Data(1 << 20, 2);
+        await pool.OkAsync("upload", await pool.WriteLocalAsync("f", data), "/f");
+        await dav.StopAsync();
+
+        var download = await pool.RunWithinAsync(Bound, "download", "/f", pool.Local("out"));
+        Assert.Equal(5, download.ExitCode);
+        Assert.Contains("dav1:", download.StdErr, StringComparison.Ordinal);
+        Assert.Contains("can be retried", download.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(pool.Local("out")));
+
+        var other = Data(1 << 20, 3);
+        var upload = await pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("g", other), "/g");
+        Assert.True(upload.ExitCode == 0, upload.ToString());
+        await AssertReadsBackAsync(pool, "/g", other);
+
+        var verify = await pool.RunWithinAsync(Bound, "verify", "--quick");
+        Assert.Equal(5, verify.ExitCode);
+        Assert.Contains("unreachable: on dav1:", verify.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_remote_restarted_mid_upload_recovers_transparently()
+    {
+        await using var pool = await WebDavPoolAsync();
+        var dav = Dav(pool);
+        var data = Data(4 << 20, 4);
+        var upload = pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("big", data), "/big");
+        await Processes.WaitUntilAsync(() => upload.IsCompleted || pool.ChunkFilesOn(dav.Directory).Any(), Bound, "a chunk reached the WebDAV remote");
+        await dav.StopAsync();
+        await dav.StartAgainAsync();
+
+        var result = await upload;
+        Assert.True(result.ExitCode == 0, result.ToString());
+        await AssertReadsBackAsync(pool, "/big", data);
+    }
+
+    [Fact]
+    public async Task A_read_only_remote_is_refused_at_once_and_the_upload_goes_elsewhere()
+    {
+        await using var pool = await WebDavPoolAsync(readOnlyAfterInit: true);
+        var data = Data(1 << 20, 5);
+        var result = await pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("f", data), "/f");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Empty(pool.ChunkFilesOn(Dav(pool).Directory));
+        await AssertReadsBackAsync(pool, "/f", data);
+    }
+
+    [Fact]
+    public async Task When_every_remote_refuses_the_upload_fails_naming_them_and_leaves_nothing()
+    {
+        await using var pool = await WebDavPoolAsync(readOnlyAfterInit: true, local: 0);
+        var result = await pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("f", Data(200_000, 6)), "/f");
+
+        Assert.Equal(9, result.ExitCode);
+        Assert.Contains("dav1: failed", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("refused access", result.StdErr, StringComparison.Ordinal);
+        Assert.Empty(pool.ChunkFiles());
+        Assert.Empty((await pool.OkAsync("ls", "/")).StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task A_delete_that_cannot_remove_every_manifest_copy_keeps_the_chunks_so_the_file_stays_whole()
+    {
+        await using var pool = await WebDavPoolAsync();
+        var data = Data(1 << 20, 7);
+        await pool.OkAsync("upload", await pool.WriteLocalAsync("f", data), "/f");
+        await Dav(pool).StartAgainAsync(readOnly: true);
+
+        var delete = await pool.RunWithinAsync(Bound, "delete", "/f");
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.Contains("chunks are kept", delete.StdErr, StringComparison.Ordinal);
+
+        // The copy left on the read-only remote still makes it a file: rebuilt from the remotes, it reads back whole.
+        await pool.OkAsync("index", "rebuild");
+        await AssertReadsBackAsync(pool, "/f", data);
+    }
+
+    [Fact]
+    public async Task A_remote_that_runs_out_of_space_mid_upload_is_avoided()
+    {
+        var root = FaultPool.NewRoot();
+        var (mount, why) = await TmpfsMount.TryMountAsync(Path.Combine(root, "remotes", "tiny"), "64m", inodes: 12);
+        if (mount is null)
+        {
+            Assert.Skip(why!);
+        }
+
+        await using var pool = await FaultPool.CreateAsync(root, local: 1, directories: [mount.Path]);
+        pool.Own(mount);
+        var data = Data(2 << 20, 8);
+        var result = await pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("f", data), "/f");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("no space left on device", result.StdErr, StringComparison.OrdinalIgnoreCase);
+        await AssertReadsBackAsync(pool, "/f", data);
+    }
+
+    [Fact]
+    public async Task An_upload_the_pool_cannot_hold_is_refused_before_anything_is_written()
+    {
+        var root = FaultPool.NewRoot();
+        var (first, why) = await TmpfsMount.TryMountAsync(Path.Combine(root, "remotes", "t1"), "512k");
+        if (first is null)
+        {
+            Assert.Skip(why!);
+        }
+
+        var (second, _) = await TmpfsMount.TryMountAsync(Path.Combine(root, "remotes", "t2"), "512k");
+        await using var pool = await FaultPool.CreateAsync(root, local: 0, directories: [first.Path, second!.Path]);
+        pool.Own(first);
+        pool.Own(second);
+        var result = await pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("f", Data(2 << 20, 9)), "/f");
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Contains("cannot hold", result.StdErr, StringComparison.Ordinal);
+        Assert.Empty(pool.ChunkFiles());
+    }
+}

@@ -1,0 +1,184 @@
+using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
+using RclonePool.Core.Jobs;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Tests.Unit.Jobs;
+
+public sealed class VerifyTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static Task<VerifyReport> VerifyAsync(PoolJobs jobs, bool quick, string scope = "/") =>
+        jobs.Pool.VerifyAsync(new VerifyOptions { Quick = quick, Scope = PoolPath.Parse(scope) }, None);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_intact_pool_verifies_clean_and_each_file_is_reported(bool quick)
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        await jobs.PutAsync("/a", PoolJobs.Data((3 * PoolJobs.Chunk) + 5, 1));
+        await jobs.PutAsync("/d/b", PoolJobs.Data(10, 2));
+        await jobs.Pool.MkdirAsync(PoolPath.Parse("/empty"), None);
+
+        var report = await VerifyAsync(jobs, quick);
+
+        Assert.True(report.Clean, string.Join("\n", report.Damage));
+        Assert.Equal(2, report.Files);
+        Assert.Equal(1, report.Directories);
+        Assert.Equal(5, report.Chunks);
+        Assert.Equal(quick ? 0 : (3 * PoolJobs.Chunk) + 15, report.BytesRead);
+        Assert.Equal(2, jobs.Events.Count(e => e.Type == PoolEventType.FileVerified && e.Detail == "intact"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_missing_chunk_is_reported_with_file_chunk_remote_and_raises_CHUNK_MISSING(bool quick)
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var manifest = await jobs.PutAsync("/f", PoolJobs.Data(3 * PoolJobs.Chunk, 1));
+        var location = manifest.Chunks[1].Locations[0];
+        jobs.Memory.Remove(PoolJobs.Key(location));
+
+        var report = await VerifyAsync(jobs, quick);
+
+        var damage = Assert.Single(report.Damage);
+        Assert.Equal((DamageKind.Missing, "/f", 1, location.Remote, location.Object), (damage.Kind, damage.Path, damage.Chunk, damage.Remote, damage.Object));
+        Assert.Contains(jobs.Events, e => e.Type == PoolEventType.ChunkMissing && e.Chunk == 1 && e.Remote == location.Remote);
+        Assert.Contains(jobs.Events, e => e.Type == PoolEventType.FileVerified && e.Path == "/f" && e.Detail!.StartsWith("damaged", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_truncated_chunk_is_reported_as_truncated(bool quick)
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var manifest = await jobs.PutAsync("/f", PoolJobs.Data(2 * PoolJobs.Chunk, 1));
+        var key = PoolJobs.Key(manifest.Chunks[0].Locations[0]);
+        jobs.Memory.Put(key, jobs.Memory.Objects[key][..100]);
+
+        var damage = Assert.Single((await VerifyAsync(jobs, quick)).Damage);
+        Assert.Equal(DamageKind.Truncated, damage.Kind);
+        Assert.Contains("100 of its 65536 bytes", damage.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_flipped_bit_is_found_by_a_full_verify_only()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var manifest = await jobs.PutAsync("/f", PoolJobs.Data(2 * PoolJobs.Chunk, 1));
+        jobs.Memory.Objects[PoolJobs.Key(manifest.Chunks[1].Locations[0])][4000] ^= 0x10;
+
+        Assert.True((await VerifyAsync(jobs, quick: true)).Clean);
+        var damage = Assert.Single((await VerifyAsync(jobs, quick: false)).Damage);
+        Assert.Equal((DamageKind.Corrupt, 1), (damage.Kind, damage.Chunk));
+        Assert.Contains("SHA-256", damage.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quick_verify_lists_each_remote_twice_and_reads_nothing()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await jobs.PutAsync($"/f{i}", PoolJobs.Data((2 * PoolJobs.Chunk) + i, i));
+        }
+
+        jobs.Script.Calls.Clear();
+        var report = await VerifyAsync(jobs, quick: true);
+
+        Assert.True(report.Clean);
+        Assert.Equal(6, jobs.Script.Calls.GetValueOrDefault("list"));
+        Assert.Equal(0, jobs.Script.Calls.GetValueOrDefault("read"));
+        Assert.Equal(0, jobs.Script.Calls.GetValueOrDefault("stat"));
+        Assert.Equal(6, report.RemoteCalls);
+    }
+
+    [Fact]
+    public async Task Manifest_copies_missing_stale_or_damaged_on_some_remotes_are_disagreements()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var first = await jobs.PutAsync("/f", PoolJobs.Data(100, 1));
+        var firstBytes = jobs.Memory.Objects[PoolJobs.ManifestKey("a:", first)];
+        var second = await jobs.PutAsync("/f", PoolJobs.Data(200, 2));
+        jobs.Memory.Remove(PoolJobs.ManifestKey("a:", second));
+        jobs.Memory.Put(PoolJobs.ManifestKey("a:", first), firstBytes);
+        jobs.Memory.Put(PoolJobs.ManifestKey("c:", second), "{ garbage"u8.ToArray());
+
+        foreach (var quick in new[] { true, false })
+        {
+            var report = await VerifyAsync(jobs, quick);
+            var details = report.Damage.Where(d => d.Kind == DamageKind.ManifestDisagreement).ToDictionary(d => d.Remote!, d => d.Detail);
+            Assert.Equal(2, details.Count);
+            Assert.Contains("stale revision 1", details["a:"], StringComparison.Ordinal);
+            Assert.Contains("not valid JSON", details["c:"], StringComparison.Ordinal);
+        }
+
+        jobs.Memory.Remove(PoolJobs.ManifestKey("a:", first));
+        var missing = Assert.Single((await VerifyAsync(jobs, quick: true)).Damage, d => d.Remote == "a:");
+        Assert.Contains("missing", missing.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_manifest_that_no_remote_can_read_is_reported_damaged()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var manifest = await jobs.PutAsync("/f", PoolJobs.Data(100, 1));
+        var newer = ManifestSerializer.Serialize(manifest with { FormatVersion = 99, Revision = 2 }).AsSpan().ToArray();
+        foreach (var remote in PoolJobs.RemoteNames)
+        {
+            jobs.Memory.Put(PoolJobs.ManifestKey(remote, manifest with { Revision = 2 }), newer);
+        }
+
+        var report = await VerifyAsync(jobs, quick: false);
+        var damage = Assert.Single(report.Damage, d => d.Kind == DamageKind.ManifestDamaged);
+        Assert.Contains("newer rclonepool", damage.Detail, StringComparison.Ordinal);
+        Assert.Contains("revision 1 is used", damage.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_index_that_disagrees_with_the_remotes_is_reported_stale()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var manifest = await jobs.PutAsync("/gone", PoolJobs.Data(100, 1));
+        foreach (var remote in PoolJobs.RemoteNames)
+        {
+            jobs.Memory.Remove(PoolJobs.ManifestKey(remote, manifest));
+        }
+
+        var damage = Assert.Single((await VerifyAsync(jobs, quick: true)).Damage);
+        Assert.Equal((DamageKind.IndexStale, "/gone"), (damage.Kind, damage.Path));
+    }
+
+    [Fact]
+    public async Task A_remote_that_cannot_be_listed_is_reported_unreachable_not_damaged()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        await jobs.PutAsync("/f", PoolJobs.Data(3 * PoolJobs.Chunk, 1));
+        jobs.Script.Fail = (op, target) => op == "list" && target.Remote == "b:" ? new PoolException(PoolErrorKind.Transient, "b: is down") : null;
+
+        var report = await VerifyAsync(jobs, quick: true);
+
+        Assert.True(report.OnlyUnreachable);
+        Assert.Contains(report.Damage, d => d.Path is null && d.Remote == "b:");
+        Assert.Contains(report.Damage, d => d.Path == "/f" && d.Remote == "b:" && d.Detail.Contains("could not be checked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_scope_limits_the_check_and_an_unknown_scope_is_not_found()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var bad = await jobs.PutAsync("/other/f", PoolJobs.Data(100, 1));
+        await jobs.PutAsync("/mine/f", PoolJobs.Data(100, 2));
+        jobs.Memory.Remove(PoolJobs.Key(bad.Chunks[0].Locations[0]));
+
+        var report = await VerifyAsync(jobs, quick: false, "/mine");
+        Assert.True(report.Clean);
+        Assert.Equal(1, report.Files);
+        Assert.Equal(PoolErrorKind.NotFound, (await Assert.ThrowsAsync<PoolException>(() => VerifyAsync(jobs, quick: true, "/nowhere"))).Kind);
+    }
+}
