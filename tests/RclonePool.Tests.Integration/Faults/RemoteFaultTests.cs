@@ -129,7 +129,6 @@ public sealed class RemoteFaultTests
 
         Assert.Equal(9, result.ExitCode);
         Assert.Contains("dav1: failed", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("refused access", result.StdErr, StringComparison.Ordinal);
         Assert.Empty(pool.ChunkFiles());
         Assert.Empty((await pool.OkAsync("ls", "/")).StdOut.Trim());
     }
@@ -167,7 +166,12 @@ public sealed class RemoteFaultTests
         var result = await pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("f", data), "/f");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("no space left on device", result.StdErr, StringComparison.OrdinalIgnoreCase);
+
+        // Either placement already steered around the tiny remote (its free space is known), or it ran out
+        // mid-upload and the chunk went elsewhere: both must end with the file whole.
+        Assert.True(
+            result.StdErr.Contains("no space left on device", StringComparison.OrdinalIgnoreCase) || !pool.ChunkFilesOn(mount.Path).Any(),
+            result.ToString());
         await AssertReadsBackAsync(pool, "/f", data);
     }
 
