@@ -163,7 +163,7 @@ public sealed partial class StoragePool
             for (var index = 0; ; index++)
             {
                 await slots.WaitAsync(failure.Token);
-                var spool = await ChunkSpool.FillAsync(content, Config.ChunkSize, Config.TempDir, fileHash, failure.Token);
+                var spool = await ChunkSpool.FillAsync(content, Config.ChunkSize, Config.TempDir, fileHash, failure.Token, length);
                 if (spool.Length == 0)
                 {
                     await spool.DisposeAsync();
