@@ -73,7 +73,7 @@ public sealed class StreamingReadTests : IAsyncLifetime
         Assert.Equal(Slice(Content.Length - 1000, Content.Length - 1), await GetAsync(null, 1000));
 
         var stats = Cache.Statistics;
-        Assert.True(stats.Fetches > 0 && stats.Hits > 0, stats.ToString());
+        Assert.True(stats.Fetches > 0 && stats.ReadThroughBlocks > 0, stats.ToString());
         Assert.True(stats.CachedBytes <= stats.CapacityBytes);
     }
 
@@ -97,7 +97,13 @@ public sealed class StreamingReadTests : IAsyncLifetime
     [Fact]
     public async Task A_damaged_cache_file_is_not_served_the_chunk_is_fetched_again()
     {
-        Assert.Equal(Content, await GetAsync());
+        // Short ranges go through the cache (a lone long read would not stage anything through it).
+        const int step = 512 * 1024;
+        for (long from = 0; from < Content.Length; from += step)
+        {
+            Assert.Equal(Slice(from, from + step - 1), await GetAsync(from, from + step - 1));
+        }
+
         var directory = Cache.DirectoryPath!;
         Assert.StartsWith(Path.Combine(_pool.Root, "tmp", CacheDirectory.RootName), directory, StringComparison.Ordinal);
         var files = Directory.GetFiles(directory).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
