@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using RclonePool.Core.Caching;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Pool.Reading;
@@ -36,9 +35,8 @@ internal sealed class VerifiedReadStream : Stream
     private bool _disposed;
 
     // The long read this stream fetches itself, and how fast the remote has been delivering (for prefetch).
+    private readonly TransferMeter _meter = new();
     private ReadThrough? _readThrough;
-    private long _remoteBytes;
-    private long _remoteTicks;
     private bool _prefetching;
 
     // The open direct read (no cache): chunk index and the run.
@@ -168,7 +166,6 @@ internal sealed class VerifiedReadStream : Stream
             }
         }
 
-        var started = Stopwatch.GetTimestamp();
         if (!await _readThrough.ReadNextAsync(target, cancellationToken))
         {
             // Another reader needed these blocks: the fetch now lands them in the cache for both.
@@ -176,7 +173,6 @@ internal sealed class VerifiedReadStream : Stream
             return false;
         }
 
-        Measure(started, target.Length);
         if (_readThrough.NextBlock >= _readThrough.EndBlock)
         {
             await CloseReadThroughAsync();
@@ -222,21 +218,18 @@ internal sealed class VerifiedReadStream : Stream
         }
     }
 
-    /// <summary>True once the remote has delivered this stream's blocks slower than <see cref="ReadPolicy.PrefetchBelowBytesPerSecond"/>.</summary>
+    /// <summary>
+    /// True once a window of the remote's deliveries to this stream was slower than
+    /// <see cref="ReadPolicy.PrefetchBelowBytesPerSecond"/> (then it stays true: prefetched chunks come from the cache).
+    /// </summary>
     private bool RemoteIsSlow()
     {
-        if (!_prefetching && _remoteBytes >= _policy.SequentialAfterBytes)
+        if (!_prefetching && _meter.Bytes >= _policy.RateWindowBytes)
         {
-            _prefetching = _remoteBytes * (double)Stopwatch.Frequency / Math.Max(1, _remoteTicks) < _policy.PrefetchBelowBytesPerSecond;
+            _prefetching = _meter.TakeRate() < _policy.PrefetchBelowBytesPerSecond;
         }
 
         return _prefetching;
-    }
-
-    private void Measure(long started, int bytes)
-    {
-        _remoteTicks += Stopwatch.GetTimestamp() - started;
-        _remoteBytes += bytes;
     }
 
     private async ValueTask ReadDirectAsync(ChunkSource source, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
@@ -250,9 +243,7 @@ internal sealed class VerifiedReadStream : Stream
 
         try
         {
-            var started = Stopwatch.GetTimestamp();
             await _direct.ReadNextAsync(target, cancellationToken);
-            Measure(started, target.Length);
         }
         catch
         {
@@ -261,7 +252,7 @@ internal sealed class VerifiedReadStream : Stream
         }
     }
 
-    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve);
+    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter);
 
     private int FindChunk(long position)
     {

@@ -124,7 +124,7 @@ public sealed class ReadPathTests
     {
         var (test, store, manifest, data) = await CreateAsync(6 * 4 * MiB, 4 * MiB);
         await using var _ = test;
-        test.Pool.ReadPolicy = new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue };
+        test.Pool.ReadPolicy = new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue, RateWindowBytes = 1 };
         for (var c = 1; c < manifest.Chunks.Count; c++)
         {
             store.Held[ObjectOf(manifest, c)] = true;
@@ -151,7 +151,7 @@ public sealed class ReadPathTests
     {
         var (test, store, manifest, data) = await CreateAsync((5 * 4 * MiB) + 99, 4 * MiB);
         await using var _ = test;
-        test.Pool.ReadPolicy = new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue };
+        test.Pool.ReadPolicy = new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue, RateWindowBytes = 1 };
 
         Assert.Equal(data, await ReadAsync(test.Pool, 0, -1));
 

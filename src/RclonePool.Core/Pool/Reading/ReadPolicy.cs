@@ -23,11 +23,15 @@ public sealed record ReadPolicy
     public int PrefetchChunks { get; init; }
 
     /// <summary>
-    /// Prefetch only when the remote delivers this stream's blocks slower than this (bytes per second, measured
-    /// over its first <see cref="SequentialAfterBytes"/>): staging data through the cache costs more than it saves
-    /// when the remote is as fast as the cache (a local disk), and pays off many times over when it is a network.
+    /// Prefetch only when the remote delivers this stream's blocks slower than this (bytes per second, measured over
+    /// windows of <see cref="RateWindowBytes"/>): staging data through the cache costs more CPU than it saves when the
+    /// remote is about as fast as the cache (a local disk), and pays off many times over across a network, where
+    /// one stream rarely gets 100 MiB/s and every chunk starts with a round trip.
     /// </summary>
-    public long PrefetchBelowBytesPerSecond { get; init; } = 200L * 1024 * 1024;
+    public long PrefetchBelowBytesPerSecond { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>Bytes read from the remote per measurement of its rate.</summary>
+    public long RateWindowBytes { get; init; } = 8L * 1024 * 1024;
 
     /// <summary>Straight to the remotes: no whole-chunk fetches beyond the range, no prefetch (downloads, which fetch chunks in parallel anyway).</summary>
     public static ReadPolicy Direct { get; } = new() { WholeChunkMaxBytes = 0, SequentialAfterBytes = long.MaxValue, ReadThroughMinBytes = 0 };
