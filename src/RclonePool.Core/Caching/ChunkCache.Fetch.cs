@@ -27,8 +27,14 @@ public sealed partial class ChunkCache
             return jobs;
         }
 
-        if (!EnsureFile(entry) || !TryReserve(missing, entry, prefetch))
+        if (!TryReserve(missing, entry, prefetch))
         {
+            return null;
+        }
+
+        if (!EnsureFile(entry))
+        {
+            _reserved -= missing;
             return null;
         }
 
@@ -127,12 +133,19 @@ public sealed partial class ChunkCache
         var buffer = ArrayPool<byte>.Shared.Rent(entry.BlockSize);
         Exception? failure = null;
         var cacheFailed = false;
+        var run = job.HandedRun;
+        job.HandedRun = null;
         try
         {
             var file = entry.File ?? throw new ObjectDisposedException(entry.FileName);
-            Interlocked.Increment(ref _fetches);
-            await using var run = await job.Source.OpenAsync(job.Blocks, token);
-            for (var b = job.Blocks.From; b < job.Blocks.To; b++)
+            var from = job.Landed;
+            if (run is null)
+            {
+                Interlocked.Increment(ref _fetches);
+                run = await job.Source.OpenAsync(new BlockRange(from, job.Blocks.To), token);
+            }
+
+            for (var b = from; b < job.Blocks.To; b++)
             {
                 var length = await run.ReadNextAsync(buffer, token);
                 try
@@ -172,6 +185,11 @@ public sealed partial class ChunkCache
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            if (run is not null)
+            {
+                await run.DisposeAsync();
+            }
+
             lock (_gate)
             {
                 for (var b = job.Landed; b < job.Blocks.To; b++)

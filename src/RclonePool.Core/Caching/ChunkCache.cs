@@ -82,6 +82,8 @@ public sealed partial class ChunkCache : IChunkCache
                     Evictions = Interlocked.Read(ref _evictions),
                     CorruptBlocks = Interlocked.Read(ref _corruptBlocks),
                     Bypasses = Interlocked.Read(ref _bypasses),
+                    ReadThroughBlocks = Interlocked.Read(ref _readThroughBlocks),
+                    Promotions = Interlocked.Read(ref _promotions),
                     ReadersWaiting = Volatile.Read(ref _waiting),
                 };
             }
@@ -132,6 +134,7 @@ public sealed partial class ChunkCache : IChunkCache
                         break;
                     case BlockState.Filling:
                         job = entry.Jobs[block]!;
+                        started = RequestPromotion(job);
                         break;
                     default:
                         if (waited is { } failed && failed.Landed <= block)
@@ -349,6 +352,13 @@ public sealed partial class ChunkCache : IChunkCache
             }
 
             _disposed = true;
+
+            // Read-throughs belong to their readers, which go on reading the remotes directly.
+            foreach (var job in _jobs.Where(j => j.Inline is not null).ToList())
+            {
+                Detach(job.Inline!);
+            }
+
             running = [.. _jobs];
         }
 

@@ -23,6 +23,12 @@ public sealed record ChunkCacheStatistics
 
     public long FetchedBytes { get; init; }
 
+    /// <summary>Blocks large reads fetched for themselves (read-through), not written to the cache.</summary>
+    public long ReadThroughBlocks { get; init; }
+
+    /// <summary>Read-throughs turned into a shared background fetch because another reader needed their blocks.</summary>
+    public long Promotions { get; init; }
+
     /// <summary>Fetches started ahead of the reader.</summary>
     public long Prefetches { get; init; }
 

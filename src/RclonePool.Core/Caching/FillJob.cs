@@ -1,8 +1,9 @@
 namespace RclonePool.Core.Caching;
 
 /// <summary>
-/// One ranged fetch of consecutive blocks of a chunk into its cache file. Readers of a block the job is fetching
-/// wait on it (single flight); it lands blocks front to back and signals each one.
+/// One ranged fetch of consecutive blocks of a chunk. Readers of a block the job is fetching wait on it (single
+/// flight). A background job lands blocks in the cache file front to back and signals each one; a read-through job
+/// (<see cref="Inline"/> set) is a reader fetching the blocks for itself until another reader needs them.
 /// </summary>
 internal sealed class FillJob
 {
@@ -35,8 +36,14 @@ internal sealed class FillJob
     /// <summary>Completes when the job has ended and given back what it did not land (never faults).</summary>
     public Task Completion => _finish.Task;
 
-    /// <summary>The first block not landed yet.</summary>
+    /// <summary>The first block not landed (or passed by the read-through) yet.</summary>
     public int Landed => _landed;
+
+    /// <summary>The read-through fetching these blocks for its own reader; null once it runs in the background.</summary>
+    public ReadThrough? Inline { get; set; }
+
+    /// <summary>An open remote read handed over by a promoted read-through, positioned at <see cref="Landed"/>.</summary>
+    public IBlockRun? HandedRun { get; set; }
 
     /// <summary>The remote or integrity failure that ended the job early; readers of the blocks it did not land see it.</summary>
     public Exception? Failure { get; private set; }
@@ -44,6 +51,7 @@ internal sealed class FillJob
     /// <summary>The job stopped because the cache file could not be written: readers fall back to the remotes.</summary>
     public bool CacheFailed { get; private set; }
 
+    /// <summary>Block <paramref name="block"/> is in the cache file (or, for a read-through, passed to its reader).</summary>
     public void Land(int block)
     {
         _landed = block + 1;

@@ -23,6 +23,15 @@ public interface IChunkCache : IAsyncDisposable
     ValueTask<bool> ReadBlockAsync(IChunkSource chunk, int block, BlockRange fetch, Memory<byte> destination, CancellationToken lifetime, CancellationToken cancellationToken);
 
     /// <summary>
+    /// For a large read: when block <paramref name="block"/> is missing, claims it and the missing blocks after it
+    /// within <paramref name="blocks"/> for the caller to read from the remote itself, without writing them to the
+    /// cache. Another reader that needs one of them waits, and the fetch is then promoted to a shared background
+    /// fetch into the cache. Null when the block is cached or being fetched (use <see cref="ReadBlockAsync"/>) or
+    /// the cache is off.
+    /// </summary>
+    ReadThrough? ClaimReadThrough(IChunkSource chunk, int block, BlockRange blocks, CancellationToken lifetime);
+
+    /// <summary>
     /// Starts fetching the missing blocks of <paramref name="blocks"/> into the cache in the background, until
     /// <paramref name="lifetime"/> is cancelled. Never evicts blocks prefetched for a reader that has not read them
     /// yet, and keeps prefetched data to half the cache. Returns false when there is no room now.

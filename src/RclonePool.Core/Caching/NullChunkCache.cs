@@ -16,6 +16,8 @@ public sealed class NullChunkCache : IChunkCache
     public ValueTask<bool> ReadBlockAsync(IChunkSource chunk, int block, BlockRange fetch, Memory<byte> destination, CancellationToken lifetime, CancellationToken cancellationToken) =>
         ValueTask.FromResult(false);
 
+    public ReadThrough? ClaimReadThrough(IChunkSource chunk, int block, BlockRange blocks, CancellationToken lifetime) => null;
+
     public bool Prefetch(IChunkSource chunk, BlockRange blocks, CancellationToken lifetime) => false;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

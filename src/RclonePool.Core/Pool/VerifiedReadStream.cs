@@ -8,10 +8,11 @@ namespace RclonePool.Core.Pool;
 
 /// <summary>
 /// Reads a byte range of one file revision (pinned by its manifest) block by block, handing out a block's bytes
-/// only after checking its digest. Blocks come from the chunk cache, which fetches what is missing (and shares
-/// fetches between readers), or straight from the remotes when the cache is off or has no room. What is fetched
-/// on a miss, and what is prefetched, follows the <see cref="ReadPolicy"/>. Disposing the stream cancels every
-/// fetch it started. Memory: one block buffer, and no copy at all when the caller's buffer takes whole blocks.
+/// only after checking its digest. A cached block comes from the chunk cache. A missing one is fetched following the
+/// <see cref="ReadPolicy"/>: a long read fetches its blocks itself (read-through, claimed in the cache so that a
+/// second reader shares the fetch), a short one through the cache, and everything straight from the remotes when
+/// the cache is off or has no room. A sequential stream over a slow remote prefetches the next chunks. Disposing the
+/// stream cancels every fetch it started. Memory: one block buffer, none when the caller's buffer takes whole blocks.
 /// </summary>
 internal sealed class VerifiedReadStream : Stream
 {
@@ -32,6 +33,11 @@ internal sealed class VerifiedReadStream : Stream
     private int _prefetchedThrough;
     private int _bypassChunk = -1;
     private bool _disposed;
+
+    // The long read this stream fetches itself, and how fast the remote has been delivering (for prefetch).
+    private readonly TransferMeter _meter = new();
+    private ReadThrough? _readThrough;
+    private bool _prefetching;
 
     // The open direct read (no cache): chunk index and the run.
     private RemoteBlockRun? _direct;
@@ -120,6 +126,11 @@ internal sealed class VerifiedReadStream : Stream
         Prefetch(chunkIndex);
         if (_cache.IsEnabled && chunkIndex != _bypassChunk)
         {
+            if (await TryReadThroughAsync(source, blockIndex, target, cancellationToken))
+            {
+                return;
+            }
+
             if (await _cache.ReadBlockAsync(source, blockIndex, FetchOnMiss(source, blockIndex), target, _lifetime.Token, cancellationToken))
             {
                 return;
@@ -132,16 +143,49 @@ internal sealed class VerifiedReadStream : Stream
         await ReadDirectAsync(source, blockIndex, target, cancellationToken);
     }
 
-    /// <summary>What to fetch when the block is missing (docs/read-path.md): the whole chunk when small, the rest of it when sequential, else the range's blocks.</summary>
-    private BlockRange FetchOnMiss(ChunkSource source, int blockIndex)
+    /// <summary>A long read of missing blocks fetches them itself; false when the block is cached, being fetched, or the read is short.</summary>
+    private async ValueTask<bool> TryReadThroughAsync(ChunkSource source, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
     {
-        if (source.Length <= _policy.WholeChunkMaxBytes)
+        if (_readThrough is { } current && (current.Chunk != source || current.NextBlock != blockIndex))
         {
-            return new BlockRange(0, source.BlockCount);
+            await CloseReadThroughAsync();
         }
 
-        return IsSequential ? new BlockRange(blockIndex, source.BlockCount) : new BlockRange(blockIndex, BlocksNeeded(source));
+        if (_readThrough is null)
+        {
+            var needed = BlocksNeeded(source);
+            if (source.Length <= _policy.WholeChunkMaxBytes || (long)(needed - blockIndex) * _manifest.BlockSize < _policy.ReadThroughMinBytes)
+            {
+                return false;
+            }
+
+            _readThrough = _cache.ClaimReadThrough(source, blockIndex, new BlockRange(blockIndex, needed), _lifetime.Token);
+            if (_readThrough is null)
+            {
+                return false;
+            }
+        }
+
+        if (!await _readThrough.ReadNextAsync(target, cancellationToken))
+        {
+            // Another reader needed these blocks: the fetch now lands them in the cache for both.
+            await CloseReadThroughAsync();
+            return false;
+        }
+
+        if (_readThrough.NextBlock >= _readThrough.EndBlock)
+        {
+            await CloseReadThroughAsync();
+        }
+
+        return true;
     }
+
+    /// <summary>What to fetch through the cache when the block is missing (docs/read-path.md): the whole chunk when it is small, else the blocks of the range.</summary>
+    private BlockRange FetchOnMiss(ChunkSource source, int blockIndex) =>
+        source.Length <= _policy.WholeChunkMaxBytes
+            ? new BlockRange(0, source.BlockCount)
+            : new BlockRange(blockIndex, Math.Max(blockIndex + 1, BlocksNeeded(source)));
 
     /// <summary>Blocks of the chunk up to the end of this stream's range (from the chunk's start).</summary>
     private int BlocksNeeded(ChunkSource source)
@@ -150,10 +194,13 @@ internal sealed class VerifiedReadStream : Stream
         return (int)((end + _manifest.BlockSize - 1) / _manifest.BlockSize);
     }
 
-    /// <summary>Once sequential, keeps the next <see cref="ReadPolicy.PrefetchChunks"/> chunks of the range fetching into the cache.</summary>
+    /// <summary>
+    /// Once sequential over a slow remote, keeps the next <see cref="ReadPolicy.PrefetchChunks"/> chunks of the range
+    /// fetching into the cache.
+    /// </summary>
     private void Prefetch(int chunkIndex)
     {
-        if (_policy.PrefetchChunks <= 0 || !_cache.IsEnabled || !IsSequential)
+        if (_policy.PrefetchChunks <= 0 || !_cache.IsEnabled || !IsSequential || !RemoteIsSlow())
         {
             return;
         }
@@ -169,6 +216,20 @@ internal sealed class VerifiedReadStream : Stream
 
             _prefetchedThrough = next;
         }
+    }
+
+    /// <summary>
+    /// True once a window of the remote's deliveries to this stream was slower than
+    /// <see cref="ReadPolicy.PrefetchBelowBytesPerSecond"/> (then it stays true: prefetched chunks come from the cache).
+    /// </summary>
+    private bool RemoteIsSlow()
+    {
+        if (!_prefetching && _meter.Bytes >= _policy.RateWindowBytes)
+        {
+            _prefetching = _meter.TakeRate() < _policy.PrefetchBelowBytesPerSecond;
+        }
+
+        return _prefetching;
     }
 
     private async ValueTask ReadDirectAsync(ChunkSource source, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
@@ -191,7 +252,7 @@ internal sealed class VerifiedReadStream : Stream
         }
     }
 
-    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve);
+    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter);
 
     private int FindChunk(long position)
     {
@@ -210,6 +271,15 @@ internal sealed class VerifiedReadStream : Stream
         }
 
         return lo;
+    }
+
+    private async ValueTask CloseReadThroughAsync()
+    {
+        if (_readThrough is not null)
+        {
+            await _readThrough.DisposeAsync();
+            _readThrough = null;
+        }
     }
 
     private async ValueTask CloseDirectAsync()
@@ -232,6 +302,7 @@ internal sealed class VerifiedReadStream : Stream
 
         _disposed = true;
         await _lifetime.CancelAsync();
+        await CloseReadThroughAsync();
         await CloseDirectAsync();
         Release();
         await base.DisposeAsync();
@@ -243,6 +314,8 @@ internal sealed class VerifiedReadStream : Stream
         {
             _disposed = true;
             _lifetime.Cancel();
+            _readThrough?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _readThrough = null;
             _direct?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _direct = null;
             Release();

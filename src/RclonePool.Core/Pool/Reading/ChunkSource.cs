@@ -17,8 +17,9 @@ internal sealed class ChunkSource : IChunkSource
     private readonly Func<ChunkLocation, PoolRemote> _resolve;
     private byte[]? _digests;
 
-    public ChunkSource(Manifest manifest, int index, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve)
+    public ChunkSource(Manifest manifest, int index, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, TransferMeter? meter = null)
     {
+        Meter = meter;
         _manifest = manifest;
         _chunk = manifest.Chunks[index];
         _store = store;
@@ -28,6 +29,9 @@ internal sealed class ChunkSource : IChunkSource
     }
 
     public int Index { get; }
+
+    /// <summary>Where remote reads of this chunk report how fast the remote delivers (the reader's meter).</summary>
+    public TransferMeter? Meter { get; }
 
     public string Id { get; }
 

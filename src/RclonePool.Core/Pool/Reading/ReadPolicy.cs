@@ -3,9 +3,10 @@ using RclonePool.Core.Config;
 namespace RclonePool.Core.Pool.Reading;
 
 /// <summary>
-/// How a read stream decides what to fetch (docs/read-path.md). Per chunk miss: a small chunk is fetched whole; a
-/// stream that has shown it reads sequentially fetches the rest of the chunk; any other read fetches only the blocks
-/// its range covers. A sequential stream also prefetches the next <see cref="PrefetchChunks"/> chunks of its range.
+/// How a read stream decides what to fetch (docs/read-path.md). A block that is cached is read from the cache. On a
+/// miss, a small chunk is fetched whole and a short read fetches just the blocks it covers, through the cache; a
+/// long read fetches its blocks itself (read-through: nothing is staged through the cache unless another reader
+/// needs the same blocks). A sequential stream whose remote is slow prefetches the next chunks of its range.
 /// </summary>
 public sealed record ReadPolicy
 {
@@ -15,11 +16,25 @@ public sealed record ReadPolicy
     /// <summary>Chunks up to this size are fetched whole on a miss: one request costs more than the extra bytes.</summary>
     public long WholeChunkMaxBytes { get; init; } = 2 * 1024 * 1024;
 
+    /// <summary>Reads needing at least this much of a chunk fetch it themselves (read-through) rather than through the cache.</summary>
+    public long ReadThroughMinBytes { get; init; } = 1024 * 1024;
+
     /// <summary>Chunks fetched ahead of a sequential stream into the cache; 0 turns prefetching off.</summary>
     public int PrefetchChunks { get; init; }
 
+    /// <summary>
+    /// Prefetch only when the remote delivers this stream's blocks slower than this (bytes per second, measured over
+    /// windows of <see cref="RateWindowBytes"/>): staging data through the cache costs more CPU than it saves when the
+    /// remote is about as fast as the cache (a local disk), and pays off many times over across a network, where
+    /// one stream rarely gets 100 MiB/s and every chunk starts with a round trip.
+    /// </summary>
+    public long PrefetchBelowBytesPerSecond { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>Bytes read from the remote per measurement of its rate.</summary>
+    public long RateWindowBytes { get; init; } = 8L * 1024 * 1024;
+
     /// <summary>Straight to the remotes: no whole-chunk fetches beyond the range, no prefetch (downloads, which fetch chunks in parallel anyway).</summary>
-    public static ReadPolicy Direct { get; } = new() { WholeChunkMaxBytes = 0, SequentialAfterBytes = long.MaxValue };
+    public static ReadPolicy Direct { get; } = new() { WholeChunkMaxBytes = 0, SequentialAfterBytes = long.MaxValue, ReadThroughMinBytes = 0 };
 
     public static ReadPolicy FromConfig(PoolConfig config) => new()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using RclonePool.Core.Caching;
 using RclonePool.Core.Errors;
@@ -45,7 +46,9 @@ internal sealed class RemoteBlockRun : IBlockRun
         int filled;
         try
         {
+            var started = Stopwatch.GetTimestamp();
             filled = await _stream.ReadAtLeastAsync(target, length, throwOnEndOfStream: false, cancellationToken);
+            _chunk.Meter?.Add(filled, Stopwatch.GetTimestamp() - started);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
