@@ -51,7 +51,10 @@ public sealed partial class StoragePool
         {
             Events.Publish(new PoolEvent
             {
-                Type = PoolEventType.FileRepaired, Path = current.Path, Bytes = current.Size, Operation = "repair",
+                Type = PoolEventType.FileRepaired,
+                Path = current.Path,
+                Bytes = current.Size,
+                Operation = "repair",
                 Detail = $"{report.Rewritten.Count} chunk objects rewritten, {report.ManifestCopiesWritten.Count} manifest copies written",
             });
             _logger.LogInformation("Repaired {Path}: {Chunks} chunk objects rewritten, {Copies} manifest copies written.", current.Path, report.Rewritten.Count, report.ManifestCopiesWritten.Count);

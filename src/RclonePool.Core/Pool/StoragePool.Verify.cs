@@ -82,7 +82,9 @@ public sealed partial class StoragePool
             {
                 damage.Add(new Damage
                 {
-                    Kind = DamageKind.ManifestDamaged, Path = manifest.Path, FileId = manifest.FileId,
+                    Kind = DamageKind.ManifestDamaged,
+                    Path = manifest.Path,
+                    FileId = manifest.FileId,
                     Detail = $"its newer revision {revision} has no readable copy ({reason}); revision {manifest.Revision} is used",
                 });
             }
@@ -91,7 +93,10 @@ public sealed partial class StoragePool
             {
                 damage.Add(new Damage
                 {
-                    Kind = DamageKind.ManifestDisagreement, Path = manifest.Path, FileId = manifest.FileId, Remote = remote.Name,
+                    Kind = DamageKind.ManifestDisagreement,
+                    Path = manifest.Path,
+                    FileId = manifest.FileId,
+                    Remote = remote.Name,
                     Detail = $"the copy of revision {manifest.Revision} is damaged: {reason}",
                 });
             }
@@ -100,7 +105,10 @@ public sealed partial class StoragePool
             {
                 damage.Add(new Damage
                 {
-                    Kind = DamageKind.ManifestDisagreement, Path = manifest.Path, FileId = manifest.FileId, Remote = remote.Name,
+                    Kind = DamageKind.ManifestDisagreement,
+                    Path = manifest.Path,
+                    FileId = manifest.FileId,
+                    Remote = remote.Name,
                     Detail = holds is { } older
                         ? $"it holds only the stale revision {older}, not the current revision {manifest.Revision}"
                         : $"the manifest (revision {manifest.Revision}) is missing there",
@@ -144,7 +152,9 @@ public sealed partial class StoragePool
             {
                 damage.Add(new Damage
                 {
-                    Kind = DamageKind.IndexStale, Path = path, FileId = fileId,
+                    Kind = DamageKind.IndexStale,
+                    Path = path,
+                    FileId = fileId,
                     Detail = $"ls shows revision {revision}{(manifest.Path == path ? "" : $" at {path}")}, the remotes hold revision {manifest.Revision} ({manifest.Path}); 'rclonepool index rebuild' catches up",
                 });
             }
@@ -154,7 +164,9 @@ public sealed partial class StoragePool
         {
             damage.Add(new Damage
             {
-                Kind = DamageKind.IndexStale, Path = manifest.Path, FileId = manifest.FileId,
+                Kind = DamageKind.IndexStale,
+                Path = manifest.Path,
+                FileId = manifest.FileId,
                 Detail = $"the remotes hold it (revision {manifest.Revision}) but ls does not show it; 'rclonepool index rebuild' adds it",
             });
         }
@@ -193,7 +205,10 @@ public sealed partial class StoragePool
             var problems = damaged.GetValueOrDefault(m.FileId);
             Events.Publish(new PoolEvent
             {
-                Type = PoolEventType.FileVerified, Path = m.Path, Bytes = m.Size, Operation = options.Quick ? "verify --quick" : "verify",
+                Type = PoolEventType.FileVerified,
+                Path = m.Path,
+                Bytes = m.Size,
+                Operation = options.Quick ? "verify --quick" : "verify",
                 Detail = problems == 0 ? "intact" : $"damaged ({problems} problem{(problems == 1 ? "" : "s")})",
             });
         }
@@ -209,7 +224,10 @@ public sealed partial class StoragePool
             var (m, _, l) = group.First();
             damage.Add(new Damage
             {
-                Kind = DamageKind.Unreachable, Path = m.Path, FileId = m.FileId, Remote = l.Remote,
+                Kind = DamageKind.Unreachable,
+                Path = m.Path,
+                FileId = m.FileId,
+                Remote = l.Remote,
                 Detail = inventories.ContainsKey(l.Remote)
                     ? $"{group.Count()} chunk{(group.Count() == 1 ? "" : "s")} on this remote could not be checked"
                     : "its manifest names this remote, which is not in the config's 'remotes'",

@@ -114,7 +114,7 @@ public sealed class OrphansTests
         }
 
         // As if an upload was killed after writing its manifest but before the index knew it.
-        var hidden = manifest with { FileId = ManifestNames.NewId(), Path = "/hidden", Chunks = [] , Size = 0, Sha256 = new string('0', 64) };
+        var hidden = manifest with { FileId = ManifestNames.NewId(), Path = "/hidden", Chunks = [], Size = 0, Sha256 = new string('0', 64) };
         foreach (var remote in PoolJobs.RemoteNames)
         {
             jobs.Memory.Put(PoolJobs.ManifestKey(remote, hidden), ManifestSerializer.Serialize(hidden));
