@@ -17,7 +17,7 @@ internal static class IndexCommand
         {
             await using var session = await context.OpenPoolAsync(token);
             var report = await session.Pool.RebuildAndReconcileAsync(token);
-            Console.WriteLine($"index rebuilt: {report.Entries} entries from {session.Pool.Remotes.Count} remotes.");
+            Console.WriteLine($"index rebuilt: {report.Entries} entries from {session.Pool.Remotes.Count} remotes ({report.RemoteCalls} remote calls).");
             foreach (var change in report.CopiesWritten)
             {
                 Console.WriteLine($"  reconciled: {change}");

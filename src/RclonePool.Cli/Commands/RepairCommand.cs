@@ -44,9 +44,9 @@ internal static class RepairCommand
             }
 
             Console.WriteLine(report.NothingToRepair
-                ? $"repair {report.Path}: all {report.ChunksChecked} chunk objects and every manifest copy are intact; nothing to repair."
+                ? $"repair {report.Path}: all {report.ChunksChecked} chunk objects and every manifest copy are intact; nothing to repair ({report.RemoteCalls} remote calls)."
                 : $"repair {report.Path}: {report.Rewritten.Count} of {report.ChunksChecked} chunk objects rewritten, {report.ManifestCopiesWritten.Count} manifest copies written, " +
-                  $"{report.StaleRevisionsRemoved} older revisions removed; now revision {report.Revision}.");
+                  $"{report.StaleRevisionsRemoved} older revisions removed; now revision {report.Revision} ({report.RemoteCalls} remote calls).");
             return ExitCodes.Success;
         }, ct));
         return command;

@@ -95,6 +95,7 @@ internal static class UploadCommand
                 .Select(f => new FileInfo(f))
                 .Select(f => new UploadItem(f.FullName, Combine(dest, Path.GetRelativePath(root, f.FullName)), f.Length, f.LastWriteTimeUtc))
                 .ToList();
+            files.ForEach(f => EnsureReadable(f.Local!));
             return new UploadPlan(directories, files);
         }
 
@@ -103,6 +104,7 @@ internal static class UploadCommand
             throw new PoolException(PoolErrorKind.BadInput, $"The local file {src} does not exist; check the path.");
         }
 
+        EnsureReadable(src);
         var info = new FileInfo(src);
         var target = dest;
         if (destIsDirectory || dest.IsRoot || await pool.StatAsync(dest, token) is { IsDirectory: true })
@@ -111,6 +113,23 @@ internal static class UploadCommand
         }
 
         return new UploadPlan([], [new UploadItem(info.FullName, target, info.Length, info.LastWriteTimeUtc)]);
+    }
+
+    /// <summary>Opens and closes a local file, so an unreadable one is refused before anything is uploaded.</summary>
+    private static void EnsureReadable(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {path} cannot be read (permission denied); nothing was uploaded.", e);
+        }
+        catch (IOException e)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, $"The local file {path} cannot be read ({e.Message}); nothing was uploaded.", e);
+        }
     }
 
     private static PoolPath Combine(PoolPath directory, string relative) =>

@@ -167,10 +167,10 @@ public sealed class PoolSurvey
             }
 
             var readAll = current && (options.AllCopies || !sizesAgree);
-            var (manifest, bytes, problems) = await ReadRevisionAsync(store, layout, entry.FileId, revision, copies, readAll, cancellationToken);
+            var (manifest, bytes, problems, newer) = await ReadRevisionAsync(store, layout, entry.FileId, revision, copies, readAll, cancellationToken);
             if (manifest is null)
             {
-                entry.Unreadable.Add((revision, problems.Count > 0 ? string.Join("; ", problems.Select(p => $"{p.Remote.Name}: {p.Reason}")) : "no copy could be read"));
+                entry.Unreadable.Add((revision, problems.Count > 0 ? string.Join("; ", problems.Select(p => $"{p.Remote.Name}: {p.Reason}")) : "no copy could be read", newer));
                 continue;
             }
 
@@ -188,11 +188,12 @@ public sealed class PoolSurvey
     }
 
     /// <summary>Reads copies of one revision until one is valid (all of them when asked), reporting the bad ones.</summary>
-    private async Task<(Manifest? Manifest, byte[]? Bytes, List<(PoolRemote Remote, string Reason)> Problems)> ReadRevisionAsync(
+    private async Task<(Manifest? Manifest, byte[]? Bytes, List<(PoolRemote Remote, string Reason)> Problems, bool Newer)> ReadRevisionAsync(
         IRemoteStore store, PoolLayout layout, string fileId, long revision, IReadOnlyList<ManifestCopy> copies, bool readAll, CancellationToken cancellationToken)
     {
         var name = ManifestNames.ObjectName(fileId, revision);
         var problems = new List<(PoolRemote, string)>();
+        var newer = false;
         Manifest? valid = null;
         byte[]? validBytes = null;
         PoolRemote? validRemote = null;
@@ -245,11 +246,12 @@ public sealed class PoolSurvey
             }
             catch (PoolException e) when (e.Kind is PoolErrorKind.Integrity or PoolErrorKind.Environment)
             {
+                newer |= e.Kind == PoolErrorKind.Environment;
                 problems.Add((copy.Remote, e.Message));
             }
         }
 
-        return (valid, validBytes, problems);
+        return (valid, validBytes, problems, newer);
     }
 
     /// <summary>Why a copy that differs from the valid one is bad, when it does not even parse; null when it parses.</summary>

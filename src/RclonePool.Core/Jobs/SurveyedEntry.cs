@@ -26,8 +26,11 @@ public sealed class SurveyedEntry
     /// <summary>Readable revisions other than the current one (only when every revision was read).</summary>
     public List<Manifest> Older { get; } = [];
 
-    /// <summary>Revisions with no valid copy anywhere, with why (newest first).</summary>
-    public List<(long Revision, string Reason)> Unreadable { get; } = [];
+    /// <summary>
+    /// Revisions with no valid copy anywhere, with why (newest first). <c>Newer</c>: some copy was written by a newer
+    /// rclonepool (a format this one cannot read), as opposed to garbage such as a write torn by a crash.
+    /// </summary>
+    public List<(long Revision, string Reason, bool Newer)> Unreadable { get; } = [];
 
     /// <summary>Copies of the current revision that are unreadable or differ from the valid one.</summary>
     public List<(PoolRemote Remote, string Reason)> BadCopies { get; } = [];

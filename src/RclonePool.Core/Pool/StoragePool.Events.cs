@@ -15,7 +15,7 @@ public sealed partial class StoragePool
     /// attempt, naming the pool remote) around the transport.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The decorator chain is an implementation detail; callers see the contract.")]
-    private static (IRemoteStore Retried, IRemoteStore Once) Decorate(IRemoteStore transport, PoolEventBus events, ResiliencePipeline retry, IReadOnlyList<PoolRemote> remotes)
+    private static (IRemoteStore Retried, ReportingRemoteStore Once) Decorate(IRemoteStore transport, PoolEventBus events, ResiliencePipeline retry, IReadOnlyList<PoolRemote> remotes)
     {
         var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
         var reporting = new ReportingRemoteStore(transport, events, storage => names.GetValueOrDefault(storage, storage));
@@ -23,7 +23,10 @@ public sealed partial class StoragePool
     }
 
     /// <summary>The store without retries: for a probe of a remote that just failed (one answer, not a backoff).</summary>
-    private readonly IRemoteStore _storeOnce;
+    private readonly ReportingRemoteStore _storeOnce;
+
+    /// <summary>Remote calls this pool has made since it was opened (every retry attempt counts); jobs report the difference.</summary>
+    public long RemoteCallCount => _storeOnce.Calls;
 
     /// <summary>Publishes a file event when someone listens.</summary>
     private void Publish(PoolEventType type, Manifest manifest, string? detail = null, string? operation = null)

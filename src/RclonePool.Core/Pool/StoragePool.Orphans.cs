@@ -19,14 +19,18 @@ public sealed partial class StoragePool
     /// </summary>
     public async Task<OrphanReport> FindOrphansAsync(OrphanOptions options, CancellationToken cancellationToken)
     {
+        var callsBefore = RemoteCallCount;
         var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true }, cancellationToken);
         var now = _time.GetUtcNow();
         bool OldEnough(DateTimeOffset time) => now - time >= options.MinAge;
 
+        // The chunks a manifest names cannot be known when no revision of its entry is readable, or when one was written
+        // by a newer rclonepool: then nothing is removed. A garbage revision beside a readable one (a write torn by a
+        // crash) names nothing any reader can use: it is stale, like an older revision.
         var blockers = survey.Remotes.Where(r => !r.Listed).Select(r => $"{r.Remote.Name} could not be listed ({r.Error})").ToList();
         foreach (var entry in survey.Entries.Where(e => e.Unreadable.Count > 0))
         {
-            blockers.AddRange(entry.Unreadable.Select(u =>
+            blockers.AddRange(entry.Unreadable.Where(u => u.Newer || entry.Current is null).Select(u =>
                 $"revision {u.Revision} of {entry.Current?.Path ?? "file id " + entry.FileId} has no readable copy ({u.Reason}); the chunks it names cannot be known. Remove it or restore a copy"));
         }
 
@@ -43,6 +47,12 @@ public sealed partial class StoragePool
                 referenced.Add((location.Remote, location.Object));
             }
 
+            foreach (var (revision, _, _) in entry.Unreadable.Where(u => !u.Newer))
+            {
+                stale.AddRange(entry.CopiesOf(revision).Select(c =>
+                    new StaleManifest(c.Remote.Name, Layout.Manifest(c.Remote, ManifestNames.ObjectName(entry.FileId, revision)).Path, entry.FileId, revision, current.Revision, current.Path, OldEnough(c.Entry.ModTime))));
+            }
+
             foreach (var older in entry.Older.Where(m => m.Revision < current.Revision))
             {
                 var removable = OldEnough(settled);
@@ -55,7 +65,7 @@ public sealed partial class StoragePool
             }
         }
 
-        var (markers, markerReads) = await SharedMarkersAsync(survey, OldEnough, referenced, cancellationToken);
+        var (markers, _) = await SharedMarkersAsync(survey, OldEnough, referenced, cancellationToken);
         var orphans = new List<OrphanObject>();
         var referencedCount = 0;
         foreach (var inventory in survey.Remotes.Where(r => r.Listed))
@@ -82,9 +92,9 @@ public sealed partial class StoragePool
             ReferencedChunks = referencedCount,
             Blockers = blockers,
             UnreachableRemotes = survey.Remotes.Count(r => !r.Listed),
-            RemoteCalls = survey.Calls + markerReads,
         };
-        return options.Delete && blockers.Count == 0 ? await RemoveOrphansAsync(report, survey, cancellationToken) : report;
+        report = options.Delete && blockers.Count == 0 ? await RemoveOrphansAsync(report, survey, cancellationToken) : report;
+        return report with { RemoteCalls = (int)(RemoteCallCount - callsBefore) };
     }
 
     /// <summary>
@@ -168,7 +178,6 @@ public sealed partial class StoragePool
             BytesDeleted = bytes,
             ManifestsDeleted = manifests,
             IndexCorrections = corrections,
-            RemoteCalls = report.RemoteCalls + manifests + report.Chunks.Count(c => c.OldEnough) + report.StaleMarkers.Count,
         };
     }
 

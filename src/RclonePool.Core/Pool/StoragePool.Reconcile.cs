@@ -9,14 +9,16 @@ namespace RclonePool.Core.Pool;
 public sealed partial class StoragePool
 {
     /// <summary>
-    /// Recreates the index from the manifests on the remotes (the newest revision with a valid copy wins, every copy
-    /// compared), then reconciles the remotes: a remote that lacks the winning revision, or holds a damaged copy of
-    /// it, gets the valid bytes written again. Stale older revisions are left to 'orphans'. Returns what could not be
+    /// Recreates the index from the manifests on the remotes (the newest revision with a valid copy wins; one copy is
+    /// read, the others are compared by their listed sizes and read only when those differ), then reconciles the
+    /// remotes: a remote that lacks the winning revision, or holds a damaged copy of it, gets the valid bytes written
+    /// again. A damaged copy of the same size is only found by a full 'verify' (which reads every copy). Stale older revisions are left to 'orphans'. Returns what could not be
     /// reconciled.
     /// </summary>
     public async Task<IndexRebuildReport> RebuildAndReconcileAsync(CancellationToken cancellationToken)
     {
-        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions { AllCopies = true }, cancellationToken);
+        var callsBefore = RemoteCallCount;
+        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions(), cancellationToken);
         var current = survey.Entries.Where(e => e.Current is not null).ToList();
         await _index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
 
@@ -30,7 +32,6 @@ public sealed partial class StoragePool
         }
 
         var written = new List<string>();
-        var calls = 0;
         foreach (var entry in current)
         {
             var manifest = entry.Current!;
@@ -38,7 +39,6 @@ public sealed partial class StoragePool
             var targets = entry.MissingCopies(survey.ListedRemotes).Select(m => m.Remote).Concat(entry.BadCopies.Select(b => b.Remote)).Distinct();
             foreach (var remote in targets)
             {
-                calls++;
                 try
                 {
                     await _store.WriteBytesAsync(Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
@@ -56,6 +56,6 @@ public sealed partial class StoragePool
             _logger.LogInformation("Index rebuild: {Change}", line);
         }
 
-        return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = survey.Calls + calls };
+        return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = (int)(RemoteCallCount - callsBefore) };
     }
 }

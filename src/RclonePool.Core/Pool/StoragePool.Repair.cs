@@ -20,6 +20,7 @@ public sealed partial class StoragePool
     /// </summary>
     public async Task<RepairReport> RepairAsync(PoolPath path, string localSource, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        var callsBefore = RemoteCallCount;
         await using var local = OpenLocalCopy(localSource, path);
         var indexed = await _index.GetAsync(path, cancellationToken);
         if (indexed is { Kind: EntryKind.Directory } || (indexed is null && (path.IsRoot || await _index.ExistsAsync(path, cancellationToken))))
@@ -36,7 +37,8 @@ public sealed partial class StoragePool
                 : new PoolException(PoolErrorKind.Integrity, $"No remote holds a readable manifest of {path}, so it cannot be repaired in place; upload the local copy again ('rclonepool upload {localSource} {path}').");
         }
 
-        if (entry.Unreadable.FirstOrDefault(u => u.Revision > current.Revision) is { Reason: not null } newer)
+        // A garbage newer revision (a torn write) is superseded by the repair; one from a newer rclonepool is not ours to hide.
+        if (entry.Unreadable.FirstOrDefault(u => u.Revision > current.Revision && u.Newer) is { Reason: not null } newer)
         {
             throw new PoolException(PoolErrorKind.Integrity, $"Revision {newer.Revision} of {path} cannot be read ({newer.Reason}); repairing revision {current.Revision} would hide it. Nothing was changed; remove the damaged manifest or use the rclonepool that wrote it.");
         }
@@ -46,7 +48,7 @@ public sealed partial class StoragePool
         var report = damaged.Count > 0
             ? await RewriteChunksAsync(current, entry, local, damaged, workers, progress, cancellationToken)
             : await RewriteManifestCopiesAsync(current, entry, survey, cancellationToken);
-        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = survey.Calls + current.Chunks.Sum(c => c.Locations.Count) + (2 * damaged.Count) };
+        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = (int)(RemoteCallCount - callsBefore) };
         if (!report.NothingToRepair)
         {
             Events.Publish(new PoolEvent

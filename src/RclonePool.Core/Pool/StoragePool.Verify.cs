@@ -19,6 +19,7 @@ public sealed partial class StoragePool
     public async Task<VerifyReport> VerifyAsync(VerifyOptions options, CancellationToken cancellationToken)
     {
         var scope = options.Scope;
+        var callsBefore = RemoteCallCount;
         var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions
         {
             ListData = true,
@@ -40,7 +41,7 @@ public sealed partial class StoragePool
             throw PoolErrors.NotFound(scope);
         }
 
-        var (chunks, bytes, reads) = await CheckChunksAsync(survey, manifests.Where(m => m.Kind == EntryKind.File).ToList(), options, damage, cancellationToken);
+        var (chunks, bytes, _) = await CheckChunksAsync(survey, manifests.Where(m => m.Kind == EntryKind.File).ToList(), options, damage, cancellationToken);
         return new VerifyReport
         {
             Quick = options.Quick,
@@ -49,7 +50,7 @@ public sealed partial class StoragePool
             Directories = manifests.Count(m => m.Kind == EntryKind.Directory),
             Chunks = chunks,
             BytesRead = bytes,
-            RemoteCalls = survey.Calls + reads,
+            RemoteCalls = (int)(RemoteCallCount - callsBefore),
             Damage = [.. damage.OrderBy(d => d.Path ?? d.FileId ?? "", StringComparer.Ordinal).ThenBy(d => d.Chunk ?? -1).ThenBy(d => d.Kind).ThenBy(d => d.Remote, StringComparer.Ordinal)],
         };
     }
@@ -78,7 +79,7 @@ public sealed partial class StoragePool
             }
 
             current.Add(manifest);
-            foreach (var (revision, reason) in entry.Unreadable.Where(u => u.Revision > manifest.Revision))
+            foreach (var (revision, reason, _) in entry.Unreadable.Where(u => u.Revision > manifest.Revision))
             {
                 damage.Add(new Damage
                 {

@@ -6,12 +6,18 @@ namespace RclonePool.Core.Remotes;
 
 /// <summary>
 /// Publishes <see cref="PoolEventType.RemoteError"/> for every failed call of the store it wraps (a missing object is
-/// an answer, not an error, and is not published), then lets the failure through unchanged.
+/// an answer, not an error, and is not published), then lets the failure through unchanged. Counts the calls.
 /// </summary>
 public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events, Func<string, string>? remoteName = null) : IRemoteStore
 {
+    private long _calls;
+
+    /// <summary>Calls made through this store so far (each retry attempt counts).</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         try
         {
             await inner.WriteAsync(target, content, length, cancellationToken);
@@ -24,6 +30,7 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
 
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         try
         {
             return await inner.OpenReadAsync(source, offset, count, cancellationToken);
@@ -36,6 +43,7 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
 
     public async IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         await using var items = inner.ListAsync(directory, recursive, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -60,6 +68,7 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
 
     public async Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         try
         {
             return await inner.StatAsync(path, cancellationToken);
@@ -72,6 +81,7 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
 
     public async Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         try
         {
             return await inner.DeleteAsync(path, cancellationToken);
@@ -84,6 +94,7 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
 
     public async Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         try
         {
             await inner.MoveAsync(from, to, cancellationToken);
@@ -96,6 +107,7 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
 
     public async Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         try
         {
             return await inner.AboutAsync(remote, cancellationToken);

@@ -124,6 +124,81 @@ public sealed class CliBadInputTests
         Assert.False(File.Exists(config));
     }
 
+    /// <summary>Root reads any file; this runs the CLI without the capabilities that allow it, so modes count.</summary>
+    private static readonly string[] WithoutRootOverride = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"];
+
+    private static async Task<CliResult> RunWithoutRootOverrideAsync(LocalPool pool, params string[] arguments) =>
+        await CliRunner.RunAsync(["--config", pool.ConfigPath, .. arguments], launcher: WithoutRootOverride);
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Unreadable_local_files_are_refused_before_anything_is_uploaded()
+    {
+        Tools.Require("setpriv");
+        await using var pool = await LocalPool.CreateAsync();
+        Directory.CreateDirectory(pool.Local("tree"));
+        await File.WriteAllBytesAsync(pool.Local("tree/a"), [1, 2, 3]);
+        await File.WriteAllBytesAsync(pool.Local("tree/b"), [4, 5, 6]);
+        File.SetUnixFileMode(pool.Local("tree/b"), UnixFileMode.None);
+        var before = pool.RemoteFiles();
+
+        foreach (var source in new[] { pool.Local("tree/b"), pool.Local("tree") })
+        {
+            var result = await RunWithoutRootOverrideAsync(pool, "upload", source, "/t");
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains("cannot be read (permission denied)", result.StdErr, StringComparison.Ordinal);
+            Assert.StartsWith("rclonepool: ", result.StdErr.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+        }
+
+        await pool.OkAsync("upload", pool.Local("tree/a"), "/a");
+        var repair = await RunWithoutRootOverrideAsync(pool, "repair", "/a", pool.Local("tree/b"));
+        Assert.Equal(2, repair.ExitCode);
+        Assert.Contains("cannot be read", repair.StdErr, StringComparison.Ordinal);
+        Assert.Equal(before.Count + 3 + 1, pool.RemoteFiles().Count);
+    }
+
+    [Fact]
+    public async Task Directories_where_files_are_expected_are_refused()
+    {
+        await using var pool = await LocalPool.CreateAsync();
+        await File.WriteAllBytesAsync(pool.Local("f"), [1, 2, 3]);
+        await pool.OkAsync("upload", pool.Local("f"), "/d/f");
+        await AssertRefusedAsync(pool, 2, "is a directory", "repair", "/d/f", pool.Root);
+        await AssertRefusedAsync(pool, 2, "is a directory", "repair", "/d", pool.Local("f"));
+        await AssertRefusedAsync(pool, 2, "is a directory", "cat", "/d");
+    }
+
+    [Fact]
+    public async Task Robustness_commands_refuse_bad_paths_and_options()
+    {
+        await using var pool = await LocalPool.CreateAsync();
+        await File.WriteAllBytesAsync(pool.Local("f"), [1, 2, 3]);
+        await AssertRefusedAsync(pool, 2, "pool path", "verify", "/a/../../etc");
+        await AssertRefusedAsync(pool, 2, "pool path", "repair", "/a\u0001b", pool.Local("f"));
+        await AssertRefusedAsync(pool, 3, "does not exist", "verify", "/nope");
+        await AssertRefusedAsync(pool, 3, "does not exist", "repair", "/nope", pool.Local("f"));
+        await AssertRefusedAsync(pool, 2, "does not exist", "repair", "/nope", pool.Local("missing"));
+        await AssertRefusedAsync(pool, 2, "--min-age", "orphans", "--min-age", "soon");
+    }
+
+    [Fact]
+    public async Task A_remote_missing_from_rclones_config_is_named()
+    {
+        await using var pool = await LocalPool.CreateAsync(configure: c => ((System.Text.Json.Nodes.JsonArray)c["remotes"]!).Add("no-such-remote-xyz:"), init: false);
+        var result = await pool.RunAsync("ls");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("\"no-such-remote-xyz:\" is not defined in rclone's config", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_rclone_that_does_not_run_is_a_clear_environment_error()
+    {
+        await using var pool = await LocalPool.CreateAsync(configure: c => c["rclone_binary"] = "/bin/false", init: false);
+        var result = await pool.RunAsync("ls");
+        Assert.Equal(8, result.ExitCode);
+        Assert.Contains("rclone rcd exited during start-up", result.StdErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_missing_rclone_binary_says_how_to_install_it()
     {

@@ -10,9 +10,10 @@ public static class CliRunner
 
     public static string CliAssembly { get; } = Path.Combine(AppContext.BaseDirectory, "rclonepool.dll");
 
-    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, byte[]? stdin = null, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <param name="launcher">A program (and its arguments) that runs "dotnet rclonepool.dll …", e.g. setpriv to drop capabilities.</param>
+    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, byte[]? stdin = null, IDictionary<string, string>? environment = null, string? workingDirectory = null, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -20,6 +21,14 @@ public static class CliRunner
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var part in launcher.Skip(1).Append("dotnet"))
+            {
+                start.ArgumentList.Add(part);
+            }
+        }
+
         start.ArgumentList.Add(CliAssembly);
         foreach (var argument in arguments)
         {

@@ -73,14 +73,15 @@ public sealed class OrphansTests
     }
 
     [Fact]
-    public async Task Nothing_is_removed_while_a_manifest_cannot_be_read()
+    public async Task Nothing_is_removed_while_a_manifest_from_a_newer_rclonepool_cannot_be_read()
     {
         await using var jobs = await PoolJobs.CreateAsync();
         var manifest = await jobs.PutAsync("/f", PoolJobs.Data(PoolJobs.Chunk, 1));
         await jobs.Memory.WriteBytesAsync(new RemotePath("a:", "rclonepool_data/ab/ab000000000000000000000000000002"), new byte[10], None);
+        var newer = manifest with { Revision = 2, FormatVersion = 7 };
         foreach (var remote in PoolJobs.RemoteNames)
         {
-            jobs.Memory.Put(PoolJobs.ManifestKey(remote, manifest with { Revision = 2 }), "{\"format\":\"rclonepool-manifest\",\"format_version\":7"u8.ToArray());
+            jobs.Memory.Put(PoolJobs.ManifestKey(remote, newer), ManifestSerializer.Serialize(newer));
         }
 
         var report = await OrphansAsync(jobs, delete: true);
@@ -88,6 +89,22 @@ public sealed class OrphansTests
         Assert.False(report.Deleted);
         Assert.Contains("revision 2 of /f has no readable copy", Assert.Single(report.Blockers), StringComparison.Ordinal);
         Assert.Equal(2, jobs.DataKeys().Count());
+    }
+
+    [Fact]
+    public async Task A_torn_manifest_beside_a_readable_revision_is_removed_as_stale()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var manifest = await jobs.PutAsync("/f", PoolJobs.Data(PoolJobs.Chunk, 1));
+        var torn = PoolJobs.ManifestKey("b:", manifest with { Revision = 2 });
+        jobs.Memory.Put(torn, "{\"format\":\"rclonepool-manif"u8.ToArray());
+
+        var report = await OrphansAsync(jobs, delete: true);
+
+        Assert.Empty(report.Blockers);
+        Assert.Equal(2, Assert.Single(report.StaleManifests).Revision);
+        Assert.False(jobs.Memory.Objects.ContainsKey(torn));
+        Assert.True((await jobs.Pool.VerifyAsync(new VerifyOptions(), None)).Clean);
     }
 
     [Fact]
