@@ -66,42 +66,42 @@ public sealed class CrashConsistencyTests
         switch (kind)
         {
             case 0:
-            {
-                var data = Content(random);
-                allowed[fresh] = [null, data];
-                return ($"upload {fresh}", ["upload", await pool.WriteLocalAsync($"next{attempt}", data), fresh], allowed, Chunks(data) + 4);
-            }
+                {
+                    var data = Content(random);
+                    allowed[fresh] = [null, data];
+                    return ($"upload {fresh}", ["upload", await pool.WriteLocalAsync($"next{attempt}", data), fresh], allowed, Chunks(data) + 4);
+                }
 
             case 1:
-            {
-                var path = existing[random.Next(existing.Count)];
-                var data = Content(random);
-                allowed[path] = [model[path], data];
-                return ($"overwrite {path}", ["upload", await pool.WriteLocalAsync($"next{attempt}", data), path], allowed, (2 * Chunks(data)) + 7);
-            }
+                {
+                    var path = existing[random.Next(existing.Count)];
+                    var data = Content(random);
+                    allowed[path] = [model[path], data];
+                    return ($"overwrite {path}", ["upload", await pool.WriteLocalAsync($"next{attempt}", data), path], allowed, (2 * Chunks(data)) + 7);
+                }
 
             case 2:
-            {
-                var path = existing[random.Next(existing.Count)];
-                allowed[path] = [model[path], null];
-                allowed[fresh] = [null, model[path]];
-                return ($"mv {path} {fresh}", ["mv", path, fresh], allowed, 7);
-            }
+                {
+                    var path = existing[random.Next(existing.Count)];
+                    allowed[path] = [model[path], null];
+                    allowed[fresh] = [null, model[path]];
+                    return ($"mv {path} {fresh}", ["mv", path, fresh], allowed, 7);
+                }
 
             case 3:
-            {
-                var path = existing[random.Next(existing.Count)];
-                allowed[path] = [model[path], null];
-                return ($"delete {path}", ["delete", path], allowed, Chunks(model[path]) + 4);
-            }
+                {
+                    var path = existing[random.Next(existing.Count)];
+                    allowed[path] = [model[path], null];
+                    return ($"delete {path}", ["delete", path], allowed, Chunks(model[path]) + 4);
+                }
 
             default:
-            {
-                // Duplicate content: the upload borrows another file's chunks (marker, then manifest).
-                var source = existing[random.Next(existing.Count)];
-                allowed[fresh] = [null, model[source]];
-                return ($"upload {fresh} as a duplicate of {source}", ["upload", await pool.WriteLocalAsync($"next{attempt}", model[source]), fresh], allowed, 8);
-            }
+                {
+                    // Duplicate content: the upload borrows another file's chunks (marker, then manifest).
+                    var source = existing[random.Next(existing.Count)];
+                    allowed[fresh] = [null, model[source]];
+                    return ($"upload {fresh} as a duplicate of {source}", ["upload", await pool.WriteLocalAsync($"next{attempt}", model[source]), fresh], allowed, 8);
+                }
         }
     }
 
