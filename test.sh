@@ -20,6 +20,12 @@ for project in tests/RclonePool.Tests.Unit tests/RclonePool.Tests.Integration; d
   [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 done
 
+echo "== code style (dotnet format --verify-no-changes)"
+if ! dotnet format RclonePool.slnx --verify-no-changes --no-restore; then
+  echo "test.sh: code style differs from .editorconfig; run 'dotnet format RclonePool.slnx' and commit."
+  status=1
+fi
+
 # One closing line with the totals of all test assemblies.
 awk '
   $1 == "succeeded:" { p += $2 }

@@ -3,10 +3,13 @@
 # union of the same number of local remotes, with the same chunk size, in one run; prints MB/s, the ratios
 # and rclonepool's peak resident memory.
 #
-#   bench/pool-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--workers 4] [--transport rcd|cli]
+#   bench/pool-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--workers 4] [--transport rcd|cli] [--rounds 3]
+#
+# The machine may be shared: each round runs the four transfers back to back, and the best time of each
+# transfer over the rounds is kept.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-size_mb=1024 chunk_mb=100 remotes=4 workers=4 transport=rcd
+size_mb=1024 chunk_mb=100 remotes=4 workers=4 transport=rcd rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -14,6 +17,7 @@ while [[ $# -gt 0 ]]; do
     --remotes) remotes="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --transport) transport="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -63,24 +67,40 @@ now() { date +%s.%N; }
 rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 bytes=$((size_mb * 1024 * 1024))
 
-sync
-t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool upload "$work/source.bin" /bench/source.bin 2>"$work/up.log"; t1=$(now)
-pool_up=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-sync
-t0=$(now); RCLONE_CONFIG="$work/rclone.conf" rclone copyto --transfers "$workers" "$work/source.bin" ch:bench/source.bin; t1=$(now)
-rclone_up=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-
-t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool download /bench/source.bin "$work/pool-out.bin" 2>"$work/down.log"; t1=$(now)
-pool_down=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-t0=$(now); RCLONE_CONFIG="$work/rclone.conf" rclone copyto ch:bench/source.bin "$work/rclone-out.bin"; t1=$(now)
-rclone_down=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-
-cmp "$work/source.bin" "$work/pool-out.bin" || { echo "bench: rclonepool download differs from the source!" >&2; exit 1; }
-cmp "$work/source.bin" "$work/rclone-out.bin" || { echo "bench: rclone download differs from the source!" >&2; exit 1; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
+best() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b < a) print b; else print a }'; }
+pool_up="" rclone_up="" pool_down="" rclone_down=""
+for round in $(seq 1 "$rounds"); do
+  pool delete /bench/source.bin >/dev/null 2>&1 || true
+  RCLONE_CONFIG="$work/rclone.conf" rclone purge ch:bench >/dev/null 2>&1 || true
+  rm -f "$work/pool-out.bin" "$work/rclone-out.bin"
+  sync
+  t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool upload "$work/source.bin" /bench/source.bin 2>"$work/up.log"; t1=$(now)
+  pool_up=$(best "$pool_up" "$(elapsed "$t0" "$t1")")
+  sync
+  t0=$(now); RCLONE_CONFIG="$work/rclone.conf" rclone copyto --transfers "$workers" "$work/source.bin" ch:bench/source.bin; t1=$(now)
+  rclone_up=$(best "$rclone_up" "$(elapsed "$t0" "$t1")")
+  t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool download /bench/source.bin "$work/pool-out.bin" 2>"$work/down.log"; t1=$(now)
+  pool_down=$(best "$pool_down" "$(elapsed "$t0" "$t1")")
+  t0=$(now)
+  if RCLONE_CONFIG="$work/rclone.conf" rclone copyto ch:bench/source.bin "$work/rclone-out.bin" 2>"$work/rclone-down.log"; then
+    t1=$(now); rclone_down=$(best "$rclone_down" "$(elapsed "$t0" "$t1")")
+    cmp "$work/source.bin" "$work/rclone-out.bin" || { echo "bench: rclone download differs from the source!" >&2; exit 1; }
+  else
+    echo "bench: round $round: rclone's download FAILED: $(tail -1 "$work/rclone-down.log")"
+  fi
+  cmp "$work/source.bin" "$work/pool-out.bin" || { echo "bench: rclonepool download differs from the source!" >&2; exit 1; }
+  echo "bench: round $round done"
+done
+[[ -n "$rclone_down" ]] || rclone_down=inf
 
 pu=$(rate $bytes "$pool_up") ru=$(rate $bytes "$rclone_up") pd=$(rate $bytes "$pool_down") rd=$(rate $bytes "$rclone_down")
 echo "upload   rclonepool=${pu} MB/s  rclone-chunker-union=${ru} MB/s  ratio=$(awk -v a="$pu" -v b="$ru" 'BEGIN { printf "%.2f", a / b }')"
-echo "download rclonepool=${pd} MB/s  rclone-chunker-union=${rd} MB/s  ratio=$(awk -v a="$pd" -v b="$rd" 'BEGIN { printf "%.2f", a / b }')"
+if [[ "$rclone_down" == inf ]]; then
+  echo "download rclonepool=${pd} MB/s  rclone-chunker-union=FAILED in every round (see above)"
+else
+  echo "download rclonepool=${pd} MB/s  rclone-chunker-union=${rd} MB/s  ratio=$(awk -v a="$pd" -v b="$rd" 'BEGIN { printf "%.2f", a / b }')"
+fi
 peak() { sed -n 's/^peak_rss_bytes=//p' "$1" | tail -1 | awk '{ printf "%d", $1 / 1048576 }'; }
 echo "peak RSS of the rclonepool process: upload $(peak "$work/up.log") MiB, download $(peak "$work/down.log") MiB"
 echo "rclonepool upload output:"; grep -v '^peak_rss' "$work/up.log" | sed 's/^/  /'

@@ -25,23 +25,26 @@ public sealed class ChunkSpool : IAsyncDisposable
     public long Length { get; }
 
     /// <summary>Reads up to <paramref name="chunkSize"/> bytes of <paramref name="source"/>, feeding <paramref name="fileHash"/>.</summary>
-    public static async Task<ChunkSpool> FillAsync(Stream source, long chunkSize, string tempDir, IncrementalHash fileHash, CancellationToken cancellationToken)
+    /// <param name="expectedLength">Bytes the whole source announced (-1 unknown): a small upload is held in memory whatever the chunk size.</param>
+    public static async Task<ChunkSpool> FillAsync(Stream source, long chunkSize, string tempDir, IncrementalHash fileHash, CancellationToken cancellationToken, long expectedLength = -1)
     {
-        if (chunkSize <= MemoryLimit)
+        if (chunkSize <= MemoryLimit || (expectedLength >= 0 && expectedLength <= MemoryLimit))
         {
             // Grow as data arrives, so a small file does not cost a whole chunk of memory.
-            var memory = new byte[Math.Min(chunkSize, 64 * 1024)];
+            // One byte more than announced, so a source that sends too much is noticed by the caller.
+            var limit = Math.Min(chunkSize, expectedLength >= 0 ? expectedLength + 1 : chunkSize);
+            var memory = new byte[Math.Min(limit, 64 * 1024)];
             var filled = 0;
             while (true)
             {
                 var read = await ReadUpToAsync(source, memory.AsMemory(filled), cancellationToken);
                 filled += read;
-                if (filled < memory.Length || memory.Length == chunkSize)
+                if (filled < memory.Length || memory.Length >= limit)
                 {
                     break;
                 }
 
-                Array.Resize(ref memory, (int)Math.Min(chunkSize, memory.Length * 2L));
+                Array.Resize(ref memory, (int)Math.Min(limit, memory.Length * 2L));
             }
 
             fileHash.AppendData(memory, 0, filled);

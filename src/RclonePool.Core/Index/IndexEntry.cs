@@ -6,4 +6,12 @@ namespace RclonePool.Core.Index;
 public sealed record IndexEntry(string Path, EntryKind Kind, long Size, DateTimeOffset Modified, string? FileId, long Revision)
 {
     public string Name => Path[(Path.LastIndexOf('/') + 1)..];
+
+    /// <summary>Whole-file SHA-256 (hex); null for directories.</summary>
+    public string? Sha256 { get; init; }
+
+    public DateTimeOffset Created { get; init; }
+
+    /// <summary>Dead properties, or null when none.</summary>
+    public IReadOnlyDictionary<string, string>? Properties { get; init; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using RclonePool.Core.Index.Sqlite;
+using RclonePool.Core.Manifests;
 
 namespace RclonePool.Core.Index;
 
@@ -70,7 +71,12 @@ public sealed partial class SqlitePoolIndex
                     reader.GetInt64(2),
                     new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
                     reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.GetInt64(5));
+                    reader.GetInt64(5))
+                {
+                    Sha256 = reader.IsDBNull(6) ? null : reader.GetString(6),
+                    Created = new DateTimeOffset(reader.GetInt64(7), TimeSpan.Zero),
+                    Properties = reader.IsDBNull(8) ? null : ManifestSerializer.DeserializeProperties((byte[])reader.GetValue(8)),
+                };
                 return true;
             }
             catch (SqliteException e)

@@ -9,4 +9,5 @@ namespace RclonePool.Core.Manifests;
     WriteIndented = false)]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(PoolDescriptor))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

@@ -34,6 +34,13 @@ public static class ManifestSerializer
         return manifest;
     }
 
+    /// <summary>Dead properties as stored beside a listing row in the index.</summary>
+    public static byte[] SerializeProperties(IReadOnlyDictionary<string, string> properties) =>
+        JsonSerializer.SerializeToUtf8Bytes(properties.ToDictionary(StringComparer.Ordinal), ManifestJsonContext.Default.DictionaryStringString);
+
+    public static IReadOnlyDictionary<string, string> DeserializeProperties(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, ManifestJsonContext.Default.DictionaryStringString) ?? [];
+
     public static byte[] Serialize(PoolDescriptor descriptor) =>
         JsonSerializer.SerializeToUtf8Bytes(descriptor, ManifestJsonContext.Default.PoolDescriptor);
 

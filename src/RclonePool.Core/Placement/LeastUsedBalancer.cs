@@ -26,11 +26,15 @@ public sealed class LeastUsedBalancer : IBalancer
 
     private static bool IsBetter(RemoteLoad a, RemoteLoad b, bool byFreeSpace)
     {
-        if (byFreeSpace && a.Available != b.Available)
+        // Remotes on one filesystem report the same free space, measured a moment apart while other writers run:
+        // differences within the tolerance are noise, and the pool's own bytes decide.
+        if (byFreeSpace && Math.Abs(a.Available!.Value - b.Available!.Value) > Tolerance(a.Available.Value, b.Available.Value))
         {
             return a.Available > b.Available;
         }
 
         return a.Stored + a.Reserved < b.Stored + b.Reserved;
     }
+
+    private static long Tolerance(long a, long b) => Math.Max(64L << 20, Math.Max(a, b) / 100);
 }

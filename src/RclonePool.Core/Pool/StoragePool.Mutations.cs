@@ -10,7 +10,7 @@ public sealed partial class StoragePool
 {
     private const int MetadataParallelism = 8;
 
-    public async Task DeleteAsync(PoolPath path, bool recursive, CancellationToken cancellationToken)
+    private async Task DeleteCoreAsync(PoolPath path, bool recursive, CancellationToken cancellationToken)
     {
         if (path.IsRoot)
         {
@@ -43,7 +43,7 @@ public sealed partial class StoragePool
         }
     }
 
-    public async Task MoveAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
+    private async Task MoveCoreAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
     {
         var source = await PrepareTransferAsync(from, to, cancellationToken);
         if (from == to)
@@ -63,7 +63,7 @@ public sealed partial class StoragePool
             replaceFileAfter = !source.IsDirectory && !target.IsDirectory;
             if (!replaceFileAfter)
             {
-                await DeleteAsync(to, recursive: true, cancellationToken);
+                await DeleteCoreAsync(to, recursive: true, cancellationToken);
             }
         }
 
@@ -89,7 +89,7 @@ public sealed partial class StoragePool
         _logger.LogInformation("Moved {From} to {To}.", from, to);
     }
 
-    public async Task CopyAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
+    private async Task CopyCoreAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
     {
         var source = await PrepareTransferAsync(from, to, cancellationToken);
         if (from == to)
@@ -107,7 +107,7 @@ public sealed partial class StoragePool
 
             if (source.IsDirectory || target.IsDirectory)
             {
-                await DeleteAsync(to, recursive: true, cancellationToken);
+                await DeleteCoreAsync(to, recursive: true, cancellationToken);
             }
         }
 
@@ -117,11 +117,11 @@ public sealed partial class StoragePool
             return;
         }
 
-        await MkdirAsync(to, cancellationToken);
+        await MkdirCoreAsync(to, cancellationToken);
         var own = await _index.GetAsync(from, cancellationToken);
         if (own?.Properties is { Count: > 0 } properties)
         {
-            await SetPropertiesAsync(to, properties.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
+            await SetPropertiesCoreAsync(to, properties.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
         }
 
         foreach (var m in (await DescendantManifestsAsync(from, cancellationToken)).OrderBy(m => m.Path, StringComparer.Ordinal))
@@ -129,7 +129,7 @@ public sealed partial class StoragePool
             var newPath = from.Rebase(PoolPath.Parse(m.Path), to);
             if (m.Kind == EntryKind.Directory)
             {
-                await MkdirAsync(newPath, cancellationToken);
+                await MkdirCoreAsync(newPath, cancellationToken);
             }
             else
             {
@@ -138,7 +138,7 @@ public sealed partial class StoragePool
         }
     }
 
-    public async Task MkdirAsync(PoolPath path, CancellationToken cancellationToken)
+    private async Task MkdirCoreAsync(PoolPath path, CancellationToken cancellationToken)
     {
         if (await StatAsync(path, cancellationToken) is not null)
         {
@@ -162,7 +162,7 @@ public sealed partial class StoragePool
         await _index.PutAsync(manifest, cancellationToken);
     }
 
-    public async Task SetPropertiesAsync(PoolPath path, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
+    private async Task SetPropertiesCoreAsync(PoolPath path, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
     {
         var manifest = await _index.GetAsync(path, cancellationToken);
         if (manifest is null)
@@ -238,10 +238,10 @@ public sealed partial class StoragePool
     {
         var manifest = await RequireFileAsync(from, cancellationToken);
         await using var source = OpenRead(manifest, 0, -1);
-        var copied = await PutAsync(to, source, manifest.Size, new PutOptions { Modified = manifest.Modified }, cancellationToken);
+        var copied = await PutCoreAsync(to, source, manifest.Size, new PutOptions { Modified = manifest.Modified }, cancellationToken);
         if (manifest.Properties is { Count: > 0 } properties)
         {
-            await SetPropertiesAsync(copied.Path, properties.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
+            await SetPropertiesCoreAsync(copied.Path, properties.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
         }
     }
 

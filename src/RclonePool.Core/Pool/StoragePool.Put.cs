@@ -14,7 +14,7 @@ namespace RclonePool.Core.Pool;
 
 public sealed partial class StoragePool
 {
-    public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
+    private async Task<PoolEntry> PutCoreAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
         Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
@@ -163,7 +163,7 @@ public sealed partial class StoragePool
             for (var index = 0; ; index++)
             {
                 await slots.WaitAsync(failure.Token);
-                var spool = await ChunkSpool.FillAsync(content, Config.ChunkSize, Config.TempDir, fileHash, failure.Token);
+                var spool = await ChunkSpool.FillAsync(content, Config.ChunkSize, Config.TempDir, fileHash, failure.Token, length);
                 if (spool.Length == 0)
                 {
                     await spool.DisposeAsync();

@@ -1,31 +1,50 @@
 using System.Buffers;
+using RclonePool.Core.Caching;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Pool.Reading;
 
 namespace RclonePool.Core.Pool;
 
+/// <summary>The read path (docs/read-path.md): verified ranged reads through the shared chunk cache, with prefetch.</summary>
 public sealed partial class StoragePool
 {
+    private readonly IChunkCache _chunkCache;
+    private ReadPolicy? _readPolicy;
+
+    /// <summary>The chunk cache every read of this pool shares (<see cref="NullChunkCache"/> when it is off).</summary>
+    public IChunkCache ChunkCache => _chunkCache;
+
+    /// <summary>What reads fetch on a miss and how far they prefetch; from the config unless set (tests, benchmarks).</summary>
+    public ReadPolicy ReadPolicy
+    {
+        get => _readPolicy ??= ReadPolicy.FromConfig(Config);
+        set => _readPolicy = value;
+    }
+
     public async Task<Stream> OpenReadAsync(PoolPath path, long offset, long count, CancellationToken cancellationToken)
     {
         var manifest = await RequireFileAsync(path, cancellationToken);
         return OpenRead(manifest, offset, count);
     }
 
-    /// <summary>A verified read of a pinned revision.</summary>
-    public Stream OpenRead(Manifest manifest, long offset, long count)
+    /// <summary>A verified read of a pinned revision, through the chunk cache.</summary>
+    public Stream OpenRead(Manifest manifest, long offset, long count) => OpenRead(manifest, offset, count, _chunkCache, ReadPolicy);
+
+    private Stream OpenRead(Manifest manifest, long offset, long count, IChunkCache cache, ReadPolicy policy)
     {
         var (start, length) = ChunkLayout.Clamp(manifest.Size, offset, count);
         return length == 0
             ? Stream.Null
-            : new VerifiedReadStream(manifest, _store, RemoteOf, start, length);
+            : new VerifiedReadStream(manifest, _store, RemoteOf, cache, policy, start, length);
     }
 
     /// <summary>
     /// Downloads a file to a local path: chunks are fetched concurrently into a temporary file beside the
-    /// destination, every byte verified, and the file is renamed into place only when complete.
+    /// destination, every byte verified, and the file is renamed into place only when complete. Straight from the
+    /// remotes: the chunks are fetched in parallel already, and a download would only churn the cache.
     /// </summary>
     public async Task DownloadToFileAsync(PoolPath path, string destination, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
@@ -44,7 +63,7 @@ public sealed partial class StoragePool
             {
                 await Parallel.ForEachAsync(manifest.Chunks, new ParallelOptions { MaxDegreeOfParallelism = Workers(workers), CancellationToken = cancellationToken }, async (chunk, ct) =>
                 {
-                    await using var source = OpenRead(manifest, chunk.Offset, chunk.Length);
+                    await using var source = OpenRead(manifest, chunk.Offset, chunk.Length, NullChunkCache.Instance, ReadPolicy.Direct);
                     var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
                     try
                     {
@@ -62,7 +81,6 @@ public sealed partial class StoragePool
                         ArrayPool<byte>.Shared.Return(buffer);
                     }
                 });
-                RandomAccess.FlushToDisk(handle);
             }
 
             File.Move(partial, destination, overwrite: true);

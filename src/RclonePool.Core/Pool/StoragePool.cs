@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Polly;
+using RclonePool.Core.Caching;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
@@ -26,7 +27,8 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, PoolRemote> _remotesByName;
 
-    public StoragePool(PoolConfig config, string poolId, IRemoteStore store, IPoolIndex index, ResiliencePipeline retry, TimeProvider time, ILogger logger)
+    /// <param name="chunkCache">The chunk cache to read through (the pool owns it); null: the one the config asks for.</param>
+    public StoragePool(PoolConfig config, string poolId, IRemoteStore store, IPoolIndex index, ResiliencePipeline retry, TimeProvider time, ILogger logger, IChunkCache? chunkCache = null)
     {
         Config = config;
         PoolId = poolId;
@@ -42,6 +44,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         Events = new PoolEventBus(logger, time);
         (_store, _storeOnce) = Decorate(store, Events, retry, Remotes); // retries and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
         Manifests = new ManifestStore(_store, Layout, Remotes, logger);
+        _chunkCache = chunkCache ?? Caching.ChunkCache.FromConfig(config, logger);
     }
 
     /// <summary>The pool's event bus (hook points PRE_UPLOAD … REMOTE_ERROR, and progress).</summary>
@@ -101,9 +104,11 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
                 Kind = item.Kind,
                 Size = item.Size,
                 Modified = item.Modified,
-                Created = item.Modified,
+                Created = item.Created,
+                Sha256 = item.Sha256,
                 FileId = item.FileId,
                 Revision = item.Revision,
+                Properties = item.Properties ?? EmptyProperties,
             };
         }
     }
@@ -175,12 +180,15 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             ? remote
             : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
 
-    /// <summary>Closes the index (the pool owns it); the remote store belongs to the caller.</summary>
+    /// <summary>Closes the index and the chunk cache (the pool owns them); the remote store belongs to the caller.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _chunkCache.DisposeAsync();
         await _index.DisposeAsync();
         _aboutLock.Dispose();
     }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
 
     private static PoolEntry ToEntry(Manifest m) => new()
     {

@@ -1,46 +1,61 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using RclonePool.Core.Errors;
-using RclonePool.Core.Integrity;
+using RclonePool.Core.Caching;
 using RclonePool.Core.Manifests;
+using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Remotes;
 
 namespace RclonePool.Core.Pool;
 
 /// <summary>
-/// Reads a byte range of one file revision (pinned by its manifest), fetching only the hash blocks that
-/// cover the range and checking each block's digest before handing out any of its bytes. A chunk read from
-/// its first byte to its last is also checked against the chunk's SHA-256. Memory: one block buffer.
+/// Reads a byte range of one file revision (pinned by its manifest) block by block, handing out a block's bytes
+/// only after checking its digest. A cached block comes from the chunk cache. A missing one is fetched following the
+/// <see cref="ReadPolicy"/>: a long read fetches its blocks itself (read-through, claimed in the cache so that a
+/// second reader shares the fetch), a short one through the cache, and everything straight from the remotes when
+/// the cache is off or has no room. A sequential stream over a slow remote prefetches the next chunks. Disposing the
+/// stream cancels every fetch it started. Memory: one block buffer, none when the caller's buffer takes whole blocks.
 /// </summary>
 internal sealed class VerifiedReadStream : Stream
 {
     private readonly Manifest _manifest;
     private readonly IRemoteStore _store;
     private readonly Func<ChunkLocation, PoolRemote> _resolve;
+    private readonly IChunkCache _cache;
+    private readonly ReadPolicy _policy;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly long _start;
     private readonly long _end;
-    private readonly byte[] _block;
-    private readonly byte[][] _digests;
+    private readonly int _lastChunk;
+    private readonly ChunkSource?[] _sources;
+    private byte[]? _block;
     private long _position;
     private int _blockStart;
     private int _blockLength;
-
-    // The open remote read: chunk index, next block expected from it, and whole-chunk hashing when it started at block 0.
-    private Stream? _remote;
-    private ChunkLocation? _remoteLocation;
-    private int _remoteChunk = -1;
-    private int _remoteNextBlock;
-    private IncrementalHash? _chunkHash;
+    private int _prefetchedThrough;
+    private int _bypassChunk = -1;
     private bool _disposed;
 
-    public VerifiedReadStream(Manifest manifest, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, long offset, long count)
+    // The long read this stream fetches itself, and how fast the remote has been delivering (for prefetch).
+    private readonly TransferMeter _meter = new();
+    private ReadThrough? _readThrough;
+    private bool _prefetching;
+
+    // The open direct read (no cache): chunk index and the run.
+    private RemoteBlockRun? _direct;
+    private int _directChunk = -1;
+
+    public VerifiedReadStream(Manifest manifest, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, IChunkCache cache, ReadPolicy policy, long offset, long count)
     {
         _manifest = manifest;
         _store = store;
         _resolve = resolve;
+        _cache = cache;
+        _policy = policy;
+        _start = offset;
         _position = offset;
         _end = offset + count;
-        _block = ArrayPool<byte>.Shared.Rent(manifest.BlockSize);
-        _digests = new byte[manifest.Chunks.Count][];
+        _sources = new ChunkSource?[manifest.Chunks.Count];
+        _lastChunk = count > 0 ? FindChunk(_end - 1) : 0;
+        _prefetchedThrough = count > 0 ? FindChunk(offset) : 0;
     }
 
     public override bool CanRead => true;
@@ -57,6 +72,9 @@ internal sealed class VerifiedReadStream : Stream
         set => throw new NotSupportedException();
     }
 
+    /// <summary>The stream reads sequentially once it has handed out <see cref="ReadPolicy.SequentialAfterBytes"/> (it cannot seek).</summary>
+    private bool IsSequential => _position - _start >= _policy.SequentialAfterBytes;
+
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -64,6 +82,7 @@ internal sealed class VerifiedReadStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_position >= _end || buffer.IsEmpty)
         {
             return 0;
@@ -71,7 +90,25 @@ internal sealed class VerifiedReadStream : Stream
 
         if (_blockLength == 0)
         {
-            await LoadBlockAsync(cancellationToken);
+            var chunkIndex = FindChunk(_position);
+            var chunk = _manifest.Chunks[chunkIndex];
+            var within = _position - chunk.Offset;
+            var blockIndex = (int)(within / _manifest.BlockSize);
+            var blockOffset = (long)blockIndex * _manifest.BlockSize;
+            var blockLength = (int)Math.Min(_manifest.BlockSize, chunk.Length - blockOffset);
+
+            // A caller taking the whole block gets it in its own buffer: no copy.
+            if (within == blockOffset && buffer.Length >= blockLength && _position + blockLength <= _end)
+            {
+                await LoadBlockAsync(chunkIndex, blockIndex, buffer[..blockLength], cancellationToken);
+                _position += blockLength;
+                return blockLength;
+            }
+
+            _block ??= ArrayPool<byte>.Shared.Rent(_manifest.BlockSize);
+            await LoadBlockAsync(chunkIndex, blockIndex, _block.AsMemory(0, blockLength), cancellationToken);
+            _blockStart = (int)(within - blockOffset);
+            _blockLength = blockLength - _blockStart;
         }
 
         var take = (int)Math.Min(Math.Min(buffer.Length, _blockLength), _end - _position);
@@ -82,107 +119,140 @@ internal sealed class VerifiedReadStream : Stream
         return take;
     }
 
-    /// <summary>Fetches and verifies the block holding <see cref="_position"/>, leaving the window at the position.</summary>
-    private async Task LoadBlockAsync(CancellationToken cancellationToken)
+    /// <summary>Fills <paramref name="target"/> with a checked block: from the cache when it can serve it, else from the remotes.</summary>
+    private async ValueTask LoadBlockAsync(int chunkIndex, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
     {
-        var chunkIndex = FindChunk(_position);
-        var chunk = _manifest.Chunks[chunkIndex];
-        var blockSize = _manifest.BlockSize;
-        var within = _position - chunk.Offset;
-        var blockIndex = (int)(within / blockSize);
-        var blockOffset = (long)blockIndex * blockSize;
-        var blockLength = (int)Math.Min(blockSize, chunk.Length - blockOffset);
-
-        if (_remote is null || _remoteChunk != chunkIndex || _remoteNextBlock != blockIndex)
+        var source = Source(chunkIndex);
+        Prefetch(chunkIndex);
+        if (_cache.IsEnabled && chunkIndex != _bypassChunk)
         {
-            await OpenAsync(chunkIndex, blockIndex, cancellationToken);
-        }
-
-        var location = _remoteLocation!;
-        int filled;
-        try
-        {
-            filled = await ReadFullyAsync(_remote!, _block.AsMemory(0, blockLength), cancellationToken);
-        }
-        catch (PoolException)
-        {
-            await CloseRemoteAsync();
-            throw;
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException)
-        {
-            await CloseRemoteAsync();
-            throw new PoolException(PoolErrorKind.Transient, $"Reading chunk {chunkIndex} of {_manifest.Path} from {location.Remote} failed ({e.Message}); try again.", e);
-        }
-
-        if (filled != blockLength)
-        {
-            await CloseRemoteAsync();
-            throw PoolErrors.ChunkCorrupt(_manifest.Path, chunkIndex, location.Remote, $"the stored object ends early: {filled} of {blockLength} bytes at block {blockIndex}");
-        }
-
-        if (!BlockDigest.Matches(_block.AsSpan(0, blockLength), Digests(chunkIndex), blockIndex))
-        {
-            await CloseRemoteAsync();
-            throw PoolErrors.ChunkCorrupt(_manifest.Path, chunkIndex, location.Remote, $"block {blockIndex} does not match its hash");
-        }
-
-        _remoteNextBlock = blockIndex + 1;
-        if (_chunkHash is not null)
-        {
-            _chunkHash.AppendData(_block, 0, blockLength);
-            if (blockOffset + blockLength == chunk.Length)
+            if (await TryReadThroughAsync(source, blockIndex, target, cancellationToken))
             {
-                var actual = Convert.ToHexStringLower(_chunkHash.GetHashAndReset());
-                _chunkHash.Dispose();
-                _chunkHash = null;
-                if (!string.Equals(actual, chunk.Sha256, StringComparison.Ordinal))
-                {
-                    await CloseRemoteAsync();
-                    throw PoolErrors.ChunkCorrupt(_manifest.Path, chunkIndex, location.Remote, "its SHA-256 does not match the manifest");
-                }
-            }
-        }
-
-        _blockStart = (int)(within - blockOffset);
-        _blockLength = blockLength - _blockStart;
-    }
-
-    /// <summary>Opens one ranged read from the block through the end of the requested range within the chunk.</summary>
-    private async Task OpenAsync(int chunkIndex, int blockIndex, CancellationToken cancellationToken)
-    {
-        await CloseRemoteAsync();
-        var chunk = _manifest.Chunks[chunkIndex];
-        var from = (long)blockIndex * _manifest.BlockSize;
-        var lastByte = Math.Min(_end, chunk.Offset + chunk.Length) - chunk.Offset;
-        var lastBlockEnd = Math.Min(chunk.Length, (lastByte + _manifest.BlockSize - 1) / _manifest.BlockSize * _manifest.BlockSize);
-        var length = lastBlockEnd - from;
-
-        PoolException? last = null;
-        foreach (var location in chunk.Locations.Where(l => l.Role != LocationRole.Shard))
-        {
-            try
-            {
-                var remote = _resolve(location);
-                _remote = await _store.OpenReadAsync(new RemotePath(remote.Storage, location.Object), from, length, cancellationToken);
-                _remoteLocation = location;
-                _remoteChunk = chunkIndex;
-                _remoteNextBlock = blockIndex;
-                _chunkHash = blockIndex == 0 && lastBlockEnd == chunk.Length ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
                 return;
             }
-            catch (PoolException e) when (e.Kind is PoolErrorKind.NotFound or PoolErrorKind.Transient or PoolErrorKind.Remote)
+
+            if (await _cache.ReadBlockAsync(source, blockIndex, FetchOnMiss(source, blockIndex), target, _lifetime.Token, cancellationToken))
             {
-                last = e.Kind == PoolErrorKind.NotFound
-                    ? PoolErrors.ChunkCorrupt(_manifest.Path, chunkIndex, location.Remote, "the stored object is missing")
-                    : e;
+                return;
+            }
+
+            // No room in the cache now: read the rest of this chunk from the remotes.
+            _bypassChunk = chunkIndex;
+        }
+
+        await ReadDirectAsync(source, blockIndex, target, cancellationToken);
+    }
+
+    /// <summary>A long read of missing blocks fetches them itself; false when the block is cached, being fetched, or the read is short.</summary>
+    private async ValueTask<bool> TryReadThroughAsync(ChunkSource source, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
+    {
+        if (_readThrough is { } current && (current.Chunk != source || current.NextBlock != blockIndex))
+        {
+            await CloseReadThroughAsync();
+        }
+
+        if (_readThrough is null)
+        {
+            var needed = BlocksNeeded(source);
+            if (source.Length <= _policy.WholeChunkMaxBytes || (long)(needed - blockIndex) * _manifest.BlockSize < _policy.ReadThroughMinBytes)
+            {
+                return false;
+            }
+
+            _readThrough = _cache.ClaimReadThrough(source, blockIndex, new BlockRange(blockIndex, needed), _lifetime.Token);
+            if (_readThrough is null)
+            {
+                return false;
             }
         }
 
-        throw last ?? new PoolException(PoolErrorKind.Integrity, $"Chunk {chunkIndex} of {_manifest.Path} has no readable location.");
+        if (!await _readThrough.ReadNextAsync(target, cancellationToken))
+        {
+            // Another reader needed these blocks: the fetch now lands them in the cache for both.
+            await CloseReadThroughAsync();
+            return false;
+        }
+
+        if (_readThrough.NextBlock >= _readThrough.EndBlock)
+        {
+            await CloseReadThroughAsync();
+        }
+
+        return true;
     }
 
-    private byte[] Digests(int chunkIndex) => _digests[chunkIndex] ??= Convert.FromBase64String(_manifest.Chunks[chunkIndex].BlockHashes);
+    /// <summary>What to fetch through the cache when the block is missing (docs/read-path.md): the whole chunk when it is small, else the blocks of the range.</summary>
+    private BlockRange FetchOnMiss(ChunkSource source, int blockIndex) =>
+        source.Length <= _policy.WholeChunkMaxBytes
+            ? new BlockRange(0, source.BlockCount)
+            : new BlockRange(blockIndex, Math.Max(blockIndex + 1, BlocksNeeded(source)));
+
+    /// <summary>Blocks of the chunk up to the end of this stream's range (from the chunk's start).</summary>
+    private int BlocksNeeded(ChunkSource source)
+    {
+        var end = Math.Min(_end, source.Offset + source.Length) - source.Offset;
+        return (int)((end + _manifest.BlockSize - 1) / _manifest.BlockSize);
+    }
+
+    /// <summary>
+    /// Once sequential over a slow remote, keeps the next <see cref="ReadPolicy.PrefetchChunks"/> chunks of the range
+    /// fetching into the cache.
+    /// </summary>
+    private void Prefetch(int chunkIndex)
+    {
+        if (_policy.PrefetchChunks <= 0 || !_cache.IsEnabled || !IsSequential || !RemoteIsSlow())
+        {
+            return;
+        }
+
+        var last = Math.Min(_lastChunk, chunkIndex + _policy.PrefetchChunks);
+        for (var next = Math.Max(chunkIndex, _prefetchedThrough) + 1; next <= last; next++)
+        {
+            var source = Source(next);
+            if (!_cache.Prefetch(source, new BlockRange(0, BlocksNeeded(source)), _lifetime.Token))
+            {
+                return; // No room now; try again at the next block.
+            }
+
+            _prefetchedThrough = next;
+        }
+    }
+
+    /// <summary>
+    /// True once a window of the remote's deliveries to this stream was slower than
+    /// <see cref="ReadPolicy.PrefetchBelowBytesPerSecond"/> (then it stays true: prefetched chunks come from the cache).
+    /// </summary>
+    private bool RemoteIsSlow()
+    {
+        if (!_prefetching && _meter.Bytes >= _policy.RateWindowBytes)
+        {
+            _prefetching = _meter.TakeRate() < _policy.PrefetchBelowBytesPerSecond;
+        }
+
+        return _prefetching;
+    }
+
+    private async ValueTask ReadDirectAsync(ChunkSource source, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
+    {
+        if (_direct is null || _directChunk != source.Index || _direct.NextBlock != blockIndex)
+        {
+            await CloseDirectAsync();
+            _direct = (RemoteBlockRun)await source.OpenAsync(new BlockRange(blockIndex, BlocksNeeded(source)), cancellationToken);
+            _directChunk = source.Index;
+        }
+
+        try
+        {
+            await _direct.ReadNextAsync(target, cancellationToken);
+        }
+        catch
+        {
+            await CloseDirectAsync();
+            throw;
+        }
+    }
+
+    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter);
 
     private int FindChunk(long position)
     {
@@ -203,34 +273,24 @@ internal sealed class VerifiedReadStream : Stream
         return lo;
     }
 
-    private static async Task<int> ReadFullyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask CloseReadThroughAsync()
     {
-        var filled = 0;
-        while (filled < buffer.Length)
+        if (_readThrough is not null)
         {
-            var read = await stream.ReadAsync(buffer[filled..], cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
+            await _readThrough.DisposeAsync();
+            _readThrough = null;
         }
-
-        return filled;
     }
 
-    private async ValueTask CloseRemoteAsync()
+    private async ValueTask CloseDirectAsync()
     {
-        if (_remote is not null)
+        if (_direct is not null)
         {
-            await _remote.DisposeAsync();
-            _remote = null;
+            await _direct.DisposeAsync();
+            _direct = null;
         }
 
-        _chunkHash?.Dispose();
-        _chunkHash = null;
-        _remoteChunk = -1;
+        _directChunk = -1;
     }
 
     public override async ValueTask DisposeAsync()
@@ -241,22 +301,37 @@ internal sealed class VerifiedReadStream : Stream
         }
 
         _disposed = true;
-        await CloseRemoteAsync();
-        ArrayPool<byte>.Shared.Return(_block);
+        await _lifetime.CancelAsync();
+        await CloseReadThroughAsync();
+        await CloseDirectAsync();
+        Release();
         await base.DisposeAsync();
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
-            _remote?.Dispose();
-            _remote = null;
-            _chunkHash?.Dispose();
-            _chunkHash = null;
+            _disposed = true;
+            _lifetime.Cancel();
+            _readThrough?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _readThrough = null;
+            _direct?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _direct = null;
+            Release();
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Release()
+    {
+        _lifetime.Dispose();
+        if (_block is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_block);
+            _block = null;
+        }
     }
 
     public override void Flush()

@@ -1,10 +1,11 @@
+using RclonePool.Server;
 using RclonePool.Tests.Integration.Support;
 
 namespace RclonePool.Tests.Integration.WebDav;
 
 /// <summary>
-/// Runs the five litmus groups once, in parallel, each against its own fresh server (127.0.0.1, port 0) over an
-/// in-memory pool, and keeps the parsed reports for the test rows.
+/// Runs the five litmus groups once, in parallel, each against its own fresh server (127.0.0.1, port 0) over the
+/// real pool (local-directory remotes through a real rclone rcd), and keeps the parsed reports for the test rows.
 /// </summary>
 public sealed class LitmusFixture : IAsyncLifetime
 {
@@ -28,7 +29,8 @@ public sealed class LitmusFixture : IAsyncLifetime
 
     private static async Task<LitmusRun> RunGroupAsync(string litmus, string group)
     {
-        await using var server = await ServerUnderTest.StartAsync();
+        await using var pool = await RealPool.OpenAsync();
+        await using var server = await PoolServer.StartAsync(pool.Pool, new ServerOptions { Host = "127.0.0.1", Port = 0 }, null, CancellationToken.None);
         // litmus writes debug.log and child.log into its working directory.
         var work = Directory.CreateTempSubdirectory("litmus-" + group + "-");
         try

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using RclonePool.Core.Errors;
 using RclonePool.Core.Paths;
+using RclonePool.Server;
 using RclonePool.Tests.Integration.Support;
 
 namespace RclonePool.Tests.Integration.WebDav;
 
-/// <summary>rclone as a WebDAV client of the server (a <c>:webdav,...:</c> connection string, vendor other).</summary>
+/// <summary>rclone as a WebDAV client of the server over the real pool (a <c>:webdav,...:</c> connection string, vendor other).</summary>
 public sealed class RcloneClientTests : IAsyncLifetime
 {
     private static readonly Dictionary<string, int> Files = new()
@@ -17,14 +19,16 @@ public sealed class RcloneClientTests : IAsyncLifetime
     };
 
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("rclone-client-");
-    private ServerUnderTest _server = null!;
+    private RealPool _pool = null!;
+    private RunningServer _server = null!;
     private string _rclone = null!;
     private string _config = null!;
 
     public async ValueTask InitializeAsync()
     {
         _rclone = Tools.Require("rclone");
-        _server = await ServerUnderTest.StartAsync();
+        _pool = await RealPool.OpenAsync(chunkSize: 1 << 20);
+        _server = await PoolServer.StartAsync(_pool.Pool, new ServerOptions { Host = "127.0.0.1", Port = 0 }, null, TestContext.Current.CancellationToken);
         _config = Path.Combine(_work.FullName, "rclone.conf");
         await File.WriteAllTextAsync(_config, string.Empty, TestContext.Current.CancellationToken);
         var random = new Random(4);
@@ -41,6 +45,7 @@ public sealed class RcloneClientTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
+        await _pool.DisposeAsync();
         _work.Delete(recursive: true);
     }
 
@@ -52,7 +57,7 @@ public sealed class RcloneClientTests : IAsyncLifetime
         await RcloneAsync("copy", source, Remote("in"));
         foreach (var name in Files.Keys)
         {
-            Assert.Equal(Local(name), _server.Pool.ReadAll(PoolPath.Parse("/in/" + name)));
+            Assert.Equal(Local(name), await ReadAllAsync(PoolPath.Parse("/in/" + name)));
         }
 
         var listing = JsonDocument.Parse(await RcloneAsync("lsjson", "-R", Remote("in"))).RootElement.EnumerateArray()
@@ -72,8 +77,8 @@ public sealed class RcloneClientTests : IAsyncLifetime
         }
 
         await RcloneAsync("moveto", Remote("in/big.bin"), Remote("in/moved/big2.bin"));
-        Assert.Null(_server.Pool.ReadAll(PoolPath.Parse("/in/big.bin")));
-        Assert.Equal(big, _server.Pool.ReadAll(PoolPath.Parse("/in/moved/big2.bin")));
+        Assert.Null(await ReadAllAsync(PoolPath.Parse("/in/big.bin")));
+        Assert.Equal(big, await ReadAllAsync(PoolPath.Parse("/in/moved/big2.bin")));
 
         var back = Path.Combine(_work.FullName, "back");
         await RcloneAsync("copy", Remote("in"), back);
@@ -85,10 +90,37 @@ public sealed class RcloneClientTests : IAsyncLifetime
         Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(back, "moved", "big2.bin"), TestContext.Current.CancellationToken));
 
         await RcloneAsync("delete", Remote("in/sub"));
-        Assert.Null(_server.Pool.ReadAll(PoolPath.Parse("/in/sub/a.txt")));
-        Assert.Null(_server.Pool.ReadAll(PoolPath.Parse("/in/sub/deeper/b.dat")));
-        Assert.Equal(Local("empty"), _server.Pool.ReadAll(PoolPath.Parse("/in/empty")));
-        Assert.Equal(3, _server.Pool.FileCount);
+        Assert.Null(await ReadAllAsync(PoolPath.Parse("/in/sub/a.txt")));
+        Assert.Null(await ReadAllAsync(PoolPath.Parse("/in/sub/deeper/b.dat")));
+        Assert.Equal(Local("empty"), await ReadAllAsync(PoolPath.Parse("/in/empty")));
+        Assert.Equal(3, await CountFilesAsync());
+    }
+
+    /// <summary>A file's verified bytes read back from the pool itself, or null when it is not there.</summary>
+    private async Task<byte[]?> ReadAllAsync(PoolPath path)
+    {
+        try
+        {
+            await using var stream = await _pool.Pool.OpenReadAsync(path, 0, -1, TestContext.Current.CancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, TestContext.Current.CancellationToken);
+            return buffer.ToArray();
+        }
+        catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<int> CountFilesAsync()
+    {
+        var count = 0;
+        await foreach (var entry in _pool.Pool.ListAsync(PoolPath.Root, recursive: true, TestContext.Current.CancellationToken))
+        {
+            count += entry.IsDirectory ? 0 : 1;
+        }
+
+        return count;
     }
 
     private string Remote(string path) => $":webdav,url='{_server.Url}',vendor=other:{path}";

@@ -20,11 +20,20 @@ public sealed class PlacementSessionTests
     [Fact]
     public void Least_used_prefers_the_remote_with_most_free_space_counting_chunks_in_flight()
     {
-        var session = Session(new("a:", 1000, 0, 0), new("b:", 350, 0, 0));
-        Assert.Equal("a:", session.Reserve(300)); // a 700 left
-        Assert.Equal("a:", session.Reserve(300)); // a 400 left
-        Assert.Equal("a:", session.Reserve(300)); // a 100 left, b 350
-        Assert.Equal("b:", session.Reserve(300));
+        const long MiB = 1 << 20;
+        var session = Session(new("a:", 1000 * MiB, 0, 0), new("b:", 350 * MiB, 0, 0));
+        Assert.Equal("a:", session.Reserve(300 * MiB)); // a 700 left
+        Assert.Equal("a:", session.Reserve(300 * MiB)); // a 400 left
+        Assert.Equal("b:", session.Reserve(300 * MiB)); // a 400 and b 350 are within the 64 MiB tolerance: fewer stored bytes wins
+        Assert.Equal("a:", session.Reserve(300 * MiB)); // a 400, b 50
+    }
+
+    [Fact]
+    public void Free_space_that_differs_by_measurement_noise_is_a_tie_decided_by_stored_bytes()
+    {
+        const long GiB = 1L << 30;
+        var session = Session(new("a:", 100 * GiB, 5 * GiB, 0), new("b:", (100 * GiB) - (3 << 20), 1 * GiB, 0));
+        Assert.Equal("b:", session.Reserve(1 << 20));
     }
 
     [Fact]

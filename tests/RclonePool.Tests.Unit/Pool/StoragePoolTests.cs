@@ -242,6 +242,41 @@ public sealed class StoragePoolTests
         Assert.Equal(writes, store.Writes);
     }
 
+    [Fact]
+    public async Task Listings_describe_entries_exactly_as_stat_does()
+    {
+        var store = new InMemoryRemoteStore("a:", "b:", "c:");
+        await using var test = await TestPool.CreateAsync(store);
+        var data = Random(Chunk + 1);
+        await test.Pool.PutAsync(PoolPath.Parse("/d/f"), new MemoryStream(data), data.Length, PutOptions.Default, None);
+        await test.Pool.SetPropertiesAsync(PoolPath.Parse("/d/f"), new Dictionary<string, string?> { ["{urn:x}p"] = "<v/>" }, None);
+        await test.Pool.MkdirAsync(PoolPath.Parse("/d/empty"), None);
+
+        await foreach (var listed in test.Pool.ListAsync(PoolPath.Parse("/d"), recursive: false, None))
+        {
+            var stat = await test.Pool.StatAsync(listed.Path, None);
+            Assert.Equal(stat!.ETag, listed.ETag);
+            Assert.Equal(stat.Created, listed.Created);
+            Assert.Equal(stat.Modified, listed.Modified);
+            Assert.Equal(stat.Properties, listed.Properties);
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_of_one_path_leave_one_consistent_version()
+    {
+        var store = new InMemoryRemoteStore("a:", "b:", "c:");
+        await using var test = await TestPool.CreateAsync(store);
+        var versions = Enumerable.Range(1, 8).Select(i => Random((2 * Chunk) + i, i)).ToList();
+        await Task.WhenAll(versions.Select(v => Task.Run(() => test.Pool.PutAsync(PoolPath.Parse("/same"), new MemoryStream(v), v.Length, PutOptions.Default, None))));
+
+        var final = await ReadAllAsync(test.Pool, "/same");
+        Assert.Contains(versions, v => v.SequenceEqual(final));
+        Assert.Equal(3, new[] { "a:", "b:", "c:" }.Sum(r => store.Keys(r, "rclonepool_manifests").Count()));
+        Assert.Equal(3, new[] { "a:", "b:", "c:" }.Sum(r => store.Keys(r, "rclonepool_data").Count()));
+        Assert.Equal(8, (await test.Pool.StatAsync(PoolPath.Parse("/same"), None))!.Revision);
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data, writable: false)
     {
         public override bool CanSeek => false;

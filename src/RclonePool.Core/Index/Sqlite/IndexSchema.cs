@@ -76,7 +76,16 @@ internal static class IndexSchema
         ) WITHOUT ROWID;
         """,
 
-        // 1 -> 2: files by size, for duplicate detection (a file of the same size is the only possible duplicate).
+        // 1 -> 2: what a listing needs to describe a file without its manifest (ETag, creation date, dead
+        // properties). Rows written before carry none, so the index is marked unpopulated and rebuilt.
+        """
+        ALTER TABLE entries ADD COLUMN sha256 TEXT;
+        ALTER TABLE entries ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE entries ADD COLUMN properties BLOB;
+        DELETE FROM meta WHERE key = 'populated';
+        """,
+
+        // 2 -> 3: files by size, for duplicate detection (a file of the same size is the only possible duplicate).
         """
         CREATE INDEX entries_by_size ON entries (size) WHERE kind = 0;
         """,

@@ -5,7 +5,7 @@ internal static class IndexSql
 {
     internal sealed record Statement(string Sql, params string[] Parameters);
 
-    private const string EntryColumns = "path, kind, size, modified, file_id, revision";
+    private const string EntryColumns = "path, kind, size, modified, file_id, revision, sha256, created, properties";
 
     // Reads.
     public const string IsPopulated = "SELECT value FROM meta WHERE key = 'populated';";
@@ -21,7 +21,7 @@ internal static class IndexSql
     public const string ListChildren = $"""
         SELECT {EntryColumns} FROM entries WHERE parent = $parent
         UNION ALL
-        SELECT d.path, 1, 0, d.modified, NULL, 0 FROM dirs d
+        SELECT d.path, 1, 0, d.modified, NULL, 0, NULL, 0, NULL FROM dirs d
         WHERE d.parent = $parent AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path)
         ORDER BY 1;
         """;
@@ -30,7 +30,7 @@ internal static class IndexSql
     public const string ListDescendants = $"""
         SELECT {EntryColumns} FROM entries WHERE path >= $low AND path < $high
         UNION ALL
-        SELECT d.path, 1, 0, d.modified, NULL, 0 FROM dirs d
+        SELECT d.path, 1, 0, d.modified, NULL, 0, NULL, 0, NULL FROM dirs d
         WHERE d.path >= $low AND d.path < $high AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path)
         ORDER BY 1;
         """;
@@ -45,12 +45,12 @@ internal static class IndexSql
 
     public static readonly Statement FindByPath = new("SELECT id, file_id, path, revision, written FROM entries WHERE path = $path;", "$path");
 
-    private static readonly string[] EntryParameters = ["$file_id", "$path", "$parent", "$name", "$kind", "$size", "$modified", "$written", "$revision", "$json"];
+    private static readonly string[] EntryParameters = ["$file_id", "$path", "$parent", "$name", "$kind", "$size", "$modified", "$written", "$revision", "$sha256", "$created", "$properties", "$json"];
 
     public static readonly Statement InsertEntry = new(
         """
-        INSERT INTO entries (file_id, path, parent, name, kind, size, modified, written, revision)
-        VALUES ($file_id, $path, $parent, $name, $kind, $size, $modified, $written, $revision);
+        INSERT INTO entries (file_id, path, parent, name, kind, size, modified, written, revision, sha256, created, properties)
+        VALUES ($file_id, $path, $parent, $name, $kind, $size, $modified, $written, $revision, $sha256, $created, $properties);
         INSERT INTO manifests (id, json) VALUES (last_insert_rowid(), $json);
         """,
         EntryParameters);
@@ -58,7 +58,8 @@ internal static class IndexSql
     public static readonly Statement UpdateEntry = new(
         """
         UPDATE entries SET file_id = $file_id, path = $path, parent = $parent, name = $name, kind = $kind, size = $size,
-            modified = $modified, written = $written, revision = $revision
+            modified = $modified, written = $written, revision = $revision, sha256 = $sha256, created = $created,
+            properties = $properties
         WHERE id = $id;
         UPDATE manifests SET json = $json WHERE id = $id;
         """,

@@ -191,6 +191,9 @@ internal sealed class IndexWriter : IDisposable
         p["$modified"].Value = manifest.Modified.UtcTicks;
         p["$written"].Value = written;
         p["$revision"].Value = manifest.Revision;
+        p["$sha256"].Value = (object?)manifest.Sha256 ?? DBNull.Value;
+        p["$created"].Value = manifest.Created.UtcTicks;
+        p["$properties"].Value = manifest.Properties is { Count: > 0 } properties ? ManifestSerializer.SerializeProperties(properties) : DBNull.Value;
         p["$json"].Value = json;
     }
 

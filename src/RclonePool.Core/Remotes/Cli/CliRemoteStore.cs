@@ -39,8 +39,12 @@ public sealed partial class CliRemoteStore : IRemoteStore
         ArgumentOutOfRangeException.ThrowIfLessThan(length, -1);
         EnsureObjectPath(target);
         var call = RcloneCall.For("write", target);
-        string[] sizeFlags = length >= 0 ? ["--size", length.ToString(CultureInfo.InvariantCulture)] : [];
-        await using var process = await StartAsync(RcloneArguments.Command(_options, "rcat", sizeFlags, target.ToRcloneSpec()), keepInput: true, drainOutput: true);
+        // rclonepool hashes what it sends and verifies every byte it reads back, so rclone's own upload checksum
+        // (hashing the stream and, on some backends, re-reading the object) is redundant work: skip it.
+        string[] flags = length >= 0
+            ? ["--ignore-checksum", "--size", length.ToString(CultureInfo.InvariantCulture)]
+            : ["--ignore-checksum"];
+        await using var process = await StartAsync(RcloneArguments.Command(_options, "rcat", flags, target.ToRcloneSpec()), keepInput: true, drainOutput: true);
         try
         {
             using (cancellationToken.Register(process.Kill))

@@ -18,6 +18,8 @@ namespace RclonePool.Core.Remotes.Rcd;
 /// </summary>
 public sealed partial class RcdRemoteStore : IRemoteStore
 {
+    private static readonly string IgnoreChecksumConfig = Uri.EscapeDataString("{\"IgnoreChecksum\":true}");
+
     private readonly RcloneDaemon _daemon;
     private readonly bool _ownsDaemon;
     private readonly ILogger _logger;
@@ -57,7 +59,10 @@ public sealed partial class RcdRemoteStore : IRemoteStore
             response = await SendAsync(
                 endpoint =>
                 {
-                    var query = $"operations/uploadfile?fs={Uri.EscapeDataString(target.Remote)}&remote={Uri.EscapeDataString(directory)}";
+                    // rclonepool hashes what it sends and verifies every byte it reads back, so rclone's own upload
+                    // checksum (hashing the stream and, on some backends, re-reading the object) is redundant: skip it
+                    // for this call only (rc's _config override).
+                    var query = $"operations/uploadfile?fs={Uri.EscapeDataString(target.Remote)}&remote={Uri.EscapeDataString(directory)}&_config={IgnoreChecksumConfig}";
                     var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseAddress, query))
                     {
                         Content = new RcdUploadContent(content, length, name, target.ToRcloneSpec(), progress),

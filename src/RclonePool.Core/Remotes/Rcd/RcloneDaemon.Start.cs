@@ -49,6 +49,9 @@ public sealed partial class RcloneDaemon
             "rcd", .. _options.Flags, RcloneArguments.NoPasswordPrompt,
             "--rc-addr", $"127.0.0.1:{port}", "--rc-serve",
             "--rc-server-read-timeout", "24h", "--rc-server-write-timeout", "24h",
+            // rc keeps every finished call (with its request) as a job for a minute by default: thousands of small
+            // uploads grew the daemon to gigabytes. rclonepool never asks for finished jobs, so expire them fast.
+            "--rc-job-expire-duration", "5s", "--rc-job-expire-interval", "5s",
         ];
         var process = await RcloneProcess.StartAsync(_options, arguments, _logger, drainOutput: true, onErrorLine: OnErrorLine, environment: DaemonEnvironment());
         try

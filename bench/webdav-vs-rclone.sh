@@ -1,0 +1,385 @@
+#!/usr/bin/env bash
+# WebDAV benchmark, side by side in one run (issue 4): `rclonepool serve` over a pool of N local-directory
+# remotes against `rclone serve webdav` over rclone's chunker over a union of N other local directories (same
+# chunk size, same data), both on 127.0.0.1. Prints every figure for both servers and the ratio.
+#
+#   bench/webdav-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--rounds 3] [--quick]
+#                             [--case NAME[,NAME...]]
+#
+# Cases (in this order): seek, get, get4, random, propfind, put, smallput (default: all).
+#   seek      50 single 64 KiB Range GETs at random offsets, one after another on one connection: time to first
+#             byte, median and p95 over all rounds (every range checked against the source)
+#   get       one full GET of the big file: MB/s (checked with cmp)
+#   get4      4 concurrent full GETs: aggregate MB/s (each checked with cmp)
+#   random    wrk, 16 connections, random 64 KiB Range GETs for 10 s: requests/s (status and length checked)
+#   propfind  PROPFIND Depth 1 (allprop) on directories of 1,000 and 10,000 files: seconds, first and median of 3
+#   put       one PUT of the big file: MB/s (read back and checked with cmp, untimed)
+#   smallput  10,000 PUTs of 100-byte files over 8 connections (curl --parallel): files/s (one round only)
+# Rounds alternate which server goes first; a figure is the median over the rounds. Under every figure, "server
+# CPU" is the CPU time the server processes used for it (rclonepool: the serve process and its rclone rcd child;
+# rclone: the serve webdav process), per round: on a shared machine it is steadier than wall-clock time.
+# --quick: 256 MiB file unless --size-mb is given, 1 round, 20 seeks, 3 s of random reads, directories of 100 and
+# 1,000 files, 1,000 small PUTs. MB = 10^6 bytes. Throughput ratios are ours/theirs, time and CPU ratios
+# theirs/ours: above 1 means rclonepool is better either way.
+#
+# Environment: BENCH_DIR (default /tmp) holds the remotes and the source file; scratch downloads and the pool's
+# temp_dir go to a directory under /dev/shm, like the pool's default temp_dir. Setup (data creation, uploads
+# through each tool's own upload path) is not measured. Needs rclone, curl and wrk (installed from Debian
+# when missing) and builds the CLI (./rclonepool --help).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" cases="seek,get,get4,random,propfind,put,smallput"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --size-mb) size_mb="$2"; shift 2 ;;
+    --chunk-mb) chunk_mb="$2"; shift 2 ;;
+    --remotes) remotes="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --case) cases="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for c in ${cases//,/ }; do
+  [[ ",seek,get,get4,random,propfind,put,smallput," == *",$c,"* ]] || { echo "unknown case $c" >&2; exit 2; }
+done
+has_case() { [[ ",$cases," == *",$1,"* ]]; }
+
+if [[ $quick -eq 1 ]]; then
+  : "${size_mb:=256}" "${rounds:=1}"; seeks=20 random_s=3 dirs="100 1000" small_n=1000
+else
+  : "${size_mb:=1024}" "${rounds:=3}"; seeks=50 random_s=10 dirs="1000 10000" small_n=10000
+fi
+block=65536 conns=16 put_conns=8
+bytes=$((size_mb * 1024 * 1024))
+
+# --- prerequisites (Debian packages) ---------------------------------------------------------------------
+"$root/scripts/install-deps.sh" rclone curl wrk
+"$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
+dll="$root/.build/cli/rclonepool.dll"
+
+work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-webbench.XXXXXX")"
+shm="$(mktemp -d /dev/shm/rclonepool-webbench.XXXXXX)"
+server_pids=()
+cleanup() {
+  local pid alive
+  for pid in "${server_pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0
+    for pid in "${server_pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive -eq 0 ]] && break
+    sleep 0.1
+  done
+  for pid in "${server_pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  rm -rf "$work" "$shm"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the two stores ----------------------------------------------------------------------------------------
+pool_remotes=() union_upstreams=()
+for i in $(seq 1 "$remotes"); do
+  mkdir -p "$work/pool/r$i" "$work/union/u$i"
+  pool_remotes+=("\"$work/pool/r$i\"")
+  union_upstreams+=("$work/union/u$i")
+done
+# Everything else keeps its default (4 workers, the rcd transport, the chunk cache and prefetch settings).
+cat > "$work/pool.json" <<JSON
+{
+  "remotes": [$(IFS=,; echo "${pool_remotes[*]}")],
+  "chunk_size": $((chunk_mb * 1024 * 1024)),
+  "manifest_cache_dir": "$work/index",
+  "temp_dir": "$shm/pooltmp"
+}
+JSON
+cat > "$work/rclone.conf" <<CONF
+[u]
+type = union
+upstreams = ${union_upstreams[*]}
+
+[ch]
+type = chunker
+remote = u:
+chunk_size = ${chunk_mb}Mi
+CONF
+export RCLONE_CONFIG="$work/rclone.conf"
+pool() { dotnet "$dll" --config "$work/pool.json" --no-progress "$@"; }
+pool init >/dev/null
+
+echo "bench: rclonepool serve vs rclone serve webdav (chunker over union), $(rclone version | head -1)"
+echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo ' (quick)')"
+echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
+
+# --- helpers ------------------------------------------------------------------------------------------------
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+die() { echo "bench: $*" >&2; exit 1; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median_p95_ms() {  # seconds on stdin -> "median p95" in ms
+  sort -g | awk '{ v[NR] = $1 } END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    i = int(NR * 0.95); if (i < NR * 0.95) i++; printf "%.2f %.2f", m * 1000, v[i] * 1000 }'
+}
+results=()
+row() { local line; line=$(printf '%-52s %12s %12s   %s' "$@"); echo "  $line"; results+=("$line"); }
+# report LABEL OURS THEIRS higher|lower : one line with the ratio, kept for the summary.
+report() {
+  local ratio num den
+  if [[ $4 == higher ]]; then num=$2 den=$3 ratio="ours/theirs"; else num=$3 den=$2 ratio="theirs/ours"; fi
+  if awk -v d="$den" 'BEGIN { exit !(d + 0 > 0) }'; then ratio="$(calc '%.2f' "$num / $den") $ratio"; else ratio="n/a (too small to measure)"; fi
+  row "$1" "$2" "$3" "$ratio"
+}
+
+# server_start NAME COMMAND... : starts a server in its own process group and waits for its URL line.
+declare -A url pid
+server_start() {
+  local name="$1"; shift
+  setsid "$@" >"$work/$name.log" 2>&1 &
+  pid[$name]=$!; server_pids+=("$!")
+  for _ in $(seq 1 600); do
+    url[$name]=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/$name.log" | head -1 || true)
+    [[ -n "${url[$name]}" ]] && break
+    kill -0 "${pid[$name]}" 2>/dev/null || { cat "$work/$name.log" >&2; die "$name did not start"; }
+    sleep 0.1
+  done
+  [[ -n "${url[$name]}" ]] || die "$name printed no URL within 60 s"
+  for _ in $(seq 1 100); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "${url[$name]}") == 200 ]] && return 0
+    sleep 0.1
+  done
+  die "$name does not answer OPTIONS at ${url[$name]}"
+}
+mkcol() { local code; code=$(curl -s -o /dev/null -w '%{http_code}' -X MKCOL "$1"); [[ $code == 201 || $code == 405 ]] || die "MKCOL $1 gave $code"; }
+delete() { curl -s -o /dev/null -X DELETE "$1"; }
+
+# CPU time (clock ticks) of a server's process group leader and its direct children (rclonepool's rclone rcd).
+tick=$(getconf CLK_TCK)
+declare -A cpu_used
+server_cpu() {
+  local p="${pid[$1]}" total=0 c
+  for c in "$p" $(pgrep -P "$p" || true); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+# rounds_of FUNCTION : runs FUNCTION SIDE ROUND for both sides, alternating who goes first; FUNCTION appends its
+# figure(s) to $work/fig.SIDE; the CPU the server used is added to cpu_used[SIDE] (FUNCTION may set own_cpu
+# to count only its timed part).
+rounds_of() {
+  local fn="$1" r side order c0
+  rm -f "$work/fig.ours" "$work/fig.theirs"; cpu_used=([ours]=0 [theirs]=0)
+  for ((r = 1; r <= rounds; r++)); do
+    order="ours theirs"; (( r % 2 == 0 )) && order="theirs ours"
+    for side in $order; do
+      c0=$(server_cpu "$side"); own_cpu=""
+      "$fn" "$side" "$r"
+      cpu_used[$side]=$((cpu_used[$side] + ${own_cpu:-$(( $(server_cpu "$side") - c0 ))}))
+    done
+  done
+}
+report_cpu() {  # report_cpu N : server CPU per round (or per N runs), in seconds
+  local n="${1:-$rounds}"
+  report "  server CPU per run (s)" "$(calc '%.2f' "${cpu_used[ours]} / $tick / $n")" "$(calc '%.2f' "${cpu_used[theirs]} / $tick / $n")" lower
+}
+
+# --- data, stored through each tool's own upload path (not timed) --------------------------------------------
+needs_big=0; for c in seek get get4 random put; do has_case $c && needs_big=1; done
+if [[ $needs_big -eq 1 ]]; then
+  echo "setup: ${size_mb} MiB of random data"
+  head -c "$bytes" /dev/urandom > "$work/source.bin"
+fi
+if has_case seek || has_case get || has_case get4 || has_case random; then
+  echo "setup: storing it with rclonepool upload and rclone copyto"
+  pool upload "$work/source.bin" /bench/big.bin >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; die "rclonepool upload failed"; }
+  rclone copyto --transfers 4 "$work/source.bin" ch:bench/big.bin
+fi
+if has_case propfind; then
+  for n in $dirs; do
+    echo "setup: directory of $n files of 100 bytes, with rclonepool upload --parallel and rclone copy --transfers 8"
+    mkdir -p "$work/files$n"
+    for ((i = 1; i <= n; i++)); do printf '%-99s\n' "file $i of $n" > "$work/files$n/f$(printf '%05d' "$i").txt"; done
+    t0=$(now); pool upload --parallel "$work/files$n" "/dir$n" >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; die "rclonepool upload failed"; }; t1=$(now)
+    rclone copy --transfers 8 "$work/files$n" "ch:dir$n"; t2=$(now)
+    echo "       (not measured: $(calc '%.1f' "$t1 - $t0") s for rclonepool upload, $(calc '%.1f' "$t2 - $t1") s for rclone copy)"
+    rm -rf "$work/files$n"
+  done
+fi
+sync
+
+server_start ours dotnet "$dll" --config "$work/pool.json" --no-progress serve --host 127.0.0.1 --port 0
+server_start theirs rclone serve webdav ch: --addr 127.0.0.1:0
+echo "servers: rclonepool ${url[ours]} (pid ${pid[ours]}), rclone ${url[theirs]} (pid ${pid[theirs]})"
+# Warm-up, not measured: a few requests of each kind the cases make, so that neither server's first request
+# (rclonepool's JIT, rclone's directory cache) lands in a measurement.
+for side in ours theirs; do
+  curl -s -o /dev/null -X PROPFIND -H 'Depth: 1' "${url[$side]}"
+  if has_case seek || has_case get || has_case get4 || has_case random; then
+    for off in 0 $((bytes / 3)) $((bytes / 2)); do curl -s -o /dev/null -r "$off-$((off + block - 1))" "${url[$side]}bench/big.bin"; done
+  fi
+done
+echo
+printf '  %-52s %12s %12s   %s\n' "measurement" "rclonepool" "rclone" "ratio (>1: rclonepool better)"
+
+# --- seek: sequential single-range GETs on one connection ----------------------------------------------------
+seek_run() {
+  local side="$1" r="$2" i=0 off
+  : > "$work/seek.cfg"
+  while read -r off; do
+    i=$((i + 1))
+    [[ $i -gt 1 ]] && echo next >> "$work/seek.cfg"
+    printf 'url = "%sbench/big.bin"\nrange = "%d-%d"\noutput = "%s/seek.%d"\nwrite-out = "%%{http_code} %%{size_download} %%{time_starttransfer}\\n"\n' \
+      "${url[$side]}" "$off" $((off + block - 1)) "$shm" "$i" >> "$work/seek.cfg"
+  done < "$work/offsets.$r"
+  curl -s -K "$work/seek.cfg" > "$work/seek.out"
+  awk -v b=$block '$1 != 206 || $2 != b { bad++ } END { exit bad > 0 }' "$work/seek.out" || die "seek on $side: a range was not 206 with $block bytes"
+  i=0
+  while read -r off; do   # every range against the source
+    i=$((i + 1))
+    cmp -s <(tail -c +$((off + 1)) "$work/source.bin" | head -c $block) "$shm/seek.$i" || die "seek on $side: the range at $off differs from the source"
+  done < "$work/offsets.$r"
+  rm -f "$shm"/seek.*
+  awk '{ print $3 }' "$work/seek.out" >> "$work/fig.$side"
+}
+if has_case seek; then
+  for ((r = 1; r <= rounds; r++)); do   # the same offsets for both servers, new ones each round
+    awk -v n="$seeks" -v max=$((bytes - block)) -v seed="$r" 'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%d\n", int(rand() * (max + 1)) }' > "$work/offsets.$r"
+  done
+  rounds_of seek_run
+  read -r om op <<< "$(median_p95_ms < "$work/fig.ours")"; read -r tm tp <<< "$(median_p95_ms < "$work/fig.theirs")"
+  report "seek: $((seeks * rounds)) x 64 KiB, TTFB median (ms)" "$om" "$tm" lower
+  report "seek: $((seeks * rounds)) x 64 KiB, TTFB p95 (ms)" "$op" "$tp" lower
+  report_cpu
+fi
+
+# --- full GET ------------------------------------------------------------------------------------------------
+get_run() {
+  local side="$1" code size t
+  read -r code size t <<< "$(curl -s -o "$shm/get.bin" -w '%{http_code} %{size_download} %{time_total}' "${url[$side]}bench/big.bin")"
+  [[ $code == 200 && $size == "$bytes" ]] || die "GET on $side gave $code with $size bytes"
+  cmp -s "$work/source.bin" "$shm/get.bin" || die "GET on $side differs from the source"
+  rm -f "$shm/get.bin"
+  calc '%.1f\n' "$bytes / 1e6 / $t" >> "$work/fig.$side"
+}
+if has_case get; then
+  rounds_of get_run
+  report "full GET of ${size_mb} MiB (MB/s)" "$(calc '%.1f' "$(median < "$work/fig.ours")")" "$(calc '%.1f' "$(median < "$work/fig.theirs")")" higher
+  report_cpu
+fi
+
+# --- 4 concurrent full GETs ----------------------------------------------------------------------------------
+get4_run() {
+  local side="$1" t0 t1 i code size getters=()
+  t0=$(now)
+  for i in 1 2 3 4; do
+    curl -s -o "$shm/get4.$i" -w '%{http_code} %{size_download}\n' "${url[$side]}bench/big.bin" > "$work/get4.$i" &
+    getters+=("$!")
+  done
+  wait "${getters[@]}" || true
+  t1=$(now)
+  for i in 1 2 3 4; do
+    read -r code size < "$work/get4.$i"
+    [[ $code == 200 && $size == "$bytes" ]] || die "GET $i of 4 on $side gave $code with $size bytes"
+    cmp -s "$work/source.bin" "$shm/get4.$i" || die "GET $i of 4 on $side differs from the source"
+    rm -f "$shm/get4.$i"
+  done
+  calc '%.1f\n' "4 * $bytes / 1e6 / ($t1 - $t0)" >> "$work/fig.$side"
+}
+if has_case get4; then
+  rounds_of get4_run
+  report "4 concurrent full GETs, aggregate (MB/s)" "$(calc '%.1f' "$(median < "$work/fig.ours")")" "$(calc '%.1f' "$(median < "$work/fig.theirs")")" higher
+  report_cpu
+fi
+
+# --- concurrent random 64 KiB ranges (wrk) -------------------------------------------------------------------
+random_run() {
+  local side="$1" ok bad
+  wrk -t2 -c$conns -d${random_s}s --timeout 10s -s "$root/bench/wrk-random-range.lua" "${url[$side]}bench/big.bin" -- "$bytes" "$block" > "$work/wrk.out" 2>&1 \
+    || { cat "$work/wrk.out" >&2; die "wrk failed on $side"; }
+  ok=$(sed -n 's/^ranges_ok=\([0-9]*\).*/\1/p' "$work/wrk.out"); bad=$(sed -n 's/.*ranges_bad=\([0-9]*\).*/\1/p' "$work/wrk.out")
+  [[ -n "$ok" && "$ok" -gt 0 && "$bad" -eq 0 ]] || { cat "$work/wrk.out" >&2; die "random ranges on $side: $ok good, $bad bad answers"; }
+  echo "$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/wrk.out") $(sed -n 's/.*p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \2/p' "$work/wrk.out")" >> "$work/fig.$side"
+}
+if has_case random; then
+  rounds_of random_run
+  col() { calc "$3" "$(awk -v c="$1" '{ print $c }' "$2" | median)"; }
+  report "random 64 KiB ranges, $conns conns, ${random_s} s (req/s)" "$(col 1 "$work/fig.ours" %.1f)" "$(col 1 "$work/fig.theirs" %.1f)" higher
+  report "  latency p50 under that load (ms)" "$(col 2 "$work/fig.ours" %.2f)" "$(col 2 "$work/fig.theirs" %.2f)" lower
+  report "  latency p99 under that load (ms)" "$(col 3 "$work/fig.ours" %.2f)" "$(col 3 "$work/fig.theirs" %.2f)" lower
+  report_cpu
+fi
+
+# --- PROPFIND Depth 1 ----------------------------------------------------------------------------------------
+propfind_run() {  # 1 + 3 PROPFINDs; the first goes to fig.SIDE.first
+  local side="$1" k code t entries
+  for k in 1 2 3 4; do
+    read -r code t <<< "$(curl -s -o "$shm/propfind.xml" -X PROPFIND -H 'Depth: 1' -w '%{http_code} %{time_total}' "${url[$side]}dir$pf_n/")"
+    [[ $code == 207 ]] || die "PROPFIND dir$pf_n on $side gave $code"
+    entries=$(grep -o '<[A-Za-z0-9]*:\{0,1\}response[ >]' "$shm/propfind.xml" | wc -l)
+    [[ $entries -eq $((pf_n + 1)) ]] || die "PROPFIND dir$pf_n on $side listed $entries entries, not $((pf_n + 1))"
+    if [[ $k -eq 1 ]]; then echo "$t" > "$work/fig.$side.first"; else echo "$t" >> "$work/fig.$side"; fi
+  done
+}
+if has_case propfind; then
+  for pf_n in $dirs; do
+    saved_rounds=$rounds; rounds=1; rounds_of propfind_run; rounds=$saved_rounds
+    report "PROPFIND Depth 1, $pf_n files, first (s)" "$(calc '%.3f' "$(cat "$work/fig.ours.first")")" "$(calc '%.3f' "$(cat "$work/fig.theirs.first")")" lower
+    report "PROPFIND Depth 1, $pf_n files, median of 3 more (s)" "$(calc '%.3f' "$(median < "$work/fig.ours")")" "$(calc '%.3f' "$(median < "$work/fig.theirs")")" lower
+    report_cpu 4
+  done
+fi
+
+# --- one big PUT ---------------------------------------------------------------------------------------------
+put_run() {  # the PUT is timed and its CPU counted; reading it back and deleting it are not
+  local side="$1" r="$2" code t c0
+  c0=$(server_cpu "$side")
+  read -r code t <<< "$(curl -s -o /dev/null -T "$work/source.bin" -w '%{http_code} %{time_total}' "${url[$side]}put/big$r.bin")"
+  own_cpu=$(( $(server_cpu "$side") - c0 ))
+  [[ $code == 201 || $code == 204 ]] || die "PUT on $side gave $code"
+  calc '%.1f\n' "$bytes / 1e6 / $t" >> "$work/fig.$side"
+  curl -s -o "$shm/put-back.bin" "${url[$side]}put/big$r.bin"
+  cmp -s "$work/source.bin" "$shm/put-back.bin" || die "PUT on $side: put/big$r.bin read back differs from the source"
+  rm -f "$shm/put-back.bin"
+  delete "${url[$side]}put/big$r.bin"
+}
+if has_case put; then
+  for side in ours theirs; do mkcol "${url[$side]}put/"; done
+  rounds_of put_run
+  report "PUT of ${size_mb} MiB (MB/s)" "$(calc '%.1f' "$(median < "$work/fig.ours")")" "$(calc '%.1f' "$(median < "$work/fig.theirs")")" higher
+  report_cpu
+fi
+
+# --- many small PUTs -----------------------------------------------------------------------------------------
+smallput_run() {
+  local side="$1" i t0 t1 c0 created entries
+  mkcol "${url[$side]}small/"
+  : > "$work/small.cfg"
+  for ((i = 1; i <= small_n; i++)); do
+    printf 'upload-file = "%s"\nurl = "%ssmall/s%05d.txt"\noutput = "/dev/null"\n' "$work/small.txt" "${url[$side]}" "$i" >> "$work/small.cfg"
+  done
+  c0=$(server_cpu "$side"); t0=$(now)
+  curl -s --parallel --parallel-max $put_conns -K "$work/small.cfg" -w '%{http_code}\n' > "$work/small.out" 2>/dev/null || true
+  t1=$(now); small_cpu[$side]=$(( $(server_cpu "$side") - c0 ))
+  created=$(grep -c '^201$' "$work/small.out" || true)
+  [[ $created -eq $small_n ]] || { sort "$work/small.out" | uniq -c >&2; die "small PUTs on $side: $created of $small_n answered 201"; }
+  calc '%.0f\n' "$small_n / ($t1 - $t0)" >> "$work/fig.$side"
+  entries=$(curl -s -X PROPFIND -H 'Depth: 1' "${url[$side]}small/" | grep -o '<[A-Za-z0-9]*:\{0,1\}response[ >]' | wc -l)
+  [[ $entries -eq $((small_n + 1)) ]] || die "small PUTs on $side: PROPFIND lists $entries entries, not $((small_n + 1))"
+  curl -s "${url[$side]}small/s00007.txt" | cmp -s - "$work/small.txt" || die "small PUTs on $side: a file reads back wrong"
+}
+declare -A small_cpu
+if has_case smallput; then
+  printf '%-99s\n' "a small file" > "$work/small.txt"
+  saved_rounds=$rounds; rounds=1; rounds_of smallput_run; rounds=$saved_rounds
+  report "$small_n PUTs of 100 B, $put_conns conns (files/s)" "$(cat "$work/fig.ours")" "$(cat "$work/fig.theirs")" higher
+  report "  server CPU per file (ms)" "$(calc '%.2f' "${small_cpu[ours]} * 1000 / $tick / $small_n")" "$(calc '%.2f' "${small_cpu[theirs]} * 1000 / $tick / $small_n")" lower
+fi
+
+rss() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+rcd=$(pgrep -P "${pid[ours]}" rclone | head -1 || true)
+echo
+echo "summary ($(date -u +%Y-%m-%dT%H:%MZ); ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} remotes, ${rounds} round(s); load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+printf '  %-52s %12s %12s   %s\n' "measurement" "rclonepool" "rclone" "ratio (>1: rclonepool better)"
+printf '  %s\n' "${results[@]}"
+echo "peak RSS: rclonepool serve $(rss "${pid[ours]}") MiB$([[ -n "$rcd" ]] && echo " + its rclone rcd $(rss "$rcd") MiB"), rclone serve webdav $(rss "${pid[theirs]}") MiB"
