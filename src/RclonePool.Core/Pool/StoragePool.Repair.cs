@@ -20,6 +20,14 @@ public sealed partial class StoragePool
     /// </summary>
     public async Task<RepairReport> RepairAsync(PoolPath path, string localSource, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        using (await _locks.AcquireAsync([path.Value], cancellationToken))
+        {
+            return await RepairCoreAsync(path, localSource, workers, progress, cancellationToken);
+        }
+    }
+
+    private async Task<RepairReport> RepairCoreAsync(PoolPath path, string localSource, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         var callsBefore = RemoteCallCount;
         await using var local = OpenLocalCopy(localSource, path);
         var indexed = await _index.GetAsync(path, cancellationToken);
