@@ -97,13 +97,13 @@ public static class ConfigKeys
                 "Utilisation variance in percent, 0..100, above which auto_rebalance acts."),
 
             // v0.5 — redundancy
-            Key(Redundancy, false, "redundancy_mode", ConfigTypes.String, c => c.RedundancyMode, (c, v) => c.RedundancyMode = v,
-                "none, replication (replication_factor copies of every chunk), parity (Reed-Solomon, parity_data_shards + parity_parity_shards per stripe) or hybrid (both)."),
-            Key(Redundancy, false, "replication_factor", ConfigTypes.Integer, c => c.ReplicationFactor, (c, v) => c.ReplicationFactor = v,
+            Key(Redundancy, true, "redundancy_mode", ConfigTypes.String, c => c.RedundancyMode, (c, v) => c.RedundancyMode = v,
+                "none, replication (replication_factor copies of every chunk), parity (Reed-Solomon, parity_data_shards + parity_parity_shards per stripe) or hybrid (chunks shorter than one stripe row of k 256 KiB blocks get max(replication_factor, m + 1) copies, longer chunks parity)."),
+            Key(Redundancy, true, "replication_factor", ConfigTypes.Integer, c => c.ReplicationFactor, (c, v) => c.ReplicationFactor = v,
                 "Copies of each chunk, each on a different remote, 1..number of remotes (checked when redundancy_mode is replication or hybrid)."),
-            Key(Redundancy, false, "parity_data_shards", ConfigTypes.Integer, c => c.ParityDataShards, (c, v) => c.ParityDataShards = v,
+            Key(Redundancy, true, "parity_data_shards", ConfigTypes.Integer, c => c.ParityDataShards, (c, v) => c.ParityDataShards = v,
                 "k: data chunks per Reed-Solomon stripe, 1 or more; k + m at most 256 and, in parity or hybrid mode, at most the number of remotes."),
-            Key(Redundancy, false, "parity_parity_shards", ConfigTypes.Integer, c => c.ParityParityShards, (c, v) => c.ParityParityShards = v,
+            Key(Redundancy, true, "parity_parity_shards", ConfigTypes.Integer, c => c.ParityParityShards, (c, v) => c.ParityParityShards = v,
                 "m: parity chunks per stripe, 1 or more; any m remotes can be lost without losing a file."),
             Key(Redundancy, false, "enable_health_monitoring", ConfigTypes.Boolean, c => c.EnableHealthMonitoring, (c, v) => c.EnableHealthMonitoring = v,
                 "Check the remotes and the stored chunks periodically and report problems."),

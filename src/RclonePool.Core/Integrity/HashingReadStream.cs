@@ -1,11 +1,14 @@
 namespace RclonePool.Core.Integrity;
 
 /// <summary>
-/// A read-only pass-through that feeds every byte read from <c>inner</c> into a <see cref="ChunkHasher"/>,
-/// so a chunk is hashed in the same pass that uploads it.
+/// A read-only pass-through that counts every byte read from <c>inner</c> and feeds it into a
+/// <see cref="ChunkHasher"/> when one is given, so a chunk is hashed in the same pass that uploads it.
 /// </summary>
-public sealed class HashingReadStream(Stream inner, ChunkHasher hasher, Action<int>? onRead = null) : Stream
+public sealed class HashingReadStream(Stream inner, ChunkHasher? hasher, Action<int>? onRead = null) : Stream
 {
+    /// <summary>Bytes read through the stream so far.</summary>
+    public long BytesRead { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -16,7 +19,7 @@ public sealed class HashingReadStream(Stream inner, ChunkHasher hasher, Action<i
 
     public override long Position
     {
-        get => hasher.BytesHashed;
+        get => BytesRead;
         set => throw new NotSupportedException();
     }
 
@@ -25,7 +28,8 @@ public sealed class HashingReadStream(Stream inner, ChunkHasher hasher, Action<i
     public override int Read(Span<byte> buffer)
     {
         var read = inner.Read(buffer);
-        hasher.Append(buffer[..read]);
+        hasher?.Append(buffer[..read]);
+        BytesRead += read;
         onRead?.Invoke(read);
         return read;
     }
@@ -36,7 +40,8 @@ public sealed class HashingReadStream(Stream inner, ChunkHasher hasher, Action<i
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
-        hasher.Append(buffer.Span[..read]);
+        hasher?.Append(buffer.Span[..read]);
+        BytesRead += read;
         onRead?.Invoke(read);
         return read;
     }

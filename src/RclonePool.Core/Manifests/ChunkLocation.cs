@@ -21,4 +21,11 @@ public sealed record ChunkLocation
 
     /// <summary>SHA-256 (hex) of the stored object when it differs from the chunk's plain bytes (shards, compressed data).</summary>
     public string? StoredSha256 { get; init; }
+
+    /// <summary>
+    /// For a parity shard: the digests of its blocks (one per stripe row, base64 as <see cref="ChunkEntry.BlockHashes"/>),
+    /// so a degraded read can tell a damaged parity block from a good one. Data shards and copies are checked against
+    /// the chunk's own block digests.
+    /// </summary>
+    public string? BlockHashes { get; init; }
 }

@@ -125,6 +125,12 @@ public static class ManifestSerializer
                 return $"chunk {i} has no stored location";
             }
 
+            var width = m.Redundancy.DataShards + m.Redundancy.ParityShards;
+            if (c.Locations.Any(l => l.Role == LocationRole.Shard && (m.Redundancy.DataShards <= 0 || m.Redundancy.ParityShards <= 0 || l.Shard is not { } s || s < 0 || s >= width)))
+            {
+                return $"chunk {i} has a shard outside its {m.Redundancy.DataShards}+{m.Redundancy.ParityShards} stripe";
+            }
+
             expected += c.Length;
         }
 

@@ -8,6 +8,7 @@ using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Placement;
+using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 
 namespace RclonePool.Core.Pool;
@@ -19,7 +20,7 @@ public sealed partial class StoragePool
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
         Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
         var placement = await NewPlacementAsync(cancellationToken);
-        var upload = new UploadContext(placement, Workers(options.Workers), ProgressEvents("upload", path, length, options.Progress));
+        var upload = new UploadContext(placement, Workers(options.Workers), ProgressEvents("upload", path, length, options.Progress), Redundancy);
 
         Manifest manifest;
         Manifest? duplicate = null;
@@ -48,6 +49,7 @@ public sealed partial class StoragePool
                 Sha256 = sha256,
                 ChunkSize = Config.ChunkSize,
                 BlockSize = ChunkLayout.BlockSizeFor(Config.ChunkSize),
+                Redundancy = upload.Policy.ToSpec(),
                 Chunks = chunks,
                 Properties = existing?.Properties,
             };
@@ -122,7 +124,7 @@ public sealed partial class StoragePool
         var start = file.Position;
         var stampBefore = File.GetLastWriteTimeUtc(file.Name);
         var count = ChunkLayout.ChunkCount(length, Config.ChunkSize);
-        upload.Placement.EnsureRoomFor(Enumerable.Range(0, count).Select(i => ChunkLayout.Chunk(length, Config.ChunkSize, i).Length));
+        upload.Placement.EnsureRoomFor(StoredObjects(length, upload.Policy));
 
         var handle = file.SafeFileHandle;
         var wholeFileHash = Task.Run(() => HashRangeAsync(handle, start, length, cancellationToken), cancellationToken);
@@ -150,7 +152,7 @@ public sealed partial class StoragePool
     {
         if (length >= 0)
         {
-            upload.Placement.EnsureRoomFor(Enumerable.Range(0, ChunkLayout.ChunkCount(length, Config.ChunkSize)).Select(i => ChunkLayout.Chunk(length, Config.ChunkSize, i).Length));
+            upload.Placement.EnsureRoomFor(StoredObjects(length, upload.Policy));
         }
 
         using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -212,19 +214,54 @@ public sealed partial class StoragePool
             var chunks = await Task.WhenAll(uploads);
             return ([.. chunks], total, Convert.ToHexStringLower(fileHash.GetHashAndReset()));
         }
-        catch
+        catch (Exception e)
         {
             await failure.CancelAsync();
             await Task.WhenAll(uploads.Select(u => u.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+            // Reading on was cancelled because a chunk failed: that chunk's error is the one to report.
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                && uploads.Select(u => u.Exception?.InnerException).FirstOrDefault(x => x is not null and not OperationCanceledException) is { } cause)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+
             throw;
         }
     }
 
+    /// <summary>Stores one chunk as the redundancy policy says: one object, whole copies, or a parity stripe.</summary>
+    private Task<ChunkEntry> UploadChunkAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var scheme = upload.Policy.SchemeFor(length, ChunkLayout.BlockSizeFor(Config.ChunkSize));
+        return scheme.Kind switch
+        {
+            ChunkSchemeKind.Striped => UploadStripedChunkAsync(index, offset, length, openSource, scheme, upload, cancellationToken),
+            ChunkSchemeKind.Replicated => UploadReplicatedChunkAsync(index, offset, length, openSource, scheme.Copies, upload, cancellationToken),
+            _ => UploadSingleChunkAsync(index, offset, length, openSource, upload, cancellationToken),
+        };
+    }
+
+    private async Task<ChunkEntry> UploadSingleChunkAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var copy = await StoreCopyAsync(index, length, openSource, hash: true, upload, new RemoteClaims(), cancellationToken);
+        return new ChunkEntry
+        {
+            Index = index,
+            Offset = offset,
+            Length = length,
+            Sha256 = copy.Sha256!,
+            BlockHashes = copy.BlockHashes!,
+            Locations = [new ChunkLocation { Remote = copy.Remote.Name, Object = copy.Object, StoredLength = length }],
+        };
+    }
+
     /// <summary>
-    /// Stores one chunk under a fresh object id: retries transient failures on the same remote, then moves on to
-    /// another remote with room, excluding the failing one for the rest of the operation.
+    /// Stores one object of a chunk under a fresh object id on a remote no other object of the chunk uses: retries
+    /// transient failures on the same remote, then moves on to another remote with room, excluding the failing one
+    /// for the rest of the operation. Hashes (and reports progress for) the bytes when <paramref name="hash"/> is set.
     /// </summary>
-    private async Task<ChunkEntry> UploadChunkAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    private async Task<StoredCopy> StoreCopyAsync(int index, long length, Func<Stream> openSource, bool hash, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
     {
         var blockSize = ChunkLayout.BlockSizeFor(Config.ChunkSize);
         while (true)
@@ -232,7 +269,7 @@ public sealed partial class StoragePool
             string remoteName;
             try
             {
-                remoteName = upload.Placement.Reserve(length);
+                remoteName = claims.Reserve(upload.Placement, length);
             }
             catch (PoolException e) when (e.Kind == PoolErrorKind.NoSpace && !upload.Failures.IsEmpty)
             {
@@ -254,33 +291,28 @@ public sealed partial class StoragePool
                     var objectPath = Layout.ChunkObject(ManifestNames.NewId());
                     var target = new RemotePath(remote.Storage, objectPath);
                     upload.Written.TryAdd((remote, objectPath), 0);
-                    using var hasher = new ChunkHasher(blockSize);
+                    using var hasher = hash ? new ChunkHasher(blockSize) : null;
+                    long sent;
                     await using (var source = openSource())
                     {
-                        await using var hashing = new HashingReadStream(source, hasher, upload.ReportProgress);
-                        await _store.WriteAsync(target, hashing, length, ct);
+                        await using var counted = new HashingReadStream(source, hasher, hash ? upload.ReportProgress : null);
+                        await _store.WriteAsync(target, counted, length, ct);
+                        sent = counted.BytesRead;
                     }
 
-                    if (hasher.BytesHashed != length)
+                    if (sent != length)
                     {
-                        throw new PoolException(PoolErrorKind.Conflict, $"The source gave {hasher.BytesHashed} bytes for chunk {index} where {length} were expected; it changed during the upload.");
+                        throw new PoolException(PoolErrorKind.Conflict, $"The source gave {sent} bytes for chunk {index} where {length} were expected; it changed during the upload.");
                     }
 
-                    var (sha, blocks) = hasher.Complete();
-                    return new ChunkEntry
-                    {
-                        Index = index,
-                        Offset = offset,
-                        Length = length,
-                        Sha256 = sha,
-                        BlockHashes = blocks,
-                        Locations = [new ChunkLocation { Remote = remote.Name, Object = objectPath, StoredLength = length }],
-                    };
+                    return hasher is null
+                        ? new StoredCopy(remote, objectPath, null, null)
+                        : StoredCopy.Hashed(remote, objectPath, hasher.Complete());
                 }, cancellationToken);
             }
             catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace)
             {
-                upload.Placement.Release(remoteName, length);
+                claims.Give(upload.Placement, remoteName, length);
                 upload.Placement.Exclude(remoteName);
                 upload.Failures.TryAdd(remoteName, e);
                 _logger.LogWarning("Storing chunk {Index} on {Remote} failed ({Error}); trying another remote.", index, remote.Name, e.Message);
@@ -401,9 +433,12 @@ public sealed partial class StoragePool
     }
 
     /// <summary>State shared by the chunk uploads of one file.</summary>
-    private sealed class UploadContext(PlacementSession placement, int workers, IProgress<long>? progress)
+    private sealed class UploadContext(PlacementSession placement, int workers, IProgress<long>? progress, RedundancyPolicy policy)
     {
         private long _reported;
+
+        /// <summary>How each chunk of this upload is stored.</summary>
+        public RedundancyPolicy Policy { get; } = policy;
 
         public PlacementSession Placement { get; } = placement;
 

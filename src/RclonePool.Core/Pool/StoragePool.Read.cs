@@ -1,7 +1,9 @@
 using System.Buffers;
+using Microsoft.Extensions.Logging;
 using RclonePool.Core.Caching;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool.Reading;
@@ -38,7 +40,14 @@ public sealed partial class StoragePool
         var (start, length) = ChunkLayout.Clamp(manifest.Size, offset, count);
         return length == 0
             ? Stream.Null
-            : new VerifiedReadStream(manifest, _store, RemoteOf, cache, policy, start, length);
+            : new VerifiedReadStream(manifest, _store, RemoteOf, cache, policy, start, length, ReportReadDamage);
+    }
+
+    /// <summary>A read went around a missing or damaged copy or shard: say so (log line and CHUNK_MISSING), once per object and read.</summary>
+    private void ReportReadDamage(Manifest manifest, ChunkEntry chunk, ChunkLocation location, PoolException damage)
+    {
+        _logger.LogWarning("Reading {Path}: chunk {Chunk} on {Remote} is unavailable or damaged ({Error}); read from the other copies or shards. Run 'rclonepool health' and 'rclonepool rebuild'.", manifest.Path, chunk.Index, location.Remote, damage.Message);
+        Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = manifest.Path, Chunk = chunk.Index, Remote = location.Remote, Object = location.Object, Operation = "read", Detail = damage.Message });
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using RclonePool.Core.Events;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 
 namespace RclonePool.Core.Pool;
@@ -154,7 +155,7 @@ public sealed partial class StoragePool
             placement.Exclude(unreachable);
         }
 
-        var upload = new UploadContext(placement, Workers(workers), ProgressEvents("repair", PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress));
+        var upload = new UploadContext(placement, Workers(workers), ProgressEvents("repair", PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
         var replacements = new ConcurrentDictionary<(int Chunk, string Remote, string Object), ChunkLocation>();
         var handle = local.SafeFileHandle;
         Manifest repaired;

@@ -40,11 +40,14 @@ internal sealed class VerifiedReadStream : Stream
     private bool _prefetching;
 
     // The open direct read (no cache): chunk index and the run.
-    private RemoteBlockRun? _direct;
+    private IBlockRun? _direct;
     private int _directChunk = -1;
 
-    public VerifiedReadStream(Manifest manifest, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, IChunkCache cache, ReadPolicy policy, long offset, long count)
+    private readonly ReadDamageHandler? _onDamage;
+
+    public VerifiedReadStream(Manifest manifest, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, IChunkCache cache, ReadPolicy policy, long offset, long count, ReadDamageHandler? onDamage = null)
     {
+        _onDamage = onDamage;
         _manifest = manifest;
         _store = store;
         _resolve = resolve;
@@ -237,7 +240,7 @@ internal sealed class VerifiedReadStream : Stream
         if (_direct is null || _directChunk != source.Index || _direct.NextBlock != blockIndex)
         {
             await CloseDirectAsync();
-            _direct = (RemoteBlockRun)await source.OpenAsync(new BlockRange(blockIndex, BlocksNeeded(source)), cancellationToken);
+            _direct = await source.OpenAsync(new BlockRange(blockIndex, BlocksNeeded(source)), cancellationToken);
             _directChunk = source.Index;
         }
 
@@ -252,7 +255,7 @@ internal sealed class VerifiedReadStream : Stream
         }
     }
 
-    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter);
+    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter, _onDamage);
 
     private int FindChunk(long position)
     {

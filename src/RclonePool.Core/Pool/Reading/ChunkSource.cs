@@ -15,11 +15,14 @@ internal sealed class ChunkSource : IChunkSource
     private readonly ChunkEntry _chunk;
     private readonly IRemoteStore _store;
     private readonly Func<ChunkLocation, PoolRemote> _resolve;
+    private readonly ReadDamageHandler? _onDamage;
+    private readonly HashSet<ChunkLocation> _reported = [];
     private byte[]? _digests;
 
-    public ChunkSource(Manifest manifest, int index, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, TransferMeter? meter = null)
+    public ChunkSource(Manifest manifest, int index, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, TransferMeter? meter = null, ReadDamageHandler? onDamage = null)
     {
         Meter = meter;
+        _onDamage = onDamage;
         _manifest = manifest;
         _chunk = manifest.Chunks[index];
         _store = store;
@@ -52,26 +55,68 @@ internal sealed class ChunkSource : IChunkSource
 
     private byte[] Digests => _digests ??= Convert.FromBase64String(_chunk.BlockHashes);
 
+    public Manifest Manifest => _manifest;
+
+    public ChunkEntry Entry => _chunk;
+
+    public IRemoteStore Store => _store;
+
+    /// <summary>
+    /// Opens a run over the chunk's blocks: from a parity stripe (rebuilding rows when shards are missing or damaged),
+    /// or from one copy, failing over to the next copy when one is missing, unreachable or damaged.
+    /// </summary>
     public async Task<IBlockRun> OpenAsync(BlockRange blocks, CancellationToken cancellationToken)
+    {
+        if (_chunk.Locations.Any(l => l.Role == LocationRole.Shard))
+        {
+            return new StripedBlockRun(this, blocks);
+        }
+
+        var copies = _chunk.Locations.Where(l => l.Role != LocationRole.Shard).ToList();
+        var run = new FailoverBlockRun(this, copies, blocks);
+        await run.OpenFirstAsync(cancellationToken);
+        return run;
+    }
+
+    /// <summary>Opens a ranged read of <paramref name="blocks"/> from one copy of the chunk.</summary>
+    internal async Task<RemoteBlockRun> OpenCopyAsync(ChunkLocation location, BlockRange blocks, CancellationToken cancellationToken)
     {
         var from = (long)blocks.From * BlockSize;
         var length = Math.Min(Length, (long)blocks.To * BlockSize) - from;
-        PoolException? last = null;
-        foreach (var location in _chunk.Locations.Where(l => l.Role != LocationRole.Shard))
+        try
         {
-            try
+            var stream = await _store.OpenReadAsync(new RemotePath(Resolve(location).Storage, location.Object), from, length, cancellationToken);
+            return new RemoteBlockRun(this, location, stream, blocks);
+        }
+        catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
+        {
+            throw Corrupt(location, "the stored object is missing");
+        }
+    }
+
+    internal PoolRemote Resolve(ChunkLocation location) => _resolve(location);
+
+    /// <summary>True for failures a read recovers from with another copy or shard (not cancellation, not bad input).</summary>
+    internal static bool IsRecoverable(PoolException e) =>
+        e.Kind is PoolErrorKind.NotFound or PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.Integrity or PoolErrorKind.Environment;
+
+    /// <summary>Tells the pool (once per stored object) that a read found it missing or damaged and went around it.</summary>
+    internal void ReportDamage(ChunkLocation? location, PoolException e)
+    {
+        if (location is null)
+        {
+            return;
+        }
+
+        lock (_reported)
+        {
+            if (!_reported.Add(location))
             {
-                var remote = _resolve(location);
-                var stream = await _store.OpenReadAsync(new RemotePath(remote.Storage, location.Object), from, length, cancellationToken);
-                return new RemoteBlockRun(this, location, stream, blocks);
-            }
-            catch (PoolException e) when (e.Kind is PoolErrorKind.NotFound or PoolErrorKind.Transient or PoolErrorKind.Remote)
-            {
-                last = e.Kind == PoolErrorKind.NotFound ? Corrupt(location, "the stored object is missing") : e;
+                return;
             }
         }
 
-        throw last ?? new PoolException(PoolErrorKind.Integrity, $"Chunk {Index} of {_manifest.Path} has no readable location.");
+        _onDamage?.Invoke(_manifest, _chunk, location, e);
     }
 
     public PoolException Corrupt(ChunkLocation location, string detail) => PoolErrors.ChunkCorrupt(_manifest.Path, Index, location.Remote, detail);
