@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
+using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 
 namespace RclonePool.Core.Jobs;
@@ -30,8 +31,82 @@ public static class ChunkCheck
         return size > expected ? (DamageKind.Corrupt, $"the object holds {size} bytes where {expected} were stored") : null;
     }
 
-    /// <summary>Streams the object and checks it; null when it is intact.</summary>
-    public static async Task<(DamageKind Kind, string Detail)?> ByContentAsync(
+    /// <summary>Streams the object and checks it (a parity shard row by row, see <see cref="ShardByContentAsync"/>); null when it is intact.</summary>
+    public static Task<(DamageKind Kind, string Detail)?> ByContentAsync(
+        IRemoteStore store, RemotePath path, Manifest manifest, ChunkEntry chunk, ChunkLocation location, Action<int>? onRead, CancellationToken cancellationToken) =>
+        location.Role == LocationRole.Shard
+            ? ShardByContentAsync(store, path, new StripeGeometry(chunk.Length, manifest.BlockSize, manifest.Redundancy.DataShards, manifest.Redundancy.ParityShards), chunk, location, onRead, cancellationToken)
+            : CopyByContentAsync(store, path, chunk, location, manifest.BlockSize, onRead, cancellationToken);
+
+    /// <summary>
+    /// Streams one shard of a stripe and checks each of its blocks: a data shard's against the chunk's block digests
+    /// (shard s holds blocks s, s + k, ...), a parity shard's against the digests recorded for it.
+    /// </summary>
+    public static async Task<(DamageKind Kind, string Detail)?> ShardByContentAsync(
+        IRemoteStore store, RemotePath path, StripeGeometry geometry, ChunkEntry chunk, ChunkLocation location, Action<int>? onRead, CancellationToken cancellationToken)
+    {
+        var shard = location.Shard ?? 0;
+        var digests = Convert.FromBase64String(shard < geometry.DataShards ? chunk.BlockHashes : location.BlockHashes ?? string.Empty);
+        var checkable = shard < geometry.DataShards || location.BlockHashes is not null;
+        var expected = geometry.ShardLength(shard);
+        var buffer = ArrayPool<byte>.Shared.Rent(geometry.BlockSize + 1);
+        try
+        {
+            Stream stream;
+            try
+            {
+                stream = await store.OpenReadAsync(path, 0, -1, cancellationToken);
+            }
+            catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
+            {
+                return (DamageKind.Missing, "the object does not exist");
+            }
+
+            await using (stream)
+            {
+                long total = 0;
+                for (var row = 0; row < geometry.RowCount; row++)
+                {
+                    var want = geometry.ShardBlockLength(shard, row);
+                    if (want == 0)
+                    {
+                        continue; // a block past the chunk's end: nothing stored
+                    }
+
+                    var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
+                    total += read;
+                    onRead?.Invoke(read);
+                    if (read < want)
+                    {
+                        return (DamageKind.Truncated, $"the object holds {total} of its {expected} bytes");
+                    }
+
+                    var block = shard < geometry.DataShards ? (row * geometry.DataShards) + shard : row;
+                    if (checkable && !BlockDigest.Matches(buffer.AsSpan(0, want), digests, block))
+                    {
+                        return (DamageKind.Corrupt, $"shard {shard} does not match its hash at row {row} (bytes {geometry.RowOffset(row)}..{geometry.RowOffset(row) + want - 1} of the shard)");
+                    }
+                }
+
+                if (await stream.ReadAsync(buffer.AsMemory(0, 1), cancellationToken) > 0)
+                {
+                    return (DamageKind.Corrupt, $"the object holds more than the {expected} bytes stored");
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new PoolException(PoolErrorKind.Transient, $"Reading {path} failed ({e.Message}).", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return null;
+    }
+
+    private static async Task<(DamageKind Kind, string Detail)?> CopyByContentAsync(
         IRemoteStore store, RemotePath path, ChunkEntry chunk, ChunkLocation location, int blockSize, Action<int>? onRead, CancellationToken cancellationToken)
     {
         var expected = ExpectedLength(chunk, location);

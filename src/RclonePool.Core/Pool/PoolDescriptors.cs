@@ -16,15 +16,15 @@ public sealed class PoolDescriptors(IRemoteStore store, PoolLayout layout)
     }
 
     /// <summary>
-    /// The pool id all remotes agree on. Refuses remotes of different pools and remotes without a descriptor,
-    /// saying how to fix it.
+    /// The pool id the remotes agree on, and the remotes that carry no descriptor (new, or emptied since: the caller
+    /// keeps new data off them). Refuses remotes of different pools, saying how to fix it.
     /// </summary>
     /// <remarks>
     /// A remote that does not answer (a transient or permanent remote failure) is passed over when another remote names
     /// the pool, so one remote down does not stop the pool: reads of files elsewhere and uploads to the other remotes go
     /// on. When no remote answers, the first failure is thrown.
     /// </remarks>
-    public async Task<string> ReadPoolIdAsync(IReadOnlyList<PoolRemote> remotes, CancellationToken cancellationToken)
+    public async Task<PoolIdentity> ReadPoolIdAsync(IReadOnlyList<PoolRemote> remotes, CancellationToken cancellationToken)
     {
         var answers = await Task.WhenAll(remotes.Select(async r =>
         {
@@ -57,12 +57,7 @@ public sealed class PoolDescriptors(IRemoteStore store, PoolLayout layout)
         }
 
         var missing = remotes.Zip(descriptors).Where(p => p.Second is null).Select(p => p.First.Name).ToList();
-        if (missing.Count > 0)
-        {
-            throw new PoolException(PoolErrorKind.Environment, $"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} not part of pool {ids[0]} yet; run 'rclonepool init' to add {(missing.Count == 1 ? "it" : "them")}.");
-        }
-
-        return ids[0];
+        return new PoolIdentity(ids[0], missing);
     }
 
     /// <summary>

@@ -22,9 +22,11 @@ public static class PoolOpener
     {
         var remotes = PoolRemote.FromConfig(config);
         var layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
-        var poolId = await new PoolDescriptors(store, layout).ReadPoolIdAsync(remotes, cancellationToken);
+        var identity = await new PoolDescriptors(store, layout).ReadPoolIdAsync(remotes, cancellationToken);
+        var poolId = identity.PoolId;
         var index = await openIndex(IndexPath(config, poolId), cancellationToken);
         var pool = new StoragePool(config, poolId, store, index, RetryPipelines.Create(config, time), time, loggerFactory.CreateLogger("rclonepool"));
+        pool.Unclaimed = identity.WithoutDescriptor;
         if (!await index.IsPopulatedAsync(cancellationToken))
         {
             await pool.RebuildIndexAsync(cancellationToken);

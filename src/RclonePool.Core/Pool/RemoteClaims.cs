@@ -6,9 +6,9 @@ namespace RclonePool.Core.Pool;
 /// The remotes the objects of one chunk occupy, so that no two copies or shards of a chunk share a remote (losing
 /// one remote then loses at most one of them). Thread-safe: the copies of a chunk are placed concurrently.
 /// </summary>
-internal sealed class RemoteClaims
+internal sealed class RemoteClaims(IEnumerable<string>? taken = null)
 {
-    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _taken = new(taken ?? [], StringComparer.Ordinal);
 
     /// <summary>Reserves room for <paramref name="bytes"/> on a remote no other object of the chunk uses.</summary>
     public string Reserve(PlacementSession placement, long bytes)

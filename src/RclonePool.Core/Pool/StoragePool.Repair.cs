@@ -31,6 +31,15 @@ public sealed partial class StoragePool
     {
         var callsBefore = RemoteCallCount;
         await using var local = OpenLocalCopy(localSource, path);
+        var (current, entry, survey) = await SurveyFileAsync(path, $"upload the local copy again ('rclonepool upload {localSource} {path}')", cancellationToken);
+        await CheckLocalCopyAsync(local, localSource, current, cancellationToken);
+        var handle = local.SafeFileHandle;
+        return await RestoreAsync(current, entry, survey, c => new FileRangeStream(handle, c.Offset, c.Length), "repair", workers, progress, callsBefore, cancellationToken);
+    }
+
+    /// <summary>The current revision of a file as the remotes hold it, with its survey entry (every copy read).</summary>
+    private async Task<(Manifest Current, SurveyedEntry Entry, PoolSurvey Survey)> SurveyFileAsync(PoolPath path, string otherwise, CancellationToken cancellationToken)
+    {
         var indexed = await _index.GetAsync(path, cancellationToken);
         if (indexed is { Kind: EntryKind.Directory } || (indexed is null && (path.IsRoot || await _index.ExistsAsync(path, cancellationToken))))
         {
@@ -43,19 +52,31 @@ public sealed partial class StoragePool
         {
             throw indexed is null
                 ? PoolErrors.NotFound(path)
-                : new PoolException(PoolErrorKind.Integrity, $"No remote holds a readable manifest of {path}, so it cannot be repaired in place; upload the local copy again ('rclonepool upload {localSource} {path}').");
+                : new PoolException(PoolErrorKind.Integrity, $"No remote holds a readable manifest of {path}, so it cannot be restored in place; {otherwise}.");
         }
 
-        // A garbage newer revision (a torn write) is superseded by the repair; one from a newer rclonepool is not ours to hide.
+        CheckNoNewerRevision(entry, current);
+        return (current, entry, survey);
+    }
+
+    /// <summary>A garbage newer revision (a torn write) is superseded by a repair; one from a newer rclonepool is not ours to hide.</summary>
+    private static void CheckNoNewerRevision(SurveyedEntry entry, Manifest current)
+    {
         if (entry.Unreadable.FirstOrDefault(u => u.Revision > current.Revision && u.Newer) is { Reason: not null } newer)
         {
-            throw new PoolException(PoolErrorKind.Integrity, $"Revision {newer.Revision} of {path} cannot be read ({newer.Reason}); repairing revision {current.Revision} would hide it. Nothing was changed; remove the damaged manifest or use the rclonepool that wrote it.");
+            throw new PoolException(PoolErrorKind.Integrity, $"Revision {newer.Revision} of {current.Path} cannot be read ({newer.Reason}); restoring revision {current.Revision} would hide it. Nothing was changed; remove the damaged manifest or use the rclonepool that wrote it.");
         }
+    }
 
-        await CheckLocalCopyAsync(local, localSource, current, cancellationToken);
-        var damaged = await FindDamagedChunksAsync(current, workers, cancellationToken);
+    /// <summary>
+    /// Checks every stored object of <paramref name="current"/> and writes a replacement for each missing or damaged
+    /// one from <paramref name="openChunk"/> (the chunk's plain bytes), or rewrites missing manifest copies.
+    /// </summary>
+    private async Task<RepairReport> RestoreAsync(Manifest current, SurveyedEntry entry, PoolSurvey survey, Func<ChunkEntry, Stream> openChunk, string operation, int? workers, IProgress<long>? progress, long callsBefore, CancellationToken cancellationToken)
+    {
+        var damaged = await FindDamagedChunksAsync(current, workers, operation, cancellationToken);
         var report = damaged.Count > 0
-            ? await RewriteChunksAsync(current, entry, local, damaged, workers, progress, cancellationToken)
+            ? await RewriteChunksAsync(current, entry, openChunk, damaged, operation, workers, progress, cancellationToken)
             : await RewriteManifestCopiesAsync(current, entry, survey, cancellationToken);
         report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = (int)(RemoteCallCount - callsBefore) };
         if (!report.NothingToRepair)
@@ -65,10 +86,10 @@ public sealed partial class StoragePool
                 Type = PoolEventType.FileRepaired,
                 Path = current.Path,
                 Bytes = current.Size,
-                Operation = "repair",
+                Operation = operation,
                 Detail = $"{report.Rewritten.Count} chunk objects rewritten, {report.ManifestCopiesWritten.Count} manifest copies written",
             });
-            _logger.LogInformation("Repaired {Path}: {Chunks} chunk objects rewritten, {Copies} manifest copies written.", current.Path, report.Rewritten.Count, report.ManifestCopiesWritten.Count);
+            _logger.LogInformation("Restored {Path} ({Operation}): {Chunks} chunk objects rewritten, {Copies} manifest copies written.", current.Path, operation, report.Rewritten.Count, report.ManifestCopiesWritten.Count);
         }
 
         return report;
@@ -116,7 +137,7 @@ public sealed partial class StoragePool
     }
 
     /// <summary>Reads every chunk object of the file; returns the damaged ones (and those that cannot be read).</summary>
-    private async Task<List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)>> FindDamagedChunksAsync(Manifest current, int? workers, CancellationToken cancellationToken)
+    private async Task<List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)>> FindDamagedChunksAsync(Manifest current, int? workers, string operation, CancellationToken cancellationToken)
     {
         var damaged = new ConcurrentBag<(ChunkEntry, ChunkLocation, DamageKind, string)>();
         var locations = current.Chunks.SelectMany(c => c.Locations.Select(l => (Chunk: c, Location: l)));
@@ -126,7 +147,7 @@ public sealed partial class StoragePool
             (DamageKind Kind, string Detail)? found;
             try
             {
-                found = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), chunk, location, current.BlockSize, null, ct);
+                found = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), current, chunk, location, null, ct);
             }
             catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
             {
@@ -138,16 +159,41 @@ public sealed partial class StoragePool
                 damaged.Add((chunk, location, damage.Kind, damage.Detail));
                 if (damage.Kind == DamageKind.Missing)
                 {
-                    Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = current.Path, Chunk = chunk.Index, Remote = location.Remote, Object = location.Object, Operation = "repair", Detail = damage.Detail });
+                    Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = current.Path, Chunk = chunk.Index, Remote = location.Remote, Object = location.Object, Operation = operation, Detail = damage.Detail });
                 }
             }
         });
         return [.. damaged.OrderBy(d => d.Item1.Index)];
     }
 
+    /// <summary>
+    /// Writes a replacement for one damaged object of a chunk from the local copy: a whole copy, or the shard's part of
+    /// the stripe re-encoded, on a remote no other object of the chunk uses.
+    /// </summary>
+    private async Task<ChunkLocation> RewriteLocationAsync(Manifest current, ChunkEntry chunk, ChunkLocation damaged, Func<ChunkEntry, Stream> openChunk, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
+    {
+        if (damaged.Role == LocationRole.Shard)
+        {
+            var spec = current.Redundancy;
+            var geometry = new StripeGeometry(chunk.Length, current.BlockSize, spec.DataShards, spec.ParityShards);
+            var shard = damaged.Shard ?? 0;
+            var codec = SharedCodecs.For(spec.DataShards, spec.ParityShards);
+            var written = await StoreCopyAsync(chunk.Index, geometry.ShardLength(shard), () => new ShardStream(openChunk(chunk), geometry, codec, shard), hash: false, upload, claims, cancellationToken);
+            return damaged with { Remote = written.Remote.Name, Object = written.Object };
+        }
+
+        var stored = await StoreCopyAsync(chunk.Index, chunk.Length, () => openChunk(chunk), hash: true, upload, claims, cancellationToken);
+        if (!string.Equals(stored.Sha256, chunk.Sha256, StringComparison.Ordinal))
+        {
+            throw new PoolException(PoolErrorKind.Conflict, $"Chunk {chunk.Index} read from its source does not match the manifest (did the file change?); nothing was changed.");
+        }
+
+        return damaged with { Remote = stored.Remote.Name, Object = stored.Object, StoredLength = chunk.Length };
+    }
+
     private async Task<RepairReport> RewriteChunksAsync(
-        Manifest current, SurveyedEntry entry, FileStream local, List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)> damaged,
-        int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
+        Manifest current, SurveyedEntry entry, Func<ChunkEntry, Stream> openChunk, List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)> damaged,
+        string operation, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var placement = await NewPlacementAsync(cancellationToken);
         foreach (var unreachable in damaged.Where(d => d.Kind == DamageKind.Unreachable).Select(d => d.Location.Remote).Distinct())
@@ -155,24 +201,18 @@ public sealed partial class StoragePool
             placement.Exclude(unreachable);
         }
 
-        var upload = new UploadContext(placement, Workers(workers), ProgressEvents("repair", PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
+        var upload = new UploadContext(placement, Workers(workers), ProgressEvents(operation, PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
         var replacements = new ConcurrentDictionary<(int Chunk, string Remote, string Object), ChunkLocation>();
-        var handle = local.SafeFileHandle;
+        var claims = new ConcurrentDictionary<int, RemoteClaims>();
         Manifest repaired;
         try
         {
             await Parallel.ForEachAsync(damaged, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (d, ct) =>
             {
-                var stored = await UploadChunkAsync(d.Chunk.Index, d.Chunk.Offset, d.Chunk.Length, () => new FileRangeStream(handle, d.Chunk.Offset, d.Chunk.Length), upload, ct);
-                if (!string.Equals(stored.Sha256, d.Chunk.Sha256, StringComparison.Ordinal))
-                {
-                    throw new PoolException(PoolErrorKind.Conflict, $"Chunk {d.Chunk.Index} read from the local copy does not match the manifest (did the file change?); nothing was changed.");
-                }
-
-                var location = stored.Locations[0] with { Role = d.Location.Role, Shard = d.Location.Shard };
+                var location = await RewriteLocationAsync(current, d.Chunk, d.Location, openChunk, upload, claims.GetOrAdd(d.Chunk.Index, _ => new RemoteClaims(d.Chunk.Locations.Where(l => !damaged.Any(x => x.Chunk.Index == d.Chunk.Index && x.Location == l)).Select(l => l.Remote))), ct);
 
                 // Verification after repair: read the new object back before any manifest names it.
-                var check = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), d.Chunk, location, current.BlockSize, null, ct);
+                var check = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), current, d.Chunk, location, null, ct);
                 if (check is { } bad)
                 {
                     throw new PoolException(PoolErrorKind.Integrity, $"Chunk {d.Chunk.Index} written to {location.Remote} did not read back intact ({bad.Detail}); nothing was changed. Check that remote.");
@@ -194,7 +234,7 @@ public sealed partial class StoragePool
         }
         catch
         {
-            await DiscardAsync(upload, upload.Written.Keys, $"a repair of {current.Path} that did not complete");
+            await DiscardAsync(upload, upload.Written.Keys, $"a {operation} of {current.Path} that did not complete");
             throw;
         }
 

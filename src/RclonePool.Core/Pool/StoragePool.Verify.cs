@@ -268,7 +268,7 @@ public sealed partial class StoragePool
                 var remote = RemoteOf(l);
                 try
                 {
-                    var result = await ChunkCheck.ByContentAsync(_store, new RemotePath(remote.Storage, l.Object), c, l, m.BlockSize, n =>
+                    var result = await ChunkCheck.ByContentAsync(_store, new RemotePath(remote.Storage, l.Object), m, c, l, n =>
                     {
                         var done = Interlocked.Add(ref bytes, n);
                         options.Progress?.Report(done);

@@ -172,8 +172,37 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         }));
     }
 
-    private async Task<PlacementSession> NewPlacementAsync(CancellationToken cancellationToken) =>
-        new(await MeasureAsync(cancellationToken), _balancer);
+    private async Task<PlacementSession> NewPlacementAsync(CancellationToken cancellationToken)
+    {
+        var placement = new PlacementSession(await MeasureAsync(cancellationToken), _balancer);
+        foreach (var remote in _unclaimed)
+        {
+            placement.Exclude(remote);
+        }
+
+        return placement;
+    }
+
+    private IReadOnlyList<string> _unclaimed = [];
+
+    /// <summary>
+    /// Configured remotes without a pool descriptor (see <see cref="PoolIdentity"/>): read around, never written to,
+    /// until 'init' or 'rebuild' claims them.
+    /// </summary>
+    public IReadOnlyList<string> Unclaimed
+    {
+        get => _unclaimed;
+        internal set
+        {
+            _unclaimed = value;
+            if (value.Count > 0)
+            {
+                _logger.LogWarning(
+                    "{Remotes} {Verb} no pool descriptor: new, or emptied since it was used (a deleted directory, a replaced account). Reads go on from the other remotes and nothing new is written there. Run 'rclonepool init' to add a new remote, or 'rclonepool rebuild' to restore a lost one.",
+                    string.Join(", ", value), value.Count == 1 ? "has" : "have");
+            }
+        }
+    }
 
     private PoolRemote RemoteOf(ChunkLocation location) =>
         _remotesByName.TryGetValue(location.Remote, out var remote)

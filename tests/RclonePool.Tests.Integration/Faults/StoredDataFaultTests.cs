@@ -183,19 +183,22 @@ public sealed class StoredDataFaultTests
     }
 
     [Fact]
-    public async Task A_missing_pool_descriptor_is_refused_until_init_restores_it()
+    public async Task A_remote_without_its_pool_descriptor_is_read_around_and_written_to_only_after_init()
     {
         var (pool, data, _) = await PoolWithFileAsync(7);
         await using var __ = pool;
         File.Delete(Path.Combine(pool.Remotes[1].Directory, ManifestNames.DescriptorName));
 
         var ls = await pool.RunWithinAsync(Bound, "ls", "/");
-        Assert.Equal(8, ls.ExitCode);
-        Assert.Contains("not part of pool", ls.StdErr, StringComparison.Ordinal);
+        Assert.Equal(0, ls.ExitCode);
+        Assert.Contains("no pool descriptor", ls.StdErr, StringComparison.Ordinal);
         Assert.Contains("rclonepool init", ls.StdErr, StringComparison.Ordinal);
+        Assert.Equal(data, (await pool.OkAsync("cat", "/d/f")).StdOutBytes);
 
         await pool.OkAsync("init");
-        Assert.Equal(data, (await pool.OkAsync("cat", "/d/f")).StdOutBytes);
+        var after = await pool.OkAsync("cat", "/d/f");
+        Assert.Equal(data, after.StdOutBytes);
+        Assert.DoesNotContain("no pool descriptor", after.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -263,4 +263,71 @@ public sealed class RedundantPoolTests
         Assert.Equal(PoolErrorKind.NoSpace, e.Kind);
         Assert.All(Six, r => Assert.Empty(store.Keys(r, "rclonepool_data")));
     }
+
+    [Theory]
+    [InlineData("parity")]
+    [InlineData("replication")]
+    [InlineData("hybrid")]
+    public async Task Rebuild_restores_full_redundancy_so_two_more_remotes_can_be_lost(string mode)
+    {
+        var (test, store) = await CreateAsync(c =>
+        {
+            Parity(4, 2)(c);
+            c.RedundancyMode = mode;
+            c.ReplicationFactor = 3;
+        });
+        await using var _ = test;
+        var files = await UploadAllAsync(test.Pool);
+        LoseData(store, "b:");
+        Corrupt(store, "e:");
+
+        var report = await test.Pool.RebuildAsync(PoolPath.Root, null, null, Ct);
+
+        Assert.True(report.Complete, string.Join("; ", report.Failed.Select(f => f.Path + ": " + f.Error)));
+        Assert.NotEmpty(report.Restored);
+        var again = await test.Pool.RebuildAsync(PoolPath.Root, null, null, Ct);
+        Assert.Empty(again.Restored);
+        LoseData(store, "a:");
+        LoseData(store, "f:");
+        await AssertAllReadBackAsync(test.Pool, files);
+    }
+
+    [Fact]
+    public async Task Rebuild_reports_a_file_with_more_shards_lost_than_the_stripe_survives()
+    {
+        var (test, store) = await CreateAsync(Parity(4, 2));
+        await using var _ = test;
+        var data = Data(3 * MiB, 1);
+        await test.Pool.PutAsync(PoolPath.Parse("/big.bin"), new MemoryStream(data), data.Length, PutOptions.Default, Ct);
+        LoseData(store, "a:");
+        LoseData(store, "b:");
+        LoseData(store, "c:");
+
+        var report = await test.Pool.RebuildAsync(PoolPath.Root, null, null, Ct);
+
+        Assert.False(report.Complete);
+        var (path, error) = Assert.Single(report.Failed);
+        Assert.Equal("/big.bin", path);
+        Assert.Contains("cannot be read", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Repair_rewrites_a_lost_shard_from_a_local_copy()
+    {
+        var (test, store) = await CreateAsync(Parity(4, 2));
+        await using var _ = test;
+        var data = Data(3 * MiB, 2);
+        var local = Path.Combine(test.Directory, "local.bin");
+        await File.WriteAllBytesAsync(local, data, Ct);
+        await test.Pool.PutAsync(PoolPath.Parse("/x.bin"), new MemoryStream(data), data.Length, PutOptions.Default, Ct);
+        LoseData(store, "c:");
+        Corrupt(store, "d:");
+
+        var report = await test.Pool.RepairAsync(PoolPath.Parse("/x.bin"), local, null, null, Ct);
+
+        Assert.NotEmpty(report.Rewritten);
+        LoseData(store, "a:");
+        LoseData(store, "b:");
+        Assert.Equal(data, await ReadAsync(test.Pool, "/x.bin"));
+    }
 }

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Text.Json;
+using RclonePool.Cli.Hosting;
+using RclonePool.Cli.Output;
+using RclonePool.Core.Jobs;
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Cli.Commands;
+
+/// <summary><c>rclonepool rebuild [PATH]</c>: restores full redundancy from the copies and shards that are left.</summary>
+internal static class RebuildCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("PATH") { Description = "A file or directory to rebuild (default: the whole pool).", DefaultValueFactory = _ => "/" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var parallel = new Option<int?>("--parallel") { Description = "Objects checked and written at once (default: max_parallel_workers)." };
+        var command = new Command("rebuild", CommandText.WithExamples(
+            "Restore full redundancy. Every copy and shard is read and checked; each missing or damaged one is written again from the " +
+            "copies and shards that are left (parity rebuilt on the fly), on a remote that holds no other part of the same chunk, read back, " +
+            "and recorded in a new manifest revision on every remote. Missing manifest copies are written again. A remote that came back " +
+            "empty (a replaced account under the same name) gets its pool descriptor back; a remote of another pool is never written to. " +
+            "Safe to interrupt and run again. Exit code 0 when everything is whole again, 6 when some file could not be rebuilt.",
+            "rclonepool rebuild",
+            "rclonepool rebuild /backups/file.mkv",
+            "rclonepool rebuild /backups --json"))
+        {
+            path, json, parallel,
+        };
+        command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
+        {
+            await using var session = await context.OpenPoolAsync(token);
+            var scope = PoolPath.Parse(parse.GetValue(path));
+            RebuildReport report = null!;
+            await TransferReporter.RunAsync("rebuild", 0, context.ShowProgress && !parse.GetValue(json), async progress =>
+            {
+                var sink = progress.StartFile(scope.Value, -1);
+                report = await session.Pool.RebuildAsync(scope, parse.GetValue(parallel), sink, token);
+                progress.CompleteFile(scope.Value);
+            });
+
+            if (parse.GetValue(json))
+            {
+                WriteJson(report);
+            }
+            else
+            {
+                Print(report);
+            }
+
+            return report.Complete ? ExitCodes.Success : ExitCodes.Integrity;
+        }, ct));
+        return command;
+    }
+
+    private static void Print(RebuildReport report)
+    {
+        foreach (var remote in report.RemotesClaimed)
+        {
+            Console.WriteLine($"{remote}: had no pool descriptor; taken back into the pool");
+        }
+
+        foreach (var file in report.Restored)
+        {
+            foreach (var chunk in file.Rewritten)
+            {
+                Console.WriteLine($"{file.Path}: chunk {chunk.Chunk} {chunk.Kind.Name()} on {chunk.OldRemote} ({chunk.Detail}); rebuilt on {chunk.NewRemote}");
+            }
+
+            if (file.ManifestCopiesWritten.Count > 0 && file.Rewritten.Count == 0)
+            {
+                Console.WriteLine($"{file.Path}: manifest written to {string.Join(", ", file.ManifestCopiesWritten)}");
+            }
+        }
+
+        foreach (var (failedPath, error) in report.Failed)
+        {
+            Console.Error.WriteLine($"{failedPath}: not rebuilt: {error}");
+        }
+
+        Console.WriteLine(
+            $"rebuild: {report.EntriesChecked} entries and {report.ObjectsChecked} stored objects checked, {report.Restored.Count} restored " +
+            $"({report.Restored.Sum(r => r.Rewritten.Count)} objects rewritten), {report.Failed.Count} could not be rebuilt ({report.RemoteCalls} remote calls).");
+    }
+
+    private static void WriteJson(RebuildReport report)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("entries_checked", report.EntriesChecked);
+            writer.WriteNumber("objects_checked", report.ObjectsChecked);
+            writer.WriteStartArray("remotes_claimed");
+            foreach (var remote in report.RemotesClaimed)
+            {
+                writer.WriteStringValue(remote);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("restored");
+            foreach (var file in report.Restored)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", file.Path);
+                writer.WriteNumber("revision", file.Revision);
+                writer.WriteStartArray("rewritten");
+                foreach (var chunk in file.Rewritten)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("chunk", chunk.Chunk);
+                    writer.WriteString("damage", chunk.Kind.Name());
+                    writer.WriteString("detail", chunk.Detail);
+                    writer.WriteString("old_remote", chunk.OldRemote);
+                    writer.WriteString("new_remote", chunk.NewRemote);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("manifest_copies_written");
+                foreach (var remote in file.ManifestCopiesWritten)
+                {
+                    writer.WriteStringValue(remote);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("failed");
+            foreach (var (failedPath, error) in report.Failed)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", failedPath);
+                writer.WriteString("error", error);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteNumber("remote_calls", report.RemoteCalls);
+            writer.WriteBoolean("complete", report.Complete);
+            writer.WriteEndObject();
+        }
+
+        stdout.WriteByte((byte)'\n');
+    }
+}

@@ -1,0 +1,149 @@
+using System.Buffers;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Redundancy.Codec;
+
+namespace RclonePool.Core.Redundancy;
+
+/// <summary>
+/// One shard of a stripe, produced from the chunk's plain bytes (a local copy, or a verified read of the pool):
+/// reads the chunk a row at a time and hands out this shard's part of each row, encoding parity when the shard is a
+/// parity shard. Used to write a replacement shard (repair, rebuild). Memory: k + m blocks.
+/// </summary>
+public sealed class ShardStream : Stream
+{
+    private readonly Stream _chunk;
+    private readonly StripeGeometry _geometry;
+    private readonly ReedSolomonCodec _codec;
+    private readonly int _shard;
+    private readonly byte[][] _blocks;
+    private int _row;
+    private int _outStart;
+    private int _outEnd;
+    private long _position;
+
+    public ShardStream(Stream chunk, StripeGeometry geometry, ReedSolomonCodec codec, int shard)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, geometry.TotalShards);
+        _chunk = chunk;
+        _geometry = geometry;
+        _codec = codec;
+        _shard = shard;
+        _blocks = new byte[geometry.TotalShards][];
+        for (var i = 0; i < _blocks.Length; i++)
+        {
+            _blocks[i] = ArrayPool<byte>.Shared.Rent(geometry.BlockSize);
+        }
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _geometry.ShardLength(_shard);
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (_outStart == _outEnd)
+        {
+            if (_row >= _geometry.RowCount)
+            {
+                return 0;
+            }
+
+            await NextRowAsync(cancellationToken);
+        }
+
+        var take = Math.Min(buffer.Length, _outEnd - _outStart);
+        _blocks[_shard].AsMemory(_outStart, take).CopyTo(buffer);
+        _outStart += take;
+        _position += take;
+        return take;
+    }
+
+    private async Task NextRowAsync(CancellationToken cancellationToken)
+    {
+        var k = _geometry.DataShards;
+        var rowLength = _geometry.RowLength(_row);
+        for (var i = 0; i < k; i++)
+        {
+            var length = _geometry.ShardBlockLength(i, _row);
+            var read = await _chunk.ReadAtLeastAsync(_blocks[i].AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken);
+            if (read != length)
+            {
+                throw new PoolException(PoolErrorKind.Conflict, "The chunk's source ended early; it is not the chunk the manifest describes.");
+            }
+
+            _blocks[i].AsSpan(length, rowLength - length).Clear();
+        }
+
+        if (_shard >= k)
+        {
+            var data = new ReadOnlyMemory<byte>[k];
+            var parity = new Memory<byte>[_geometry.ParityShards];
+            for (var i = 0; i < k; i++)
+            {
+                data[i] = _blocks[i].AsMemory(0, rowLength);
+            }
+
+            for (var j = 0; j < parity.Length; j++)
+            {
+                parity[j] = _blocks[k + j].AsMemory(0, rowLength);
+            }
+
+            _codec.Encode(data, parity);
+        }
+
+        _outStart = 0;
+        _outEnd = _geometry.ShardBlockLength(_shard, _row);
+        _row++;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var block in _blocks)
+            {
+                if (block is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+            }
+
+            Array.Clear(_blocks);
+            _chunk.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _chunk.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
