@@ -50,11 +50,16 @@ internal static class InfoCommand
                 Console.WriteLine($"size:        {manifest.Size} bytes ({Units.FormatBytes(manifest.Size)})");
                 Console.WriteLine($"sha256:      {manifest.Sha256}");
                 Console.WriteLine($"chunk size:  {Units.FormatBytes(manifest.ChunkSize)}, hash blocks of {Units.FormatBytes(manifest.BlockSize)} ({manifest.BlockHash})");
-                Console.WriteLine($"redundancy:  {manifest.Redundancy.Mode}");
+                Console.WriteLine($"redundancy:  {Describe(manifest.Redundancy)}");
                 Console.WriteLine($"chunks:      {manifest.Chunks.Count}");
                 foreach (var chunk in manifest.Chunks)
                 {
-                    var where = string.Join(", ", chunk.Locations.Select(l => $"{l.Remote} {l.Object}"));
+                    var where = string.Join(", ", chunk.Locations.Select(l => l.Role switch
+                    {
+                        LocationRole.Shard => $"shard {l.Shard} {l.Remote} {l.Object}",
+                        LocationRole.Replica => $"copy {l.Remote} {l.Object}",
+                        _ => $"{l.Remote} {l.Object}",
+                    }));
                     Console.WriteLine($"  #{chunk.Index,-4} offset {chunk.Offset,-14} length {chunk.Length,-12} sha256 {chunk.Sha256[..16]}…  {where}");
                 }
             }
@@ -68,4 +73,12 @@ internal static class InfoCommand
         }, ct));
         return command;
     }
+
+    private static string Describe(RedundancySpec spec) => spec.Mode switch
+    {
+        "replication" => $"replication, {spec.Copies} copies",
+        "parity" => $"parity {spec.DataShards}+{spec.ParityShards}",
+        "hybrid" => $"hybrid: parity {spec.DataShards}+{spec.ParityShards}, {spec.Copies} copies of chunks shorter than a stripe row",
+        _ => spec.Mode,
+    };
 }

@@ -134,7 +134,7 @@ public sealed partial class StoragePool
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pipeOptions = new PipeOptions(pauseWriterThreshold: 2L * geometry.BlockSize, resumeWriterThreshold: geometry.BlockSize, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
+        var pipeOptions = new PipeOptions(pauseWriterThreshold: 4L * geometry.BlockSize, resumeWriterThreshold: 2L * geometry.BlockSize, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
         var pipes = new Pipe?[geometry.TotalShards];
         var objects = new string?[geometry.TotalShards];
         var uploads = new List<Task>();
