@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using RclonePool.Benchmarks.Codec;
 using RclonePool.Benchmarks.Reading;
+using RclonePool.Benchmarks.Writing;
 
 if (args.Length > 0 && args[0] == CodecComparison.Switch)
 {
@@ -10,6 +11,11 @@ if (args.Length > 0 && args[0] == CodecComparison.Switch)
 if (args is ["read-path", .. var rest])
 {
     return await ReadPathCheck.RunAsync(rest);
+}
+
+if (args is ["small-puts", .. var putArgs])
+{
+    return await SmallPutCheck.RunAsync(putArgs);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

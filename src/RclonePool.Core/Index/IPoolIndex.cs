@@ -34,8 +34,11 @@ public interface IPoolIndex : IAsyncDisposable
     /// <summary>Replaces the whole content with the given manifests and marks the index populated.</summary>
     ValueTask ReplaceAllAsync(IEnumerable<Manifest> manifests, CancellationToken cancellationToken);
 
-    /// <summary>Current manifests of files of exactly <paramref name="size"/> bytes (duplicate candidates), at most <paramref name="limit"/>.</summary>
-    ValueTask<IReadOnlyList<Manifest>> FilesOfSizeAsync(long size, int limit, CancellationToken cancellationToken);
+    /// <summary>Whether any file of <paramref name="size"/> bytes exists (one indexed lookup, no manifest read).</summary>
+    ValueTask<bool> AnyFileOfSizeAsync(long size, CancellationToken cancellationToken);
+
+    /// <summary>Files with this content (SHA-256 hex and size), at most <paramref name="limit"/>: duplicate candidates.</summary>
+    ValueTask<IReadOnlyList<Manifest>> FilesWithContentAsync(long size, string sha256, int limit, CancellationToken cancellationToken);
 
     /// <summary>Plain bytes the pool's current manifests store on each remote (placement fallback when about is unknown).</summary>
     ValueTask<IReadOnlyDictionary<string, long>> StoredBytesByRemoteAsync(CancellationToken cancellationToken);

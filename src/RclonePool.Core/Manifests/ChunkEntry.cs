@@ -25,4 +25,10 @@ public sealed record ChunkEntry
     public string? Codec { get; init; }
 
     public required IReadOnlyList<ChunkLocation> Locations { get; init; }
+
+    /// <summary>
+    /// The chunk's plain bytes (base64) when the file is small enough to live inside its manifest: no object is
+    /// stored, and the manifest on every remote carries the data. <see cref="Locations"/> is then empty.
+    /// </summary>
+    public string? Inline { get; init; }
 }

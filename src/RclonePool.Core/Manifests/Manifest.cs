@@ -8,13 +8,20 @@ namespace RclonePool.Core.Manifests;
 public sealed record Manifest
 {
     public const string FormatName = "rclonepool-manifest";
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The highest format this rclonepool reads.</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>Format 1: every chunk is stored as objects. What manifests are written as unless they need more.</summary>
+    public const int BaseFormatVersion = 1;
+
+    /// <summary>Format 2: some chunk is held inline (<see cref="ChunkEntry.Inline"/>); format-1 readers must refuse it.</summary>
+    public const int InlineFormatVersion = 2;
     public const string DefaultBlockHash = "xxh128";
 
     public string Format { get; init; } = FormatName;
 
     /// <summary>Readers refuse manifests with a higher format version than they know.</summary>
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public int FormatVersion { get; init; } = BaseFormatVersion;
 
     public required string PoolId { get; init; }
 

@@ -120,7 +120,14 @@ public static class ManifestSerializer
                 return $"chunk {i} does not continue the previous one (offset {c.Offset}, length {c.Length})";
             }
 
-            if (c.Locations.Count == 0)
+            if (c.Inline is { } inline)
+            {
+                if (c.Locations.Count != 0 || m.FormatVersion < Manifest.InlineFormatVersion || !IsBase64Of(inline, c.Length))
+                {
+                    return $"chunk {i} holds inline data that does not fit its length";
+                }
+            }
+            else if (c.Locations.Count == 0)
             {
                 return $"chunk {i} has no stored location";
             }
@@ -135,5 +142,11 @@ public static class ManifestSerializer
         }
 
         return expected == m.Size ? null : $"its chunks cover {expected} bytes but the size is {m.Size}";
+    }
+
+    private static bool IsBase64Of(string base64, long length)
+    {
+        var bytes = new byte[(base64.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(base64, bytes, out var written) && written == length;
     }
 }

@@ -14,6 +14,10 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
 {
     private const int ReadParallelism = 16;
 
+    // Manifests of concurrent uploads share calls: one multipart upload per remote carries every manifest queued
+    // while the previous one was in flight.
+    private readonly GroupWriter _writer = new(store);
+
     /// <summary>
     /// Writes a manifest revision to every remote. Durable when at least one remote holds it; remotes that fail
     /// with a remote-side error are logged (verify reports them, repair and index rebuild restore them). Any other
@@ -26,7 +30,7 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
         {
             try
             {
-                await store.WriteBytesAsync(layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
+                await _writer.WriteAsync(layout.ManifestDirectory(remote), manifest.ObjectName, bytes, cancellationToken);
                 return (Remote: remote, Error: (Exception?)null);
             }
             catch (Exception e) when (e is PoolException or HttpRequestException or IOException)

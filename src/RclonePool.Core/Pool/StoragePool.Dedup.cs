@@ -33,15 +33,15 @@ public sealed partial class StoragePool
             return null;
         }
 
-        var sameSize = await _index.FilesOfSizeAsync(length, DuplicateCandidates, cancellationToken);
-        if (sameSize.Count == 0)
+        if (!await _index.AnyFileOfSizeAsync(length, cancellationToken))
         {
             return null;
         }
 
         var stamp = File.GetLastWriteTimeUtc(file.Name);
         var sha256 = await HashRangeAsync(file.SafeFileHandle, file.Position, length, cancellationToken);
-        var duplicate = await BorrowAsync(sameSize, sha256, existing, cancellationToken);
+        var candidates = await _index.FilesWithContentAsync(length, sha256, DuplicateCandidates, cancellationToken);
+        var duplicate = candidates.Count == 0 ? null : await BorrowAsync(candidates, sha256, existing, cancellationToken);
         if (duplicate is not null && File.GetLastWriteTimeUtc(file.Name) != stamp)
         {
             throw new PoolException(PoolErrorKind.Conflict, $"{file.Name} changed while it was being read; upload it again when nothing writes to it.");
@@ -58,8 +58,8 @@ public sealed partial class StoragePool
             return null;
         }
 
-        var sameSize = await _index.FilesOfSizeAsync(size, DuplicateCandidates, cancellationToken);
-        return sameSize.Count == 0 ? null : await BorrowAsync(sameSize, sha256, existing, cancellationToken);
+        var candidates = await _index.FilesWithContentAsync(size, sha256, DuplicateCandidates, cancellationToken);
+        return candidates.Count == 0 ? null : await BorrowAsync(candidates, sha256, existing, cancellationToken);
     }
 
     /// <summary>

@@ -49,6 +49,7 @@ public sealed partial class StoragePool
                 Sha256 = sha256,
                 ChunkSize = Config.ChunkSize,
                 BlockSize = ChunkLayout.BlockSizeFor(Config.ChunkSize),
+                FormatVersion = chunks.Any(c => c.Inline is not null) ? Manifest.InlineFormatVersion : Manifest.BaseFormatVersion,
                 Redundancy = upload.Policy.ToSpec(),
                 Chunks = chunks,
                 Properties = existing?.Properties,
@@ -123,6 +124,19 @@ public sealed partial class StoragePool
     {
         var start = file.Position;
         var stampBefore = File.GetLastWriteTimeUtc(file.Name);
+        if (length is > 0 and <= InlineMaxBytes)
+        {
+            var bytes = new byte[length];
+            var read = await RandomAccess.ReadAsync(file.SafeFileHandle, bytes, start, cancellationToken);
+            if (read != length || File.GetLastWriteTimeUtc(file.Name) != stampBefore)
+            {
+                throw new PoolException(PoolErrorKind.Conflict, $"{file.Name} changed while it was being uploaded; upload it again when nothing writes to it.");
+            }
+
+            upload.ReportProgress((int)length);
+            return ([InlineChunk(bytes)], length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+
         var count = ChunkLayout.ChunkCount(length, Config.ChunkSize);
         upload.Placement.EnsureRoomFor(StoredObjects(length, upload.Policy));
 
@@ -181,6 +195,20 @@ public sealed partial class StoragePool
                     throw new PoolException(PoolErrorKind.BadInput, $"The upload sent more than the announced {length} bytes; nothing was stored.");
                 }
 
+                if (index == 0 && spool.Length <= InlineMaxBytes && spool.Length < Config.ChunkSize && (length < 0 || length == spool.Length))
+                {
+                    // A small file lives inside its manifest: no chunk object, no upload call.
+                    await using (spool)
+                    {
+                        await using var bytes = spool.OpenRead();
+                        var data = new byte[spool.Length];
+                        await bytes.ReadExactlyAsync(data, failure.Token);
+                        upload.ReportProgress(data.Length);
+                        slots.Release();
+                        return ([InlineChunk(data)], total, Convert.ToHexStringLower(fileHash.GetHashAndReset()));
+                    }
+                }
+
                 var chunkIndex = index;
                 uploads.Add(Task.Run(async () =>
                 {
@@ -228,6 +256,17 @@ public sealed partial class StoragePool
 
             throw;
         }
+    }
+
+    /// <summary>Files up to this size live inside their manifest (written to every remote anyway): one call per remote, none for data.</summary>
+    public const int InlineMaxBytes = 4096;
+
+    private ChunkEntry InlineChunk(byte[] data)
+    {
+        using var hasher = new ChunkHasher(ChunkLayout.BlockSizeFor(Config.ChunkSize));
+        hasher.Append(data);
+        var (sha, blocks) = hasher.Complete();
+        return new ChunkEntry { Index = 0, Offset = 0, Length = data.Length, Sha256 = sha, BlockHashes = blocks, Locations = [], Inline = Convert.ToBase64String(data) };
     }
 
     /// <summary>Stores one chunk as the redundancy policy says: one object, whole copies, or a parity stripe.</summary>

@@ -214,9 +214,16 @@ public sealed partial class StoragePool
             });
         }
 
-        foreach (var m in files.Where(m => m.Chunks.Count == 0))
+        // Files with no chunk object (empty, or small enough to live inside their manifest): their data is checked here.
+        foreach (var m in files.Where(m => remaining[m.FileId] == 0))
         {
-            Events.Publish(new PoolEvent { Type = PoolEventType.FileVerified, Path = m.Path, Bytes = 0, Operation = "verify", Detail = "intact" });
+            var bad = m.Chunks.FirstOrDefault(c => c.Inline is { } inline && !string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(inline))), c.Sha256, StringComparison.Ordinal));
+            if (bad is not null)
+            {
+                damage.Add(new Damage { Kind = DamageKind.Corrupt, Path = m.Path, FileId = m.FileId, Chunk = bad.Index, Detail = "the data held in its manifest does not match its SHA-256" });
+            }
+
+            Events.Publish(new PoolEvent { Type = PoolEventType.FileVerified, Path = m.Path, Bytes = m.Size, Operation = "verify", Detail = bad is null ? "intact" : "damaged (1 problem)" });
         }
 
         // Chunks on remotes that could not be listed are summed up per file and remote, not reported one by one.

@@ -34,4 +34,17 @@ public interface IRemoteStore : IAsyncDisposable
 
     /// <summary>Space on a remote, or null when the backend cannot tell.</summary>
     Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes several small objects into one directory of one remote. A store may send them in one call (rcd: one
+    /// multipart upload), which is what makes many small writes cheap; by default they are written one by one. When
+    /// it fails, some of the objects may have been written.
+    /// </summary>
+    async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+    {
+        foreach (var item in objects)
+        {
+            await this.WriteBytesAsync(directory.Child(item.Name), item.Bytes, cancellationToken);
+        }
+    }
 }

@@ -28,6 +28,19 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
         }
     }
 
+    public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        try
+        {
+            await inner.WriteManyAsync(directory, objects, cancellationToken);
+        }
+        catch (Exception e) when (Report(e, "write", directory))
+        {
+            throw;
+        }
+    }
+
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);

@@ -35,6 +35,9 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
         }, cancellationToken);
     }
 
+    public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(async ct => await inner.WriteManyAsync(directory, objects, ct), cancellationToken);
+
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) =>
         await pipeline.ExecuteAsync(async ct => await inner.OpenReadAsync(source, offset, count, ct), cancellationToken);
 

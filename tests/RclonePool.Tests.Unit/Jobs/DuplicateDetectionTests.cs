@@ -60,7 +60,7 @@ public sealed class DuplicateDetectionTests
         Assert.Empty((await jobs.Pool.FindOrphansAsync(new OrphanOptions { MinAge = TimeSpan.Zero }, None)).Chunks);
 
         await jobs.PutAsync("/c", data);
-        await jobs.PutAsync("/b", PoolJobs.Data(100, 9)); // overwrite retires /b's shared chunks
+        await jobs.PutAsync("/b", PoolJobs.Data(5000, 9)); // overwrite retires /b's shared chunks (5000 bytes: stored as a chunk, not inline)
         Assert.Equal(data, await jobs.ReadAsync("/c"));
         await jobs.Pool.DeleteAsync(PoolPath.Parse("/c"), false, None);
         Assert.Equal(3, jobs.DataKeys().Count()); // kept for orphans: their content was shared

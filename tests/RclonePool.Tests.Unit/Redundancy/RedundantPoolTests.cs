@@ -120,7 +120,9 @@ public sealed class RedundantPoolTests
             var manifest = (await test.Pool.GetManifestAsync(PoolPath.Parse(path), Ct))!;
             Assert.Equal("parity", manifest.Redundancy.Mode);
             Assert.Equal((4, 2), (manifest.Redundancy.DataShards, manifest.Redundancy.ParityShards));
-            foreach (var chunk in manifest.Chunks)
+            // The 1-byte file lives inside its manifest (on every remote): no shards.
+            Assert.Equal(path == "/f1.bin", manifest.Chunks.Any(c => c.Inline is not null));
+            foreach (var chunk in manifest.Chunks.Where(c => c.Inline is null))
             {
                 Assert.All(chunk.Locations, l => Assert.Equal(LocationRole.Shard, l.Role));
                 Assert.Equal(chunk.Locations.Count, chunk.Locations.Select(l => l.Remote).Distinct().Count());
@@ -197,7 +199,7 @@ public sealed class RedundantPoolTests
         foreach (var path in files.Keys)
         {
             var manifest = (await test.Pool.GetManifestAsync(PoolPath.Parse(path), Ct))!;
-            Assert.All(manifest.Chunks, c =>
+            Assert.All(manifest.Chunks.Where(c => c.Inline is null), c =>
             {
                 Assert.Equal(3, c.Locations.Select(l => l.Remote).Distinct().Count());
                 Assert.Equal([LocationRole.Data, LocationRole.Replica, LocationRole.Replica], c.Locations.Select(l => l.Role));

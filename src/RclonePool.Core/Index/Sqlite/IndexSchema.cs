@@ -89,5 +89,10 @@ internal static class IndexSchema
         """
         CREATE INDEX entries_by_size ON entries (size) WHERE kind = 0;
         """,
+
+        // 3 -> 4: files by content, so a duplicate is found with one indexed lookup however many files share its size.
+        """
+        CREATE INDEX entries_by_content ON entries (sha256, size) WHERE kind = 0;
+        """,
     ];
 }

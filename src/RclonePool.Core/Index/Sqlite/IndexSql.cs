@@ -37,8 +37,11 @@ internal static class IndexSql
 
     public const string StoredBytesByRemote = "SELECT remote, bytes FROM remote_bytes;";
 
-    /// <summary>Manifests of files of one size (duplicate candidates), at most $limit of them.</summary>
-    public const string FilesOfSize = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.kind = 0 AND e.size = $size LIMIT $limit;";
+    /// <summary>Whether any file has this size (is hashing a local file for duplicate detection worth it).</summary>
+    public const string AnyFileOfSize = "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 0 AND size = $size);";
+
+    /// <summary>Manifests of files with this content (SHA-256 and size), at most $limit of them.</summary>
+    public const string FilesWithContent = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.kind = 0 AND e.sha256 = $sha256 AND e.size = $size LIMIT $limit;";
 
     // Writes (IndexWriter).
     public static readonly Statement FindById = new("SELECT id, file_id, path, revision, written FROM entries WHERE file_id = $file_id;", "$file_id");

@@ -18,6 +18,7 @@ internal sealed class ChunkSource : IChunkSource
     private readonly ReadDamageHandler? _onDamage;
     private readonly HashSet<ChunkLocation> _reported = [];
     private byte[]? _digests;
+    private byte[]? _inline;
 
     public ChunkSource(Manifest manifest, int index, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, TransferMeter? meter = null, ReadDamageHandler? onDamage = null)
     {
@@ -67,6 +68,11 @@ internal sealed class ChunkSource : IChunkSource
     /// </summary>
     public async Task<IBlockRun> OpenAsync(BlockRange blocks, CancellationToken cancellationToken)
     {
+        if (_chunk.Inline is { } inline)
+        {
+            return new InlineBlockRun(this, _inline ??= Convert.FromBase64String(inline), blocks);
+        }
+
         if (_chunk.Locations.Any(l => l.Role == LocationRole.Shard))
         {
             return new StripedBlockRun(this, blocks);

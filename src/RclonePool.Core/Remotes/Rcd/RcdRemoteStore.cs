@@ -89,6 +89,38 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         }
     }
 
+    /// <summary>Several small objects into one directory in one <c>operations/uploadfile</c> call (one part per object).</summary>
+    public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        if (objects.Count == 1)
+        {
+            await this.WriteBytesAsync(directory.Child(objects[0].Name), objects[0].Bytes, cancellationToken);
+            return;
+        }
+
+        if (objects.Count == 0)
+        {
+            return;
+        }
+
+        var (body, contentType) = RcdUploadContent.Multipart(objects);
+        var call = RcloneCall.For("write", directory);
+        using var response = await SendAsync(
+            endpoint =>
+            {
+                var query = $"operations/uploadfile?fs={Uri.EscapeDataString(directory.Remote)}&remote={Uri.EscapeDataString(directory.Path)}&_config={IgnoreChecksumConfig}";
+                var content = new ByteArrayContent(body);
+                content.Headers.ContentType = contentType;
+                return new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseAddress, query)) { Content = content };
+            },
+            call,
+            mayResend: _ => true,
+            HttpCompletionOption.ResponseContentRead,
+            cancellationToken);
+        await ThrowIfFailedAsync(response, call, cancellationToken);
+    }
+
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

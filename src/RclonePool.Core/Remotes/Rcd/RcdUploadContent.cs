@@ -39,6 +39,26 @@ internal sealed class RcdUploadContent : HttpContent
         Headers.ContentType = type;
     }
 
+    /// <summary>A whole multipart/form-data body of small objects, one part each (for several objects in one call).</summary>
+    public static (byte[] Body, MediaTypeHeaderValue ContentType) Multipart(IReadOnlyList<NamedBytes> objects)
+    {
+        var boundary = "rclonepool-" + Guid.NewGuid().ToString("N");
+        using var body = new MemoryStream();
+        foreach (var item in objects)
+        {
+            body.Write(Encoding.ASCII.GetBytes(
+                $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''{Uri.EscapeDataString(item.Name)}\r\n" +
+                "Content-Type: application/octet-stream\r\n\r\n"));
+            body.Write(item.Bytes.Span);
+            body.Write("\r\n"u8);
+        }
+
+        body.Write(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"));
+        var type = new MediaTypeHeaderValue("multipart/form-data");
+        type.Parameters.Add(new NameValueHeaderValue("boundary", boundary));
+        return (body.ToArray(), type);
+    }
+
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
