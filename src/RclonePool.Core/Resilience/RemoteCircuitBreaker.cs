@@ -31,6 +31,20 @@ public sealed class RemoteCircuitBreaker(int threshold, TimeSpan coolDown, TimeP
     /// <summary>Raised (with the remote's storage name) when a circuit opens.</summary>
     public event Action<string, PoolException>? Opened;
 
+    /// <summary>True while the remote's circuit is open (its calls are rejected).</summary>
+    public bool IsOpen(string remote)
+    {
+        if (!_circuits.TryGetValue(remote, out var circuit))
+        {
+            return false;
+        }
+
+        lock (circuit)
+        {
+            return circuit.OpenUntil is { } until && _time.GetUtcNow() < until;
+        }
+    }
+
     /// <summary>Throws a transient <see cref="PoolException"/> (not to be retried) when the remote's circuit is open.</summary>
     public void ThrowIfOpen(string remote)
     {
