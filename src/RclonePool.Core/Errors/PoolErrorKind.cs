@@ -18,12 +18,12 @@ public enum PoolErrorKind
     /// <summary>Stored bytes do not match their recorded hash, or a manifest is damaged.</summary>
     Integrity,
 
-    /// <summary>The pool lacks the space to hold the data.</summary>
+    /// <summary>The pool, or a remote asked to store something, lacks the space to hold the data (a full disk, an exhausted quota).</summary>
     NoSpace,
 
     /// <summary>A prerequisite is missing or broken (rclone not installed, config unreadable).</summary>
     Environment,
 
-    /// <summary>A remote failed permanently (permission, authentication, quota).</summary>
+    /// <summary>A remote failed permanently (permission, authentication, read-only).</summary>
     Remote,
 }

@@ -28,6 +28,13 @@ public interface IPoolFileSystem
     /// </summary>
     Task<Stream> OpenReadAsync(PoolPath path, long offset, long count, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens a verified read of the whole file as a download: what <see cref="OpenReadAsync"/> gives for offset 0 and
+    /// count -1, and where the pool has hook points, PRE_DOWNLOAD now and POST_DOWNLOAD once the last byte has been
+    /// read (not when the reader stops early). Front ends use it for whole-file transfers, not for ranged reads.
+    /// </summary>
+    Task<Stream> OpenDownloadAsync(PoolPath path, CancellationToken cancellationToken) => OpenReadAsync(path, 0, -1, cancellationToken);
+
     /// <summary>Deletes a file, or a directory (its whole subtree when <paramref name="recursive"/>; Conflict when not empty otherwise).</summary>
     Task DeleteAsync(PoolPath path, bool recursive, CancellationToken cancellationToken);
 

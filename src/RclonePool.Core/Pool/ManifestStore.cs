@@ -45,7 +45,7 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
             return;
         }
 
-        var tolerable = failed.All(f => f.Error is PoolException { Kind: PoolErrorKind.Transient or PoolErrorKind.Remote });
+        var tolerable = failed.All(f => f.Error is PoolException { Kind: PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace });
         if (tolerable && failed.Count < results.Length)
         {
             foreach (var f in failed)

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Polly;
+using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -11,22 +13,39 @@ public sealed partial class StoragePool
 {
     /// <summary>
     /// The store as the pool uses it: <see cref="RetryingRemoteStore"/> (transient failures retried where a repeat is
-    /// safe; permanent ones pass at once) around <see cref="ReportingRemoteStore"/> (REMOTE_ERROR for every failed
-    /// attempt, naming the pool remote) around the transport.
+    /// safe; permanent ones pass at once; a remote whose circuit is open rejected at once) around
+    /// <see cref="ReportingRemoteStore"/> (REMOTE_ERROR for every failed attempt, naming the pool remote) around the
+    /// transport.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The decorator chain is an implementation detail; callers see the contract.")]
-    private static (IRemoteStore Retried, ReportingRemoteStore Once) Decorate(IRemoteStore transport, PoolEventBus events, ResiliencePipeline retry, IReadOnlyList<PoolRemote> remotes)
+    private static (IRemoteStore Retried, IRemoteStore Once, ReportingRemoteStore Reporting) Decorate(IRemoteStore transport, PoolEventBus events, ResiliencePipeline retry, RemoteCircuitBreaker breaker, IReadOnlyList<PoolRemote> remotes)
     {
         var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
         var reporting = new ReportingRemoteStore(transport, events, storage => names.GetValueOrDefault(storage, storage));
-        return (new RetryingRemoteStore(reporting, retry), reporting);
+        return (new RetryingRemoteStore(reporting, retry, breaker), new RetryingRemoteStore(reporting, ResiliencePipeline.Empty, breaker), reporting);
     }
 
-    /// <summary>The store without retries: for a probe of a remote that just failed (one answer, not a backoff).</summary>
-    private readonly ReportingRemoteStore _storeOnce;
+    /// <summary>Skips a remote that failed transiently too often in a row, across operations, for a cool-down period.</summary>
+    public RemoteCircuitBreaker CircuitBreaker { get; }
+
+    private void OnCircuitOpened(string storage, PoolException failure)
+    {
+        var name = Remotes.FirstOrDefault(r => r.Storage == storage)?.Name ?? storage;
+        _logger.LogWarning(
+            "{Remote} failed {Count} times in a row ({Error}); it is skipped for {Seconds:0} s and uploads go to the other remotes.",
+            name, CircuitBreaker.Threshold, failure.Message, CircuitBreaker.CoolDown.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The store without retries: for a probe of a remote that just failed (one answer, not a backoff). It still asks
+    /// the remote's circuit: a remote skipped for its cool-down is not probed either.
+    /// </summary>
+    private readonly IRemoteStore _storeOnce;
+
+    private readonly ReportingRemoteStore _reporting;
 
     /// <summary>Remote calls this pool has made since it was opened (every retry attempt counts); jobs report the difference.</summary>
-    public long RemoteCallCount => _storeOnce.Calls;
+    public long RemoteCallCount => _reporting.Calls;
 
     /// <summary>Publishes a file event when someone listens.</summary>
     private void Publish(PoolEventType type, Manifest manifest, string? detail = null, string? operation = null)

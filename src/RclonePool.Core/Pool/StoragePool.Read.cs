@@ -32,6 +32,24 @@ public sealed partial class StoragePool
         return OpenRead(manifest, offset, count);
     }
 
+    /// <summary>
+    /// A whole-file read bracketed by PRE_DOWNLOAD (now) and POST_DOWNLOAD (when the last byte has been read), as the
+    /// CLI's download publishes them; a reader that stops early (a client that disconnects) gets no POST_DOWNLOAD.
+    /// </summary>
+    public async Task<Stream> OpenDownloadAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        var manifest = await RequireFileAsync(path, cancellationToken);
+        var entry = ToEntry(manifest);
+        OnDownloading(entry);
+        if (manifest.Size == 0)
+        {
+            OnDownloaded(entry, 0);
+            return Stream.Null;
+        }
+
+        return new CompletionStream(OpenRead(manifest, 0, manifest.Size), manifest.Size, () => OnDownloaded(entry, manifest.Size));
+    }
+
     /// <summary>A verified read of a pinned revision, through the chunk cache.</summary>
     public Stream OpenRead(Manifest manifest, long offset, long count) => OpenRead(manifest, offset, count, _chunkCache, ReadPolicy);
 

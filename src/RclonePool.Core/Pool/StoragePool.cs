@@ -10,6 +10,7 @@ using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Placement;
 using RclonePool.Core.Remotes;
+using RclonePool.Core.Resilience;
 
 namespace RclonePool.Core.Pool;
 
@@ -42,7 +43,9 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         Layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
 
         Events = new PoolEventBus(logger, time);
-        (_store, _storeOnce) = Decorate(store, Events, retry, Remotes); // retries and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
+        CircuitBreaker = RetryPipelines.CreateCircuitBreaker(config, time);
+        CircuitBreaker.Opened += OnCircuitOpened;
+        (_store, _storeOnce, _reporting) = Decorate(store, Events, retry, CircuitBreaker, Remotes); // retries, circuits and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
         Manifests = new ManifestStore(_store, Layout, Remotes, logger);
         _chunkCache = chunkCache ?? Caching.ChunkCache.FromConfig(config, logger);
     }

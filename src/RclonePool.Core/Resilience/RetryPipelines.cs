@@ -26,7 +26,8 @@ public static class RetryPipelines
 
         return builder.AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<PoolException>(e => e.IsTransient),
+            // A remote whose circuit is open (RemoteCircuitBreaker) is not waited for: its rejection is final.
+            ShouldHandle = new PredicateBuilder().Handle<PoolException>(e => e.IsTransient && !RemoteCircuitBreaker.IsRejection(e)),
             MaxRetryAttempts = config.MaxRetries,
             Delay = TimeSpan.FromSeconds(Math.Max(0.001, config.RetryDelay)),
             BackoffType = DelayBackoffType.Exponential,
@@ -34,4 +35,15 @@ public static class RetryPipelines
             MaxDelay = TimeSpan.FromSeconds(60),
         }).Build();
     }
+
+    /// <summary>
+    /// The circuit breaker every remote call of a pool goes through: a remote that failed transiently as many times in
+    /// a row as one call with all its retries (<c>max_retries</c> + 1, at least 3) is skipped for
+    /// <see cref="CircuitCoolDown"/>.
+    /// </summary>
+    public static RemoteCircuitBreaker CreateCircuitBreaker(PoolConfig config, TimeProvider? time = null) =>
+        new(Math.Max(3, (config.EnableRetry ? config.MaxRetries : 0) + 1), CircuitCoolDown, time);
+
+    /// <summary>How long a remote's open circuit rejects calls before they are tried again.</summary>
+    public static readonly TimeSpan CircuitCoolDown = TimeSpan.FromSeconds(30);
 }

@@ -16,14 +16,16 @@ namespace RclonePool.Core.Resilience;
 /// <item>not moves (a move that may have happened cannot be told from one that did not), and not about: free space
 /// only guides placement, and a remote that does not answer is better skipped at once than waited for.</item>
 /// </list>
+/// With a <see cref="RemoteCircuitBreaker"/>, every call (retried or not) first asks the remote's circuit: a remote that
+/// failed transiently too many times in a row is rejected at once, and the rejection is not retried.
 /// </summary>
-public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline pipeline) : IRemoteStore
+public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null) : IRemoteStore
 {
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
         if (!content.CanSeek)
         {
-            await inner.WriteAsync(target, content, length, cancellationToken);
+            await GuardedAsync(target.Remote, ct => inner.WriteAsync(target, content, length, ct), cancellationToken);
             return;
         }
 
@@ -31,7 +33,7 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
         await pipeline.ExecuteAsync(async ct =>
         {
             content.Position = start;
-            await inner.WriteAsync(target, content, length, ct);
+            await GuardedAsync(target.Remote, ct2 => inner.WriteAsync(target, content, length, ct2), ct);
         }, cancellationToken);
     }
 
@@ -39,11 +41,11 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
         await pipeline.ExecuteAsync(async ct => await inner.WriteManyAsync(directory, objects, ct), cancellationToken);
 
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await inner.OpenReadAsync(source, offset, count, ct), cancellationToken);
+        await pipeline.ExecuteAsync(async ct => await GuardedAsync(source.Remote, ct2 => inner.OpenReadAsync(source, offset, count, ct2), ct), cancellationToken);
 
     public async IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (items, more) = await pipeline.ExecuteAsync(async _ =>
+        var (items, more) = await pipeline.ExecuteAsync(async _ => await GuardedAsync(directory.Remote, async _ =>
         {
             var attempt = inner.ListAsync(directory, recursive, cancellationToken).GetAsyncEnumerator(cancellationToken);
             try
@@ -55,7 +57,7 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
                 await attempt.DisposeAsync();
                 throw;
             }
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
 
         await using (items)
         {
@@ -68,14 +70,51 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
     }
 
     public async Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await inner.StatAsync(path, ct), cancellationToken);
+        await pipeline.ExecuteAsync(async ct => await GuardedAsync(path.Remote, ct2 => inner.StatAsync(path, ct2), ct), cancellationToken);
 
     public async Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await inner.DeleteAsync(path, ct), cancellationToken);
+        await pipeline.ExecuteAsync(async ct => await GuardedAsync(path.Remote, ct2 => inner.DeleteAsync(path, ct2), ct), cancellationToken);
 
-    public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
+    public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
+        GuardedAsync(from.Remote, ct => inner.MoveAsync(from, to, ct), cancellationToken);
 
-    public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
+    public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) =>
+        GuardedAsync(remote, ct => inner.AboutAsync(remote, ct), cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    /// <summary>One call through the remote's circuit: rejected at once when it is open, its outcome recorded.</summary>
+    private async Task<T> GuardedAsync<T>(string remote, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        if (breaker is null)
+        {
+            return await call(cancellationToken);
+        }
+
+        breaker.ThrowIfOpen(remote);
+        try
+        {
+            var result = await call(cancellationToken);
+            breaker.OnAnswer(remote);
+            return result;
+        }
+        catch (Exception e) when (Record(remote, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task GuardedAsync(string remote, Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        await GuardedAsync(remote, async ct =>
+        {
+            await call(ct);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Records the failure; always false, so the exception filter lets it through untouched.</summary>
+    private bool Record(string remote, Exception e)
+    {
+        breaker!.OnFailure(remote, e);
+        return false;
+    }
 }

@@ -187,6 +187,32 @@ public sealed class RemoteFaultTests
     }
 
     [Fact]
+    public async Task When_every_remote_runs_out_of_space_mid_upload_the_exit_code_is_no_space()
+    {
+        var root = FaultPool.NewRoot();
+        // Both remotes report terabytes free (so the upload is not refused up front) but hold only a few files: every
+        // chunk write ends in ENOSPC. That is "no space" (exit 7), not a remote failure (exit 9).
+        var (first, why) = await TmpfsMount.TryMountAsync(Path.Combine(root, "remotes", "t1"), "900g", inodes: 6);
+        if (first is null)
+        {
+            Assert.Skip(why!);
+        }
+
+        var (second, _) = await TmpfsMount.TryMountAsync(Path.Combine(root, "remotes", "t2"), "900g", inodes: 6);
+        await using var pool = await FaultPool.CreateAsync(root, local: 0, directories: [first.Path, second!.Path]);
+        pool.Own(first);
+        pool.Own(second);
+        var result = await pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("f", Data(1 << 20, 10)), "/f");
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Contains("out of space", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(first.Path, result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(second.Path, result.StdErr, StringComparison.Ordinal);
+        Assert.Empty(pool.ChunkFiles());
+        Assert.Empty((await pool.OkAsync("ls", "/")).StdOut.Trim());
+    }
+
+    [Fact]
     public async Task An_upload_the_pool_cannot_hold_is_refused_before_anything_is_written()
     {
         var root = FaultPool.NewRoot();

@@ -144,7 +144,12 @@ public sealed class StoragePoolTests
         var manifest = await test.Pool.GetManifestAsync(PoolPath.Parse("/f"), None);
         Assert.DoesNotContain(manifest!.Chunks, c => c.Locations[0].Remote == "b:");
         Assert.Equal(data, await ReadAllAsync(test.Pool, "/f"));
-        Assert.Empty(memory.Keys("b:", "rclonepool_data"));
+
+        // b: failed transiently in a row until its circuit opened: it is not asked to clean up during the cool-down, and
+        // what the failed attempts left there is for 'orphans' (no manifest names it).
+        Assert.True(test.Pool.CircuitBreaker.IsOpen("b:"));
+        var referenced = manifest.Chunks.SelectMany(c => c.Locations).Select(l => "b:" + l.Object).ToHashSet();
+        Assert.DoesNotContain(memory.Keys("b:", "rclonepool_data"), referenced.Contains);
     }
 
     [Fact]

@@ -116,6 +116,71 @@ public sealed class RetryingRemoteStoreTests
         Assert.Same(ResiliencePipeline.Empty, RetryPipelines.Create(new PoolConfig { Remotes = ["a:"], EnableRetry = false }));
     }
 
+    [Fact]
+    public async Task A_remote_that_fails_transiently_in_a_row_is_skipped_at_once_until_the_cool_down_ends()
+    {
+        var memory = new InMemoryRemoteStore("a:", "b:");
+        var script = new ScriptedRemoteStore(memory);
+        var clock = new StepClock();
+        var config = new PoolConfig { Remotes = ["a:", "b:"], MaxRetries = 3, RetryDelay = 0.001 };
+        var breaker = new RemoteCircuitBreaker(3, TimeSpan.FromSeconds(30), clock);
+        var store = new RetryingRemoteStore(script, RetryPipelines.Create(config), breaker);
+        script.Fail = (_, target) => target.Remote == "a:" ? new PoolException(PoolErrorKind.Transient, "connection refused") : null;
+
+        // The third failure in a row opens the circuit: the fourth attempt is rejected, and not retried.
+        var first = await Assert.ThrowsAsync<PoolException>(() => store.StatAsync(Target, None));
+        Assert.Equal(3, script.Calls["stat"]);
+        Assert.True(RemoteCircuitBreaker.IsRejection(first));
+        Assert.Equal(PoolErrorKind.Transient, first.Kind);
+        Assert.Contains("a: is skipped", first.Message, StringComparison.Ordinal);
+
+        // Later operations on that remote, of any kind, fail at once without calling it; other remotes are untouched.
+        await Assert.ThrowsAsync<PoolException>(() => store.WriteAsync(Target, new OnePass([1]), 1, None));
+        Assert.False(script.Calls.ContainsKey("write"));
+        await store.WriteBytesAsync(new RemotePath("b:", "x"), new byte[] { 2 }, None);
+        Assert.Equal(1, script.Calls["write"]);
+
+        // After the cool-down, calls go through again; one more failure opens the circuit again.
+        clock.Advance(TimeSpan.FromSeconds(31));
+        await Assert.ThrowsAsync<PoolException>(() => store.StatAsync(Target, None));
+        Assert.Equal(4, script.Calls["stat"]);
+
+        // A remote that answers closes its circuit.
+        clock.Advance(TimeSpan.FromSeconds(31));
+        script.Fail = (_, _) => null;
+        Assert.Null(await store.StatAsync(Target, None));
+        script.Fail = (_, target) => target.Remote == "a:" ? new PoolException(PoolErrorKind.Transient, "connection refused") : null;
+        await Assert.ThrowsAsync<PoolException>(() => store.StatAsync(Target, None));
+        Assert.Equal(5 + 3, script.Calls["stat"]);
+    }
+
+    [Fact]
+    public async Task Permanent_failures_and_answers_do_not_open_a_circuit()
+    {
+        var memory = new InMemoryRemoteStore("a:");
+        var script = new ScriptedRemoteStore(memory);
+        var breaker = new RemoteCircuitBreaker(2, TimeSpan.FromMinutes(1));
+        var store = new RetryingRemoteStore(script, ResiliencePipeline.Empty, breaker);
+        for (var i = 0; i < 5; i++)
+        {
+            script.FailFirst("stat", 1, PoolErrorKind.Transient);
+            await Assert.ThrowsAsync<PoolException>(() => store.StatAsync(Target, None));
+            script.FailFirst("stat", 1, PoolErrorKind.NoSpace);
+            await Assert.ThrowsAsync<PoolException>(() => store.StatAsync(Target, None));
+        }
+
+        Assert.Equal(10, script.Calls["stat"]);
+    }
+
+    private sealed class StepClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
     private sealed class OnePass(byte[] data) : MemoryStream(data, writable: false)
     {
         public override bool CanSeek => false;

@@ -46,7 +46,7 @@ public sealed partial class RcloneDaemon
 
         List<string> arguments =
         [
-            "rcd", .. _options.Flags, RcloneArguments.NoPasswordPrompt,
+            "rcd", .. RcloneArguments.Defaults, .. _options.Flags, RcloneArguments.NoPasswordPrompt,
             "--rc-addr", $"127.0.0.1:{port}", "--rc-serve",
             "--rc-server-read-timeout", "24h", "--rc-server-write-timeout", "24h",
             // rc keeps every finished call (with its request) as a job for a minute by default: thousands of small

@@ -2,16 +2,25 @@ using RclonePool.Core.Errors;
 
 namespace RclonePool.Core.Remotes.Rclone;
 
-/// <summary>Builds rclone argument lists: the command, the user's flags, then ours (later flags win), then the operands.</summary>
+/// <summary>
+/// Builds rclone argument lists: the command, our defaults, the user's flags, then ours (later flags win), then the
+/// operands.
+/// </summary>
 internal static class RcloneArguments
 {
+    /// <summary>
+    /// Defaults the user's <c>rclone_flags</c> may override: a remote that accepts connections but stops answering fails
+    /// (transiently) after a minute without data instead of rclone's five, and an unreachable one after 15 s.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Defaults = ["--contimeout", "15s", "--timeout", "60s"];
+
     /// <summary>rclone fails instead of prompting on a terminal for an encrypted config's password.</summary>
     public const string NoPasswordPrompt = "--ask-password=false";
 
-    /// <summary><c>rclone COMMAND [user flags] --ask-password=false [ownFlags] -- OPERANDS</c>.</summary>
+    /// <summary><c>rclone COMMAND [defaults] [user flags] --ask-password=false [ownFlags] -- OPERANDS</c>.</summary>
     public static List<string> Command(RcloneOptions options, string command, IEnumerable<string> ownFlags, params string[] operands)
     {
-        List<string> arguments = [command, .. options.Flags, NoPasswordPrompt, .. ownFlags];
+        List<string> arguments = [command, .. Defaults, .. options.Flags, NoPasswordPrompt, .. ownFlags];
         if (operands.Length > 0)
         {
             arguments.Add("--");

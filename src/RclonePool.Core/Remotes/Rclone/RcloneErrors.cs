@@ -146,7 +146,7 @@ internal static partial class RcloneErrors
 
         if (ContainsAny(message, QuotaText))
         {
-            return (PoolErrorKind.Remote, $"The remote {named} is out of space or over its quota: free space there, or take it out of the pool.");
+            return (PoolErrorKind.NoSpace, $"The remote {named} is out of space or over its quota: free space there, or take it out of the pool.");
         }
 
         if (ContainsAny(message, AccessText))

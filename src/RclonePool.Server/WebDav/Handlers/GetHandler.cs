@@ -65,7 +65,7 @@ internal sealed class GetHandler : IMethodHandler
                 response.ContentLength = range.Length;
                 if (!head)
                 {
-                    await CopyAsync(context, range.Offset, range.Length);
+                    await CopyAsync(context, range.Offset, range.Length, download: range.Offset == 0 && range.Length == length);
                 }
 
                 return;
@@ -81,9 +81,9 @@ internal sealed class GetHandler : IMethodHandler
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = contentType;
         response.ContentLength = length;
-        if (!head && length > 0)
+        if (!head)
         {
-            await CopyAsync(context, 0, length);
+            await CopyAsync(context, 0, length, download: true);
         }
     }
 
@@ -108,16 +108,22 @@ internal sealed class GetHandler : IMethodHandler
         for (var i = 0; i < ranges.Count; i++)
         {
             await response.Body.WriteAsync(headers[i], context.Aborted);
-            await CopyAsync(context, ranges[i].Offset, ranges[i].Length);
+            await CopyAsync(context, ranges[i].Offset, ranges[i].Length, download: false);
         }
 
         await response.Body.WriteAsync(trailer, context.Aborted);
     }
 
-    /// <summary>Streams <paramref name="count"/> bytes from the pool straight into the response pipe.</summary>
-    private static async Task CopyAsync(DavContext context, long offset, long count)
+    /// <summary>
+    /// Streams <paramref name="count"/> bytes from the pool straight into the response pipe. A whole-file GET (200, or
+    /// one range covering the whole file) is a <paramref name="download"/>: PRE_DOWNLOAD / POST_DOWNLOAD are published
+    /// for it; ranged reads (seeking, streaming players) publish none.
+    /// </summary>
+    private static async Task CopyAsync(DavContext context, long offset, long count, bool download)
     {
-        await using var source = await context.Pool.OpenReadAsync(context.Path, offset, count, context.Aborted);
+        await using var source = download
+            ? await context.Pool.OpenDownloadAsync(context.Path, context.Aborted)
+            : await context.Pool.OpenReadAsync(context.Path, offset, count, context.Aborted);
         var writer = context.Response.BodyWriter;
         var remaining = count;
         while (remaining > 0)
