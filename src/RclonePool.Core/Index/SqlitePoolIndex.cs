@@ -30,6 +30,7 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
 {
     private readonly IndexDatabase _database;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ManifestCache _manifests = new();
     private int _disposed;
 
     private SqlitePoolIndex(IndexDatabase database, string? recreatedBecause)
@@ -65,12 +66,12 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         ReadAsync(0, static (connection, _) => ExecuteScalar(connection, IndexSql.IsPopulated, null, null) as string == "1", cancellationToken);
 
     public ValueTask<Manifest?> GetAsync(PoolPath path, CancellationToken cancellationToken) =>
-        ReadAsync(path.Value, static (connection, p) => ReadManifest(connection, IndexSql.ManifestByPath, "$path", p), cancellationToken);
+        ReadAsync((Index: this, Path: path.Value), static (connection, s) => s.Index.ReadManifest(connection, IndexSql.ManifestByPath, "$path", s.Path), cancellationToken);
 
     public ValueTask<Manifest?> GetByIdAsync(string fileId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fileId);
-        return ReadAsync(fileId, static (connection, id) => ReadManifest(connection, IndexSql.ManifestById, "$file_id", id), cancellationToken);
+        return ReadAsync((Index: this, FileId: fileId), static (connection, s) => s.Index.ReadManifest(connection, IndexSql.ManifestById, "$file_id", s.FileId), cancellationToken);
     }
 
     public ValueTask<bool> ExistsAsync(PoolPath path, CancellationToken cancellationToken) =>
@@ -117,6 +118,7 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             // Closes the idle pooled connections; the last one to close checkpoints the WAL into the file.
             _database.ClearPool();
             _writeGate.Dispose();
+            _manifests.Clear();
         }
 
         return ValueTask.CompletedTask;
@@ -141,7 +143,8 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
     private PoolException Translate(SqliteException e) =>
         IndexErrors.IsDamage(e) ? _database.Recover(e) : IndexErrors.From(e, _database.FilePath);
 
-    private static Manifest? ReadManifest(SqliteConnection connection, string sql, string parameter, string value)
+    /// <summary>The manifest of the row found, parsed from its JSON only when the cache does not hold that revision.</summary>
+    private Manifest? ReadManifest(SqliteConnection connection, string sql, string parameter, string value)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -152,8 +155,18 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             return null;
         }
 
-        var json = reader.GetFieldValue<byte[]>(0);
-        return ManifestSerializer.Deserialize(json, $"in the index ({value})");
+        var fileId = reader.GetString(0);
+        var revision = reader.GetInt64(1);
+        var written = reader.GetInt64(2);
+        if (_manifests.TryGet(fileId, revision, written, out var cached))
+        {
+            return cached;
+        }
+
+        var json = reader.GetFieldValue<byte[]>(3);
+        var manifest = ManifestSerializer.Deserialize(json, $"in the index ({value})");
+        _manifests.Add(fileId, revision, written, manifest, json.Length);
+        return manifest;
     }
 
     private static object? ExecuteScalar(SqliteConnection connection, string sql, string? parameter, string? value)

@@ -37,6 +37,27 @@ public sealed class RcloneDaemonTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Checks_requests_against_a_private_htpasswd_file_that_goes_away_with_it()
+    {
+        var daemon = new RcloneDaemon(new RcloneOptions());
+        await daemon.StartAsync(Ct);
+        var pid = Assert.NotNull(daemon.ProcessId);
+        var environment = (await File.ReadAllTextAsync($"/proc/{pid}/environ", Ct)).Split('\0');
+        var file = Assert.Single(environment, v => v.StartsWith("RCLONE_RC_HTPASSWD=", StringComparison.Ordinal))["RCLONE_RC_HTPASSWD=".Length..];
+        Assert.DoesNotContain(environment, v => v.StartsWith("RCLONE_RC_PASS=", StringComparison.Ordinal));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        Assert.Matches(@"^[0-9a-f]+:\{SHA\}[A-Za-z0-9+/]{27}=\n$", await File.ReadAllTextAsync(file, Ct));
+        Assert.True(await daemon.CheckHealthAsync(Ct));
+
+        await daemon.DisposeAsync();
+
+        Assert.False(Directory.Exists(Path.GetDirectoryName(file)));
+    }
+
+    [Fact]
     public async Task Starts_on_a_fixed_port_even_when_the_user_silences_rclone()
     {
         var port = FreePort();

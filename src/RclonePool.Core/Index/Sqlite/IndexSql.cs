@@ -10,9 +10,10 @@ internal static class IndexSql
     // Reads.
     public const string IsPopulated = "SELECT value FROM meta WHERE key = 'populated';";
 
-    public const string ManifestByPath = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.path = $path;";
+    /// <summary>A manifest with what names its revision (file id, revision, written): the JSON is read only when the parsed manifest is not cached.</summary>
+    public const string ManifestByPath = "SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.path = $path;";
 
-    public const string ManifestById = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.file_id = $file_id;";
+    public const string ManifestById = "SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.file_id = $file_id;";
 
     public const string Exists =
         "SELECT EXISTS (SELECT 1 FROM entries WHERE path = $path) OR EXISTS (SELECT 1 FROM dirs WHERE path = $path);";

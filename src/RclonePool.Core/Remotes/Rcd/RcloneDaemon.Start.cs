@@ -138,7 +138,10 @@ public sealed partial class RcloneDaemon
         }
     }
 
-    /// <summary>Our credentials, and no inherited <c>RCLONE_RC_*</c> variable that could change the rc's address or auth.</summary>
+    /// <summary>
+    /// Our credentials (an htpasswd file, see <see cref="RcdCredentialsFile"/>; user and password as a fallback), and no
+    /// inherited <c>RCLONE_RC_*</c> variable that could change the rc's address or auth.
+    /// </summary>
     private Dictionary<string, string?> DaemonEnvironment()
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -158,8 +161,17 @@ public sealed partial class RcloneDaemon
             }
         }
 
-        environment["RCLONE_RC_USER"] = _user;
-        environment["RCLONE_RC_PASS"] = _password;
+        _credentialsFile ??= RcdCredentialsFile.TryCreate(_user, _password);
+        if (_credentialsFile is { } file && file.EnsureWritten())
+        {
+            environment["RCLONE_RC_HTPASSWD"] = file.FilePath;
+        }
+        else
+        {
+            environment["RCLONE_RC_USER"] = _user;
+            environment["RCLONE_RC_PASS"] = _password;
+        }
+
         return environment;
     }
 

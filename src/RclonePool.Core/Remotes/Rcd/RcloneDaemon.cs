@@ -25,6 +25,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
     private readonly string _password = RandomToken(24);
     private readonly ITimer? _healthTimer;
     private volatile Instance? _current;
+    private RcdCredentialsFile? _credentialsFile;
     private int _generation;
     private int _failedChecks;
     private int _checking;
@@ -157,6 +158,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         _healthTimer?.Dispose();
         await StopAsync();
         Http.Dispose();
+        _credentialsFile?.Dispose();
     }
 
     /// <summary>Kills the daemon at once (no grace period); prefer <see cref="DisposeAsync"/>.</summary>
@@ -177,6 +179,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         }
 
         Http.Dispose();
+        _credentialsFile?.Dispose();
     }
 
     private static Instance? Alive(Instance? instance) => instance is not null && !instance.Process.HasExited ? instance : null;
