@@ -38,7 +38,7 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
     }
 
     public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await inner.WriteManyAsync(directory, objects, ct), cancellationToken);
+        await pipeline.ExecuteAsync(async ct => await GuardedAsync(directory.Remote, ct2 => inner.WriteManyAsync(directory, objects, ct2), ct), cancellationToken);
 
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) =>
         await pipeline.ExecuteAsync(async ct => await GuardedAsync(source.Remote, ct2 => inner.OpenReadAsync(source, offset, count, ct2), ct), cancellationToken);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using RclonePool.Core.Caching;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
@@ -8,8 +7,8 @@ namespace RclonePool.Core.Pool.Reading;
 
 /// <summary>
 /// A ranged read of consecutive blocks of one chunk from one stored location. Each block is read whole and checked
-/// against its digest before any of it is handed out; a run from the chunk's first block to its last also checks
-/// the chunk's SHA-256 before handing out the last block.
+/// against its digest before any of it is handed out (docs/read-path.md: the block digests cover every byte, so
+/// reads do not hash whole chunks again; verify does).
 /// </summary>
 internal sealed class RemoteBlockRun : IBlockRun
 {
@@ -17,7 +16,6 @@ internal sealed class RemoteBlockRun : IBlockRun
     private readonly ChunkLocation _location;
     private readonly Stream _stream;
     private readonly int _to;
-    private IncrementalHash? _sha256;
 
     public RemoteBlockRun(ChunkSource chunk, ChunkLocation location, Stream stream, BlockRange blocks)
     {
@@ -26,7 +24,6 @@ internal sealed class RemoteBlockRun : IBlockRun
         _stream = stream;
         _to = blocks.To;
         NextBlock = blocks.From;
-        _sha256 = blocks.From == 0 && blocks.To == chunk.BlockCount ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     }
 
     public int NextBlock { get; private set; }
@@ -67,24 +64,12 @@ internal sealed class RemoteBlockRun : IBlockRun
             throw _chunk.Corrupt(_location, $"block {block} does not match its hash");
         }
 
-        if (_sha256 is not null)
-        {
-            _sha256.AppendData(target.Span);
-            if (block == _to - 1 && !string.Equals(Convert.ToHexStringLower(_sha256.GetHashAndReset()), _chunk.Sha256, StringComparison.Ordinal))
-            {
-                target.Span.Clear();
-                throw _chunk.Corrupt(_location, "its SHA-256 does not match the manifest");
-            }
-        }
-
         NextBlock = block + 1;
         return length;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _sha256?.Dispose();
-        _sha256 = null;
         await _stream.DisposeAsync();
     }
 }
