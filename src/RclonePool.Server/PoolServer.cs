@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Paths;
@@ -35,6 +36,11 @@ public static class PoolServer
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "rclonepool" });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        foreach (var work in options.BackgroundWork)
+        {
+            builder.Services.AddSingleton<IHostedService>(new BackgroundLoop(work));
+        }
+
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, addresses));
 

@@ -52,6 +52,12 @@ public sealed record ServerOptions
     /// </summary>
     public IRequestAuthenticator? Authenticator { get; init; }
 
+    /// <summary>
+    /// Loops run in the background while the server runs (health monitoring), each started with the server and
+    /// cancelled, then awaited, when it stops.
+    /// </summary>
+    public IReadOnlyList<Func<CancellationToken, Task>> BackgroundWork { get; init; } = [];
+
     /// <summary>Clock for lock timeouts and dates.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

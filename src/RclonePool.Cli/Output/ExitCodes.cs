@@ -15,6 +15,9 @@ internal static class ExitCodes
     public const int NoSpace = 7;
     public const int Environment = 8;
     public const int Remote = 9;
+
+    /// <summary><c>health</c>: redundancy is reduced (degraded or critical files, a remote unreachable, manifest copies missing) but every file is still readable.</summary>
+    public const int Degraded = 10;
     public const int Interrupted = 130;
 
     public static int For(PoolErrorKind kind) => kind switch

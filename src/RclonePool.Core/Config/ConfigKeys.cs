@@ -105,9 +105,9 @@ public static class ConfigKeys
                 "k: data chunks per Reed-Solomon stripe, 1 or more; k + m at most 256 and, in parity or hybrid mode, at most the number of remotes."),
             Key(Redundancy, true, "parity_parity_shards", ConfigTypes.Integer, c => c.ParityParityShards, (c, v) => c.ParityParityShards = v,
                 "m: parity chunks per stripe, 1 or more; any m remotes can be lost without losing a file."),
-            Key(Redundancy, false, "enable_health_monitoring", ConfigTypes.Boolean, c => c.EnableHealthMonitoring, (c, v) => c.EnableHealthMonitoring = v,
-                "Check the remotes and the stored chunks periodically and report problems."),
-            Key(Redundancy, false, "health_check_interval", ConfigTypes.Integer, c => c.HealthCheckInterval, (c, v) => c.HealthCheckInterval = v,
+            Key(Redundancy, true, "enable_health_monitoring", ConfigTypes.Boolean, c => c.EnableHealthMonitoring, (c, v) => c.EnableHealthMonitoring = v,
+                "While serving, check the health of the pool (every remote listed, every stored object's existence and size; see docs/redundancy.md) every health_check_interval seconds, log a warning when something is not healthy, and publish HEALTH_CHECKED."),
+            Key(Redundancy, true, "health_check_interval", ConfigTypes.Integer, c => c.HealthCheckInterval, (c, v) => c.HealthCheckInterval = v,
                 "Seconds between health checks, 1 or more."),
 
             // v0.6 — advanced

@@ -33,6 +33,9 @@ public enum PoolEventType
     /// <summary>A chunk object that a manifest names is missing (or unreadable) on its remote.</summary>
     ChunkMissing,
 
+    /// <summary>A health check finished; <see cref="PoolEvent.Detail"/> is its summary ("healthy: 12 files …").</summary>
+    HealthChecked,
+
     /// <summary>A remote operation failed (every failed attempt, retried or not).</summary>
     RemoteError,
 

@@ -31,6 +31,33 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Background_work_starts_with_the_server_and_is_cancelled_when_it_stops()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task LoopAsync(CancellationToken stopping)
+        {
+            started.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.SetResult();
+            }
+        }
+
+        var server = await PoolServer.StartAsync(new InMemoryPoolFileSystem(), new ServerOptions { Port = 0, BackgroundWork = [LoopAsync] }, cancellationToken: Ct);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.False(cancelled.Task.IsCompleted);
+
+        await server.StopAsync(Ct);
+
+        Assert.True(cancelled.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task Listening_beyond_loopback_without_authentication_warns_loudly()
     {
         var open = new CapturingLoggerProvider();
