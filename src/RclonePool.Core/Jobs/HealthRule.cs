@@ -35,6 +35,13 @@ public static class HealthRule
             return (spec.ParityShards, have.Count(h => h) - spec.DataShards);
         }
 
+        if (chunk.Inline is not null)
+        {
+            // Held inside the manifest, which every remote carries (missing manifest copies are reported apart).
+            var tolerance = ToleranceOf(manifest.Redundancy);
+            return (tolerance, tolerance);
+        }
+
         if (chunk.Locations.Count == 0)
         {
             return (0, chunk.Length == 0 ? 0 : -1);

@@ -77,6 +77,11 @@ public sealed class HealthTests
     private static int ExpectedMargin(Manifest manifest, params string[] lost) => manifest.Chunks.Min(c =>
     {
         var left = c.Locations.Count(l => !lost.Contains(l.Remote));
+        if (c.Inline is not null)
+        {
+            return HealthRule.ToleranceOf(manifest.Redundancy); // held in the manifest, on every remote
+        }
+
         return c.Locations.Any(l => l.Role == LocationRole.Shard)
             ? (manifest.Redundancy.DataShards + manifest.Redundancy.ParityShards - c.Locations.Count) + left - manifest.Redundancy.DataShards // data shards without bytes have no object
             : left - 1;
