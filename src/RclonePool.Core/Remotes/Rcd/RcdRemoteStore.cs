@@ -87,6 +87,34 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         {
             await ThrowIfFailedAsync(response, call, cancellationToken);
         }
+
+        CountWrites(1);
+    }
+
+    // rclone keeps accounting for every finished transfer until its stats are reset: tens of KiB per file written, so
+    // a server taking many small uploads would grow by gigabytes. The stats are reset after every so many objects.
+    private const int WritesBetweenStatsResets = 500;
+    private int _writesSinceReset;
+
+    private void CountWrites(int objects)
+    {
+        if (Interlocked.Add(ref _writesSinceReset, objects) < WritesBetweenStatsResets)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _writesSinceReset, 0);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await CallAsync("core/stats-reset", new JsonObject(), new RcloneCall("stats-reset", "rclone's transfer statistics", string.Empty), RcloneJsonContext.Default.ErrorReply, notFoundIsNull: false, OnlyToNewDaemon, CancellationToken.None);
+            }
+            catch (Exception e) when (e is PoolException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+            {
+                _logger.LogDebug("Resetting rclone's transfer statistics failed ({Error}); tried again after the next writes.", e.Message);
+            }
+        });
     }
 
     /// <summary>Several small objects into one directory in one <c>operations/uploadfile</c> call (one part per object).</summary>
@@ -119,6 +147,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
             HttpCompletionOption.ResponseContentRead,
             cancellationToken);
         await ThrowIfFailedAsync(response, call, cancellationToken);
+        CountWrites(objects.Count);
     }
 
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
