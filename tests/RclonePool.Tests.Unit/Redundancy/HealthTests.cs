@@ -15,60 +15,22 @@ public sealed class HealthTests
 {
     private const int KiB = 1024;
     private const int MiB = 1024 * KiB;
-    private static readonly string[] Six = ["a:", "b:", "c:", "d:", "e:", "f:"];
-    private static readonly int[] Sizes = [1, 100_000, 256 * KiB, MiB + 5, 2 * MiB, (5 * MiB) + 12_345];
+    private static readonly string[] Six = SixRemotes.Names;
+    private static readonly int[] Sizes = SixRemotes.Sizes;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<TestPool> CreateAsync(Core.Remotes.IRemoteStore store, Action<PoolConfig> configure) =>
-        await TestPool.CreateAsync(store, c =>
-        {
-            c.Remotes = [.. Six];
-            c.ChunkSize = 2 * MiB;
-            c.EnableChunkCache = false;
-            configure(c);
-        });
+    private static Task<TestPool> CreateAsync(Core.Remotes.IRemoteStore store, Action<PoolConfig> configure) => SixRemotes.CreateAsync(store, configure);
 
-    private static void Parity(PoolConfig c)
-    {
-        c.RedundancyMode = "parity";
-        c.ParityDataShards = 4;
-        c.ParityParityShards = 2;
-    }
+    private static void Parity(PoolConfig c) => SixRemotes.Parity(4, 2)(c);
 
-    private static void Replication(PoolConfig c)
-    {
-        c.RedundancyMode = "replication";
-        c.ReplicationFactor = 3;
-    }
+    private static void Replication(PoolConfig c) => SixRemotes.Replication(3)(c);
 
-    private static async Task UploadAllAsync(StoragePool pool)
-    {
-        foreach (var size in Sizes)
-        {
-            var data = new byte[size];
-            new Random(size).NextBytes(data);
-            await pool.PutAsync(PoolPath.Parse($"/f{size}.bin"), new MemoryStream(data), data.Length, PutOptions.Default, Ct);
-        }
-    }
+    private static Task UploadAllAsync(StoragePool pool) => SixRemotes.UploadAllAsync(pool);
 
-    private static void LoseData(InMemoryRemoteStore store, string remote)
-    {
-        foreach (var key in store.Keys(remote, "rclonepool_data").ToList())
-        {
-            store.Remove(key);
-        }
-    }
+    private static void LoseData(InMemoryRemoteStore store, string remote) => SixRemotes.LoseData(store, remote);
 
-    private static void Corrupt(InMemoryRemoteStore store, string remote)
-    {
-        foreach (var key in store.Keys(remote, "rclonepool_data").ToList())
-        {
-            var bytes = store.Objects[key].ToArray();
-            bytes[bytes.Length / 2] ^= 0x10;
-            store.Put(key, bytes);
-        }
-    }
+    private static void Corrupt(InMemoryRemoteStore store, string remote) => SixRemotes.Corrupt(store, remote);
 
     private static Task<HealthReport> HealthAsync(StoragePool pool, bool deep = false) =>
         pool.HealthAsync(PoolPath.Root, new HealthOptions { Deep = deep }, Ct);

@@ -13,57 +13,23 @@ public sealed class RedundantPoolTests
 {
     private const int KiB = 1024;
     private const int MiB = 1024 * KiB;
-    private static readonly string[] Six = ["a:", "b:", "c:", "d:", "e:", "f:"];
-    private static readonly int[] Sizes = [1, 100_000, 256 * KiB, MiB + 5, 2 * MiB, (5 * MiB) + 12_345];
+    private static readonly string[] Six = SixRemotes.Names;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<(TestPool Test, InMemoryRemoteStore Store)> CreateAsync(Action<PoolConfig> configure)
     {
         var store = new InMemoryRemoteStore(Six);
-        var test = await TestPool.CreateAsync(store, c =>
-        {
-            c.Remotes = [.. Six];
-            c.ChunkSize = 2 * MiB;
-            c.EnableChunkCache = false;
-            configure(c);
-        });
-        return (test, store);
+        return (await SixRemotes.CreateAsync(store, configure), store);
     }
 
-    private static Action<PoolConfig> Parity(int k, int m) => c =>
-    {
-        c.RedundancyMode = "parity";
-        c.ParityDataShards = k;
-        c.ParityParityShards = m;
-    };
+    private static Action<PoolConfig> Parity(int k, int m) => SixRemotes.Parity(k, m);
 
-    private static Action<PoolConfig> Replication(int copies) => c =>
-    {
-        c.RedundancyMode = "replication";
-        c.ReplicationFactor = copies;
-    };
+    private static Action<PoolConfig> Replication(int copies) => SixRemotes.Replication(copies);
 
-    private static byte[] Data(int size, int seed)
-    {
-        var data = new byte[size];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
+    private static byte[] Data(int size, int seed) => SixRemotes.Data(size, seed);
 
-    private static async Task<Dictionary<string, byte[]>> UploadAllAsync(StoragePool pool)
-    {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var size in Sizes)
-        {
-            var data = Data(size, size);
-            var path = $"/f{size}.bin";
-            await pool.PutAsync(PoolPath.Parse(path), new MemoryStream(data), data.Length, PutOptions.Default, Ct);
-            files[path] = data;
-        }
-
-        return files;
-    }
+    private static Task<Dictionary<string, byte[]>> UploadAllAsync(StoragePool pool) => SixRemotes.UploadAllAsync(pool);
 
     private static async Task<byte[]> ReadAsync(StoragePool pool, string path, long offset = 0, long count = -1)
     {
@@ -88,25 +54,9 @@ public sealed class RedundantPoolTests
         }
     }
 
-    /// <summary>Removes every chunk object of a remote (the remote's data is gone; its manifests stay).</summary>
-    private static void LoseData(InMemoryRemoteStore store, string remote)
-    {
-        foreach (var key in store.Keys(remote, "rclonepool_data").ToList())
-        {
-            store.Remove(key);
-        }
-    }
+    private static void LoseData(InMemoryRemoteStore store, string remote) => SixRemotes.LoseData(store, remote);
 
-    /// <summary>Flips one bit in the middle of every chunk object of a remote.</summary>
-    private static void Corrupt(InMemoryRemoteStore store, string remote)
-    {
-        foreach (var key in store.Keys(remote, "rclonepool_data").ToList())
-        {
-            var bytes = store.Objects[key].ToArray();
-            bytes[bytes.Length / 2] ^= 0x10;
-            store.Put(key, bytes);
-        }
-    }
+    private static void Corrupt(InMemoryRemoteStore store, string remote) => SixRemotes.Corrupt(store, remote);
 
     [Fact]
     public async Task Parity_puts_every_shard_of_a_stripe_on_a_different_remote()
