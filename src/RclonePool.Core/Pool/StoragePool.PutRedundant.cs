@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
@@ -97,7 +98,7 @@ public sealed partial class StoragePool
                     : NoRemoteTook(index, upload, e);
             }
 
-            var failing = new StrongBox<string?>();
+            var failing = new StrongBox<string?>(); // which remote made the attempt fail (set by the attempt)
             try
             {
                 return await _retry.ExecuteAsync(async ct => await StoreStripeAsync(index, offset, length, openSource, geometry, codec, remotes, upload, failing, ct), cancellationToken);
@@ -225,11 +226,5 @@ public sealed partial class StoragePool
         }
 
         return new ChunkEntry { Index = index, Offset = offset, Length = length, Sha256 = sha, BlockHashes = blocks, Locations = locations };
-    }
-
-    /// <summary>A mutable holder shared with a retried attempt: which remote made it fail.</summary>
-    private sealed class StrongBox<T>
-    {
-        public T? Value { get; set; }
     }
 }

@@ -39,7 +39,7 @@ internal sealed class ShardReader(ChunkSource chunk, StripeGeometry geometry, in
 
         if (location is null)
         {
-            throw chunk.Corrupt(new ChunkLocation { Remote = "(none)", Object = "(none)" }, $"shard {shard} has no stored object");
+            throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {chunk.Manifest.Path} records no stored object for shard {shard}.");
         }
 
         BufferedRow = -1;
