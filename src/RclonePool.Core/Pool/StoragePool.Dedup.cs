@@ -19,6 +19,8 @@ namespace RclonePool.Core.Pool;
 /// <item>Before borrowing, a shared-content marker is written and the chunks are checked to exist. A file whose
 /// content has a marker never has its chunks removed by delete or overwrite: <c>rclonepool orphans</c>, which reads
 /// every manifest on every remote, removes them once nothing references them.</item>
+/// <item>Files small enough to live inside their manifest (<see cref="InlineMaxBytes"/>) own no chunks to share, so
+/// they are never looked up: borrowing would only add a marker write per remote.</item>
 /// </list>
 /// </summary>
 public sealed partial class StoragePool
@@ -28,7 +30,7 @@ public sealed partial class StoragePool
     /// <summary>Before uploading a local file: the file already in the pool with the same content, or null.</summary>
     private async Task<Manifest?> FindDuplicateOfFileAsync(Stream content, long length, Manifest? existing, CancellationToken cancellationToken)
     {
-        if (!Config.EnableDuplicateDetection || length <= 0 || content is not FileStream { CanSeek: true } file)
+        if (!Config.EnableDuplicateDetection || length <= InlineMaxBytes || content is not FileStream { CanSeek: true } file)
         {
             return null;
         }
@@ -53,7 +55,7 @@ public sealed partial class StoragePool
     /// <summary>After uploading a stream: the file already in the pool with the same content, or null.</summary>
     private async Task<Manifest?> FindDuplicateOfContentAsync(long size, string sha256, Manifest? existing, CancellationToken cancellationToken)
     {
-        if (!Config.EnableDuplicateDetection || size <= 0)
+        if (!Config.EnableDuplicateDetection || size <= InlineMaxBytes)
         {
             return null;
         }
