@@ -116,10 +116,8 @@ internal static class HealthCommand
 
     private static void WriteJson(HealthReport report, TimeSpan elapsed)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(writer =>
         {
-            writer.WriteStartObject();
             writer.WriteString("scope", report.Scope);
             writer.WriteBoolean("deep", report.Deep);
             writer.WriteString("state", report.State.Name());
@@ -157,7 +155,7 @@ internal static class HealthCommand
                 writer.WriteNumber("chunks", file.Chunks);
                 writer.WriteNumber("objects_expected", file.ObjectsExpected);
                 writer.WriteNumber("objects_available", file.ObjectsAvailable);
-                WriteDamage(writer, "problems", file.Problems);
+                JsonOutput.WriteDamage(writer, "problems", file.Problems);
                 writer.WriteEndObject();
             }
 
@@ -182,42 +180,8 @@ internal static class HealthCommand
             }
 
             writer.WriteEndArray();
-            WriteDamage(writer, "manifest_problems", report.ManifestProblems);
-            WriteDamage(writer, "unreadable_entries", report.UnreadableEntries);
-            writer.WriteEndObject();
-        }
-
-        stdout.Write("\n"u8);
-    }
-
-    private static void WriteDamage(Utf8JsonWriter writer, string name, IReadOnlyList<Damage> damage)
-    {
-        writer.WriteStartArray(name);
-        foreach (var d in damage)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("kind", d.Kind.Name());
-            WriteOptional(writer, "path", d.Path);
-            WriteOptional(writer, "file_id", d.FileId);
-            if (d.Chunk is { } chunk)
-            {
-                writer.WriteNumber("chunk", chunk);
-            }
-
-            WriteOptional(writer, "remote", d.Remote);
-            WriteOptional(writer, "object", d.Object);
-            writer.WriteString("detail", d.Detail);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
+            JsonOutput.WriteDamage(writer, "manifest_problems", report.ManifestProblems);
+            JsonOutput.WriteDamage(writer, "unreadable_entries", report.UnreadableEntries);
+        });
     }
 }

@@ -94,10 +94,8 @@ internal static class OrphansCommand
 
     private static void WriteJson(OrphanReport report, OrphanOptions options)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(writer =>
         {
-            writer.WriteStartObject();
             writer.WriteNumber("min_age_seconds", options.MinAge.TotalSeconds);
             writer.WriteNumber("orphan_count", report.Chunks.Count);
             writer.WriteNumber("orphan_bytes", report.OrphanBytes);
@@ -147,9 +145,6 @@ internal static class OrphansCommand
             }
 
             writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        stdout.Write("\n"u8);
+        });
     }
 }

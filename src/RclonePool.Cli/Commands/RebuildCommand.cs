@@ -85,10 +85,8 @@ internal static class RebuildCommand
 
     private static void WriteJson(RebuildReport report)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(writer =>
         {
-            writer.WriteStartObject();
             writer.WriteNumber("entries_checked", report.EntriesChecked);
             writer.WriteNumber("objects_checked", report.ObjectsChecked);
             writer.WriteStartArray("remotes_claimed");
@@ -140,9 +138,6 @@ internal static class RebuildCommand
             writer.WriteEndArray();
             writer.WriteNumber("remote_calls", report.RemoteCalls);
             writer.WriteBoolean("complete", report.Complete);
-            writer.WriteEndObject();
-        }
-
-        stdout.WriteByte((byte)'\n');
+        });
     }
 }

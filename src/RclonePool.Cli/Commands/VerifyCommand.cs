@@ -81,10 +81,8 @@ internal static class VerifyCommand
 
     private static void WriteJson(VerifyReport report, TimeSpan elapsed)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteObject(writer =>
         {
-            writer.WriteStartObject();
             writer.WriteString("scope", report.Scope);
             writer.WriteBoolean("quick", report.Quick);
             writer.WriteBoolean("clean", report.Clean);
@@ -95,36 +93,7 @@ internal static class VerifyCommand
             writer.WriteNumber("remote_calls", report.RemoteCalls);
             writer.WriteNumber("elapsed_seconds", Math.Round(elapsed.TotalSeconds, 3));
             writer.WriteNumber("damaged_files", report.DamagedFiles);
-            writer.WriteStartArray("damage");
-            foreach (var d in report.Damage)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("kind", d.Kind.Name());
-                WriteOptional(writer, "path", d.Path);
-                WriteOptional(writer, "file_id", d.FileId);
-                if (d.Chunk is { } chunk)
-                {
-                    writer.WriteNumber("chunk", chunk);
-                }
-
-                WriteOptional(writer, "remote", d.Remote);
-                WriteOptional(writer, "object", d.Object);
-                writer.WriteString("detail", d.Detail);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        stdout.Write("\n"u8);
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
+            JsonOutput.WriteDamage(writer, "damage", report.Damage);
+        });
     }
 }
