@@ -1,5 +1,3 @@
-using System.Buffers;
-using RclonePool.Core.Errors;
 using RclonePool.Core.Redundancy.Codec;
 
 namespace RclonePool.Core.Redundancy;
@@ -13,9 +11,8 @@ public sealed class ShardStream : Stream
 {
     private readonly Stream _chunk;
     private readonly StripeGeometry _geometry;
-    private readonly ReedSolomonCodec _codec;
     private readonly int _shard;
-    private readonly byte[][] _blocks;
+    private readonly StripeRow _stripe;
     private int _row;
     private int _outStart;
     private int _outEnd;
@@ -27,13 +24,8 @@ public sealed class ShardStream : Stream
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, geometry.TotalShards);
         _chunk = chunk;
         _geometry = geometry;
-        _codec = codec;
         _shard = shard;
-        _blocks = new byte[geometry.TotalShards][];
-        for (var i = 0; i < _blocks.Length; i++)
-        {
-            _blocks[i] = ArrayPool<byte>.Shared.Rent(geometry.BlockSize);
-        }
+        _stripe = new StripeRow(geometry, codec);
     }
 
     public override bool CanRead => true;
@@ -63,7 +55,7 @@ public sealed class ShardStream : Stream
         }
 
         var take = Math.Min(buffer.Length, _outEnd - _outStart);
-        _blocks[_shard].AsMemory(_outStart, take).CopyTo(buffer);
+        _stripe.Shard(_shard).Slice(_outStart, take).CopyTo(buffer);
         _outStart += take;
         _position += take;
         return take;
@@ -71,35 +63,10 @@ public sealed class ShardStream : Stream
 
     private async Task NextRowAsync(CancellationToken cancellationToken)
     {
-        var k = _geometry.DataShards;
-        var rowLength = _geometry.RowLength(_row);
-        for (var i = 0; i < k; i++)
+        await _stripe.ReadAsync(_chunk, _row, null, cancellationToken);
+        if (_shard >= _geometry.DataShards)
         {
-            var length = _geometry.ShardBlockLength(i, _row);
-            var read = await _chunk.ReadAtLeastAsync(_blocks[i].AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken);
-            if (read != length)
-            {
-                throw new PoolException(PoolErrorKind.Conflict, "The chunk's source ended early; it is not the chunk the manifest describes.");
-            }
-
-            _blocks[i].AsSpan(length, rowLength - length).Clear();
-        }
-
-        if (_shard >= k)
-        {
-            var data = new ReadOnlyMemory<byte>[k];
-            var parity = new Memory<byte>[_geometry.ParityShards];
-            for (var i = 0; i < k; i++)
-            {
-                data[i] = _blocks[i].AsMemory(0, rowLength);
-            }
-
-            for (var j = 0; j < parity.Length; j++)
-            {
-                parity[j] = _blocks[k + j].AsMemory(0, rowLength);
-            }
-
-            _codec.Encode(data, parity);
+            _stripe.Encode();
         }
 
         _outStart = 0;
@@ -126,15 +93,7 @@ public sealed class ShardStream : Stream
     {
         if (disposing)
         {
-            foreach (var block in _blocks)
-            {
-                if (block is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(block);
-                }
-            }
-
-            Array.Clear(_blocks);
+            _stripe.Dispose();
             _chunk.Dispose();
         }
 
