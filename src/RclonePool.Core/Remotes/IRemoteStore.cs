@@ -36,6 +36,13 @@ public interface IRemoteStore : IAsyncDisposable
     Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The directory of the local filesystem that rclone stores <paramref name="remote"/>'s objects in, when the remote
+    /// is rclone's local backend (a path, a <c>type = local</c> remote, or an alias of one); null for any other backend
+    /// (cloud, crypt, union …) or when the store cannot tell. See <see cref="Local.LocalDirectReadStore"/>.
+    /// </summary>
+    Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>
     /// Writes several small objects into one directory of one remote. A store may send them in one call (rcd: one
     /// multipart upload), which is what makes many small writes cheap; by default they are written one by one. When
     /// it fails, some of the objects may have been written.

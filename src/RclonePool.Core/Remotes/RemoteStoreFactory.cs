@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Config;
 using RclonePool.Core.Remotes.Cli;
+using RclonePool.Core.Remotes.Local;
 using RclonePool.Core.Remotes.Rcd;
 using RclonePool.Core.Remotes.Rclone;
 
@@ -11,12 +12,14 @@ public static class RemoteStoreFactory
 {
     /// <summary>
     /// <c>enable_rclone_daemon: true</c> (the default): an <see cref="RcdRemoteStore"/> with its own supervised daemon;
-    /// false: a <see cref="CliRemoteStore"/>. Nothing starts until the first call. Dispose the store to stop rclone.
+    /// false: a <see cref="CliRemoteStore"/>; with <c>local_direct_reads</c> (the default) wrapped in a
+    /// <see cref="LocalDirectReadStore"/>. Nothing starts until the first call. Dispose the store to stop rclone.
     /// </summary>
     public static IRemoteStore Create(PoolConfig config, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Create(config.EnableRcloneDaemon, RcloneOptions.FromConfig(config), loggerFactory);
+        var transport = Create(config.EnableRcloneDaemon, RcloneOptions.FromConfig(config), loggerFactory);
+        return config.LocalDirectReads ? new LocalDirectReadStore(transport, loggerFactory?.CreateLogger<LocalDirectReadStore>()) : transport;
     }
 
     /// <summary>The daemon transport when <paramref name="useDaemon"/>, else the command-per-call transport.</summary>

@@ -131,6 +131,12 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
         }
     }
 
+    public async Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return await inner.LocalDirectoryAsync(remote, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     /// <summary>Publishes the failure; always false, so the exception filter lets it through untouched.</summary>

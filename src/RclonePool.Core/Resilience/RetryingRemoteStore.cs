@@ -81,6 +81,8 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
     public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) =>
         GuardedAsync(remote, ct => inner.AboutAsync(remote, ct), cancellationToken);
 
+    public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) => inner.LocalDirectoryAsync(remote, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     /// <summary>One call through the remote's circuit: rejected at once when it is open, its outcome recorded.</summary>

@@ -1,4 +1,5 @@
 using RclonePool.Core.Remotes;
+using RclonePool.Core.Remotes.Local;
 using RclonePool.Core.Remotes.Rcd;
 using RclonePool.Core.Remotes.Rclone;
 
@@ -40,8 +41,14 @@ public abstract class RemoteStoreFixture : IAsyncLifetime
     public int? DaemonProcessId => (Store as RcdRemoteStore)?.Daemon.ProcessId;
 
     /// <summary>A new store of this fixture's kind; <paramref name="processStarted"/> sees the pid of every rclone it starts.</summary>
-    public IRemoteStore CreateStore(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null) =>
-        RemoteStoreFactory.Create(UsesDaemon, Options(processStarted, flags));
+    public IRemoteStore CreateStore(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null)
+    {
+        var transport = RemoteStoreFactory.Create(UsesDaemon, Options(processStarted, flags));
+        return ReadsLocalFilesDirectly ? new LocalDirectReadStore(transport) : transport;
+    }
+
+    /// <summary>True when the store reads a local remote's files itself (<see cref="LocalDirectReadStore"/>) and rclone does the rest.</summary>
+    public virtual bool ReadsLocalFilesDirectly => false;
 
     public RcloneOptions Options(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null) => new()
     {
@@ -82,6 +89,16 @@ public sealed class RcdLocalFixture : RemoteStoreFixture
     public override string Remote => Path.Combine(Root, "remote");
 
     public override bool UsesDaemon => true;
+}
+
+/// <summary>rclone rcd over a local directory, whose objects the store reads from the directory itself.</summary>
+public sealed class DirectLocalFixture : RemoteStoreFixture
+{
+    public override string Remote => Path.Combine(Root, "remote");
+
+    public override bool UsesDaemon => true;
+
+    public override bool ReadsLocalFilesDirectly => true;
 }
 
 /// <summary>One rclone command per call over a local directory.</summary>

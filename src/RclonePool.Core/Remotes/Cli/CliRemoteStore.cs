@@ -260,6 +260,14 @@ public sealed partial class CliRemoteStore : IRemoteStore
         return Parse(result.Output, RcloneJsonContext.Default.RcloneAbout, call).ToUsage();
     }
 
+    public async Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(remote);
+        var call = new RcloneCall("describe", remote, remote);
+        var result = await RunAsync(RcloneArguments.Command(_options, "backend", [], "features", remote), call, cancellationToken);
+        return result.Succeeded ? Parse(result.Output, RcloneJsonContext.Default.FsInfoReply, call).LocalDirectory : throw call.FromExit(result.ExitCode, result.ErrorLines);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _disposed = true;

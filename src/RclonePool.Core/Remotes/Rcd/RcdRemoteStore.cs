@@ -287,6 +287,14 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         }
     }
 
+    public async Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(remote);
+        var call = new RcloneCall("describe", remote, remote);
+        var reply = await CallAsync("operations/fsinfo", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.FsInfoReply, notFoundIsNull: false, Always, cancellationToken);
+        return reply?.LocalDirectory;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_commandStore.IsValueCreated)

@@ -10,4 +10,5 @@ namespace RclonePool.Core.Remotes.Rclone;
 [JsonSerializable(typeof(RcReplies.StatReply))]
 [JsonSerializable(typeof(RcReplies.ErrorReply))]
 [JsonSerializable(typeof(RcReplies.RemotesReply))]
+[JsonSerializable(typeof(RcReplies.FsInfoReply))]
 internal sealed partial class RcloneJsonContext : JsonSerializerContext;

@@ -1,0 +1,141 @@
+using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
+using RclonePool.Core.Remotes;
+using RclonePool.Core.Remotes.Local;
+using RclonePool.Core.Remotes.Rclone;
+using RclonePool.Tests.Integration.Support;
+
+namespace RclonePool.Tests.Integration.Remotes;
+
+/// <summary>
+/// Which remotes rclone reports as local directories (asked of real rclone, both transports), and what a direct read
+/// does: the same bytes as rclone's, no call to rclone, rclone's answer whenever the file cannot be opened.
+/// </summary>
+public sealed class LocalDirectReadTests : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("rclonepool-direct-").FullName;
+    private WebDavServer? _dav;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string ConfigFile => Path.Combine(_root, "rclone.conf");
+
+    private string Disk => Path.Combine(_root, "disk");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Disk);
+        await File.WriteAllTextAsync(ConfigFile, "", Ct);
+        _dav = await WebDavServer.StartAsync(Path.Combine(_root, "served"), ConfigFile);
+        var obscured = (await Tools.RunAsync("rclone", ["obscure", "secret"])).Stdout.Trim();
+        await File.WriteAllTextAsync(ConfigFile, $"""
+            [disk]
+            type = local
+
+            [alias]
+            type = alias
+            remote = {Disk}
+
+            [vault]
+            type = crypt
+            remote = {Disk}/crypt
+            password = {obscured}
+
+            {_dav.ConfigSection("dav")}
+            """, Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dav is not null)
+        {
+            await _dav.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Rclone_names_the_directory_of_local_remotes_and_no_other(bool daemon)
+    {
+        await using var store = RemoteStoreFactory.Create(daemon, Options());
+
+        Assert.Equal(Disk, await store.LocalDirectoryAsync(Disk, Ct));
+        Assert.Equal(Disk, await store.LocalDirectoryAsync("disk:" + Disk, Ct));
+        Assert.Equal(Disk, await store.LocalDirectoryAsync("alias:", Ct));
+        Assert.Equal(Path.Combine(Disk, "sub"), await store.LocalDirectoryAsync("alias:sub", Ct));
+        Assert.Null(await store.LocalDirectoryAsync("vault:", Ct));
+        Assert.Null(await store.LocalDirectoryAsync("dav:", Ct));
+    }
+
+    [Fact]
+    public async Task A_direct_read_returns_rclones_bytes_without_calling_rclone()
+    {
+        await using var counted = new ReportingRemoteStore(RemoteStoreFactory.Create(true, Options()), new PoolEventBus());
+        var direct = new LocalDirectReadStore(counted);
+        var data = new byte[(3 * 1024 * 1024) + 5];
+        Random.Shared.NextBytes(data);
+        var path = new RemotePath("alias:", "rclonepool_data/ab/ab01");
+        await direct.WriteAsync(path, new MemoryStream(data), data.Length, Ct);
+        Assert.Equal(data, await ReadAsync(direct, path, 0, -1)); // resolves the remote: one call
+        var calls = counted.Calls;
+
+        Assert.Equal(data, await ReadAsync(direct, path, 0, -1));
+        Assert.Equal(data.AsSpan(1_000_000, 70_000).ToArray(), await ReadAsync(direct, path, 1_000_000, 70_000));
+        Assert.Equal(data.AsSpan(data.Length - 5).ToArray(), await ReadAsync(direct, path, data.Length - 5, 100));
+        Assert.Empty(await ReadAsync(direct, path, data.Length + 10, 100));
+
+        Assert.Equal(calls, counted.Calls);
+        Assert.Equal(data.AsSpan(10, 20).ToArray(), await ReadAsync(counted, path, 10, 20)); // rclone agrees
+    }
+
+    [Fact]
+    public async Task What_cannot_be_opened_directly_is_asked_of_rclone()
+    {
+        await using var counted = new ReportingRemoteStore(RemoteStoreFactory.Create(true, Options()), new PoolEventBus());
+        var direct = new LocalDirectReadStore(counted);
+
+        var missing = await Assert.ThrowsAsync<PoolException>(() => direct.OpenReadAsync(new RemotePath(Disk, "rclonepool_data/cd/missing"), 0, -1, Ct));
+        Assert.Equal(PoolErrorKind.NotFound, missing.Kind);
+
+        // A name rclone's local encoding could change is never read directly; rclone reads it.
+        var odd = new RemotePath(Disk, "dir with space/Ünï.txt");
+        await direct.WriteAsync(odd, new MemoryStream([1, 2, 3]), 3, Ct);
+        var before = counted.Calls;
+        Assert.Equal([1, 2, 3], await ReadAsync(direct, odd, 0, -1));
+        Assert.Equal(before + 1, counted.Calls);
+
+        // Crypt stores ciphertext in the same directory: always read through rclone.
+        var secret = new RemotePath("vault:", "rclonepool_data/ef/ef01");
+        await direct.WriteAsync(secret, new MemoryStream([9, 8, 7]), 3, Ct);
+        Assert.Equal([9, 8, 7], await ReadAsync(direct, secret, 0, -1));
+    }
+
+    [Theory]
+    [InlineData("rclonepool_data/ab/ab01", true)]
+    [InlineData("rclonepool_manifests/0123abcd-r2.json", true)]
+    [InlineData("a.b-c_d/E9", true)]
+    [InlineData("", false)]
+    [InlineData("/abs", false)]
+    [InlineData("dir/", false)]
+    [InlineData("a//b", false)]
+    [InlineData("a/../b", false)]
+    [InlineData("./a", false)]
+    [InlineData("with space", false)]
+    [InlineData("Ünï", false)]
+    [InlineData("a\\b", false)]
+    public void Only_plain_object_paths_are_read_directly(string path, bool plain) =>
+        Assert.Equal(plain, LocalDirectReadStore.IsPlainObjectPath(path));
+
+    private RcloneOptions Options() => new() { Environment = new Dictionary<string, string?> { ["RCLONE_CONFIG"] = ConfigFile } };
+
+    private static async Task<byte[]> ReadAsync(IRemoteStore store, RemotePath path, long offset, long count)
+    {
+        await using var stream = await store.OpenReadAsync(path, offset, count, Ct);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, Ct);
+        return copy.ToArray();
+    }
+}
