@@ -4,9 +4,11 @@ namespace RclonePool.Core.Chunking;
 
 /// <summary>
 /// A read-only view of <c>length</c> bytes of an open file from <c>start</c>, using positional reads, so
-/// several chunks of one file can be read concurrently through one handle without copying.
+/// several chunks of one file can be read concurrently through one handle without copying. A stream that
+/// <paramref name="ownsHandle"/> closes the handle when disposed; reads stop with <see cref="OperationCanceledException"/>
+/// once <paramref name="stopWith"/> is cancelled (the token a remote read was opened with).
 /// </summary>
-public sealed class FileRangeStream(SafeFileHandle handle, long start, long length) : Stream
+public sealed class FileRangeStream(SafeFileHandle handle, long start, long length, bool ownsHandle = false, CancellationToken stopWith = default) : Stream
 {
     private long _position;
 
@@ -32,6 +34,7 @@ public sealed class FileRangeStream(SafeFileHandle handle, long start, long leng
 
     public override int Read(Span<byte> buffer)
     {
+        stopWith.ThrowIfCancellationRequested();
         var want = (int)Math.Min(buffer.Length, length - _position);
         if (want <= 0)
         {
@@ -48,6 +51,7 @@ public sealed class FileRangeStream(SafeFileHandle handle, long start, long leng
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        stopWith.ThrowIfCancellationRequested();
         var want = (int)Math.Min(buffer.Length, length - _position);
         if (want <= 0)
         {
@@ -73,6 +77,16 @@ public sealed class FileRangeStream(SafeFileHandle handle, long start, long leng
 
     public override void Flush()
     {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && ownsHandle)
+        {
+            handle.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     public override void SetLength(long value) => throw new NotSupportedException();

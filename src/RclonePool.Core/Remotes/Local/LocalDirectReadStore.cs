@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
+using RclonePool.Core.Chunking;
 
 namespace RclonePool.Core.Remotes.Local;
 
@@ -59,7 +60,7 @@ public sealed class LocalDirectReadStore(IRemoteStore inner, ILogger? logger = n
         }
     }
 
-    private static LocalFileReadStream? TryOpen(string file, long offset, long count, CancellationToken opened)
+    private static FileRangeStream? TryOpen(string file, long offset, long count, CancellationToken opened)
     {
         SafeFileHandle handle;
         try
@@ -76,7 +77,7 @@ public sealed class LocalDirectReadStore(IRemoteStore inner, ILogger? logger = n
             var length = RandomAccess.GetLength(handle);
             var start = Math.Min(offset, length);
             var available = length - start;
-            return new LocalFileReadStream(handle, start, count < 0 ? available : Math.Min(count, available), opened);
+            return new FileRangeStream(handle, start, count < 0 ? available : Math.Min(count, available), ownsHandle: true, stopWith: opened);
         }
         catch
         {
