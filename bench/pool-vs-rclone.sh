@@ -4,12 +4,15 @@
 # and rclonepool's peak resident memory.
 #
 #   bench/pool-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--workers 4] [--transport rcd|cli] [--rounds 3]
+#                           [--through-rclone]
 #
+# --through-rclone: downloads read the pool's local remotes through rclone too (local_direct_reads: false); by default
+# rclonepool reads the files of remotes rclone reports as local directories directly (uploads always go through rclone).
 # The machine may be shared: each round runs the four transfers back to back, and the best time of each
 # transfer over the rounds is kept.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-size_mb=1024 chunk_mb=100 remotes=4 workers=4 transport=rcd rounds=3
+size_mb=1024 chunk_mb=100 remotes=4 workers=4 transport=rcd rounds=3 direct=true
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -18,6 +21,7 @@ while [[ $# -gt 0 ]]; do
     --workers) workers="$2"; shift 2 ;;
     --transport) transport="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --through-rclone) direct=false; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -26,7 +30,7 @@ done
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-echo "bench: ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes, ${workers} workers, transport ${transport}; work dir $work"
+echo "bench: ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes, ${workers} workers, transport ${transport}, local_direct_reads ${direct}; work dir $work"
 
 # Build once, outside the timings.
 "$root/rclonepool" --help >/dev/null
@@ -48,7 +52,8 @@ cat > "$work/pool.json" <<JSON
   "manifest_cache_dir": "$work/cache",
   "temp_dir": "$work/tmp",
   "max_parallel_workers": $workers,
-  "enable_rclone_daemon": $daemon
+  "enable_rclone_daemon": $daemon,
+  "local_direct_reads": $direct
 }
 JSON
 cat > "$work/rclone.conf" <<CONF

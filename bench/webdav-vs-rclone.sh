@@ -4,7 +4,7 @@
 # chunk size, same data), both on 127.0.0.1. Prints every figure for both servers and the ratio.
 #
 #   bench/webdav-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--rounds 3] [--quick]
-#                             [--case NAME[,NAME...]]
+#                             [--case NAME[,NAME...]] [--through-rclone]
 #
 # Cases (in this order): seek, get, get4, random, propfind, put, smallput (default: all).
 #   seek      50 single 64 KiB Range GETs at random offsets, one after another on one connection: time to first
@@ -18,6 +18,8 @@
 # Rounds alternate which server goes first; a figure is the median over the rounds. Under every figure, "server
 # CPU" is the CPU time the server processes used for it (rclonepool: the serve process and its rclone rcd child;
 # rclone: the serve webdav process), per round: on a shared machine it is steadier than wall-clock time.
+# --through-rclone: the pool reads its local remotes through its rclone rcd too (local_direct_reads: false); by
+# default it reads their files directly, as it does for any remote rclone reports as a local directory.
 # --quick: 256 MiB file unless --size-mb is given, 1 round, 20 seeks, 3 s of random reads, directories of 100 and
 # 1,000 files, 1,000 small PUTs. MB = 10^6 bytes. Throughput ratios are ours/theirs, time and CPU ratios
 # theirs/ours: above 1 means rclonepool is better either way.
@@ -29,7 +31,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" cases="seek,get,get4,random,propfind,put,smallput"
+size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true cases="seek,get,get4,random,propfind,put,smallput"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
     --case) cases="$2"; shift 2 ;;
+    --through-rclone) direct=false; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -91,7 +94,8 @@ cat > "$work/pool.json" <<JSON
   "remotes": [$(IFS=,; echo "${pool_remotes[*]}")],
   "chunk_size": $((chunk_mb * 1024 * 1024)),
   "manifest_cache_dir": "$work/index",
-  "temp_dir": "$shm/pooltmp"
+  "temp_dir": "$shm/pooltmp",
+  "local_direct_reads": $direct
 }
 JSON
 cat > "$work/rclone.conf" <<CONF
@@ -109,7 +113,7 @@ pool() { dotnet "$dll" --config "$work/pool.json" --no-progress "$@"; }
 pool init >/dev/null
 
 echo "bench: rclonepool serve vs rclone serve webdav (chunker over union), $(rclone version | head -1)"
-echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo ' (quick)')"
+echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)"); local_direct_reads: ${direct}"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
 
 # --- helpers ------------------------------------------------------------------------------------------------
