@@ -65,20 +65,28 @@ public sealed partial class SqlitePoolIndex
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         await _writeGate.WaitAsync(cancellationToken);
+        IndexConnection? connection = null;
         try
         {
-            using var connection = _database.OpenConnection();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using (var writer = new IndexWriter(connection))
+            connection = _database.Rent();
+            using (var transaction = connection.BeginWrite())
             {
-                body(writer, state);
+                body(new IndexWriter(connection), state);
+                transaction.Commit();
             }
 
-            transaction.Commit();
+            _database.Return(connection);
         }
         catch (SqliteException e)
         {
+            // Closed before recovery, which may move the file this connection holds.
+            connection?.Dispose();
             throw Translate(e);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
         }
         finally
         {
