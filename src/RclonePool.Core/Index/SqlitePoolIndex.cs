@@ -12,8 +12,8 @@ namespace RclonePool.Core.Index;
 /// <summary>
 /// The embedded <see cref="IPoolIndex"/>: one SQLite file per pool (<c>&lt;manifest_cache_dir&gt;/&lt;pool-id&gt;.sqlite</c>)
 /// in WAL mode, shared safely by several instances and processes (writes take the lock up front with
-/// <c>BEGIN IMMEDIATE</c> and wait up to <see cref="SqlitePoolIndexOptions.BusyTimeout"/>).
-/// Connections stay open between uses with their statements prepared.
+/// <c>BEGIN IMMEDIATE</c> and wait up to <see cref="SqlitePoolIndexOptions.BusyTimeout"/>; concurrent writes of one
+/// instance share a transaction). Connections stay open between uses with their statements prepared.
 /// <list type="bullet">
 /// <item>A file that is not SQLite, damaged, foreign or from a newer schema is copied aside to
 /// <c>&lt;file&gt;.corrupt</c> at open and emptied in place (moved aside if that fails), then recreated with the
@@ -30,13 +30,14 @@ namespace RclonePool.Core.Index;
 public sealed partial class SqlitePoolIndex : IPoolIndex
 {
     private readonly IndexDatabase _database;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly IndexWriteQueue _writes;
     private readonly ManifestCache _manifests = new();
     private int _disposed;
 
     private SqlitePoolIndex(IndexDatabase database, string? recreatedBecause)
     {
         _database = database;
+        _writes = new IndexWriteQueue(RunTransaction);
         RecreatedBecause = recreatedBecause;
     }
 
@@ -116,7 +117,6 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         {
             // Closes the idle pooled connections; the last one to close checkpoints the WAL into the file.
             _database.ClearPool();
-            _writeGate.Dispose();
             _manifests.Clear();
         }
 

@@ -38,6 +38,25 @@ public sealed class SqlitePoolIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_puts_are_each_committed_when_they_return()
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (i, ct) =>
+        {
+            var path = $"/many/f{i:D3}.txt";
+            await _index.PutAsync(FileManifest(path, Id(1000 + i), size: i), ct);
+            Assert.Equal(i, (await _index.GetAsync(PoolPath.Parse(path), ct))!.Size);
+        });
+
+        var listed = new List<string>();
+        await foreach (var entry in _index.ListAsync(PoolPath.Parse("/many"), recursive: false, Ct))
+        {
+            listed.Add(entry.Path);
+        }
+
+        Assert.Equal(200, listed.Count);
+    }
+
+    [Fact]
     public async Task An_older_or_equal_revision_is_ignored()
     {
         var id = Id(1);
