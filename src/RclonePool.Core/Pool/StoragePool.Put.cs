@@ -18,7 +18,11 @@ public sealed partial class StoragePool
     private async Task<PoolEntry> PutCoreAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
-        Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
+        if (Events.HasSubscribers)
+        {
+            Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
+        }
+
         var placement = await NewPlacementAsync(cancellationToken);
         var upload = new UploadContext(placement, Workers(options.Workers), ProgressEvents("upload", path, length, options.Progress), Redundancy);
 
@@ -63,7 +67,7 @@ public sealed partial class StoragePool
         }
 
         await _index.PutAsync(manifest, cancellationToken);
-        _logger.LogInformation("Stored {Path} ({Size} bytes, {Chunks} chunks, revision {Revision}).", manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
+        PoolLog.Stored(_logger, manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
         // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
         await DiscardUnusedAsync(upload, manifest);
 
@@ -421,6 +425,11 @@ public sealed partial class StoragePool
     /// </summary>
     private async Task DiscardUnusedAsync(UploadContext upload, Manifest manifest)
     {
+        if (upload.Written.IsEmpty)
+        {
+            return; // a file inside its manifest, or a duplicate found before anything was stored
+        }
+
         var used = manifest.Chunks.SelectMany(c => c.Locations).Select(l => (l.Remote, l.Object)).ToHashSet();
         await DiscardAsync(upload, upload.Written.Keys.Where(o => !used.Contains((o.Remote.Name, o.Object))), $"the upload of {manifest.Path}");
     }
@@ -458,7 +467,13 @@ public sealed partial class StoragePool
     /// <summary>Best-effort removal of chunk objects; what cannot be removed is left for 'orphans'.</summary>
     private async Task DeleteObjectsAsync(IEnumerable<(PoolRemote Remote, string Object)> objects, string what)
     {
-        await Parallel.ForEachAsync(objects.Distinct().ToList(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (o, _) =>
+        var distinct = objects.Distinct().ToList();
+        if (distinct.Count == 0)
+        {
+            return;
+        }
+
+        await Parallel.ForEachAsync(distinct, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (o, _) =>
         {
             try
             {
