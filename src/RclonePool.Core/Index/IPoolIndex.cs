@@ -22,6 +22,9 @@ public interface IPoolIndex : IAsyncDisposable
     /// <summary>True when something (a file, a directory object, or a directory implied by a file below it) is at the path.</summary>
     ValueTask<bool> ExistsAsync(PoolPath path, CancellationToken cancellationToken);
 
+    /// <summary><see cref="GetAsync"/> and <see cref="ExistsAsync"/> in one lookup (a stat, or the check before a write).</summary>
+    ValueTask<IndexLookup> LookupAsync(PoolPath path, CancellationToken cancellationToken);
+
     /// <summary>Direct children of a directory (or all descendants), sorted by path; implied directories included.</summary>
     IAsyncEnumerable<IndexEntry> ListAsync(PoolPath directory, bool recursive, CancellationToken cancellationToken);
 

@@ -81,6 +81,11 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             ? ValueTask.FromResult(true)
             : ReadAsync(path.Value, static (connection, p) => ExecuteScalar(connection, IndexSql.Exists, p) is 1L, cancellationToken);
 
+    public ValueTask<IndexLookup> LookupAsync(PoolPath path, CancellationToken cancellationToken) =>
+        path.IsRoot
+            ? ValueTask.FromResult(new IndexLookup(null, true))
+            : ReadAsync((Index: this, Path: path.Value), static (connection, s) => s.Index.Lookup(connection, s.Path), cancellationToken);
+
     /// <inheritdoc />
     /// <remarks>
     /// One statement streamed row by row: the listing is one consistent snapshot, and writers are not blocked
@@ -157,11 +162,22 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         var command = connection.Command(statement);
         command.Parameters[0].Value = value;
         using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            return null;
-        }
+        return reader.Read() ? ReadManifest(reader, value) : null;
+    }
 
+    private IndexLookup Lookup(IndexConnection connection, string path)
+    {
+        var command = connection.Command(IndexSql.Lookup);
+        command.Parameters[0].Value = path;
+        using var reader = command.ExecuteReader();
+        return !reader.Read() ? new IndexLookup(null, false)
+            : reader.IsDBNull(0) ? new IndexLookup(null, true)
+            : new IndexLookup(ReadManifest(reader, path), true);
+    }
+
+    /// <summary>The manifest of the current row (file id, revision, written, JSON).</summary>
+    private Manifest ReadManifest(SqliteDataReader reader, string value)
+    {
         var fileId = reader.GetString(0);
         var revision = reader.GetInt64(1);
         var written = reader.GetInt64(2);

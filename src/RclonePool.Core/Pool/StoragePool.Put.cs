@@ -89,8 +89,8 @@ public sealed partial class StoragePool
         }
 
         await EnsureNoFileAboveAsync(path, cancellationToken);
-        var existing = await _index.GetAsync(path, cancellationToken);
-        if (existing is null && await _index.ExistsAsync(path, cancellationToken))
+        var (existing, exists) = await _index.LookupAsync(path, cancellationToken);
+        if (existing is null && exists)
         {
             throw PoolErrors.IsDirectory(path);
         }

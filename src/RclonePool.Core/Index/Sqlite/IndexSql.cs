@@ -19,6 +19,16 @@ internal static class IndexSql
         "SELECT EXISTS (SELECT 1 FROM entries WHERE path = $path) OR EXISTS (SELECT 1 FROM dirs WHERE path = $path);",
         "$path");
 
+    /// <summary>The manifest at a path as <see cref="ManifestByPath"/> does, else one row of nulls when a directory is implied there.</summary>
+    public static readonly Statement Lookup = new(
+        """
+        SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.path = $path
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL FROM dirs WHERE path = $path
+        LIMIT 1;
+        """,
+        "$path");
+
     /// <summary>Direct children: entries and implied directories (unless a directory manifest is at the same path), merged in path order.</summary>
     public const string ListChildren = $"""
         SELECT {EntryColumns} FROM entries WHERE parent = $parent
