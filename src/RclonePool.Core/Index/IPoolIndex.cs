@@ -31,6 +31,12 @@ public interface IPoolIndex : IAsyncDisposable
     /// <summary>Records a manifest revision; an older revision than the stored one for its file id is ignored.</summary>
     ValueTask PutAsync(Manifest manifest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="PutAsync(Manifest, CancellationToken)"/>, given the manifest's <see cref="ManifestSerializer"/>
+    /// bytes that the caller already made (to write it to the remotes), so it is not serialised twice.
+    /// </summary>
+    ValueTask PutAsync(Manifest manifest, byte[] serialized, CancellationToken cancellationToken);
+
     /// <summary>Forgets a file id.</summary>
     ValueTask RemoveAsync(string fileId, CancellationToken cancellationToken);
 

@@ -10,9 +10,15 @@ public sealed partial class SqlitePoolIndex
     public ValueTask PutAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        return PutAsync(manifest, ManifestSerializer.Serialize(manifest), cancellationToken);
+    }
+
+    public ValueTask PutAsync(Manifest manifest, byte[] serialized, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(serialized);
         Validate(manifest);
-        var json = ManifestSerializer.Serialize(manifest);
-        return WriteAsync((manifest, json), static (writer, state) => writer.Put(state.manifest, state.json), cancellationToken);
+        return WriteAsync((manifest, serialized), static (writer, state) => writer.Put(state.manifest, state.serialized), cancellationToken);
     }
 
     public ValueTask RemoveAsync(string fileId, CancellationToken cancellationToken)

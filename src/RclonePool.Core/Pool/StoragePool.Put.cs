@@ -27,6 +27,7 @@ public sealed partial class StoragePool
         var upload = new UploadContext(placement, Workers(options.Workers), ProgressEvents("upload", path, length, options.Progress), Redundancy);
 
         Manifest manifest;
+        byte[] serialized;
         Manifest? duplicate = null;
         try
         {
@@ -58,7 +59,7 @@ public sealed partial class StoragePool
                 Chunks = chunks,
                 Properties = existing?.Properties,
             };
-            await Manifests.WriteAsync(manifest, cancellationToken);
+            serialized = await Manifests.WriteAsync(manifest, cancellationToken);
         }
         catch
         {
@@ -66,7 +67,7 @@ public sealed partial class StoragePool
             throw;
         }
 
-        await _index.PutAsync(manifest, cancellationToken);
+        await _index.PutAsync(manifest, serialized, cancellationToken);
         PoolLog.Stored(_logger, manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
         // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
         await DiscardUnusedAsync(upload, manifest);
