@@ -13,8 +13,9 @@ namespace RclonePool.Benchmarks.Writing;
 /// <summary>
 /// A measurement of the small-file write path (not a timed test): many 100-byte PutAsync calls, a few at a time,
 /// on local-directory remotes behind real rclone rcd (or in memory with <c>--memory</c>, which leaves only the pool's
-/// own costs). Every file differs unless <c>--same-content</c> (then all but the first are duplicates). Prints files/s
-/// and where the time went per remote operation.
+/// own costs). Every file differs unless <c>--same-content</c> (then all but the first are duplicates). Prints files/s,
+/// the CPU time this process spent per file (the pool's side; rclone rcd is another process) and where the time
+/// went per remote operation.
 /// <code>dotnet run -c Release --project bench/RclonePool.Benchmarks -- small-puts [--files 2000] [--concurrency 8] [--remotes 4] [--memory] [--same-content]</code>
 /// </summary>
 internal static class SmallPutCheck
@@ -45,6 +46,7 @@ internal static class SmallPutCheck
             await pool.PutAsync(PoolPath.Parse("/warm.txt"), new MemoryStream(body), body.Length, PutOptions.Default, CancellationToken.None);
             store.Reset();
 
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var latencies = new ConcurrentBag<double>();
             await Parallel.ForEachAsync(Enumerable.Range(0, files), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
@@ -55,9 +57,11 @@ internal static class SmallPutCheck
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             });
             var elapsed = clock.Elapsed;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var sorted = latencies.Order().ToList();
             Console.WriteLine($"small-puts: {files} x 100 B ({(same ? "all the same content" : "all different")}), {concurrency} at a time, {remotes} {(memory ? "in-memory remotes" : "local remotes via rclone rcd")}");
             Console.WriteLine($"  {files / elapsed.TotalSeconds:F0} files/s; latency median {sorted[sorted.Count / 2]:F1} ms, p95 {sorted[(int)(sorted.Count * 0.95)]:F1} ms");
+            Console.WriteLine($"  CPU of this process (the pool, not rclone rcd): {cpu.TotalMilliseconds / files:F3} ms/file");
             foreach (var (operation, (count, total)) in store.Totals.OrderBy(t => t.Key, StringComparer.Ordinal))
             {
                 Console.WriteLine($"  {operation,-8} {count,7} calls  {(double)count / files,5:F1}/file  mean {total / Math.Max(1, count):F2} ms");

@@ -22,11 +22,20 @@ public interface IPoolIndex : IAsyncDisposable
     /// <summary>True when something (a file, a directory object, or a directory implied by a file below it) is at the path.</summary>
     ValueTask<bool> ExistsAsync(PoolPath path, CancellationToken cancellationToken);
 
+    /// <summary><see cref="GetAsync"/> and <see cref="ExistsAsync"/> in one lookup (a stat, or the check before a write).</summary>
+    ValueTask<IndexLookup> LookupAsync(PoolPath path, CancellationToken cancellationToken);
+
     /// <summary>Direct children of a directory (or all descendants), sorted by path; implied directories included.</summary>
     IAsyncEnumerable<IndexEntry> ListAsync(PoolPath directory, bool recursive, CancellationToken cancellationToken);
 
     /// <summary>Records a manifest revision; an older revision than the stored one for its file id is ignored.</summary>
     ValueTask PutAsync(Manifest manifest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PutAsync(Manifest, CancellationToken)"/>, given the manifest's <see cref="ManifestSerializer"/>
+    /// bytes that the caller already made (to write it to the remotes), so it is not serialised twice.
+    /// </summary>
+    ValueTask PutAsync(Manifest manifest, byte[] serialized, CancellationToken cancellationToken);
 
     /// <summary>Forgets a file id.</summary>
     ValueTask RemoveAsync(string fileId, CancellationToken cancellationToken);

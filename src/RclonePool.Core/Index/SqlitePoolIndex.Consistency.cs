@@ -10,8 +10,9 @@ public sealed partial class SqlitePoolIndex
     /// every disagreement; empty when the index is consistent. Reads the whole index: for tests and diagnostics.
     /// </summary>
     internal ValueTask<IReadOnlyList<string>> CheckConsistencyAsync(CancellationToken cancellationToken) =>
-        ReadAsync<int, IReadOnlyList<string>>(0, static (connection, _) =>
+        ReadAsync<int, IReadOnlyList<string>>(0, static (indexConnection, _) =>
         {
+            var connection = indexConnection.Connection;
             using var transaction = connection.BeginTransaction(deferred: true);
             var problems = new List<string>();
             var expectedDirs = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -10,9 +10,15 @@ public sealed partial class SqlitePoolIndex
     public ValueTask PutAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        return PutAsync(manifest, ManifestSerializer.Serialize(manifest), cancellationToken);
+    }
+
+    public ValueTask PutAsync(Manifest manifest, byte[] serialized, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(serialized);
         Validate(manifest);
-        var json = ManifestSerializer.Serialize(manifest);
-        return WriteAsync((manifest, json), static (writer, state) => writer.Put(state.manifest, state.json), cancellationToken);
+        return WriteAsync((manifest, serialized), static (writer, state) => writer.Put(state.manifest, state.serialized), cancellationToken);
     }
 
     public ValueTask RemoveAsync(string fileId, CancellationToken cancellationToken)
@@ -58,31 +64,50 @@ public sealed partial class SqlitePoolIndex
     }
 
     /// <summary>
-    /// Runs one write transaction. Writers of this instance queue on a semaphore (no busy waiting among them);
+    /// Runs a write in a transaction: writes of this instance that arrive together share one (<see cref="IndexWriteQueue"/>);
     /// writers of other instances and processes are serialised by SQLite (<c>BEGIN IMMEDIATE</c> + busy timeout).
     /// </summary>
-    private async ValueTask WriteAsync<TState>(TState state, Action<IndexWriter, TState> body, CancellationToken cancellationToken)
+    private ValueTask WriteAsync<TState>(TState state, Action<IndexWriter, TState> body, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        await _writeGate.WaitAsync(cancellationToken);
+        return _writes.RunAsync(writer => body(writer, state), cancellationToken);
+    }
+
+    /// <summary>Runs writes in one transaction: null when it committed, else the failure and whether a write's own changes raised it.</summary>
+    private (Exception Error, bool InWrite)? RunTransaction(IReadOnlyList<Action<IndexWriter>> writes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        IndexConnection? connection = null;
+        var inWrite = false;
         try
         {
-            using var connection = _database.OpenConnection();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using (var writer = new IndexWriter(connection))
+            connection = _database.Rent();
+            using (var transaction = connection.BeginWrite())
             {
-                body(writer, state);
+                var writer = new IndexWriter(connection);
+                inWrite = true;
+                foreach (var write in writes)
+                {
+                    write(writer);
+                }
+
+                inWrite = false;
+                transaction.Commit();
             }
 
-            transaction.Commit();
+            _database.Return(connection);
+            return null;
         }
         catch (SqliteException e)
         {
-            throw Translate(e);
+            // Closed before recovery, which may move the file this connection holds.
+            connection?.Dispose();
+            return (Translate(e), inWrite && !IndexErrors.IsDamage(e));
         }
-        finally
+        catch (Exception e)
         {
-            _writeGate.Release();
+            connection?.Dispose();
+            return (e, inWrite);
         }
     }
 }

@@ -12,7 +12,8 @@ namespace RclonePool.Core.Index;
 /// <summary>
 /// The embedded <see cref="IPoolIndex"/>: one SQLite file per pool (<c>&lt;manifest_cache_dir&gt;/&lt;pool-id&gt;.sqlite</c>)
 /// in WAL mode, shared safely by several instances and processes (writes take the lock up front with
-/// <c>BEGIN IMMEDIATE</c> and wait up to <see cref="SqlitePoolIndexOptions.BusyTimeout"/>).
+/// <c>BEGIN IMMEDIATE</c> and wait up to <see cref="SqlitePoolIndexOptions.BusyTimeout"/>; concurrent writes of one
+/// instance share a transaction). Connections stay open between uses with their statements prepared.
 /// <list type="bullet">
 /// <item>A file that is not SQLite, damaged, foreign or from a newer schema is copied aside to
 /// <c>&lt;file&gt;.corrupt</c> at open and emptied in place (moved aside if that fails), then recreated with the
@@ -29,13 +30,14 @@ namespace RclonePool.Core.Index;
 public sealed partial class SqlitePoolIndex : IPoolIndex
 {
     private readonly IndexDatabase _database;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly IndexWriteQueue _writes;
     private readonly ManifestCache _manifests = new();
     private int _disposed;
 
     private SqlitePoolIndex(IndexDatabase database, string? recreatedBecause)
     {
         _database = database;
+        _writes = new IndexWriteQueue(RunTransaction);
         RecreatedBecause = recreatedBecause;
     }
 
@@ -63,21 +65,26 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
     }
 
     public ValueTask<bool> IsPopulatedAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) => ExecuteScalar(connection, IndexSql.IsPopulated, null, null) as string == "1", cancellationToken);
+        ReadAsync(0, static (connection, _) => connection.Command(IndexSql.IsPopulated).ExecuteScalar() as string == "1", cancellationToken);
 
     public ValueTask<Manifest?> GetAsync(PoolPath path, CancellationToken cancellationToken) =>
-        ReadAsync((Index: this, Path: path.Value), static (connection, s) => s.Index.ReadManifest(connection, IndexSql.ManifestByPath, "$path", s.Path), cancellationToken);
+        ReadAsync((Index: this, Path: path.Value), static (connection, s) => s.Index.ReadManifest(connection, IndexSql.ManifestByPath, s.Path), cancellationToken);
 
     public ValueTask<Manifest?> GetByIdAsync(string fileId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fileId);
-        return ReadAsync((Index: this, FileId: fileId), static (connection, s) => s.Index.ReadManifest(connection, IndexSql.ManifestById, "$file_id", s.FileId), cancellationToken);
+        return ReadAsync((Index: this, FileId: fileId), static (connection, s) => s.Index.ReadManifest(connection, IndexSql.ManifestById, s.FileId), cancellationToken);
     }
 
     public ValueTask<bool> ExistsAsync(PoolPath path, CancellationToken cancellationToken) =>
         path.IsRoot
             ? ValueTask.FromResult(true)
-            : ReadAsync(path.Value, static (connection, p) => ExecuteScalar(connection, IndexSql.Exists, "$path", p) is 1L, cancellationToken);
+            : ReadAsync(path.Value, static (connection, p) => ExecuteScalar(connection, IndexSql.Exists, p) is 1L, cancellationToken);
+
+    public ValueTask<IndexLookup> LookupAsync(PoolPath path, CancellationToken cancellationToken) =>
+        path.IsRoot
+            ? ValueTask.FromResult(new IndexLookup(null, true))
+            : ReadAsync((Index: this, Path: path.Value), static (connection, s) => s.Index.Lookup(connection, s.Path), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -100,9 +107,7 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         ReadAsync<int, IReadOnlyDictionary<string, long>>(0, static (connection, _) =>
         {
             var totals = new Dictionary<string, long>(StringComparer.Ordinal);
-            using var command = connection.CreateCommand();
-            command.CommandText = IndexSql.StoredBytesByRemote;
-            using var reader = command.ExecuteReader();
+            using var reader = connection.Command(IndexSql.StoredBytesByRemote).ExecuteReader();
             while (reader.Read())
             {
                 totals[reader.GetString(0)] = reader.GetInt64(1);
@@ -117,26 +122,34 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         {
             // Closes the idle pooled connections; the last one to close checkpoints the WAL into the file.
             _database.ClearPool();
-            _writeGate.Dispose();
             _manifests.Clear();
         }
 
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqliteConnection, TState, T> body, CancellationToken cancellationToken)
+    private ValueTask<T> ReadAsync<TState, T>(TState state, Func<IndexConnection, TState, T> body, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        IndexConnection? connection = null;
         try
         {
-            using var connection = _database.OpenConnection();
-            return ValueTask.FromResult(body(connection, state));
+            connection = _database.Rent();
+            var result = body(connection, state);
+            _database.Return(connection);
+            return ValueTask.FromResult(result);
         }
         catch (SqliteException e)
         {
-            // The connection is disposed by now, so recovery never moves a file this call still holds.
+            // Closed before recovery, which may move the file this connection holds.
+            connection?.Dispose();
             throw Translate(e);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
         }
     }
 
@@ -144,17 +157,27 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         IndexErrors.IsDamage(e) ? _database.Recover(e) : IndexErrors.From(e, _database.FilePath);
 
     /// <summary>The manifest of the row found, parsed from its JSON only when the cache does not hold that revision.</summary>
-    private Manifest? ReadManifest(SqliteConnection connection, string sql, string parameter, string value)
+    private Manifest? ReadManifest(IndexConnection connection, IndexSql.Statement statement, string value)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue(parameter, value);
+        var command = connection.Command(statement);
+        command.Parameters[0].Value = value;
         using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            return null;
-        }
+        return reader.Read() ? ReadManifest(reader, value) : null;
+    }
 
+    private IndexLookup Lookup(IndexConnection connection, string path)
+    {
+        var command = connection.Command(IndexSql.Lookup);
+        command.Parameters[0].Value = path;
+        using var reader = command.ExecuteReader();
+        return !reader.Read() ? new IndexLookup(null, false)
+            : reader.IsDBNull(0) ? new IndexLookup(null, true)
+            : new IndexLookup(ReadManifest(reader, path), true);
+    }
+
+    /// <summary>The manifest of the current row (file id, revision, written, JSON).</summary>
+    private Manifest ReadManifest(SqliteDataReader reader, string value)
+    {
         var fileId = reader.GetString(0);
         var revision = reader.GetInt64(1);
         var written = reader.GetInt64(2);
@@ -169,15 +192,10 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         return manifest;
     }
 
-    private static object? ExecuteScalar(SqliteConnection connection, string sql, string? parameter, string? value)
+    private static object? ExecuteScalar(IndexConnection connection, IndexSql.Statement statement, string value)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        if (parameter is not null)
-        {
-            command.Parameters.AddWithValue(parameter, value);
-        }
-
+        var command = connection.Command(statement);
+        command.Parameters[0].Value = value;
         return command.ExecuteScalar();
     }
 }

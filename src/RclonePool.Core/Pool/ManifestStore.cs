@@ -21,9 +21,10 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
     /// <summary>
     /// Writes a manifest revision to every remote. Durable when at least one remote holds it; remotes that fail
     /// with a remote-side error are logged (verify reports them, repair and index rebuild restore them). Any other
-    /// failure, or failure everywhere, throws after removing the copies that were written.
+    /// failure, or failure everywhere, throws after removing the copies that were written. Returns the bytes written
+    /// (<see cref="ManifestSerializer.Serialize"/>), for the index.
     /// </summary>
-    public async Task WriteAsync(Manifest manifest, CancellationToken cancellationToken)
+    public async Task<byte[]> WriteAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         var bytes = ManifestSerializer.Serialize(manifest);
         var results = await Task.WhenAll(remotes.Select(async remote =>
@@ -42,7 +43,7 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
         var failed = results.Where(r => r.Error is not null).ToList();
         if (failed.Count == 0)
         {
-            return;
+            return bytes;
         }
 
         var tolerable = failed.All(f => f.Error is PoolException { Kind: PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace });
@@ -53,7 +54,7 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
                 logger.LogWarning("The manifest of {Path} could not be written to {Remote} ({Error}); run 'rclonepool repair' or 'rclonepool index rebuild' when it is back.", manifest.Path, f.Remote.Name, f.Error!.Message);
             }
 
-            return;
+            return bytes;
         }
 
         await DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);

@@ -18,11 +18,16 @@ public sealed partial class StoragePool
     private async Task<PoolEntry> PutCoreAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
-        Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
+        if (Events.HasSubscribers)
+        {
+            Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
+        }
+
         var placement = await NewPlacementAsync(cancellationToken);
         var upload = new UploadContext(placement, Workers(options.Workers), ProgressEvents("upload", path, length, options.Progress), Redundancy);
 
         Manifest manifest;
+        byte[] serialized;
         Manifest? duplicate = null;
         try
         {
@@ -54,7 +59,7 @@ public sealed partial class StoragePool
                 Chunks = chunks,
                 Properties = existing?.Properties,
             };
-            await Manifests.WriteAsync(manifest, cancellationToken);
+            serialized = await Manifests.WriteAsync(manifest, cancellationToken);
         }
         catch
         {
@@ -62,8 +67,8 @@ public sealed partial class StoragePool
             throw;
         }
 
-        await _index.PutAsync(manifest, cancellationToken);
-        _logger.LogInformation("Stored {Path} ({Size} bytes, {Chunks} chunks, revision {Revision}).", manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
+        await _index.PutAsync(manifest, serialized, cancellationToken);
+        PoolLog.Stored(_logger, manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
         // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
         await DiscardUnusedAsync(upload, manifest);
 
@@ -85,8 +90,8 @@ public sealed partial class StoragePool
         }
 
         await EnsureNoFileAboveAsync(path, cancellationToken);
-        var existing = await _index.GetAsync(path, cancellationToken);
-        if (existing is null && await _index.ExistsAsync(path, cancellationToken))
+        var (existing, exists) = await _index.LookupAsync(path, cancellationToken);
+        if (existing is null && exists)
         {
             throw PoolErrors.IsDirectory(path);
         }
@@ -421,6 +426,11 @@ public sealed partial class StoragePool
     /// </summary>
     private async Task DiscardUnusedAsync(UploadContext upload, Manifest manifest)
     {
+        if (upload.Written.IsEmpty)
+        {
+            return; // a file inside its manifest, or a duplicate found before anything was stored
+        }
+
         var used = manifest.Chunks.SelectMany(c => c.Locations).Select(l => (l.Remote, l.Object)).ToHashSet();
         await DiscardAsync(upload, upload.Written.Keys.Where(o => !used.Contains((o.Remote.Name, o.Object))), $"the upload of {manifest.Path}");
     }
@@ -458,7 +468,13 @@ public sealed partial class StoragePool
     /// <summary>Best-effort removal of chunk objects; what cannot be removed is left for 'orphans'.</summary>
     private async Task DeleteObjectsAsync(IEnumerable<(PoolRemote Remote, string Object)> objects, string what)
     {
-        await Parallel.ForEachAsync(objects.Distinct().ToList(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (o, _) =>
+        var distinct = objects.Distinct().ToList();
+        if (distinct.Count == 0)
+        {
+            return;
+        }
+
+        await Parallel.ForEachAsync(distinct, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (o, _) =>
         {
             try
             {

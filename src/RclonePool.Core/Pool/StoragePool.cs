@@ -77,14 +77,9 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             return new PoolEntry { Path = path, Kind = EntryKind.Directory };
         }
 
-        var manifest = await _index.GetAsync(path, cancellationToken);
-        if (manifest is not null)
-        {
-            return ToEntry(manifest);
-        }
-
-        return await _index.ExistsAsync(path, cancellationToken)
-            ? new PoolEntry { Path = path, Kind = EntryKind.Directory }
+        var found = await _index.LookupAsync(path, cancellationToken);
+        return found.Manifest is { } manifest ? ToEntry(manifest)
+            : found.Exists ? new PoolEntry { Path = path, Kind = EntryKind.Directory }
             : null;
     }
 

@@ -38,6 +38,40 @@ public sealed class SqlitePoolIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lookup_tells_a_file_an_implied_directory_and_nothing_apart()
+    {
+        var manifest = FileManifest("/films/2001/a.mkv", size: 5);
+        await _index.PutAsync(manifest, Ct);
+
+        var file = await _index.LookupAsync(PoolPath.Parse("/films/2001/a.mkv"), Ct);
+        Assert.True(file.Exists);
+        Assert.Equal(manifest.FileId, file.Manifest!.FileId);
+        Assert.Equal(new IndexLookup(null, true), await _index.LookupAsync(PoolPath.Parse("/films/2001"), Ct));
+        Assert.Equal(new IndexLookup(null, true), await _index.LookupAsync(PoolPath.Root, Ct));
+        Assert.Equal(new IndexLookup(null, false), await _index.LookupAsync(PoolPath.Parse("/films/2002"), Ct));
+        Assert.Equal(new IndexLookup(null, false), await _index.LookupAsync(PoolPath.Parse("/films/2001/a.mkv/x"), Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_puts_are_each_committed_when_they_return()
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (i, ct) =>
+        {
+            var path = $"/many/f{i:D3}.txt";
+            await _index.PutAsync(FileManifest(path, Id(1000 + i), size: i), ct);
+            Assert.Equal(i, (await _index.GetAsync(PoolPath.Parse(path), ct))!.Size);
+        });
+
+        var listed = new List<string>();
+        await foreach (var entry in _index.ListAsync(PoolPath.Parse("/many"), recursive: false, Ct))
+        {
+            listed.Add(entry.Path);
+        }
+
+        Assert.Equal(200, listed.Count);
+    }
+
+    [Fact]
     public async Task An_older_or_equal_revision_is_ignored()
     {
         var id = Id(1);

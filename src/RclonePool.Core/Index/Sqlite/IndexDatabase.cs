@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
@@ -19,6 +20,8 @@ internal sealed class IndexDatabase
     private readonly string _connectionPragmas;
     private readonly TimeSpan _busyTimeout;
     private readonly ILogger _logger;
+    private readonly ConcurrentStack<IndexConnection> _idle = new();
+    private int _generation;
 
     public IndexDatabase(string filePath, TimeSpan busyTimeout, ILogger logger)
     {
@@ -65,11 +68,58 @@ internal sealed class IndexDatabase
         }
     }
 
-    /// <summary>Closes the idle pooled connections, so the next ones open the file afresh.</summary>
+    /// <summary>
+    /// A connection with prepared statements, idle since its last use or newly opened. Give it back with
+    /// <see cref="Return"/> when done, or dispose it after an error (recovery may move the file it holds).
+    /// </summary>
+    public IndexConnection Rent()
+    {
+        while (_idle.TryPop(out var idle))
+        {
+            if (idle.Generation == Volatile.Read(ref _generation))
+            {
+                return idle;
+            }
+
+            idle.Dispose();
+        }
+
+        return new IndexConnection(OpenConnection(), Volatile.Read(ref _generation));
+    }
+
+    /// <summary>Keeps a connection for the next <see cref="Rent"/>, unless the pool was cleared since it was opened.</summary>
+    public void Return(IndexConnection connection)
+    {
+        if (connection.Generation != Volatile.Read(ref _generation))
+        {
+            connection.Dispose();
+            return;
+        }
+
+        _idle.Push(connection);
+
+        // Cleared while it was being pushed: close what is idle now, as ClearPool would have.
+        if (connection.Generation != Volatile.Read(ref _generation))
+        {
+            CloseIdle();
+        }
+    }
+
+    /// <summary>Closes the idle connections (pooled and prepared), so the next ones open the file afresh.</summary>
     public void ClearPool()
     {
+        Interlocked.Increment(ref _generation);
+        CloseIdle();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+    }
+
+    private void CloseIdle()
+    {
+        while (_idle.TryPop(out var idle))
+        {
+            idle.Dispose();
+        }
     }
 
     /// <summary>

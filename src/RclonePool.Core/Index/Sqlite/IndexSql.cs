@@ -8,15 +8,26 @@ internal static class IndexSql
     private const string EntryColumns = "path, kind, size, modified, file_id, revision, sha256, created, properties";
 
     // Reads.
-    public const string IsPopulated = "SELECT value FROM meta WHERE key = 'populated';";
+    public static readonly Statement IsPopulated = new("SELECT value FROM meta WHERE key = 'populated';");
 
     /// <summary>A manifest with what names its revision (file id, revision, written): the JSON is read only when the parsed manifest is not cached.</summary>
-    public const string ManifestByPath = "SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.path = $path;";
+    public static readonly Statement ManifestByPath = new("SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.path = $path;", "$path");
 
-    public const string ManifestById = "SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.file_id = $file_id;";
+    public static readonly Statement ManifestById = new("SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.file_id = $file_id;", "$file_id");
 
-    public const string Exists =
-        "SELECT EXISTS (SELECT 1 FROM entries WHERE path = $path) OR EXISTS (SELECT 1 FROM dirs WHERE path = $path);";
+    public static readonly Statement Exists = new(
+        "SELECT EXISTS (SELECT 1 FROM entries WHERE path = $path) OR EXISTS (SELECT 1 FROM dirs WHERE path = $path);",
+        "$path");
+
+    /// <summary>The manifest at a path as <see cref="ManifestByPath"/> does, else one row of nulls when a directory is implied there.</summary>
+    public static readonly Statement Lookup = new(
+        """
+        SELECT e.file_id, e.revision, e.written, m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.path = $path
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL FROM dirs WHERE path = $path
+        LIMIT 1;
+        """,
+        "$path");
 
     /// <summary>Direct children: entries and implied directories (unless a directory manifest is at the same path), merged in path order.</summary>
     public const string ListChildren = $"""
@@ -36,13 +47,17 @@ internal static class IndexSql
         ORDER BY 1;
         """;
 
-    public const string StoredBytesByRemote = "SELECT remote, bytes FROM remote_bytes;";
+    public static readonly Statement StoredBytesByRemote = new("SELECT remote, bytes FROM remote_bytes;");
 
     /// <summary>Whether any file has this size (is hashing a local file for duplicate detection worth it).</summary>
-    public const string AnyFileOfSize = "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 0 AND size = $size);";
+    public static readonly Statement AnyFileOfSize = new("SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 0 AND size = $size);", "$size");
 
     /// <summary>Manifests of files with this content (SHA-256 and size), at most $limit of them.</summary>
-    public const string FilesWithContent = "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.kind = 0 AND e.sha256 = $sha256 AND e.size = $size LIMIT $limit;";
+    public static readonly Statement FilesWithContent = new(
+        "SELECT m.json FROM entries e JOIN manifests m ON m.id = e.id WHERE e.kind = 0 AND e.sha256 = $sha256 AND e.size = $size LIMIT $limit;",
+        "$sha256",
+        "$size",
+        "$limit");
 
     // Writes (IndexWriter).
     public static readonly Statement FindById = new("SELECT id, file_id, path, revision, written FROM entries WHERE file_id = $file_id;", "$file_id");

@@ -5,16 +5,15 @@ namespace RclonePool.Core.Index.Sqlite;
 
 /// <summary>
 /// The changes of one write transaction: puts and removes that keep the entry rows, the implied directory
-/// reference counts and the per-remote stored bytes in step. Statements are prepared once per writer and
-/// reused, so a bulk load costs a few statement executions per manifest.
+/// reference counts and the per-remote stored bytes in step. Statements stay prepared on the connection
+/// (<see cref="IndexConnection"/>), so a put costs a few statement executions.
 /// </summary>
-internal sealed class IndexWriter : IDisposable
+internal sealed class IndexWriter
 {
-    private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly IndexConnection _connection;
     private readonly Dictionary<string, long> _storedByRemote = new(StringComparer.Ordinal);
 
-    public IndexWriter(SqliteConnection connection) => _connection = connection;
+    public IndexWriter(IndexConnection connection) => _connection = connection;
 
     /// <summary>Records a manifest: ignores an older revision, moves a renamed entry, resolves a path collision.</summary>
     public void Put(Manifest manifest, byte[] json)
@@ -90,16 +89,6 @@ internal sealed class IndexWriter : IDisposable
         command.Parameters["$key"].Value = key;
         command.Parameters["$value"].Value = value;
         command.ExecuteNonQuery();
-    }
-
-    public void Dispose()
-    {
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-
-        _commands.Clear();
     }
 
     /// <summary>The newer of two entries at one path: later written, then higher revision, then the larger id (so every process picks the same).</summary>
@@ -214,22 +203,7 @@ internal sealed class IndexWriter : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(IndexSql.Statement statement)
-    {
-        if (!_commands.TryGetValue(statement.Sql, out var command))
-        {
-            command = _connection.CreateCommand();
-            command.CommandText = statement.Sql;
-            foreach (var name in statement.Parameters)
-            {
-                command.Parameters.Add(new SqliteParameter(name, null));
-            }
-
-            _commands.Add(statement.Sql, command);
-        }
-
-        return command;
-    }
+    private SqliteCommand Command(IndexSql.Statement statement) => _connection.Command(statement);
 
     private readonly record struct Row(long Id, string FileId, string Path, long Revision, long Written);
 }
