@@ -40,7 +40,10 @@ public sealed class LocalDirectReadStore(IRemoteStore inner, ILogger? logger = n
     public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) =>
         _directories.GetOrAdd(remote, r => new Lazy<Task<string?>>(() => ResolveAsync(r))).Value.WaitAsync(cancellationToken);
 
-    /// <summary>Asks rclone once; a failure to tell (rclone down, an old rclone) means reads go through rclone.</summary>
+    /// <summary>
+    /// Asks rclone once. A failure to tell (rclone down or restarting) sends this read through rclone and is not
+    /// remembered: the next read asks again, so a long-running server does not lose direct reads to one bad moment.
+    /// </summary>
     private async Task<string?> ResolveAsync(string remote)
     {
         try
@@ -55,7 +58,8 @@ public sealed class LocalDirectReadStore(IRemoteStore inner, ILogger? logger = n
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogDebug("Could not tell whether {Remote} is a local directory ({Error}); reading it through rclone.", remote, e.Message);
+            _logger.LogDebug("Could not tell whether {Remote} is a local directory ({Error}); this read goes through rclone.", remote, e.Message);
+            _directories.TryRemove(remote, out _);
             return null;
         }
     }
