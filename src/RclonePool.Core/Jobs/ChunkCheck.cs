@@ -52,12 +52,7 @@ public static class ChunkCheck
         var buffer = ArrayPool<byte>.Shared.Rent(geometry.BlockSize + 1);
         try
         {
-            Stream stream;
-            try
-            {
-                stream = await store.OpenReadAsync(path, 0, -1, cancellationToken);
-            }
-            catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
+            if (await OpenOrNullAsync(store, path, cancellationToken) is not { } stream)
             {
                 return (DamageKind.Missing, "the object does not exist");
             }
@@ -106,6 +101,19 @@ public static class ChunkCheck
         return null;
     }
 
+    /// <summary>Opens the whole object, or null when it does not exist.</summary>
+    private static async Task<Stream?> OpenOrNullAsync(IRemoteStore store, RemotePath path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.OpenReadAsync(path, 0, -1, cancellationToken);
+        }
+        catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+
     private static async Task<(DamageKind Kind, string Detail)?> CopyByContentAsync(
         IRemoteStore store, RemotePath path, ChunkEntry chunk, ChunkLocation location, int blockSize, Action<int>? onRead, CancellationToken cancellationToken)
     {
@@ -116,12 +124,7 @@ public static class ChunkCheck
         long total = 0;
         try
         {
-            Stream stream;
-            try
-            {
-                stream = await store.OpenReadAsync(path, 0, -1, cancellationToken);
-            }
-            catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
+            if (await OpenOrNullAsync(store, path, cancellationToken) is not { } stream)
             {
                 return (DamageKind.Missing, "the object does not exist");
             }
