@@ -96,22 +96,20 @@ public sealed class LocalDirectReadStore(IRemoteStore inner, ILogger? logger = n
     /// </summary>
     internal static bool IsPlainObjectPath(string path)
     {
-        if (path.Length == 0 || path[0] == '/' || path[^1] == '/')
+        var segmentStart = 0;
+        for (var i = 0; i <= path.Length; i++)
         {
-            return false;
-        }
-
-        foreach (var c in path)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '/'))
+            if (i == path.Length || path[i] == '/')
             {
-                return false;
-            }
-        }
+                var segment = path.AsSpan(segmentStart, i - segmentStart);
+                if (segment.IsEmpty || segment is "." or "..")
+                {
+                    return false;
+                }
 
-        foreach (var segment in path.Split('/'))
-        {
-            if (segment is "" or "." or "..")
+                segmentStart = i + 1;
+            }
+            else if (!(char.IsAsciiLetterOrDigit(path[i]) || path[i] is '_' or '-' or '.'))
             {
                 return false;
             }
