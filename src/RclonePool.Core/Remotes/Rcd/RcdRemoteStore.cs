@@ -18,13 +18,12 @@ namespace RclonePool.Core.Remotes.Rcd;
 /// </summary>
 public sealed partial class RcdRemoteStore : IRemoteStore
 {
-    private static readonly string IgnoreChecksumConfig = Uri.EscapeDataString("{\"IgnoreChecksum\":true}");
-
     private readonly RcloneDaemon _daemon;
     private readonly bool _ownsDaemon;
     private readonly ILogger _logger;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly Lazy<CliRemoteStore> _commandStore;
+    private readonly RcdUploadConfig _uploadConfig;
 
     /// <summary>A store with its own daemon, stopped when the store is disposed.</summary>
     public RcdRemoteStore(RcloneOptions options, ILoggerFactory? loggerFactory = null)
@@ -41,6 +40,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         _loggerFactory = loggerFactory;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RcdRemoteStore>();
         _commandStore = new Lazy<CliRemoteStore>(() => new CliRemoteStore(daemon.Options, _loggerFactory));
+        _uploadConfig = new RcdUploadConfig(daemon.Options);
     }
 
     /// <summary>The daemon this store talks to.</summary>
@@ -59,10 +59,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore
             response = await SendAsync(
                 endpoint =>
                 {
-                    // rclonepool hashes what it sends and verifies every byte it reads back, so rclone's own upload
-                    // checksum (hashing the stream and, on some backends, re-reading the object) is redundant: skip it
-                    // for this call only (rc's _config override).
-                    var query = $"operations/uploadfile?fs={Uri.EscapeDataString(target.Remote)}&remote={Uri.EscapeDataString(directory)}&_config={IgnoreChecksumConfig}";
+                    var query = $"operations/uploadfile?fs={Uri.EscapeDataString(target.Remote)}&remote={Uri.EscapeDataString(directory)}&_config={_uploadConfig.For(length)}";
                     var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseAddress, query))
                     {
                         Content = new RcdUploadContent(content, length, name, target.ToRcloneSpec(), progress),
@@ -133,11 +130,12 @@ public sealed partial class RcdRemoteStore : IRemoteStore
         }
 
         var (body, contentType) = RcdUploadContent.Multipart(objects);
+        var config = _uploadConfig.For(objects.Max(o => (long)o.Bytes.Length));
         var call = RcloneCall.For("write", directory);
         using var response = await SendAsync(
             endpoint =>
             {
-                var query = $"operations/uploadfile?fs={Uri.EscapeDataString(directory.Remote)}&remote={Uri.EscapeDataString(directory.Path)}&_config={IgnoreChecksumConfig}";
+                var query = $"operations/uploadfile?fs={Uri.EscapeDataString(directory.Remote)}&remote={Uri.EscapeDataString(directory.Path)}&_config={config}";
                 var content = new ByteArrayContent(body);
                 content.Headers.ContentType = contentType;
                 return new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseAddress, query)) { Content = content };
