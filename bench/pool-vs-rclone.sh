@@ -6,8 +6,9 @@
 #   bench/pool-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--workers 4] [--transport rcd|cli] [--rounds 3]
 #                           [--through-rclone]
 #
-# --through-rclone: downloads read the pool's local remotes through rclone too (local_direct_reads: false); by default
-# rclonepool reads the files of remotes rclone reports as local directories directly (uploads always go through rclone).
+# --through-rclone: the pool reads and writes its local remotes only through rclone (local_direct_reads and
+# local_direct_writes: false); by default rclonepool reads the files of remotes rclone reports as local directories
+# directly and writes its manifests there (chunk data always goes through rclone).
 # The machine may be shared: each round runs the four transfers back to back, and the best time of each
 # transfer over the rounds is kept.
 set -euo pipefail
@@ -30,7 +31,7 @@ done
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-echo "bench: ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes, ${workers} workers, transport ${transport}, local_direct_reads ${direct}; work dir $work"
+echo "bench: ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes, ${workers} workers, transport ${transport}, local_direct_reads/writes ${direct}; work dir $work"
 
 # Build once, outside the timings.
 "$root/rclonepool" --help >/dev/null
@@ -53,7 +54,8 @@ cat > "$work/pool.json" <<JSON
   "temp_dir": "$work/tmp",
   "max_parallel_workers": $workers,
   "enable_rclone_daemon": $daemon,
-  "local_direct_reads": $direct
+  "local_direct_reads": $direct,
+  "local_direct_writes": $direct
 }
 JSON
 cat > "$work/rclone.conf" <<CONF

@@ -18,8 +18,9 @@
 # Rounds alternate which server goes first; a figure is the median over the rounds. Under every figure, "server
 # CPU" is the CPU time the server processes used for it (rclonepool: the serve process and its rclone rcd child;
 # rclone: the serve webdav process), per round: on a shared machine it is steadier than wall-clock time.
-# --through-rclone: the pool reads its local remotes through its rclone rcd too (local_direct_reads: false); by
-# default it reads their files directly, as it does for any remote rclone reports as a local directory.
+# --through-rclone: the pool reads and writes its local remotes only through its rclone rcd (local_direct_reads and
+# local_direct_writes: false); by default it reads their files and writes its manifests there directly, as it does
+# for any remote rclone reports as a local directory.
 # --quick: 256 MiB file unless --size-mb is given, 1 round, 20 seeks, 3 s of random reads, directories of 100 and
 # 1,000 files, 1,000 small PUTs. MB = 10^6 bytes. Throughput ratios are ours/theirs, time and CPU ratios
 # theirs/ours: above 1 means rclonepool is better either way.
@@ -95,7 +96,8 @@ cat > "$work/pool.json" <<JSON
   "chunk_size": $((chunk_mb * 1024 * 1024)),
   "manifest_cache_dir": "$work/index",
   "temp_dir": "$shm/pooltmp",
-  "local_direct_reads": $direct
+  "local_direct_reads": $direct,
+  "local_direct_writes": $direct
 }
 JSON
 cat > "$work/rclone.conf" <<CONF
@@ -113,7 +115,7 @@ pool() { dotnet "$dll" --config "$work/pool.json" --no-progress "$@"; }
 pool init >/dev/null
 
 echo "bench: rclonepool serve vs rclone serve webdav (chunker over union), $(rclone version | head -1)"
-echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)"); local_direct_reads: ${direct}"
+echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)"); local_direct_reads/writes: ${direct}"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
 
 # --- helpers ------------------------------------------------------------------------------------------------

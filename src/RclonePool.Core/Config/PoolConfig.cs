@@ -40,6 +40,7 @@ public sealed class PoolConfig
     public bool EnableRcloneDaemon { get; set; } = true;
     public int RcloneDaemonPort { get; set; }
     public bool LocalDirectReads { get; set; } = true;
+    public bool LocalDirectWrites { get; set; } = true;
 
     // v0.4 — balancing
     public string BalancingStrategy { get; set; } = "least_used";

@@ -5,6 +5,7 @@ using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Remotes;
+using RclonePool.Core.Remotes.Local;
 
 namespace RclonePool.Core.Pool;
 
@@ -81,6 +82,13 @@ public sealed partial class StoragePool
                     var note = staleOnly.Contains((inventory.Remote.Name, name)) ? "only a stale manifest revision names it" : null;
                     orphans.Add(new OrphanObject(inventory.Remote.Name, name, entry.Size, entry.ModTime, OldEnough(entry.ModTime), note));
                 }
+            }
+
+            // A direct write interrupted between its temporary file and the rename (a crash, a full disk) leaves the
+            // temporary file beside the manifests; it names nothing and nothing reads it.
+            foreach (var partial in inventory.ForeignManifestObjects.Where(e => e.Name.EndsWith(LocalDirectStore.PartialSuffix, StringComparison.Ordinal)))
+            {
+                orphans.Add(new OrphanObject(inventory.Remote.Name, partial.Path, partial.Size, partial.ModTime, OldEnough(partial.ModTime), "temporary file of an interrupted write"));
             }
         }
 

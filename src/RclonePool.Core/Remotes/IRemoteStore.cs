@@ -38,7 +38,7 @@ public interface IRemoteStore : IAsyncDisposable
     /// <summary>
     /// The directory of the local filesystem that rclone stores <paramref name="remote"/>'s objects in, when the remote
     /// is rclone's local backend (a path, a <c>type = local</c> remote, or an alias of one); null for any other backend
-    /// (cloud, crypt, union …) or when the store cannot tell. See <see cref="Local.LocalDirectReadStore"/>.
+    /// (cloud, crypt, union …) or when the store cannot tell. See <see cref="Local.LocalDirectStore"/>.
     /// </summary>
     Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 

@@ -12,14 +12,16 @@ public static class RemoteStoreFactory
 {
     /// <summary>
     /// <c>enable_rclone_daemon: true</c> (the default): an <see cref="RcdRemoteStore"/> with its own supervised daemon;
-    /// false: a <see cref="CliRemoteStore"/>; with <c>local_direct_reads</c> (the default) wrapped in a
-    /// <see cref="LocalDirectReadStore"/>. Nothing starts until the first call. Dispose the store to stop rclone.
+    /// false: a <see cref="CliRemoteStore"/>; with <c>local_direct_reads</c> or <c>local_direct_writes</c> (both on by
+    /// default) wrapped in a <see cref="LocalDirectStore"/>. Nothing starts until the first call. Dispose the store to stop rclone.
     /// </summary>
     public static IRemoteStore Create(PoolConfig config, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var transport = Create(config.EnableRcloneDaemon, RcloneOptions.FromConfig(config), loggerFactory);
-        return config.LocalDirectReads ? new LocalDirectReadStore(transport, loggerFactory?.CreateLogger<LocalDirectReadStore>()) : transport;
+        return config.LocalDirectReads || config.LocalDirectWrites
+            ? new LocalDirectStore(transport, new LocalDirectOptions(config.LocalDirectReads, config.LocalDirectWrites), loggerFactory?.CreateLogger<LocalDirectStore>())
+            : transport;
     }
 
     /// <summary>The daemon transport when <paramref name="useDaemon"/>, else the command-per-call transport.</summary>

@@ -44,10 +44,10 @@ public abstract class RemoteStoreFixture : IAsyncLifetime
     public IRemoteStore CreateStore(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null)
     {
         var transport = RemoteStoreFactory.Create(UsesDaemon, Options(processStarted, flags));
-        return ReadsLocalFilesDirectly ? new LocalDirectReadStore(transport) : transport;
+        return ReadsLocalFilesDirectly ? new LocalDirectStore(transport) : transport;
     }
 
-    /// <summary>True when the store reads a local remote's files itself (<see cref="LocalDirectReadStore"/>) and rclone does the rest.</summary>
+    /// <summary>True when the store reads a local remote's files and writes its small objects itself (<see cref="LocalDirectStore"/>) and rclone does the rest.</summary>
     public virtual bool ReadsLocalFilesDirectly => false;
 
     public RcloneOptions Options(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null) => new()

@@ -34,6 +34,23 @@ public sealed class OrphansTests
     }
 
     [Fact]
+    public async Task The_temporary_file_of_an_interrupted_direct_write_is_an_orphan_and_a_finished_manifest_is_not()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var manifest = await jobs.PutAsync("/f", PoolJobs.Data(PoolJobs.Chunk, 1));
+        var partial = new RemotePath("b:", $"rclonepool_manifests/{manifest.ObjectName}.0badf00d.partial");
+        await jobs.Memory.WriteBytesAsync(partial, new byte[17], None);
+
+        var report = await OrphansAsync(jobs, delete: true);
+
+        var orphan = Assert.Single(report.Chunks);
+        Assert.Equal((partial.Path, 17L, "temporary file of an interrupted write"), (orphan.Object, orphan.Size, orphan.Note));
+        Assert.Equal(1, report.ChunksDeleted);
+        Assert.False(jobs.Memory.Objects.ContainsKey(RemotePath.Join(partial.Remote, partial.Path)));
+        Assert.Equal(PoolJobs.Data(PoolJobs.Chunk, 1), await jobs.ReadAsync("/f"));
+    }
+
+    [Fact]
     public async Task Objects_younger_than_the_grace_period_are_left_alone()
     {
         await using var jobs = await PoolJobs.CreateAsync();

@@ -8,10 +8,11 @@ using RclonePool.Tests.Integration.Support;
 namespace RclonePool.Tests.Integration.Remotes;
 
 /// <summary>
-/// Which remotes rclone reports as local directories (asked of real rclone, both transports), and what a direct read
-/// does: the same bytes as rclone's, no call to rclone, rclone's answer whenever the file cannot be opened.
+/// Which remotes rclone reports as local directories (asked of real rclone, both transports), what a direct read does
+/// (the same bytes as rclone's, no call to rclone, rclone's answer whenever the file cannot be opened), and what a
+/// direct write does (objects rclone then lists and reads as written; crypt still written by rclone).
 /// </summary>
-public sealed class LocalDirectReadTests : IAsyncLifetime
+public sealed class LocalDirectTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("rclonepool-direct-").FullName;
     private WebDavServer? _dav;
@@ -74,7 +75,7 @@ public sealed class LocalDirectReadTests : IAsyncLifetime
     public async Task A_direct_read_returns_rclones_bytes_without_calling_rclone()
     {
         await using var counted = new ReportingRemoteStore(RemoteStoreFactory.Create(true, Options()), new PoolEventBus());
-        var direct = new LocalDirectReadStore(counted);
+        var direct = new LocalDirectStore(counted);
         var data = new byte[(3 * 1024 * 1024) + 5];
         Random.Shared.NextBytes(data);
         var path = new RemotePath("alias:", "rclonepool_data/ab/ab01");
@@ -95,7 +96,7 @@ public sealed class LocalDirectReadTests : IAsyncLifetime
     public async Task What_cannot_be_opened_directly_is_asked_of_rclone()
     {
         await using var counted = new ReportingRemoteStore(RemoteStoreFactory.Create(true, Options()), new PoolEventBus());
-        var direct = new LocalDirectReadStore(counted);
+        var direct = new LocalDirectStore(counted);
 
         var missing = await Assert.ThrowsAsync<PoolException>(() => direct.OpenReadAsync(new RemotePath(Disk, "rclonepool_data/cd/missing"), 0, -1, Ct));
         Assert.Equal(PoolErrorKind.NotFound, missing.Kind);
@@ -113,6 +114,58 @@ public sealed class LocalDirectReadTests : IAsyncLifetime
         Assert.Equal([9, 8, 7], await ReadAsync(direct, secret, 0, -1));
     }
 
+    [Fact]
+    public async Task A_direct_write_is_what_rclone_then_lists_and_reads_and_calls_no_rclone()
+    {
+        await using var counted = new ReportingRemoteStore(RemoteStoreFactory.Create(true, Options()), new PoolEventBus());
+        var direct = new LocalDirectStore(counted);
+        var manifests = new RemotePath("alias:", "rclonepool_manifests");
+        Assert.Equal(Disk, await direct.LocalDirectoryAsync("alias:", Ct)); // resolves the remote: one call
+        var calls = counted.Calls;
+        var one = new byte[300];
+        var two = new byte[LocalDirectStore.MaxDirectWriteBytes];
+        Random.Shared.NextBytes(one);
+        Random.Shared.NextBytes(two);
+
+        await direct.WriteBytesAsync(manifests.Child("a-r1.json"), one, Ct);
+        await direct.WriteManyAsync(manifests, [new NamedBytes("b-r1.json", two), new NamedBytes("c-r1.json", Array.Empty<byte>())], Ct);
+        await direct.WriteBytesAsync(manifests.Child("a-r1.json"), two, Ct); // replaced whole
+
+        Assert.Equal(calls, counted.Calls);
+        var listed = new List<RemoteEntry>();
+        await foreach (var entry in counted.ListAsync(manifests, recursive: false, Ct))
+        {
+            listed.Add(entry);
+        }
+
+        Assert.Equal(
+            [("a-r1.json", (long)two.Length), ("b-r1.json", two.Length), ("c-r1.json", 0)],
+            listed.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => (e.Name, e.Size)));
+        Assert.Equal(two, await ReadAsync(counted, manifests.Child("a-r1.json"), 0, -1));
+        Assert.Equal(two, await ReadAsync(counted, manifests.Child("b-r1.json"), 0, -1));
+        Assert.Empty(await ReadAsync(counted, manifests.Child("c-r1.json"), 0, -1));
+    }
+
+    [Fact]
+    public async Task Small_writes_to_crypt_go_through_rclone_and_leave_no_plaintext()
+    {
+        await using var counted = new ReportingRemoteStore(RemoteStoreFactory.Create(true, Options()), new PoolEventBus());
+        var direct = new LocalDirectStore(counted);
+        var secret = "a manifest nobody may read on disk"u8.ToArray();
+        var path = new RemotePath("vault:", "rclonepool_manifests/s-r1.json");
+        await direct.WriteBytesAsync(path, new byte[] { 0 }, Ct); // resolves the remote (not local) and writes through rclone
+        var calls = counted.Calls;
+
+        await direct.WriteBytesAsync(path, secret, Ct);
+
+        Assert.Equal(calls + 1, counted.Calls);
+        Assert.Equal(secret, await ReadAsync(direct, path, 0, -1));
+        var files = Directory.GetFiles(Path.Combine(Disk, "crypt"), "*", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.DoesNotContain("s-r1", f, StringComparison.Ordinal));
+        Assert.All(files, f => Assert.False(File.ReadAllBytes(f).AsSpan().IndexOf(secret) >= 0, $"{f} holds the plaintext"));
+    }
+
     [Theory]
     [InlineData("rclonepool_data/ab/ab01", true)]
     [InlineData("rclonepool_manifests/0123abcd-r2.json", true)]
@@ -127,7 +180,7 @@ public sealed class LocalDirectReadTests : IAsyncLifetime
     [InlineData("Ünï", false)]
     [InlineData("a\\b", false)]
     public void Only_plain_object_paths_are_read_directly(string path, bool plain) =>
-        Assert.Equal(plain, LocalDirectReadStore.IsPlainObjectPath(path));
+        Assert.Equal(plain, LocalDirectStore.IsPlainObjectPath(path));
 
     private RcloneOptions Options() => new() { Environment = new Dictionary<string, string?> { ["RCLONE_CONFIG"] = ConfigFile } };
 

@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+using RclonePool.Core.Chunking;
+using RclonePool.Core.Errors;
+
+namespace RclonePool.Core.Remotes.Local;
+
+/// <summary>
+/// Reads objects of remotes that rclone maps to a local directory (its local backend: a path, a <c>type = local</c>
+/// remote or an alias of one) straight from the filesystem, writes small objects there (manifests, descriptors,
+/// markers: at most <see cref="MaxDirectWriteBytes"/>), and hands every other call to the transport it wraps.
+/// rclone's local backend stores an object as the plain file at root/path, so the bytes are the same; what is saved is
+/// the trip through the rclone process (a loopback HTTP request, and rclone's per-object work, which for a manifest of a
+/// few hundred bytes costs more than the write itself). Chunk data, listings, deletes and moves always go through
+/// rclone. rclone itself says which remotes are local (<see cref="IRemoteStore.LocalDirectoryAsync"/>, asked once per
+/// remote); crypt and every other backend go through rclone as before. Object paths with characters rclone's local
+/// name encoding might change go through rclone too. A file that cannot be opened directly (missing, unreadable) is
+/// asked of rclone, whose answer (the object, or NotFound) stands; a direct write that fails is handed to rclone, whose
+/// outcome stands. A direct write goes to a temporary <c>.partial</c> name beside the target and is renamed over it, so
+/// a reader sees the old object or the whole new one, never a part. What is read is verified by the caller against the
+/// manifest like any other read.
+/// </summary>
+public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore
+{
+    /// <summary>The largest object written directly; larger ones (chunk data) stream through rclone.</summary>
+    public const int MaxDirectWriteBytes = 64 * 1024;
+
+    /// <summary>The suffix of a direct write's temporary name (as rclone's own local backend names its partial files).</summary>
+    public const string PartialSuffix = ".partial";
+
+    /// <summary>Direct reads and writes, both on.</summary>
+    public LocalDirectStore(IRemoteStore inner, ILogger? logger = null)
+        : this(inner, new LocalDirectOptions(), logger)
+    {
+    }
+
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _directories = new(StringComparer.Ordinal);
+
+    /// <summary>The store every call other than a direct read goes to.</summary>
+    public IRemoteStore Inner => inner;
+
+    public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (options.Reads && IsPlainObjectPath(source.Path) && await LocalDirectoryAsync(source.Remote, cancellationToken) is { } directory
+            && TryOpen(Path.Join(directory, source.Path), offset, count, cancellationToken) is { } direct)
+        {
+            return direct;
+        }
+
+        return await inner.OpenReadAsync(source, offset, count, cancellationToken);
+    }
+
+    public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) =>
+        _directories.GetOrAdd(remote, r => new Lazy<Task<string?>>(() => ResolveAsync(r))).Value.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Asks rclone once. A failure to tell (rclone down or restarting) sends this read through rclone and is not
+    /// remembered: the next read asks again, so a long-running server does not lose direct reads to one bad moment.
+    /// </summary>
+    private async Task<string?> ResolveAsync(string remote)
+    {
+        try
+        {
+            var directory = await inner.LocalDirectoryAsync(remote, CancellationToken.None);
+            if (directory is not null)
+            {
+                _logger.LogDebug("{Remote} is rclone's local backend at {Directory}: its objects are read from there directly.", remote, directory);
+            }
+
+            return directory;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogDebug("Could not tell whether {Remote} is a local directory ({Error}); this read goes through rclone.", remote, e.Message);
+            _directories.TryRemove(remote, out _);
+            return null;
+        }
+    }
+
+    private static FileRangeStream? TryOpen(string file, long offset, long count, CancellationToken opened)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        try
+        {
+            var length = RandomAccess.GetLength(handle);
+            var start = Math.Min(offset, length);
+            var available = length - start;
+            return new FileRangeStream(handle, start, count < 0 ? available : Math.Min(count, available), ownsHandle: true, stopWith: opened);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// True for the paths the pool names its objects with (letters, digits, '_', '-', '.', '/' separators, no empty,
+    /// '.' or '..' segment): rclone's local backend stores those under the same name on every platform's encoding.
+    /// </summary>
+    internal static bool IsPlainObjectPath(string path)
+    {
+        var segmentStart = 0;
+        for (var i = 0; i <= path.Length; i++)
+        {
+            if (i == path.Length || path[i] == '/')
+            {
+                var segment = path.AsSpan(segmentStart, i - segmentStart);
+                if (segment.IsEmpty || segment is "." or "..")
+                {
+                    return false;
+                }
+
+                segmentStart = i + 1;
+            }
+            else if (!(char.IsAsciiLetterOrDigit(path[i]) || path[i] is '_' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (length is < 0 or > MaxDirectWriteBytes || await DirectWriteDirectoryAsync(target, cancellationToken) is not { } directory)
+        {
+            await inner.WriteAsync(target, content, length, cancellationToken);
+            return;
+        }
+
+        var bytes = await ReadExactlyAsync(content, (int)length, target, cancellationToken);
+        if (!TryWrite(directory, target, bytes))
+        {
+            await inner.WriteAsync(target, new MemoryStream(bytes, writable: false), length, cancellationToken);
+        }
+    }
+
+    public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        var local = objects.Count > 0 && objects.All(o => o.Bytes.Length <= MaxDirectWriteBytes)
+            ? await DirectWriteDirectoryAsync(directory.Child(objects[0].Name), cancellationToken)
+            : null;
+        if (local is null)
+        {
+            await inner.WriteManyAsync(directory, objects, cancellationToken);
+            return;
+        }
+
+        var rest = new List<NamedBytes>();
+        foreach (var item in objects)
+        {
+            var target = directory.Child(item.Name);
+            if (!IsPlainObjectPath(target.Path) || !TryWrite(local, target, item.Bytes.Span))
+            {
+                rest.Add(item);
+            }
+        }
+
+        if (rest.Count > 0)
+        {
+            await inner.WriteManyAsync(directory, rest, cancellationToken);
+        }
+    }
+
+    /// <summary>The local directory of <paramref name="target"/>'s remote when this write may go there directly; else null.</summary>
+    private async Task<string?> DirectWriteDirectoryAsync(RemotePath target, CancellationToken cancellationToken) =>
+        options.Writes && IsPlainObjectPath(target.Path) ? await LocalDirectoryAsync(target.Remote, cancellationToken) : null;
+
+    /// <summary>
+    /// Writes the object to a temporary name beside it and renames it into place (creating missing directories, as
+    /// rclone does). False, with nothing left behind, when the filesystem refuses: the caller asks rclone instead.
+    /// </summary>
+    private bool TryWrite(string directory, RemotePath target, ReadOnlySpan<byte> bytes)
+    {
+        var file = Path.Join(directory, target.Path);
+        var partial = string.Create(CultureInfo.InvariantCulture, $"{file}.{Random.Shared.Next():x8}{PartialSuffix}");
+        try
+        {
+            try
+            {
+                WriteNew(partial, bytes);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                WriteNew(partial, bytes);
+            }
+
+            File.Move(partial, file, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogDebug("Writing {Path} of {Remote} directly failed ({Error}); rclone writes it.", target.Path, target.Remote, e.Message);
+            TryDelete(partial);
+            return false;
+        }
+    }
+
+    private static void WriteNew(string path, ReadOnlySpan<byte> bytes)
+    {
+        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        RandomAccess.Write(handle, bytes, 0);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more to do: a leftover partial file is found and removed by `orphans`.
+        }
+    }
+
+    /// <summary>Exactly <paramref name="length"/> bytes of <paramref name="content"/>, which must hold no more and no fewer.</summary>
+    private static async Task<byte[]> ReadExactlyAsync(Stream content, int length, RemotePath target, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[length];
+        var read = await content.ReadAtLeastAsync(bytes, length, throwOnEndOfStream: false, cancellationToken);
+        var extra = read == length ? await content.ReadAsync(new byte[1], cancellationToken) : 0;
+        if (read != length || extra != 0)
+        {
+            throw new PoolException(
+                PoolErrorKind.BadInput,
+                $"The content written to {target.ToRcloneSpec()} holds {(read != length ? "only " + read : "more than " + length)} bytes, not the {length} announced; nothing was written.");
+        }
+
+        return bytes;
+    }
+
+    public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) =>
+        inner.ListAsync(directory, recursive, cancellationToken);
+
+    public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => inner.StatAsync(path, cancellationToken);
+
+    public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => inner.DeleteAsync(path, cancellationToken);
+
+    public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
+
+    public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}

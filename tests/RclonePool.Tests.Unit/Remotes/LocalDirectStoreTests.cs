@@ -1,0 +1,160 @@
+using RclonePool.Core.Errors;
+using RclonePool.Core.Remotes;
+using RclonePool.Core.Remotes.Local;
+using RclonePool.Tests.Unit.Support;
+
+namespace RclonePool.Tests.Unit.Remotes;
+
+/// <summary>How <see cref="LocalDirectStore"/> decides between the filesystem and the transport, for reads and writes (real rclone: integration tests).</summary>
+public sealed class LocalDirectStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("rclonepool-direct-unit-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_failure_to_tell_sends_that_read_through_the_transport_and_the_next_read_asks_again()
+    {
+        var path = new RemotePath("disk:", "rclonepool_data/ab/ab01");
+        var transport = new AnsweringStore(_directory) { Failures = 1 };
+        Directory.CreateDirectory(Path.Combine(_directory, "rclonepool_data", "ab"));
+        await File.WriteAllBytesAsync(Path.Combine(_directory, path.Path), [1, 2, 3], Ct);
+        var store = new LocalDirectStore(transport);
+
+        Assert.Equal([9], await ReadAsync(store, path)); // rclone could not say: the transport serves the read
+        Assert.Equal([1, 2, 3], await ReadAsync(store, path)); // asked again: the file
+        Assert.Equal([1, 2, 3], await ReadAsync(store, path));
+
+        Assert.Equal(2, transport.Questions);
+        Assert.Equal(1, transport.Reads);
+    }
+
+    [Fact]
+    public async Task A_small_write_lands_in_the_directory_whole_and_replaces_the_old_object()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var path = new RemotePath("disk:", "rclonepool_manifests/0123-r1.json");
+
+        await store.WriteBytesAsync(path, "first"u8.ToArray(), Ct);
+        await store.WriteBytesAsync(path, "second"u8.ToArray(), Ct);
+
+        Assert.Equal("second"u8.ToArray(), await File.ReadAllBytesAsync(Path.Combine(_directory, path.Path), Ct));
+        Assert.Equal(["0123-r1.json"], Directory.GetFiles(Path.Combine(_directory, "rclonepool_manifests")).Select(Path.GetFileName));
+        Assert.Equal(0, transport.Writes);
+    }
+
+    [Fact]
+    public async Task Several_small_objects_are_written_directly_into_a_directory_created_for_them()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var directory = new RemotePath("disk:", "rclonepool_manifests/deeper");
+
+        await store.WriteManyAsync(directory, [new NamedBytes("a-r1.json", new byte[] { 1 }), new NamedBytes("b-r1.json", new byte[] { 2, 3 })], Ct);
+
+        Assert.Equal([1], await File.ReadAllBytesAsync(Path.Combine(_directory, "rclonepool_manifests/deeper/a-r1.json"), Ct));
+        Assert.Equal([2, 3], await File.ReadAllBytesAsync(Path.Combine(_directory, "rclonepool_manifests/deeper/b-r1.json"), Ct));
+        Assert.Equal(0, transport.Writes);
+    }
+
+    [Fact]
+    public async Task Large_oddly_named_or_unwanted_writes_go_through_the_transport()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var large = new RemotePath("disk:", "rclonepool_data/ab/ab02");
+        var odd = new RemotePath("disk:", "dir with space/x");
+
+        await store.WriteBytesAsync(large, new byte[LocalDirectStore.MaxDirectWriteBytes + 1], Ct);
+        await store.WriteBytesAsync(odd, new byte[] { 1 }, Ct);
+        await store.WriteAsync(new RemotePath("disk:", "rclonepool_data/ab/ab03"), new MemoryStream([1, 2]), -1, Ct);
+        await new LocalDirectStore(transport, new LocalDirectOptions(Reads: true, Writes: false)).WriteBytesAsync(new RemotePath("disk:", "rclonepool_manifests/c-r1.json"), new byte[] { 4 }, Ct);
+
+        Assert.Equal(4, transport.Writes);
+        Assert.Empty(Directory.GetFileSystemEntries(_directory));
+    }
+
+    [Fact]
+    public async Task A_direct_write_the_filesystem_refuses_is_handed_to_the_transport_and_leaves_nothing_behind()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        await File.WriteAllBytesAsync(Path.Combine(_directory, "rclonepool_manifests"), [0], Ct); // a file where the directory should be
+
+        await store.WriteManyAsync(new RemotePath("disk:", "rclonepool_manifests"), [new NamedBytes("a-r1.json", new byte[] { 1 })], Ct);
+        await store.WriteBytesAsync(new RemotePath("disk:", "rclonepool_manifests/b-r1.json"), new byte[] { 2 }, Ct);
+
+        Assert.Equal(2, transport.Writes);
+        Assert.Equal(["rclonepool_manifests"], Directory.GetFileSystemEntries(_directory).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Content_of_another_length_than_announced_is_refused_and_nothing_is_written(int actual)
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+
+        var error = await Assert.ThrowsAsync<PoolException>(() => store.WriteAsync(new RemotePath("disk:", "rclonepool_manifests/a-r1.json"), new MemoryStream(new byte[actual]), 3, Ct));
+
+        Assert.Equal(PoolErrorKind.BadInput, error.Kind);
+        Assert.Empty(Directory.GetFileSystemEntries(_directory));
+        Assert.Equal(0, transport.Writes);
+    }
+
+    private static async Task<byte[]> ReadAsync(IRemoteStore store, RemotePath path)
+    {
+        await using var stream = await store.OpenReadAsync(path, 0, -1, Ct);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, Ct);
+        return copy.ToArray();
+    }
+
+    /// <summary>A transport that names <c>directory</c> as local after failing <see cref="Failures"/> times, and serves [9] for every read.</summary>
+    private sealed class AnsweringStore(string directory) : IRemoteStore
+    {
+        private readonly InMemoryRemoteStore _rest = new();
+
+        public int Failures { get; set; }
+
+        public int Questions { get; private set; }
+
+        public int Reads { get; private set; }
+
+        public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken)
+        {
+            Questions++;
+            return Failures-- > 0 ? throw new IOException("rclone is restarting") : Task.FromResult<string?>(directory);
+        }
+
+        public Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult<Stream>(new MemoryStream([9]));
+        }
+
+        public int Writes { get; private set; }
+
+        public Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+        {
+            Writes++;
+            return _rest.WriteAsync(target, content, length, cancellationToken);
+        }
+
+        public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) => _rest.ListAsync(directory, recursive, cancellationToken);
+
+        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => _rest.StatAsync(path, cancellationToken);
+
+        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => _rest.DeleteAsync(path, cancellationToken);
+
+        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => _rest.MoveAsync(from, to, cancellationToken);
+
+        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => _rest.AboutAsync(remote, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
