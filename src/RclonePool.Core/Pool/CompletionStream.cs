@@ -1,45 +1,26 @@
+using RclonePool.Core.IO;
+
 namespace RclonePool.Core.Pool;
 
 /// <summary>
 /// A read-only stream that passes reads through and calls <c>completed</c> once, when <c>length</c> bytes have been
 /// read: a download that reached its end, as opposed to one abandoned part-way.
 /// </summary>
-internal sealed class CompletionStream(Stream inner, long length, Action completed) : Stream
+internal sealed class CompletionStream(Stream inner, long length, Action completed) : ReadOnlyStream
 {
     private long _read;
     private int _done;
 
+    protected override long BytesHandedOut => _read;
+
     public override bool CanRead => inner.CanRead;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => length;
 
-    public override long Position
-    {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using RclonePool.Core.Caching;
+using RclonePool.Core.IO;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Remotes;
@@ -14,7 +15,7 @@ namespace RclonePool.Core.Pool;
 /// the cache is off or has no room. A sequential stream over a slow remote prefetches the next chunks. Disposing the
 /// stream cancels every fetch it started. Memory: one block buffer, none when the caller's buffer takes whole blocks.
 /// </summary>
-internal sealed class VerifiedReadStream : Stream
+internal sealed class VerifiedReadStream : ReadOnlyStream
 {
     private readonly Manifest _manifest;
     private readonly IRemoteStore _store;
@@ -61,27 +62,12 @@ internal sealed class VerifiedReadStream : Stream
         _prefetchedThrough = count > 0 ? FindChunk(offset) : 0;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
+    protected override long BytesHandedOut => _position;
 
     public override long Length => _end;
 
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The stream reads sequentially once it has handed out <see cref="ReadPolicy.SequentialAfterBytes"/> (it cannot seek).</summary>
     private bool IsSequential => _position - _start >= _policy.SequentialAfterBytes;
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -336,14 +322,4 @@ internal sealed class VerifiedReadStream : Stream
             _block = null;
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

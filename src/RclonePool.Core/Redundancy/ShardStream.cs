@@ -1,3 +1,4 @@
+using RclonePool.Core.IO;
 using RclonePool.Core.Redundancy.Codec;
 
 namespace RclonePool.Core.Redundancy;
@@ -7,7 +8,7 @@ namespace RclonePool.Core.Redundancy;
 /// reads the chunk a row at a time and hands out this shard's part of each row, encoding parity when the shard is a
 /// parity shard. Used to write a replacement shard (repair, rebuild). Memory: k + m blocks.
 /// </summary>
-public sealed class ShardStream : Stream
+public sealed class ShardStream : ReadOnlyStream
 {
     private readonly Stream _chunk;
     private readonly StripeGeometry _geometry;
@@ -28,19 +29,9 @@ public sealed class ShardStream : Stream
         _stripe = new StripeRow(geometry, codec);
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
+    protected override long BytesHandedOut => _position;
 
     public override long Length => _geometry.ShardLength(_shard);
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -73,21 +64,6 @@ public sealed class ShardStream : Stream
         _outEnd = _geometry.ShardBlockLength(_shard, _row);
         _row++;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

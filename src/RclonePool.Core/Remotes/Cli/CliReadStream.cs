@@ -1,3 +1,4 @@
+using RclonePool.Core.IO;
 using RclonePool.Core.Remotes.Rclone;
 
 namespace RclonePool.Core.Remotes.Cli;
@@ -7,7 +8,7 @@ namespace RclonePool.Core.Remotes.Cli;
 /// so a process that failed or was killed mid-way raises an error instead of ending the stream early. Cancelling
 /// the token the read was opened with, or disposing the stream, kills the process.
 /// </summary>
-internal sealed class CliReadStream : Stream
+internal sealed class CliReadStream : ReadOnlyStream
 {
     private readonly RcloneProcess _process;
     private readonly RcloneCall _call;
@@ -29,18 +30,6 @@ internal sealed class CliReadStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -100,21 +89,6 @@ internal sealed class CliReadStream : Stream
 
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

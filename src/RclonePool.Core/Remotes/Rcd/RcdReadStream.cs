@@ -1,3 +1,4 @@
+using RclonePool.Core.IO;
 using RclonePool.Core.Remotes.Rclone;
 
 namespace RclonePool.Core.Remotes.Rcd;
@@ -7,7 +8,7 @@ namespace RclonePool.Core.Remotes.Rcd;
 /// raises a transient error (never a silently short read). Cancelling the token the read was opened with, or disposing
 /// the stream, aborts the HTTP request.
 /// </summary>
-internal sealed class RcdReadStream : Stream
+internal sealed class RcdReadStream : ReadOnlyStream
 {
     private readonly HttpResponseMessage _response;
     private readonly Stream _body;
@@ -32,18 +33,6 @@ internal sealed class RcdReadStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -120,21 +109,6 @@ internal sealed class RcdReadStream : Stream
             throw Translate(e, CancellationToken.None);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
