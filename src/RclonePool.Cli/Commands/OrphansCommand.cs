@@ -22,7 +22,7 @@ internal static class OrphansCommand
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("orphans", CommandText.WithExamples(
             "Find chunk objects that no manifest on any remote references (every manifest revision is read from the remotes, never only the index), " +
-            "with their sizes, and manifest revisions older than an entry's newest valid one. With --delete, and only when every remote was listed " +
+            "with their sizes, manifest revisions older than an entry's newest valid one, and temporary files of interrupted writes. With --delete, and only when every remote was listed " +
             "and every manifest read, the local index is brought in line with the remotes and then what is older than the grace period is removed.",
             "rclonepool orphans",
             "rclonepool orphans --delete",
