@@ -10,11 +10,12 @@ namespace RclonePool.Core.Remotes.Local;
 
 /// <summary>
 /// Reads objects of remotes that rclone maps to a local directory (its local backend: a path, a <c>type = local</c>
-/// remote or an alias of one) straight from the filesystem, writes small objects there (manifests, descriptors,
-/// markers: at most <see cref="MaxDirectWriteBytes"/>), and hands every other call to the transport it wraps.
+/// remote or an alias of one) straight from the filesystem, writes small objects of known length there (manifests,
+/// descriptors, markers, the chunks of small files: at most <see cref="MaxDirectWriteBytes"/>), and hands every other
+/// call to the transport it wraps.
 /// rclone's local backend stores an object as the plain file at root/path, so the bytes are the same; what is saved is
 /// the trip through the rclone process (a loopback HTTP request, and rclone's per-object work, which for a manifest of a
-/// few hundred bytes costs more than the write itself). Chunk data, listings, deletes and moves always go through
+/// few hundred bytes costs more than the write itself). Larger chunks, listings, deletes and moves always go through
 /// rclone. rclone itself says which remotes are local (<see cref="IRemoteStore.LocalDirectoryAsync"/>, asked once per
 /// remote); crypt and every other backend go through rclone as before. Object paths with characters rclone's local
 /// name encoding might change go through rclone too. A file that cannot be opened directly (missing, unreadable) is
@@ -25,7 +26,7 @@ namespace RclonePool.Core.Remotes.Local;
 /// </summary>
 public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore
 {
-    /// <summary>The largest object written directly; larger ones (chunk data) stream through rclone.</summary>
+    /// <summary>The largest object written directly; larger ones stream through rclone.</summary>
     public const int MaxDirectWriteBytes = 64 * 1024;
 
     /// <summary>The suffix of a direct write's temporary name (as rclone's own local backend names its partial files).</summary>
