@@ -202,6 +202,30 @@ public sealed class StoredDataFaultTests
     }
 
     [Fact]
+    public async Task The_temporary_file_of_an_interrupted_manifest_write_changes_nothing_until_orphans_removes_it()
+    {
+        var (pool, data, _) = await PoolWithFileAsync(9);
+        await using var _ = pool;
+        var manifest = pool.ManifestOf("/d/f");
+        var directory = Path.Combine(pool.Remotes[0].Directory, "rclonepool_manifests");
+        var whole = await File.ReadAllBytesAsync(Path.Combine(directory, manifest.ObjectName));
+        var partial = Path.Combine(directory, manifest.ObjectName + ".0badf00d.partial");
+        await File.WriteAllBytesAsync(partial, whole[..(whole.Length / 2)]); // killed halfway through a direct write
+
+        await pool.OkAsync("index", "rebuild");
+        Assert.Contains("/d/f", (await pool.OkAsync("ls", "-R", "/")).StdOut, StringComparison.Ordinal);
+        Assert.Equal(data, (await pool.OkAsync("cat", "/d/f")).StdOutBytes);
+        var report = JsonDocument.Parse((await pool.OkAsync("orphans", "--json")).StdOut).RootElement;
+        Assert.Equal(1, report.GetProperty("orphan_count").GetInt32());
+        Assert.Equal(whole.Length / 2, report.GetProperty("orphan_bytes").GetInt64());
+
+        await pool.OkAsync("orphans", "--delete", "--min-age", "0");
+        Assert.False(File.Exists(partial));
+        Assert.Equal(whole, await File.ReadAllBytesAsync(Path.Combine(directory, manifest.ObjectName)));
+        Assert.Equal(data, (await pool.OkAsync("cat", "/d/f")).StdOutBytes);
+    }
+
+    [Fact]
     public async Task Leftover_chunks_and_stale_revisions_are_removed_only_after_the_grace_period()
     {
         var (pool, data, _) = await PoolWithFileAsync(8);
