@@ -159,8 +159,12 @@ public sealed class RcloneDaemonTests
             {
                 var daemon = await ReadPidAsync(owner, "daemon");
                 var command = await ReadPidAsync(owner, "command");
-                Assert.True(Processes.IsRcloneRunning(daemon));
-                Assert.True(Processes.IsRcloneRunning(command));
+                // The probe prints a pid as soon as the process exists; on a loaded machine it may take a moment to show
+                // up as rclone in /proc.
+                await Processes.WaitUntilAsync(
+                    () => Processes.IsRcloneRunning(daemon) && Processes.IsRcloneRunning(command),
+                    TimeSpan.FromSeconds(10),
+                    $"rclone rcd ({daemon}) and rclone rcat ({command}) run under the probe");
 
                 Assert.Equal(0, Native.Kill(owner.Id, signal));
 
