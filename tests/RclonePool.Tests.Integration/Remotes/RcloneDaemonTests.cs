@@ -135,7 +135,21 @@ public sealed class RcloneDaemonTests
         var hung = Assert.NotNull(daemon.ProcessId);
 
         Assert.Equal(0, Native.Kill(hung, 19)); // SIGSTOP: alive, accepting connections, answering nothing.
+
+        // A stray SIGCONT would let it answer (for one, the kernel continues the stopped members of a process group that
+        // becomes orphaned, which processes other tests start and end can cause): keep it stopped until the call is answered.
+        using var answered = new CancellationTokenSource();
+        var keepStopped = Task.Run(async () =>
+        {
+            while (!answered.IsCancellationRequested)
+            {
+                Native.Kill(hung, 19);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, CancellationToken.None);
         var usage = await store.AboutAsync(Path.GetTempPath(), Ct);
+        await answered.CancelAsync();
+        await keepStopped;
 
         Assert.NotNull(usage);
         Assert.NotNull(daemon.ProcessId);
