@@ -1,3 +1,4 @@
+using RclonePool.Core.IO;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Remotes.Cli;
 using RclonePool.Core.Remotes.Rcd;
@@ -21,23 +22,9 @@ Console.Out.Flush();
 await Task.WhenAny(upload, Task.Delay(Timeout.Infinite));
 
 /// <summary>A source that yields a few bytes and then blocks forever.</summary>
-internal sealed class EndlessStream : Stream
+internal sealed class EndlessStream : ReadOnlyStream
 {
     private bool _gave;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -51,16 +38,4 @@ internal sealed class EndlessStream : Stream
         await Task.Delay(Timeout.Infinite, cancellationToken);
         return 0;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

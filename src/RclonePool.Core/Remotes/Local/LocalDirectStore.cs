@@ -41,7 +41,7 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _directories = new(StringComparer.Ordinal);
 
-    /// <summary>The store every call other than a direct read goes to.</summary>
+    /// <summary>The store every call other than a direct read or write goes to.</summary>
     public IRemoteStore Inner => inner;
 
     public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
@@ -60,8 +60,8 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
         _directories.GetOrAdd(remote, r => new Lazy<Task<string?>>(() => ResolveAsync(r))).Value.WaitAsync(cancellationToken);
 
     /// <summary>
-    /// Asks rclone once. A failure to tell (rclone down or restarting) sends this read through rclone and is not
-    /// remembered: the next read asks again, so a long-running server does not lose direct reads to one bad moment.
+    /// Asks rclone once. A failure to tell (rclone down or restarting) sends this call through rclone and is not
+    /// remembered: the next call asks again, so a long-running server does not lose direct access to one bad moment.
     /// </summary>
     private async Task<string?> ResolveAsync(string remote)
     {
@@ -77,7 +77,7 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogDebug("Could not tell whether {Remote} is a local directory ({Error}); this read goes through rclone.", remote, e.Message);
+            _logger.LogDebug("Could not tell whether {Remote} is a local directory ({Error}); this call goes through rclone.", remote, e.Message);
             _directories.TryRemove(remote, out _);
             return null;
         }
@@ -156,8 +156,8 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
     public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objects);
-        var local = objects.Count > 0 && objects.All(o => o.Bytes.Length <= MaxDirectWriteBytes)
-            ? await DirectWriteDirectoryAsync(directory.Child(objects[0].Name), cancellationToken)
+        var local = options.Writes && objects.Count > 0 && objects.All(o => o.Bytes.Length <= MaxDirectWriteBytes)
+            ? await LocalDirectoryAsync(directory.Remote, cancellationToken)
             : null;
         if (local is null)
         {
@@ -165,17 +165,17 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
             return;
         }
 
-        var rest = new List<NamedBytes>();
+        List<NamedBytes>? rest = null;
         foreach (var item in objects)
         {
             var target = directory.Child(item.Name);
             if (!IsPlainObjectPath(target.Path) || !TryWrite(local, target, item.Bytes.Span))
             {
-                rest.Add(item);
+                (rest ??= []).Add(item);
             }
         }
 
-        if (rest.Count > 0)
+        if (rest is not null)
         {
             await inner.WriteManyAsync(directory, rest, cancellationToken);
         }
