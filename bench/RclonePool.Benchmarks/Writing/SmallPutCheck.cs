@@ -88,7 +88,7 @@ internal static class SmallPutCheck
     }
 
     /// <summary>Counts the store's calls and their wall time, per operation.</summary>
-    private sealed class TimingStore(IRemoteStore inner) : IRemoteStore
+    private sealed class TimingStore(IRemoteStore inner) : IRemoteStore, IBatchedWrites
     {
         private readonly ConcurrentDictionary<string, (long Count, double Milliseconds)> _totals = new(StringComparer.Ordinal);
 

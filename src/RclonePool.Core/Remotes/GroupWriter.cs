@@ -3,7 +3,7 @@ namespace RclonePool.Core.Remotes;
 /// <summary>
 /// Group commit for small objects written into the same directory (manifests): the first write goes out at once;
 /// writes that arrive while it is in flight wait for it and then go out together in one
-/// <see cref="IRemoteStore.WriteManyAsync"/> call. An idle writer adds no latency; a busy one turns many small
+/// <see cref="RemoteStoreCapabilities.WriteManyAsync"/> call. An idle writer adds no latency; a busy one turns many small
 /// uploads into few calls. Each caller still learns whether its own object was written.
 /// </summary>
 public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256)

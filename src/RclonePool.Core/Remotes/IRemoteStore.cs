@@ -4,6 +4,8 @@ namespace RclonePool.Core.Remotes;
 /// The storage layer: object operations on rclone remotes. Implementations: <c>RcdRemoteStore</c> (one
 /// supervised <c>rclone rcd</c>), <c>CliRemoteStore</c> (one <c>rclone</c> command per call), and test doubles.
 /// Every failure surfaces as a <see cref="Errors.PoolException"/> whose kind tells transient from permanent.
+/// Optional abilities are capability interfaces beside this one (<see cref="IRemoteStoreCapability"/>), reached through
+/// <see cref="RemoteStoreCapabilities"/>.
 /// </summary>
 public interface IRemoteStore : IAsyncDisposable
 {
@@ -34,24 +36,4 @@ public interface IRemoteStore : IAsyncDisposable
 
     /// <summary>Space on a remote, or null when the backend cannot tell.</summary>
     Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The directory of the local filesystem that rclone stores <paramref name="remote"/>'s objects in, when the remote
-    /// is rclone's local backend (a path, a <c>type = local</c> remote, or an alias of one); null for any other backend
-    /// (cloud, crypt, union …) or when the store cannot tell. See <see cref="Local.LocalDirectStore"/>.
-    /// </summary>
-    Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
-    /// <summary>
-    /// Writes several small objects into one directory of one remote. A store may send them in one call (rcd: one
-    /// multipart upload), which is what makes many small writes cheap; by default they are written one by one. When
-    /// it fails, some of the objects may have been written.
-    /// </summary>
-    async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
-    {
-        foreach (var item in objects)
-        {
-            await this.WriteBytesAsync(directory.Child(item.Name), item.Bytes, cancellationToken);
-        }
-    }
 }

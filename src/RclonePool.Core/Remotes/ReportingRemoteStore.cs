@@ -7,8 +7,9 @@ namespace RclonePool.Core.Remotes;
 /// <summary>
 /// Publishes <see cref="PoolEventType.RemoteError"/> for every failed call of the store it wraps (a missing object is
 /// an answer, not an error, and is not published), then lets the failure through unchanged. Counts the calls.
+/// Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
 /// </summary>
-public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events, Func<string, string>? remoteName = null) : IRemoteStore
+public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events, Func<string, string>? remoteName = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
 {
     private long _calls;
 

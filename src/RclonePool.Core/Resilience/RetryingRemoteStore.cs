@@ -18,8 +18,10 @@ namespace RclonePool.Core.Resilience;
 /// </list>
 /// With a <see cref="RemoteCircuitBreaker"/>, every call (retried or not) first asks the remote's circuit: a remote that
 /// failed transiently too many times in a row is rejected at once, and the rejection is not retried.
+/// Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>); a batched write is retried
+/// as a whole.
 /// </summary>
-public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null) : IRemoteStore
+public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
 {
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {

@@ -115,9 +115,9 @@ public sealed class LocalDirectStoreTests : IDisposable
     }
 
     /// <summary>A transport that names <c>directory</c> as local after failing <see cref="Failures"/> times, and serves [9] for every read.</summary>
-    private sealed class AnsweringStore(string directory) : IRemoteStore
+    private sealed class AnsweringStore(string directory) : IRemoteStore, ILocalDirectoryLookup
     {
-        private readonly InMemoryRemoteStore _rest = new();
+        private readonly InMemoryRemoteStore _rest = new("disk:");
 
         public int Failures { get; set; }
 

@@ -16,7 +16,7 @@ namespace RclonePool.Core.Remotes.Cli;
 /// (<c>enable_rclone_daemon: false</c>). Data streams through the processes' stdin and stdout; a cancelled call kills
 /// its process, and disposing the store kills any that still run.
 /// </summary>
-public sealed partial class CliRemoteStore : IRemoteStore
+public sealed partial class CliRemoteStore : IRemoteStore, ILocalDirectoryLookup
 {
     private const int CopyBufferSize = 128 * 1024;
     private const int PeekSize = 64 * 1024;

@@ -16,15 +16,15 @@ namespace RclonePool.Core.Remotes.Local;
 /// rclone's local backend stores an object as the plain file at root/path, so the bytes are the same; what is saved is
 /// the trip through the rclone process (a loopback HTTP request, and rclone's per-object work, which for a manifest of a
 /// few hundred bytes costs more than the write itself). Larger chunks, listings, deletes and moves always go through
-/// rclone. rclone itself says which remotes are local (<see cref="IRemoteStore.LocalDirectoryAsync"/>, asked once per
+/// rclone. rclone itself says which remotes are local (<see cref="ILocalDirectoryLookup"/>, asked once per
 /// remote); crypt and every other backend go through rclone as before. Object paths with characters rclone's local
 /// name encoding might change go through rclone too. A file that cannot be opened directly (missing, unreadable) is
 /// asked of rclone, whose answer (the object, or NotFound) stands; a direct write that fails is handed to rclone, whose
 /// outcome stands. A direct write goes to a temporary <c>.partial</c> name beside the target and is renamed over it, so
 /// a reader sees the old object or the whole new one, never a part. What is read is verified by the caller against the
-/// manifest like any other read.
+/// manifest like any other read. Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
 /// </summary>
-public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore
+public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
 {
     /// <summary>The largest object written directly; larger ones stream through rclone.</summary>
     public const int MaxDirectWriteBytes = 64 * 1024;

@@ -16,7 +16,7 @@ namespace RclonePool.Core.Remotes.Rcd;
 /// server, listing, stat, delete, move and about are rc calls. A call that finds the daemon dead restarts it and is
 /// sent once more when that is safe (nothing of the request was consumed).
 /// </summary>
-public sealed partial class RcdRemoteStore : IRemoteStore
+public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
 {
     private readonly RcloneDaemon _daemon;
     private readonly bool _ownsDaemon;

@@ -1,0 +1,37 @@
+namespace RclonePool.Core.Remotes;
+
+/// <summary>
+/// How callers (and decorators, forwarding) reach the optional abilities of an <see cref="IRemoteStore"/>: through the
+/// capability when the store has it, else by the plain calls every store offers.
+/// </summary>
+public static class RemoteStoreCapabilities
+{
+    /// <summary>
+    /// Writes several small objects into one directory of one remote: in one call when the store has
+    /// <see cref="IBatchedWrites"/>, else one by one. When it fails, some of the objects may have been written.
+    /// </summary>
+    public static Task WriteManyAsync(this IRemoteStore store, RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store is IBatchedWrites batched ? batched.WriteManyAsync(directory, objects, cancellationToken) : WriteOneByOneAsync(store, directory, objects, cancellationToken);
+    }
+
+    /// <summary>
+    /// The local directory of <paramref name="remote"/> when the store has <see cref="ILocalDirectoryLookup"/> and the
+    /// remote is rclone's local backend; else null.
+    /// </summary>
+    public static Task<string?> LocalDirectoryAsync(this IRemoteStore store, string remote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store is ILocalDirectoryLookup lookup ? lookup.LocalDirectoryAsync(remote, cancellationToken) : Task.FromResult<string?>(null);
+    }
+
+    private static async Task WriteOneByOneAsync(IRemoteStore store, RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        foreach (var item in objects)
+        {
+            await store.WriteBytesAsync(directory.Child(item.Name), item.Bytes, cancellationToken);
+        }
+    }
+}
