@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Remotes.Rcd;
+using RclonePool.Tests.Support.Remotes;
 
 namespace RclonePool.Tests.Integration.Remotes;
 

@@ -1,7 +1,11 @@
+using RclonePool.Core.Config;
+using RclonePool.Core.Events;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Remotes.Local;
 using RclonePool.Core.Remotes.Rcd;
 using RclonePool.Core.Remotes.Rclone;
+using RclonePool.Core.Resilience;
+using RclonePool.Tests.Support.Remotes;
 
 namespace RclonePool.Tests.Integration.Remotes;
 
@@ -9,9 +13,10 @@ namespace RclonePool.Tests.Integration.Remotes;
 /// One transport over one kind of remote, shared by the tests of a conformance class. Everything lives under a
 /// temporary directory, including an rclone config file passed as RCLONE_CONFIG (the user's config is never read).
 /// </summary>
-public abstract class RemoteStoreFixture : IAsyncLifetime
+public abstract class RemoteStoreFixture : IAsyncLifetime, IRemoteStoreUnderTest
 {
     private IRemoteStore? _store;
+    private IRemoteStore? _transport;
 
     protected RemoteStoreFixture()
     {
@@ -28,8 +33,13 @@ public abstract class RemoteStoreFixture : IAsyncLifetime
     /// <summary>The store shared by the class's tests.</summary>
     public IRemoteStore Store => _store ?? throw new InvalidOperationException("The fixture is not initialised.");
 
+    public IRemoteStore Transport => _transport ?? throw new InvalidOperationException("The fixture is not initialised.");
+
     /// <summary>The remote the tests write to.</summary>
     public abstract string Remote { get; }
+
+    /// <summary>The remote's directory when it is a local path (rclone's local backend), else null.</summary>
+    public virtual string? LocalDirectory => null;
 
     /// <summary>True for the rcd transport, false for the command-per-call transport.</summary>
     public abstract bool UsesDaemon { get; }
@@ -41,11 +51,17 @@ public abstract class RemoteStoreFixture : IAsyncLifetime
     public int? DaemonProcessId => (Store as RcdRemoteStore)?.Daemon.ProcessId;
 
     /// <summary>A new store of this fixture's kind; <paramref name="processStarted"/> sees the pid of every rclone it starts.</summary>
-    public IRemoteStore CreateStore(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null)
+    public IRemoteStore CreateStore(Action<int>? processStarted = null, IReadOnlyList<string>? flags = null) =>
+        CreateStore(out _, processStarted, flags);
+
+    private IRemoteStore CreateStore(out IRemoteStore transport, Action<int>? processStarted = null, IReadOnlyList<string>? flags = null)
     {
-        var transport = RemoteStoreFactory.Create(UsesDaemon, Options(processStarted, flags));
-        return ReadsLocalFilesDirectly ? new LocalDirectStore(transport) : transport;
+        transport = RemoteStoreFactory.Create(UsesDaemon, Options(processStarted, flags));
+        return Decorate(transport);
     }
+
+    /// <summary>The decorators of this fixture around the transport (none unless a subclass says).</summary>
+    protected virtual IRemoteStore Decorate(IRemoteStore transport) => ReadsLocalFilesDirectly ? new LocalDirectStore(transport) : transport;
 
     /// <summary>True when the store reads a local remote's files and writes its small objects itself (<see cref="LocalDirectStore"/>) and rclone does the rest.</summary>
     public virtual bool ReadsLocalFilesDirectly => false;
@@ -59,7 +75,7 @@ public abstract class RemoteStoreFixture : IAsyncLifetime
 
     public virtual ValueTask InitializeAsync()
     {
-        _store = CreateStore();
+        _store = CreateStore(out _transport);
         return ValueTask.CompletedTask;
     }
 
@@ -88,6 +104,8 @@ public sealed class RcdLocalFixture : RemoteStoreFixture
 {
     public override string Remote => Path.Combine(Root, "remote");
 
+    public override string? LocalDirectory => Remote;
+
     public override bool UsesDaemon => true;
 }
 
@@ -95,6 +113,8 @@ public sealed class RcdLocalFixture : RemoteStoreFixture
 public sealed class DirectLocalFixture : RemoteStoreFixture
 {
     public override string Remote => Path.Combine(Root, "remote");
+
+    public override string? LocalDirectory => Remote;
 
     public override bool UsesDaemon => true;
 
@@ -105,6 +125,8 @@ public sealed class DirectLocalFixture : RemoteStoreFixture
 public sealed class CliLocalFixture : RemoteStoreFixture
 {
     public override string Remote => Path.Combine(Root, "remote");
+
+    public override string? LocalDirectory => Remote;
 
     public override bool UsesDaemon => false;
 }
@@ -137,4 +159,37 @@ public sealed class RcdWebDavFixture : RemoteStoreFixture
             await _server.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// The decorators the pool puts around its transport (retries, then error reporting, then direct local access: see
+/// <c>StoragePool.Decorate</c> and <see cref="RemoteStoreFactory"/>) around rclone rcd over a local directory.
+/// </summary>
+public sealed class DecoratedRcdLocalFixture : RemoteStoreFixture
+{
+    public override string Remote => Path.Combine(Root, "remote");
+
+    public override string? LocalDirectory => Remote;
+
+    public override bool UsesDaemon => true;
+
+    public override bool ReadsLocalFilesDirectly => true;
+
+    protected override IRemoteStore Decorate(IRemoteStore transport) =>
+        new RetryingRemoteStore(new ReportingRemoteStore(new LocalDirectStore(transport), new PoolEventBus()), Retries(), RetryPipelines.CreateCircuitBreaker(new PoolConfig { Remotes = ["x:"] }));
+
+    internal static Polly.ResiliencePipeline Retries() => RetryPipelines.Create(new PoolConfig { Remotes = ["x:"], MaxRetries = 2, RetryDelay = 0.001 });
+}
+
+/// <summary>Error reporting around retries around one rclone command per call over a local directory.</summary>
+public sealed class DecoratedCliLocalFixture : RemoteStoreFixture
+{
+    public override string Remote => Path.Combine(Root, "remote");
+
+    public override string? LocalDirectory => Remote;
+
+    public override bool UsesDaemon => false;
+
+    protected override IRemoteStore Decorate(IRemoteStore transport) =>
+        new ReportingRemoteStore(new RetryingRemoteStore(transport, DecoratedRcdLocalFixture.Retries()), new PoolEventBus());
 }

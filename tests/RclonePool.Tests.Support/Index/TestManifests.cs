@@ -1,9 +1,9 @@
 using RclonePool.Core.Manifests;
 
-namespace RclonePool.Tests.Unit.Index;
+namespace RclonePool.Tests.Support.Index;
 
 /// <summary>Valid manifests for index tests: a file has one chunk stored on the given remotes.</summary>
-internal static class TestManifests
+public static class TestManifests
 {
     public static readonly DateTimeOffset BaseTime = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private const string PoolId = "00112233445566778899aabbccddeeff";

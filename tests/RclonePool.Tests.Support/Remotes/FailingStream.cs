@@ -1,7 +1,7 @@
-namespace RclonePool.Tests.Integration.Remotes;
+namespace RclonePool.Tests.Support.Remotes;
 
 /// <summary>A source that yields <c>goodBytes</c> bytes and then fails, as a disk or network source can.</summary>
-internal sealed class FailingStream(long goodBytes) : Stream
+public sealed class FailingStream(long goodBytes) : Stream
 {
     private long _position;
 

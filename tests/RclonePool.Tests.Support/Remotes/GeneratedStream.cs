@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 
-namespace RclonePool.Tests.Integration.Remotes;
+namespace RclonePool.Tests.Support.Remotes;
 
 /// <summary>
 /// A non-seekable stream of <c>length</c> pseudo-random bytes that are a pure function of their position, so a test
 /// can write gigabytes without holding them and check any range later with <see cref="Fill"/>.
 /// </summary>
-internal sealed class GeneratedStream(long length, ulong seed) : Stream
+public sealed class GeneratedStream(long length, ulong seed) : Stream
 {
     private long _position;
 

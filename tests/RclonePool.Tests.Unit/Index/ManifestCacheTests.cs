@@ -1,6 +1,6 @@
 using RclonePool.Core.Index;
 using RclonePool.Core.Paths;
-using static RclonePool.Tests.Unit.Index.TestManifests;
+using static RclonePool.Tests.Support.Index.TestManifests;
 
 namespace RclonePool.Tests.Unit.Index;
 

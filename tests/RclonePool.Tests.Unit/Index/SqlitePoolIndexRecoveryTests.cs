@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Index;
 using RclonePool.Core.Paths;
-using static RclonePool.Tests.Unit.Index.TestManifests;
+using static RclonePool.Tests.Support.Index.TestManifests;
 
 namespace RclonePool.Tests.Unit.Index;
 
