@@ -17,7 +17,8 @@ public static class TestManifests
         long size = 100,
         DateTimeOffset? written = null,
         DateTimeOffset? modified = null,
-        IReadOnlyList<(string Remote, long Bytes)>? stored = null)
+        IReadOnlyList<(string Remote, long Bytes)>? stored = null,
+        string? sha256 = null)
     {
         stored ??= [("r1:", size)];
         var chunks = size == 0
@@ -51,7 +52,7 @@ public static class TestManifests
             Created = BaseTime,
             Modified = modified ?? BaseTime,
             Written = written ?? BaseTime,
-            Sha256 = new string('f', 64),
+            Sha256 = sha256 ?? new string('f', 64),
             ChunkSize = Math.Max(size, 1),
             BlockSize = 65536,
             Chunks = chunks,
