@@ -1,6 +1,6 @@
 using RclonePool.Core.Index;
-using RclonePool.Tests.Support.Index;
 using RclonePool.Core.Paths;
+using RclonePool.Tests.Support.Index;
 using static RclonePool.Tests.Support.Index.TestManifests;
 
 namespace RclonePool.Tests.Unit.Index;

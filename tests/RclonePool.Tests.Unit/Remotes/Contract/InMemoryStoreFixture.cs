@@ -1,7 +1,5 @@
 using RclonePool.Core.Config;
-using RclonePool.Core.Events;
 using RclonePool.Core.Remotes;
-using RclonePool.Core.Remotes.Local;
 using RclonePool.Core.Resilience;
 
 namespace RclonePool.Tests.Unit.Remotes.Contract;
@@ -29,25 +27,4 @@ public abstract class InMemoryStoreFixture : IRemoteStoreUnderTest
     protected abstract IRemoteStore Decorate(IRemoteStore memory);
 
     internal static Polly.ResiliencePipeline Retries() => RetryPipelines.Create(new PoolConfig { Remotes = ["mem:"], MaxRetries = 2, RetryDelay = 0.001 });
-}
-
-public sealed class InMemoryFixture : InMemoryStoreFixture
-{
-    protected override IRemoteStore Decorate(IRemoteStore memory) => memory;
-}
-
-public sealed class RetryingInMemoryFixture : InMemoryStoreFixture
-{
-    protected override IRemoteStore Decorate(IRemoteStore memory) =>
-        new RetryingRemoteStore(memory, Retries(), RetryPipelines.CreateCircuitBreaker(new PoolConfig { Remotes = ["mem:"] }));
-}
-
-public sealed class ReportingInMemoryFixture : InMemoryStoreFixture
-{
-    protected override IRemoteStore Decorate(IRemoteStore memory) => new ReportingRemoteStore(memory, new PoolEventBus());
-}
-
-public sealed class LocalDirectInMemoryFixture : InMemoryStoreFixture
-{
-    protected override IRemoteStore Decorate(IRemoteStore memory) => new LocalDirectStore(memory);
 }
