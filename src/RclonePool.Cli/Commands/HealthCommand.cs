@@ -43,13 +43,13 @@ internal static class HealthCommand
                 await TransferReporter.RunAsync("health --deep", 0, context.ShowProgress && !parse.GetValue(json), async progress =>
                 {
                     var sink = progress.StartFile(scope.Value, -1);
-                    report = await session.Pool.HealthAsync(scope, new HealthOptions { Deep = true, Progress = sink }, token);
+                    report = await new HealthChecker(session.Pool).CheckAsync(scope, new HealthOptions { Deep = true, Progress = sink }, token);
                     progress.CompleteFile(scope.Value);
                 });
             }
             else
             {
-                report = await session.Pool.HealthAsync(scope, new HealthOptions(), token);
+                report = await new HealthChecker(session.Pool).CheckAsync(scope, new HealthOptions(), token);
             }
 
             if (parse.GetValue(json))

@@ -34,7 +34,7 @@ internal static class OrphansCommand
         {
             var options = new OrphanOptions { Delete = parse.GetValue(delete), MinAge = Durations.Parse(parse.GetValue(minAge)!, "--min-age") };
             await using var session = await context.OpenPoolAsync(token);
-            var report = await session.Pool.FindOrphansAsync(options, token);
+            var report = await new OrphanCollector(session.Pool).FindAsync(options, token);
             if (parse.GetValue(json))
             {
                 WriteJson(report, options);

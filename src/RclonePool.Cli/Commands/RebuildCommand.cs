@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Paths;
 
@@ -35,7 +36,7 @@ internal static class RebuildCommand
             await TransferReporter.RunAsync("rebuild", 0, context.ShowProgress && !parse.GetValue(json), async progress =>
             {
                 var sink = progress.StartFile(scope.Value, -1);
-                report = await session.Pool.RebuildAsync(scope, parse.GetValue(parallel), sink, token);
+                report = await new Restorer(session.Pool).RestoreRedundancyAsync(scope, parse.GetValue(parallel), sink, token);
                 progress.CompleteFile(scope.Value);
             });
 

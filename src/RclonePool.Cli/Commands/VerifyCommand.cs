@@ -38,14 +38,14 @@ internal static class VerifyCommand
             var isQuick = parse.GetValue(quick);
             if (isQuick)
             {
-                report = await session.Pool.VerifyAsync(new VerifyOptions { Scope = scope, Quick = true }, token);
+                report = await new Verifier(session.Pool).VerifyAsync(new VerifyOptions { Scope = scope, Quick = true }, token);
             }
             else
             {
                 await TransferReporter.RunAsync("verify", 0, context.ShowProgress, async progress =>
                 {
                     var sink = progress.StartFile(scope.Value, -1);
-                    report = await session.Pool.VerifyAsync(new VerifyOptions { Scope = scope, Progress = sink }, token);
+                    report = await new Verifier(session.Pool).VerifyAsync(new VerifyOptions { Scope = scope, Progress = sink }, token);
                     progress.CompleteFile(scope.Value);
                 });
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 
 namespace RclonePool.Cli.Output;

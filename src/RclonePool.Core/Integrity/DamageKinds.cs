@@ -1,4 +1,4 @@
-namespace RclonePool.Core.Jobs;
+namespace RclonePool.Core.Integrity;
 
 /// <summary>Printed names of <see cref="DamageKind"/>.</summary>
 public static class DamageKinds

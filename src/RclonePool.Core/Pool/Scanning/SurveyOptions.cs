@@ -1,6 +1,6 @@
 using RclonePool.Core.Paths;
 
-namespace RclonePool.Core.Jobs;
+namespace RclonePool.Core.Pool.Scanning;
 
 /// <summary>What a <see cref="PoolSurvey"/> lists and reads.</summary>
 public sealed record SurveyOptions

@@ -3,19 +3,18 @@ using RclonePool.Core.Errors;
 using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
-using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Jobs;
+namespace RclonePool.Core.Pool.Scanning;
 
 /// <summary>
 /// Reads the state of the pool from the remotes themselves (never from the index alone): one listing of the manifest
 /// directory per remote (and, when asked, one of the data directory and one of the shared-content markers), then the
-/// manifests the caller needs. Verify, repair, orphans and index reconciliation start here.
+/// manifests the caller needs. The one scanner of manifests: opening a pool with an empty index, verify, health, repair,
+/// rebuild, orphans and index rebuild start here.
 /// </summary>
 public sealed class PoolSurvey
 {
-    public const string SharedDirectory = "shared";
     private const int ReadParallelism = 16;
 
     private int _reads;
@@ -37,6 +36,39 @@ public sealed class PoolSurvey
     public IEnumerable<PoolRemote> ListedRemotes => Remotes.Where(r => r.Listed).Select(r => r.Remote);
 
     public bool AllListed => Remotes.All(r => r.Listed);
+
+    /// <summary>
+    /// What disagreed between the remotes, one line each: remotes that could not be listed, revisions without a
+    /// readable copy, damaged copies of the current revisions, and listed remotes that lack them.
+    /// </summary>
+    public IEnumerable<string> Problems()
+    {
+        var listed = ListedRemotes.ToList();
+        foreach (var inventory in Remotes.Where(r => !r.Listed))
+        {
+            yield return $"{inventory.Remote.Name}: manifests could not be listed ({inventory.Error})";
+        }
+
+        foreach (var entry in Entries.Where(e => e.Read))
+        {
+            var name = entry.Current?.Path ?? $"file id {entry.FileId}";
+            foreach (var (revision, reason, _) in entry.Unreadable.Where(u => entry.Current is null || u.Revision > entry.Current.Revision))
+            {
+                yield return $"{name}: revision {revision} has no readable copy ({reason})";
+            }
+
+            foreach (var (remote, reason) in entry.BadCopies)
+            {
+                yield return $"{name}: the copy of revision {entry.Current!.Revision} on {remote.Name} is damaged ({reason})";
+            }
+
+            var missing = entry.MissingCopies(listed).Select(m => m.Remote.Name).ToList();
+            if (missing.Count > 0)
+            {
+                yield return $"{name}: revision {entry.Current!.Revision} is missing on {string.Join(", ", missing)}";
+            }
+        }
+    }
 
     public static async Task<PoolSurvey> TakeAsync(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, IPoolIndex index, SurveyOptions options, CancellationToken cancellationToken)
     {
@@ -117,7 +149,7 @@ public sealed class PoolSurvey
             if (options.ListSharedMarkers)
             {
                 calls++;
-                await foreach (var entry in store.ListAsync(layout.ManifestDirectory(remote).Child(SharedDirectory), recursive: false, cancellationToken))
+                await foreach (var entry in store.ListAsync(layout.SharedMarkerDirectory(remote), recursive: false, cancellationToken))
                 {
                     if (!entry.IsDirectory)
                     {

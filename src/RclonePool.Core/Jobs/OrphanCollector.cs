@@ -1,16 +1,20 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
-using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Remotes.Local;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Jobs;
 
-public sealed partial class StoragePool
+/// <summary>The <c>orphans</c> job (docs/operations.md): finds, and with --delete removes, what no manifest on any remote needs.</summary>
+public sealed class OrphanCollector(StoragePool owner)
 {
+    private readonly PoolContext _pool = owner.Context;
+
     /// <summary>
     /// Finds chunk objects that no manifest on any remote references (every revision present is read from the
     /// remotes; the index is never trusted for this), stale manifest revisions, and shared-content markers no longer
@@ -18,11 +22,11 @@ public sealed partial class StoragePool
     /// removes those older than the grace period: first the index is corrected to match the remotes, then stale
     /// revisions, then chunk objects, so an interruption never leaves a visible file without its chunks.
     /// </summary>
-    public async Task<OrphanReport> FindOrphansAsync(OrphanOptions options, CancellationToken cancellationToken)
+    public async Task<OrphanReport> FindAsync(OrphanOptions options, CancellationToken cancellationToken)
     {
-        var callsBefore = RemoteCallCount;
-        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true }, cancellationToken);
-        var now = _time.GetUtcNow();
+        var callsBefore = _pool.RemoteCallCount;
+        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true }, cancellationToken);
+        var now = _pool.Time.GetUtcNow();
         bool OldEnough(DateTimeOffset time) => now - time >= options.MinAge;
 
         // The chunks a manifest names cannot be known when no revision of its entry is readable, or when one was written
@@ -51,14 +55,14 @@ public sealed partial class StoragePool
             foreach (var (revision, _, _) in entry.Unreadable.Where(u => !u.Newer))
             {
                 stale.AddRange(entry.CopiesOf(revision).Select(c =>
-                    new StaleManifest(c.Remote.Name, Layout.Manifest(c.Remote, ManifestNames.ObjectName(entry.FileId, revision)).Path, entry.FileId, revision, current.Revision, current.Path, OldEnough(c.Entry.ModTime))));
+                    new StaleManifest(c.Remote.Name, _pool.Layout.Manifest(c.Remote, ManifestNames.ObjectName(entry.FileId, revision)).Path, entry.FileId, revision, current.Revision, current.Path, OldEnough(c.Entry.ModTime))));
             }
 
             foreach (var older in entry.Older.Where(m => m.Revision < current.Revision))
             {
                 var removable = OldEnough(settled);
                 stale.AddRange(entry.CopiesOf(older.Revision).Select(c =>
-                    new StaleManifest(c.Remote.Name, Layout.Manifest(c.Remote, older.ObjectName).Path, entry.FileId, older.Revision, current.Revision, current.Path, removable)));
+                    new StaleManifest(c.Remote.Name, _pool.Layout.Manifest(c.Remote, older.ObjectName).Path, entry.FileId, older.Revision, current.Revision, current.Path, removable)));
                 foreach (var location in older.Chunks.SelectMany(c => c.Locations))
                 {
                     (removable ? staleOnly : referenced).Add((location.Remote, location.Object));
@@ -102,7 +106,7 @@ public sealed partial class StoragePool
             UnreachableRemotes = survey.Remotes.Count(r => !r.Listed),
         };
         report = options.Delete && blockers.Count == 0 ? await RemoveOrphansAsync(report, survey, cancellationToken) : report;
-        return report with { RemoteCalls = (int)(RemoteCallCount - callsBefore) };
+        return report with { RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
     }
 
     /// <summary>
@@ -122,7 +126,7 @@ public sealed partial class StoragePool
                 if (!oldEnough(marker.ModTime))
                 {
                     reads++;
-                    var bytes = await _store.TryReadBytesAsync(new RemotePath(inventory.Remote.Storage, marker.Path), cancellationToken);
+                    var bytes = await _pool.Store.TryReadBytesAsync(new RemotePath(inventory.Remote.Storage, marker.Path), cancellationToken);
                     try
                     {
                         var content = bytes is null ? null : JsonSerializer.Deserialize(bytes, SharedContentJsonContext.Default.SharedContent);
@@ -133,7 +137,7 @@ public sealed partial class StoragePool
                     }
                     catch (JsonException e)
                     {
-                        _logger.LogWarning("The shared-content marker {Marker} on {Remote} is damaged ({Error}).", marker.Path, inventory.Remote.Name, e.Message);
+                        _pool.Logger.LogWarning("The shared-content marker {Marker} on {Remote} is damaged ({Error}).", marker.Path, inventory.Remote.Name, e.Message);
                     }
                 }
                 else if (filesByContent.GetValueOrDefault(sha256) <= 1)
@@ -149,19 +153,19 @@ public sealed partial class StoragePool
     private async Task<OrphanReport> RemoveOrphansAsync(OrphanReport report, PoolSurvey survey, CancellationToken cancellationToken)
     {
         var corrections = await ReconcileIndexAsync(survey, cancellationToken);
-        var byName = Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var byName = _pool.Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         var manifests = 0;
         foreach (var copy in report.StaleManifests.Where(s => s.OldEnough))
         {
-            await _store.DeleteAsync(new RemotePath(byName[copy.Remote].Storage, copy.Object), cancellationToken);
+            await _pool.Store.DeleteAsync(new RemotePath(byName[copy.Remote].Storage, copy.Object), cancellationToken);
             manifests++;
         }
 
         var chunks = 0;
         long bytes = 0;
-        await Parallel.ForEachAsync(report.Chunks.Where(c => c.OldEnough), new ParallelOptions { MaxDegreeOfParallelism = MetadataParallelism, CancellationToken = cancellationToken }, async (o, ct) =>
+        await Parallel.ForEachAsync(report.Chunks.Where(c => c.OldEnough), new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism, CancellationToken = cancellationToken }, async (o, ct) =>
         {
-            if (await _store.DeleteAsync(new RemotePath(byName[o.Remote].Storage, o.Object), ct))
+            if (await _pool.Store.DeleteAsync(new RemotePath(byName[o.Remote].Storage, o.Object), ct))
             {
                 Interlocked.Increment(ref chunks);
                 Interlocked.Add(ref bytes, o.Size);
@@ -172,13 +176,13 @@ public sealed partial class StoragePool
         {
             // A borrow rewrites its marker first: one touched since the listing is not stale any more.
             var path = new RemotePath(byName[marker.Remote].Storage, marker.Object);
-            if (await _store.StatAsync(path, cancellationToken) is { } now && now.ModTime == marker.Modified)
+            if (await _pool.Store.StatAsync(path, cancellationToken) is { } now && now.ModTime == marker.Modified)
             {
-                await _store.DeleteAsync(path, cancellationToken);
+                await _pool.Store.DeleteAsync(path, cancellationToken);
             }
         }
 
-        _logger.LogInformation("orphans: removed {Chunks} chunk objects ({Bytes} bytes) and {Manifests} stale manifest copies.", chunks, bytes, manifests);
+        _pool.Logger.LogInformation("orphans: removed {Chunks} chunk objects ({Bytes} bytes) and {Manifests} stale manifest copies.", chunks, bytes, manifests);
         return report with
         {
             Deleted = true,
@@ -197,7 +201,7 @@ public sealed partial class StoragePool
     {
         var current = survey.Entries.Where(e => e.Current is not null).ToDictionary(e => e.FileId, e => e.Current!, StringComparer.Ordinal);
         var indexed = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var item in _index.ListAsync(PoolPath.Root, recursive: true, cancellationToken))
+        await foreach (var item in _pool.Index.ListAsync(PoolPath.Root, recursive: true, cancellationToken))
         {
             if (item.FileId is not null)
             {
@@ -210,7 +214,7 @@ public sealed partial class StoragePool
         {
             if (!current.TryGetValue(fileId, out var manifest) || manifest.Revision != revision)
             {
-                await _index.RemoveAsync(fileId, cancellationToken);
+                await _pool.Index.RemoveAsync(fileId, cancellationToken);
                 corrections++;
             }
         }
@@ -219,7 +223,7 @@ public sealed partial class StoragePool
         {
             if (indexed.GetValueOrDefault(fileId) != manifest.Revision)
             {
-                await _index.PutAsync(manifest, cancellationToken);
+                await _pool.Index.PutAsync(manifest, cancellationToken);
                 corrections += indexed.ContainsKey(fileId) ? 0 : 1;
             }
         }

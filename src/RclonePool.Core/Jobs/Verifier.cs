@@ -1,15 +1,20 @@
 using System.Collections.Concurrent;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
-using RclonePool.Core.Jobs;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Jobs;
 
-public sealed partial class StoragePool
+/// <summary>The <c>verify</c> job (docs/operations.md): checks the pool, or one file or directory, against the remotes.</summary>
+public sealed class Verifier(StoragePool owner)
 {
+    private readonly PoolContext _pool = owner.Context;
+
     /// <summary>
     /// Checks the pool (or one file or directory) against the remotes: the manifests of every entry on every remote
     /// (missing, stale or damaged copies), every chunk object (missing, truncated, corrupt), and the local index
@@ -19,8 +24,8 @@ public sealed partial class StoragePool
     public async Task<VerifyReport> VerifyAsync(VerifyOptions options, CancellationToken cancellationToken)
     {
         var scope = options.Scope;
-        var callsBefore = RemoteCallCount;
-        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions
+        var callsBefore = _pool.RemoteCallCount;
+        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions
         {
             ListData = true,
             AllCopies = !options.Quick,
@@ -34,9 +39,9 @@ public sealed partial class StoragePool
             damage.Add(new Damage { Kind = DamageKind.Unreachable, Remote = remote.Remote.Name, Detail = $"it could not be listed, so nothing on it was checked ({remote.Error})" });
         }
 
-        var manifests = CheckManifests(survey, scope, damage);
+        var manifests = ManifestChecks.Check(survey, scope, damage);
         await CheckIndexAsync(survey, scope, manifests, damage, cancellationToken);
-        if (manifests.Count == 0 && !scope.IsRoot && !await _index.ExistsAsync(scope, cancellationToken))
+        if (manifests.Count == 0 && !scope.IsRoot && !await _pool.Index.ExistsAsync(scope, cancellationToken))
         {
             throw PoolErrors.NotFound(scope);
         }
@@ -50,74 +55,9 @@ public sealed partial class StoragePool
             Directories = manifests.Count(m => m.Kind == EntryKind.Directory),
             Chunks = chunks,
             BytesRead = bytes,
-            RemoteCalls = (int)(RemoteCallCount - callsBefore),
+            RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore),
             Damage = [.. damage.OrderBy(d => d.Path ?? d.FileId ?? "", StringComparer.Ordinal).ThenBy(d => d.Chunk ?? -1).ThenBy(d => d.Kind).ThenBy(d => d.Remote, StringComparer.Ordinal)],
         };
-    }
-
-    /// <summary>Manifest problems of every entry in scope; returns the current manifests in scope.</summary>
-    private static List<Manifest> CheckManifests(PoolSurvey survey, PoolPath scope, ConcurrentBag<Damage> damage)
-    {
-        var listed = survey.ListedRemotes.ToList();
-        var current = new List<Manifest>();
-        foreach (var entry in survey.Entries.Where(e => e.Read))
-        {
-            if (entry.Current is not { } manifest)
-            {
-                damage.Add(new Damage
-                {
-                    Kind = DamageKind.ManifestDamaged,
-                    FileId = entry.FileId,
-                    Detail = $"no revision of this entry has a readable copy on any remote: {string.Join("; ", entry.Unreadable.Select(u => $"revision {u.Revision}: {u.Reason}"))}",
-                });
-                continue;
-            }
-
-            if (!scope.Contains(PoolPath.Parse(manifest.Path)))
-            {
-                continue;
-            }
-
-            current.Add(manifest);
-            foreach (var (revision, reason, _) in entry.Unreadable.Where(u => u.Revision > manifest.Revision))
-            {
-                damage.Add(new Damage
-                {
-                    Kind = DamageKind.ManifestDamaged,
-                    Path = manifest.Path,
-                    FileId = manifest.FileId,
-                    Detail = $"its newer revision {revision} has no readable copy ({reason}); revision {manifest.Revision} is used",
-                });
-            }
-
-            foreach (var (remote, reason) in entry.BadCopies)
-            {
-                damage.Add(new Damage
-                {
-                    Kind = DamageKind.ManifestDisagreement,
-                    Path = manifest.Path,
-                    FileId = manifest.FileId,
-                    Remote = remote.Name,
-                    Detail = $"the copy of revision {manifest.Revision} is damaged: {reason}",
-                });
-            }
-
-            foreach (var (remote, holds) in entry.MissingCopies(listed))
-            {
-                damage.Add(new Damage
-                {
-                    Kind = DamageKind.ManifestDisagreement,
-                    Path = manifest.Path,
-                    FileId = manifest.FileId,
-                    Remote = remote.Name,
-                    Detail = holds is { } older
-                        ? $"it holds only the stale revision {older}, not the current revision {manifest.Revision}"
-                        : $"the manifest (revision {manifest.Revision}) is missing there",
-                });
-            }
-        }
-
-        return current;
     }
 
     /// <summary>Entries where the local index (what ls shows) disagrees with the remotes.</summary>
@@ -125,12 +65,12 @@ public sealed partial class StoragePool
     {
         var onRemotes = survey.Entries.Where(e => e.Read || e.Current is not null).ToDictionary(e => e.FileId, StringComparer.Ordinal);
         var indexed = new Dictionary<string, (string Path, long Revision)>(StringComparer.Ordinal);
-        if (await _index.GetAsync(scope, cancellationToken) is { } own)
+        if (await _pool.Index.GetAsync(scope, cancellationToken) is { } own)
         {
             indexed[own.FileId] = (own.Path, own.Revision);
         }
 
-        await foreach (var item in _index.ListAsync(scope, recursive: true, cancellationToken))
+        await foreach (var item in _pool.Index.ListAsync(scope, recursive: true, cancellationToken))
         {
             if (item.FileId is not null)
             {
@@ -189,7 +129,7 @@ public sealed partial class StoragePool
             damaged.AddOrUpdate(m.FileId, 1, (_, n) => n + 1);
             if (kind == DamageKind.Missing)
             {
-                Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = m.Path, Chunk = c.Index, Remote = l.Remote, Object = l.Object, Operation = "verify", Detail = detail });
+                _pool.Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = m.Path, Chunk = c.Index, Remote = l.Remote, Object = l.Object, Operation = "verify", Detail = detail });
             }
         }
 
@@ -204,7 +144,7 @@ public sealed partial class StoragePool
             }
 
             var problems = damaged.GetValueOrDefault(m.FileId);
-            Events.Publish(new PoolEvent
+            _pool.Events.Publish(new PoolEvent
             {
                 Type = PoolEventType.FileVerified,
                 Path = m.Path,
@@ -223,7 +163,7 @@ public sealed partial class StoragePool
                 damage.Add(new Damage { Kind = DamageKind.Corrupt, Path = m.Path, FileId = m.FileId, Chunk = bad.Index, Detail = "the data held in its manifest does not match its SHA-256" });
             }
 
-            Events.Publish(new PoolEvent { Type = PoolEventType.FileVerified, Path = m.Path, Bytes = m.Size, Operation = "verify", Detail = bad is null ? "intact" : "damaged (1 problem)" });
+            _pool.Events.Publish(new PoolEvent { Type = PoolEventType.FileVerified, Path = m.Path, Bytes = m.Size, Operation = "verify", Detail = bad is null ? "intact" : "damaged (1 problem)" });
         }
 
         // Chunks on remotes that could not be listed are summed up per file and remote, not reported one by one.
@@ -242,7 +182,7 @@ public sealed partial class StoragePool
             });
         }
 
-        var workers = Math.Max(1, options.Workers ?? Config.MaxParallelWorkers);
+        var workers = Math.Max(1, options.Workers ?? _pool.Config.MaxParallelWorkers);
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.Quick ? 1 : workers, CancellationToken = cancellationToken }, async (item, ct) =>
         {
             var (m, c, l) = item;
@@ -272,10 +212,10 @@ public sealed partial class StoragePool
                 }
 
                 Interlocked.Increment(ref reads);
-                var remote = RemoteOf(l);
+                var remote = _pool.RemoteOf(l);
                 try
                 {
-                    var result = await ChunkCheck.ByContentAsync(_store, new RemotePath(remote.Storage, l.Object), m, c, l, n =>
+                    var result = await ChunkCheck.ByContentAsync(_pool.Store, new RemotePath(remote.Storage, l.Object), m, c, l, n =>
                     {
                         var done = Interlocked.Add(ref bytes, n);
                         options.Progress?.Report(done);
@@ -290,9 +230,9 @@ public sealed partial class StoragePool
                     damage.Add(new Damage { Kind = DamageKind.Unreachable, Path = m.Path, FileId = m.FileId, Chunk = c.Index, Remote = l.Remote, Object = l.Object, Detail = $"it could not be read ({e.Message})" });
                 }
 
-                if (Events.HasSubscribers)
+                if (_pool.Events.HasSubscribers)
                 {
-                    Events.Publish(new PoolEvent { Type = PoolEventType.Progress, Operation = "verify", Path = m.Path, Chunk = c.Index, Bytes = Interlocked.Read(ref bytes) });
+                    _pool.Events.Publish(new PoolEvent { Type = PoolEventType.Progress, Operation = "verify", Path = m.Path, Chunk = c.Index, Bytes = Interlocked.Read(ref bytes) });
                 }
             }
             finally

@@ -1,7 +1,6 @@
-using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Jobs;
+namespace RclonePool.Core.Pool.Scanning;
 
 /// <summary>
 /// What one remote holds of the pool, from one listing of its manifest directory and (when asked) one recursive

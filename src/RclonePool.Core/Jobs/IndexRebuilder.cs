@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
-using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Jobs;
 
-public sealed partial class StoragePool
+/// <summary>The <c>index rebuild</c> job: the index recreated from the manifests on the remotes, and the remotes' manifest copies reconciled.</summary>
+public sealed class IndexRebuilder(StoragePool owner)
 {
+    private readonly PoolContext _pool = owner.Context;
+
     /// <summary>
     /// Recreates the index from the manifests on the remotes (the newest revision with a valid copy wins; one copy is
     /// read, the others are compared by their listed sizes and read only when those differ), then reconciles the
@@ -15,12 +19,12 @@ public sealed partial class StoragePool
     /// again. A damaged copy of the same size is only found by a full 'verify' (which reads every copy). Stale older revisions are left to 'orphans'. Returns what could not be
     /// reconciled.
     /// </summary>
-    public async Task<IndexRebuildReport> RebuildAndReconcileAsync(CancellationToken cancellationToken)
+    public async Task<IndexRebuildReport> RebuildAsync(CancellationToken cancellationToken)
     {
-        var callsBefore = RemoteCallCount;
-        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions(), cancellationToken);
+        var callsBefore = _pool.RemoteCallCount;
+        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions(), cancellationToken);
         var current = survey.Entries.Where(e => e.Current is not null).ToList();
-        await _index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
+        await _pool.Index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
 
         var problems = survey.Remotes.Where(r => !r.Listed).Select(r => $"{r.Remote.Name} could not be listed ({r.Error}); run 'rclonepool index rebuild' again when it answers").ToList();
         foreach (var entry in survey.Entries)
@@ -41,7 +45,7 @@ public sealed partial class StoragePool
             {
                 try
                 {
-                    await _store.WriteBytesAsync(Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
+                    await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
                     written.Add($"{manifest.Path}: revision {manifest.Revision} written to {remote.Name}");
                 }
                 catch (PoolException e)
@@ -53,9 +57,9 @@ public sealed partial class StoragePool
 
         foreach (var line in written)
         {
-            _logger.LogInformation("Index rebuild: {Change}", line);
+            _pool.Logger.LogInformation("Index rebuild: {Change}", line);
         }
 
-        return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = (int)(RemoteCallCount - callsBefore) };
+        return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
     }
 }

@@ -1,18 +1,130 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using RclonePool.Core.Caching;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
-using RclonePool.Core.Jobs;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Reading;
+using RclonePool.Core.Pool.Scanning;
+using RclonePool.Core.Pool.Writing;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Jobs;
 
-public sealed partial class StoragePool
+/// <summary>
+/// Restores what was lost or damaged: <c>repair</c> from a local copy of one file, <c>rebuild</c> of the whole pool
+/// (or a directory) from the pool itself. One engine for both (docs/redundancy.md): every stored object of a file is
+/// checked; a missing or damaged copy or shard is written again on a remote that holds no other object of its chunk,
+/// read back, and recorded in a new manifest revision on every remote. Idempotent, and safe to interrupt: nothing is
+/// named by a manifest before it was written and checked.
+/// </summary>
+public sealed class Restorer(StoragePool owner)
 {
+    private readonly PoolContext _pool = owner.Context;
+    private readonly WriteEngine _writing = owner.Writing;
+    private readonly PoolReader _reader = owner.Reader;
+
+    public async Task<RebuildReport> RestoreRedundancyAsync(PoolPath scope, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var callsBefore = _pool.RemoteCallCount;
+        var claimed = await ClaimEmptiedRemotesAsync(cancellationToken);
+        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions { Scope = scope.IsRoot ? null : scope, AllCopies = true }, cancellationToken);
+        var entries = survey.Entries
+            .Where(e => e.Current is { } m && scope.Contains(PoolPath.Parse(m.Path)))
+            .OrderBy(e => e.Current!.Path, StringComparer.Ordinal)
+            .ToList();
+        if (entries.Count == 0 && !scope.IsRoot)
+        {
+            throw PoolErrors.NotFound(scope);
+        }
+
+        var restored = new List<RepairReport>();
+        var failed = new List<(string, string)>();
+        var objects = 0;
+        foreach (var entry in entries)
+        {
+            var path = PoolPath.Parse(entry.Current!.Path);
+            using (await _pool.Locks.AcquireAsync([path.Value], cancellationToken))
+            {
+                try
+                {
+                    var current = entry.Current!;
+                    CheckNoNewerRevision(entry, current);
+                    var report = await RestoreAsync(current, entry, survey, c => _reader.OpenDirect(current, c.Offset, c.Length), "rebuild", workers, progress, _pool.RemoteCallCount, cancellationToken);
+                    objects += report.ChunksChecked;
+                    if (!report.NothingToRepair)
+                    {
+                        restored.Add(report);
+                    }
+                }
+                catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput)
+                {
+                    _pool.Logger.LogError("Rebuild of {Path} failed: {Error}", path, e.Message);
+                    failed.Add((path.Value, e.Message));
+                }
+            }
+        }
+
+        return new RebuildReport
+        {
+            EntriesChecked = entries.Count,
+            ObjectsChecked = objects,
+            Restored = restored,
+            Failed = failed,
+            RemotesClaimed = claimed,
+            RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore),
+        };
+    }
+
+    /// <summary>
+    /// Writes this pool's descriptor on configured remotes that have none (a remote that came back empty, a replaced
+    /// account), so rebuild can place objects there again. A remote that belongs to another pool is never written to.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> ClaimEmptiedRemotesAsync(CancellationToken cancellationToken)
+    {
+        var descriptors = new PoolDescriptors(_pool.Store, _pool.Layout);
+        var claimed = new List<string>();
+        var still = new List<string>();
+        foreach (var name in _pool.Unclaimed.Names)
+        {
+            var remote = _pool.Remote(name);
+            PoolDescriptor? found;
+            try
+            {
+                found = await descriptors.ReadAsync(remote, cancellationToken);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
+            {
+                _pool.Logger.LogWarning("{Remote} does not answer ({Error}); it is left out of this rebuild.", name, e.Message);
+                still.Add(name);
+                continue;
+            }
+
+            if (found is not null && found.PoolId != _pool.PoolId)
+            {
+                throw new PoolException(PoolErrorKind.Conflict, $"{name} now belongs to pool {found.PoolId}, not {_pool.PoolId}; nothing was written to it. Point 'remotes' at this pool's remote or remove it from the config.");
+            }
+
+            if (found is null)
+            {
+                var descriptor = new PoolDescriptor { PoolId = _pool.PoolId, Remote = name, Created = _pool.Time.GetUtcNow() };
+                await _pool.Store.WriteBytesAsync(_pool.Layout.Descriptor(remote), ManifestSerializer.Serialize(descriptor), cancellationToken);
+                _pool.Logger.LogInformation("Took {Remote} back into pool {Pool}: it had no pool descriptor.", name, _pool.PoolId);
+            }
+
+            claimed.Add(name);
+        }
+
+        _pool.Unclaimed.StillUnclaimed(still);
+        return claimed;
+    }
+
+
     /// <summary>
     /// Repairs one file from a local copy: refuses a copy whose SHA-256 differs from the manifest's, reads and checks
     /// every chunk object, rewrites only the missing or damaged ones under fresh object ids (verified after writing),
@@ -21,7 +133,7 @@ public sealed partial class StoragePool
     /// </summary>
     public async Task<RepairReport> RepairAsync(PoolPath path, string localSource, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        using (await _locks.AcquireAsync([path.Value], cancellationToken))
+        using (await _pool.Locks.AcquireAsync([path.Value], cancellationToken))
         {
             return await RepairCoreAsync(path, localSource, workers, progress, cancellationToken);
         }
@@ -29,7 +141,7 @@ public sealed partial class StoragePool
 
     private async Task<RepairReport> RepairCoreAsync(PoolPath path, string localSource, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var callsBefore = RemoteCallCount;
+        var callsBefore = _pool.RemoteCallCount;
         await using var local = OpenLocalCopy(localSource, path);
         var (current, entry, survey) = await SurveyFileAsync(path, $"upload the local copy again ('rclonepool upload {localSource} {path}')", cancellationToken);
         await CheckLocalCopyAsync(local, localSource, current, cancellationToken);
@@ -40,13 +152,13 @@ public sealed partial class StoragePool
     /// <summary>The current revision of a file as the remotes hold it, with its survey entry (every copy read).</summary>
     private async Task<(Manifest Current, SurveyedEntry Entry, PoolSurvey Survey)> SurveyFileAsync(PoolPath path, string otherwise, CancellationToken cancellationToken)
     {
-        var indexed = await _index.GetAsync(path, cancellationToken);
-        if (indexed is { Kind: EntryKind.Directory } || (indexed is null && (path.IsRoot || await _index.ExistsAsync(path, cancellationToken))))
+        var indexed = await _pool.Index.GetAsync(path, cancellationToken);
+        if (indexed is { Kind: EntryKind.Directory } || (indexed is null && (path.IsRoot || await _pool.Index.ExistsAsync(path, cancellationToken))))
         {
             throw PoolErrors.IsDirectory(path);
         }
 
-        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions { FileId = indexed?.FileId, Scope = path, AllCopies = true }, cancellationToken);
+        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions { FileId = indexed?.FileId, Scope = path, AllCopies = true }, cancellationToken);
         var entry = survey.Entries.FirstOrDefault(e => e.Current is { Kind: EntryKind.File } m && m.Path == path.Value && (indexed is null || m.FileId == indexed.FileId));
         if (entry?.Current is not { } current)
         {
@@ -78,10 +190,10 @@ public sealed partial class StoragePool
         var report = damaged.Count > 0
             ? await RewriteChunksAsync(current, entry, openChunk, damaged, operation, workers, progress, cancellationToken)
             : await RewriteManifestCopiesAsync(current, entry, survey, cancellationToken);
-        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = (int)(RemoteCallCount - callsBefore) };
+        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
         if (!report.NothingToRepair)
         {
-            Events.Publish(new PoolEvent
+            _pool.Events.Publish(new PoolEvent
             {
                 Type = PoolEventType.FileRepaired,
                 Path = current.Path,
@@ -89,7 +201,7 @@ public sealed partial class StoragePool
                 Operation = operation,
                 Detail = $"{report.Rewritten.Count} chunk objects rewritten, {report.ManifestCopiesWritten.Count} manifest copies written",
             });
-            _logger.LogInformation("Restored {Path} ({Operation}): {Chunks} chunk objects rewritten, {Copies} manifest copies written.", current.Path, operation, report.Rewritten.Count, report.ManifestCopiesWritten.Count);
+            _pool.Logger.LogInformation("Restored {Path} ({Operation}): {Chunks} chunk objects rewritten, {Copies} manifest copies written.", current.Path, operation, report.Rewritten.Count, report.ManifestCopiesWritten.Count);
         }
 
         return report;
@@ -129,7 +241,7 @@ public sealed partial class StoragePool
             throw new PoolException(PoolErrorKind.BadInput, $"The local file {localSource} has {local.Length} bytes but {current.Path} has {current.Size}: it is not the same file. Nothing was changed.");
         }
 
-        var sha256 = await HashRangeAsync(local.SafeFileHandle, 0, local.Length, cancellationToken);
+        var sha256 = await FileRangeHash.Sha256Async(local.SafeFileHandle, 0, local.Length, cancellationToken);
         if (!string.Equals(sha256, current.Sha256, StringComparison.Ordinal))
         {
             throw new PoolException(PoolErrorKind.BadInput, $"The local file {localSource} is not the content of {current.Path} (SHA-256 {sha256[..16]}… where the manifest records {current.Sha256![..16]}…). Nothing was changed; give the file that was uploaded.");
@@ -141,13 +253,13 @@ public sealed partial class StoragePool
     {
         var damaged = new ConcurrentBag<(ChunkEntry, ChunkLocation, DamageKind, string)>();
         var locations = current.Chunks.SelectMany(c => c.Locations.Select(l => (Chunk: c, Location: l)));
-        await Parallel.ForEachAsync(locations, new ParallelOptions { MaxDegreeOfParallelism = Workers(workers), CancellationToken = cancellationToken }, async (item, ct) =>
+        await Parallel.ForEachAsync(locations, new ParallelOptions { MaxDegreeOfParallelism = _pool.Workers(workers), CancellationToken = cancellationToken }, async (item, ct) =>
         {
             var (chunk, location) = item;
             (DamageKind Kind, string Detail)? found;
             try
             {
-                found = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), current, chunk, location, null, ct);
+                found = await ChunkCheck.ByContentAsync(_pool.Store, _pool.PathOf(location), current, chunk, location, null, ct);
             }
             catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
             {
@@ -159,7 +271,7 @@ public sealed partial class StoragePool
                 damaged.Add((chunk, location, damage.Kind, damage.Detail));
                 if (damage.Kind == DamageKind.Missing)
                 {
-                    Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = current.Path, Chunk = chunk.Index, Remote = location.Remote, Object = location.Object, Operation = operation, Detail = damage.Detail });
+                    _pool.Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = current.Path, Chunk = chunk.Index, Remote = location.Remote, Object = location.Object, Operation = operation, Detail = damage.Detail });
                 }
             }
         });
@@ -178,11 +290,11 @@ public sealed partial class StoragePool
             var geometry = new StripeGeometry(chunk.Length, current.BlockSize, spec.DataShards, spec.ParityShards);
             var shard = damaged.Shard ?? 0;
             var codec = SharedCodecs.For(spec.DataShards, spec.ParityShards);
-            var written = await StoreCopyAsync(chunk.Index, geometry.ShardLength(shard), () => new ShardStream(openChunk(chunk), geometry, codec, shard), hash: false, upload, claims, cancellationToken);
+            var written = await _writing.Chunks.StoreCopyAsync(chunk.Index, geometry.ShardLength(shard), () => new ShardStream(openChunk(chunk), geometry, codec, shard), hash: false, upload, claims, cancellationToken);
             return damaged with { Remote = written.Remote.Name, Object = written.Object };
         }
 
-        var stored = await StoreCopyAsync(chunk.Index, chunk.Length, () => openChunk(chunk), hash: true, upload, claims, cancellationToken);
+        var stored = await _writing.Chunks.StoreCopyAsync(chunk.Index, chunk.Length, () => openChunk(chunk), hash: true, upload, claims, cancellationToken);
         if (!string.Equals(stored.Sha256, chunk.Sha256, StringComparison.Ordinal))
         {
             throw new PoolException(PoolErrorKind.Conflict, $"Chunk {chunk.Index} read from its source does not match the manifest (did the file change?); nothing was changed.");
@@ -195,13 +307,13 @@ public sealed partial class StoragePool
         Manifest current, SurveyedEntry entry, Func<ChunkEntry, Stream> openChunk, List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)> damaged,
         string operation, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var placement = await NewPlacementAsync(cancellationToken);
+        var placement = await _pool.Capacity.NewPlacementAsync(cancellationToken);
         foreach (var unreachable in damaged.Where(d => d.Kind == DamageKind.Unreachable).Select(d => d.Location.Remote).Distinct())
         {
             placement.Exclude(unreachable);
         }
 
-        var upload = new UploadContext(placement, Workers(workers), ProgressEvents(operation, PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
+        var upload = new UploadContext(placement, _pool.Workers(workers), _pool.FileEvents.Progress(operation, PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
         var replacements = new ConcurrentDictionary<(int Chunk, string Remote, string Object), ChunkLocation>();
         var claims = new ConcurrentDictionary<int, RemoteClaims>();
         Manifest repaired;
@@ -212,7 +324,7 @@ public sealed partial class StoragePool
                 var location = await RewriteLocationAsync(current, d.Chunk, d.Location, openChunk, upload, claims.GetOrAdd(d.Chunk.Index, _ => new RemoteClaims(d.Chunk.Locations.Where(l => !damaged.Any(x => x.Chunk.Index == d.Chunk.Index && x.Location == l)).Select(l => l.Remote))), ct);
 
                 // Verification after repair: read the new object back before any manifest names it.
-                var check = await ChunkCheck.ByContentAsync(_store, new RemotePath(RemoteOf(location).Storage, location.Object), current, d.Chunk, location, null, ct);
+                var check = await ChunkCheck.ByContentAsync(_pool.Store, _pool.PathOf(location), current, d.Chunk, location, null, ct);
                 if (check is { } bad)
                 {
                     throw new PoolException(PoolErrorKind.Integrity, $"Chunk {d.Chunk.Index} written to {location.Remote} did not read back intact ({bad.Detail}); nothing was changed. Check that remote.");
@@ -224,31 +336,31 @@ public sealed partial class StoragePool
             repaired = current with
             {
                 Revision = entry.NewestListedRevision + 1,
-                Written = _time.GetUtcNow(),
+                Written = _pool.Time.GetUtcNow(),
                 Chunks = [.. current.Chunks.Select(c => c with
                 {
                     Locations = [.. c.Locations.Select(l => replacements.GetValueOrDefault((c.Index, l.Remote, l.Object), l))],
                 })],
             };
-            await Manifests.WriteAsync(repaired, cancellationToken);
+            await _pool.Manifests.WriteAsync(repaired, cancellationToken);
         }
         catch
         {
-            await DiscardAsync(upload, upload.Written.Keys, $"a {operation} of {current.Path} that did not complete");
+            await _writing.Reclaimer.DiscardAsync(upload, upload.Written.Keys, $"a {operation} of {current.Path} that did not complete");
             throw;
         }
 
-        await _index.PutAsync(repaired, cancellationToken);
-        await DiscardUnusedAsync(upload, repaired);
+        await _pool.Index.PutAsync(repaired, cancellationToken);
+        await _writing.Reclaimer.DiscardUnusedAsync(upload, repaired);
         var removedAll = true;
         foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < repaired.Revision))
         {
-            removedAll &= await Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
+            removedAll &= await _pool.Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
         }
 
         if (removedAll)
         {
-            await ReleaseChunksAsync(current, damaged.Where(d => d.Kind != DamageKind.Missing).Select(d => (RemoteOf(d.Location), d.Location.Object)), $"the damaged chunks of {current.Path}");
+            await _writing.Reclaimer.ReleaseChunksAsync(current, damaged.Where(d => d.Kind != DamageKind.Missing).Select(d => (_pool.RemoteOf(d.Location), d.Location.Object)), $"the damaged chunks of {current.Path}");
         }
 
         return new RepairReport
@@ -260,7 +372,7 @@ public sealed partial class StoragePool
                 var now = replacements[(d.Chunk.Index, d.Location.Remote, d.Location.Object)];
                 return new RepairedChunk(d.Chunk.Index, d.Kind, d.Detail, d.Location.Remote, d.Location.Object, now.Remote, now.Object);
             })],
-            ManifestCopiesWritten = [.. Remotes.Select(r => r.Name)],
+            ManifestCopiesWritten = [.. _pool.Remotes.Select(r => r.Name)],
             StaleRevisionsRemoved = entry.Revisions.Count(r => r.Revision < current.Revision),
         };
     }
@@ -273,15 +385,15 @@ public sealed partial class StoragePool
         var written = new List<string>();
         foreach (var remote in targets)
         {
-            await _store.WriteBytesAsync(Layout.Manifest(remote, current.ObjectName), bytes, cancellationToken);
+            await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, current.ObjectName), bytes, cancellationToken);
             written.Add(remote.Name);
         }
 
-        await _index.PutAsync(current, cancellationToken);
+        await _pool.Index.PutAsync(current, cancellationToken);
         var stale = 0;
         foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < current.Revision))
         {
-            await Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
+            await _pool.Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
             stale++;
         }
 

@@ -1,7 +1,6 @@
 using RclonePool.Core.Manifests;
-using RclonePool.Core.Pool;
 
-namespace RclonePool.Core.Jobs;
+namespace RclonePool.Core.Pool.Scanning;
 
 /// <summary>
 /// Everything the remotes hold of one entry (file id): the revisions listed and where, the current revision (the

@@ -1,6 +1,6 @@
 using RclonePool.Core.IO;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Pool.Reading;
 
 /// <summary>
 /// A read-only stream that passes reads through and calls <c>completed</c> once, when <c>length</c> bytes have been

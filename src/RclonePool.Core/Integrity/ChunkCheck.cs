@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using RclonePool.Core.Errors;
-using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Jobs;
+namespace RclonePool.Core.Integrity;
 
 /// <summary>
 /// Checks one stored chunk object: its listed size against the manifest, and (when read) its bytes against the

@@ -1,4 +1,4 @@
-namespace RclonePool.Core.Jobs;
+namespace RclonePool.Core.Integrity;
 
 /// <summary>What is wrong, as verify reports it (<see cref="DamageKinds.Name"/> gives the printed name).</summary>
 public enum DamageKind

@@ -5,7 +5,7 @@ using RclonePool.Core.Manifests;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Pool.Reading;
 
 /// <summary>
 /// Reads a byte range of one file revision (pinned by its manifest) block by block, handing out a block's bytes

@@ -1,15 +1,20 @@
 using System.Collections.Concurrent;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
-using RclonePool.Core.Jobs;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Jobs;
 
-public sealed partial class StoragePool
+/// <summary>The <c>health</c> job (docs/redundancy.md, "Health"): how much redundancy every file has left.</summary>
+public sealed class HealthChecker(StoragePool owner)
 {
+    private readonly PoolContext _pool = owner.Context;
+
     /// <summary>
     /// How much redundancy every file in <paramref name="scope"/> has left (docs/redundancy.md, "Health"): one listing
     /// of the manifest directory and one recursive listing of the data directory per remote, then each stored object
@@ -17,10 +22,10 @@ public sealed partial class StoragePool
     /// Never a remote call per chunk otherwise. A remote that cannot be listed counts its objects as unavailable.
     /// Publishes HEALTH_CHECKED with the summary.
     /// </summary>
-    public async Task<HealthReport> HealthAsync(PoolPath scope, HealthOptions options, CancellationToken cancellationToken)
+    public async Task<HealthReport> CheckAsync(PoolPath scope, HealthOptions options, CancellationToken cancellationToken)
     {
-        var callsBefore = RemoteCallCount;
-        var survey = await PoolSurvey.TakeAsync(_store, Layout, Remotes, _index, new SurveyOptions
+        var callsBefore = _pool.RemoteCallCount;
+        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions
         {
             ListData = true,
             PreferIndex = !options.Deep,
@@ -29,9 +34,9 @@ public sealed partial class StoragePool
         }, cancellationToken);
 
         var manifestDamage = new ConcurrentBag<Damage>();
-        var current = CheckManifests(survey, scope, manifestDamage);
+        var current = ManifestChecks.Check(survey, scope, manifestDamage);
         var files = current.Where(m => m.Kind == EntryKind.File).OrderBy(m => m.Path, StringComparer.Ordinal).ToList();
-        if (current.Count == 0 && !scope.IsRoot && !await _index.ExistsAsync(scope, cancellationToken))
+        if (current.Count == 0 && !scope.IsRoot && !await _pool.Index.ExistsAsync(scope, cancellationToken))
         {
             throw PoolErrors.NotFound(scope);
         }
@@ -53,10 +58,10 @@ public sealed partial class StoragePool
             UnreadableEntries = unreadable,
             ObjectsChecked = check.Objects,
             BytesRead = bytes,
-            RemoteCalls = (int)(RemoteCallCount - callsBefore),
+            RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore),
         };
 
-        Events.Publish(new PoolEvent
+        _pool.Events.Publish(new PoolEvent
         {
             Type = PoolEventType.HealthChecked,
             Path = scope.Value,
@@ -109,15 +114,15 @@ public sealed partial class StoragePool
         }
 
         long bytes = 0;
-        await Parallel.ForEachAsync(reads, new ParallelOptions { MaxDegreeOfParallelism = Workers(options.Workers), CancellationToken = cancellationToken }, async (item, ct) =>
+        await Parallel.ForEachAsync(reads, new ParallelOptions { MaxDegreeOfParallelism = _pool.Workers(options.Workers), CancellationToken = cancellationToken }, async (item, ct) =>
         {
             var (manifest, c, i) = item;
             var chunk = manifest.Chunks[c];
             var location = chunk.Locations[i];
             try
             {
-                var path = new RemotePath(RemoteOf(location).Storage, location.Object);
-                var result = await ChunkCheck.ByContentAsync(_store, path, manifest, chunk, location, n =>
+                var path = _pool.PathOf(location);
+                var result = await ChunkCheck.ByContentAsync(_pool.Store, path, manifest, chunk, location, n =>
                 {
                     var done = Interlocked.Add(ref bytes, n);
                     options.Progress?.Report(done);

@@ -9,72 +9,18 @@ using RclonePool.Core.Redundancy;
 using RclonePool.Core.Redundancy.Codec;
 using RclonePool.Core.Remotes;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Pool.Writing;
 
-/// <summary>Uploads with redundancy (docs/redundancy.md): whole copies on distinct remotes, or streamed parity stripes.</summary>
-public sealed partial class StoragePool
+/// <summary>
+/// Stores a chunk as a parity stripe: every shard on a different remote, all uploaded at once while the chunk is
+/// read and encoded row by row. A failed shard retries the stripe (transient errors), then re-places it without
+/// the failing remote.
+/// </summary>
+internal sealed class StripeWriter(PoolContext pool)
 {
-    private RedundancyPolicy? _redundancy;
-
-    /// <summary>How new files are stored; from the config unless set (tests, benchmarks).</summary>
-    public RedundancyPolicy Redundancy
+    public async Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, ChunkScheme scheme, UploadContext upload, CancellationToken cancellationToken)
     {
-        get => _redundancy ??= RedundancyPolicy.FromConfig(Config);
-        set => _redundancy = value;
-    }
-
-    /// <summary>Every object an upload of <paramref name="length"/> bytes stores, for the room check before it starts.</summary>
-    private IEnumerable<long> StoredObjects(long length, RedundancyPolicy policy)
-    {
-        var blockSize = ChunkLayout.BlockSizeFor(Config.ChunkSize);
-        return Enumerable.Range(0, ChunkLayout.ChunkCount(length, Config.ChunkSize))
-            .SelectMany(i => policy.StoredObjects(ChunkLayout.Chunk(length, Config.ChunkSize, i).Length, blockSize))
-            .Where(size => size > 0);
-    }
-
-    /// <summary>Stores <paramref name="copies"/> whole copies of a chunk concurrently, each on a different remote.</summary>
-    private async Task<ChunkEntry> UploadReplicatedChunkAsync(int index, long offset, long length, Func<Stream> openSource, int copies, UploadContext upload, CancellationToken cancellationToken)
-    {
-        var claims = new RemoteClaims();
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var stored = await Task.WhenAll(Enumerable.Range(0, copies).Select(async copy =>
-        {
-            try
-            {
-                return await StoreCopyAsync(index, length, openSource, hash: copy == 0, upload, claims, failed.Token);
-            }
-            catch
-            {
-                await failed.CancelAsync();
-                throw;
-            }
-        }));
-
-        return new ChunkEntry
-        {
-            Index = index,
-            Offset = offset,
-            Length = length,
-            Sha256 = stored[0].Sha256!,
-            BlockHashes = stored[0].BlockHashes!,
-            Locations = [.. stored.Select((s, copy) => new ChunkLocation
-            {
-                Remote = s.Remote.Name,
-                Object = s.Object,
-                Role = copy == 0 ? LocationRole.Data : LocationRole.Replica,
-                StoredLength = length,
-            })],
-        };
-    }
-
-    /// <summary>
-    /// Stores a chunk as a parity stripe: every shard on a different remote, all uploaded at once while the chunk is
-    /// read and encoded row by row. A failed shard retries the stripe (transient errors), then re-places it without
-    /// the failing remote.
-    /// </summary>
-    private async Task<ChunkEntry> UploadStripedChunkAsync(int index, long offset, long length, Func<Stream> openSource, ChunkScheme scheme, UploadContext upload, CancellationToken cancellationToken)
-    {
-        var geometry = new StripeGeometry(length, ChunkLayout.BlockSizeFor(Config.ChunkSize), scheme.DataShards, scheme.ParityShards);
+        var geometry = new StripeGeometry(length, ChunkLayout.BlockSizeFor(pool.Config.ChunkSize), scheme.DataShards, scheme.ParityShards);
         var codec = SharedCodecs.For(scheme.DataShards, scheme.ParityShards);
         while (true)
         {
@@ -95,20 +41,19 @@ public sealed partial class StoragePool
                 ReleaseShards(claims, upload, remotes, geometry);
                 throw upload.Failures.IsEmpty
                     ? new PoolException(PoolErrorKind.NoSpace, $"Chunk {index} needs {remotes.Count(r => r is not null) + 1} remotes with room for its {scheme.DataShards}+{scheme.ParityShards} stripe: {e.Message}", e)
-                    : NoRemoteTook(index, upload, e);
+                    : upload.NoRemoteTook(index, pool.Remotes.Count, e);
             }
 
             var failing = new StrongBox<string?>(); // which remote made the attempt fail (set by the attempt)
             try
             {
-                return await _retry.ExecuteAsync(async ct => await StoreStripeAsync(index, offset, length, openSource, geometry, codec, remotes, upload, failing, ct), cancellationToken);
+                return await pool.Retry.ExecuteAsync(async ct => await StoreStripeAsync(index, offset, length, openSource, geometry, codec, remotes, upload, failing, ct), cancellationToken);
             }
             catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace && failing.Value is { } remote)
             {
                 ReleaseShards(claims, upload, remotes, geometry);
-                upload.Placement.Exclude(remote);
-                upload.Failures.TryAdd(remote, e);
-                _logger.LogWarning("Storing a shard of chunk {Index} on {Remote} failed ({Error}); placing the stripe again without it.", index, remote, e.Message);
+                upload.GiveUp(remote, e);
+                pool.Logger.LogWarning("Storing a shard of chunk {Index} on {Remote} failed ({Error}); placing the stripe again without it.", index, remote, e.Message);
             }
         }
     }
@@ -131,7 +76,7 @@ public sealed partial class StoragePool
         {
             // Another chunk of this upload gave up on the remote: do not wait out its retries as well.
             failing.Value = gaveUp;
-            throw new PoolException(PoolErrorKind.Remote, upload.Failures[gaveUp].Message, upload.Failures[gaveUp]);
+            throw upload.GaveUpOn(gaveUp)!;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -147,8 +92,8 @@ public sealed partial class StoragePool
                 continue;
             }
 
-            var remote = _remotesByName[name];
-            var objectPath = Layout.ChunkObject(ManifestNames.NewId());
+            var remote = pool.Remote(name);
+            var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
             objects[shard] = objectPath;
             upload.Written.TryAdd((remote, objectPath), 0);
             var pipe = pipes[shard] = new Pipe(pipeOptions);
@@ -158,7 +103,7 @@ public sealed partial class StoragePool
                 try
                 {
                     await using var body = pipe.Reader.AsStream();
-                    await _store.WriteAsync(new RemotePath(remote.Storage, objectPath), body, shardLength, stop.Token);
+                    await pool.Store.WriteAsync(new RemotePath(remote.Storage, objectPath), body, shardLength, stop.Token);
                 }
                 catch (Exception e) when (!(e is OperationCanceledException && stop.IsCancellationRequested))
                 {

@@ -1,4 +1,4 @@
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Pool.Writing;
 
 /// <summary>One object an upload stored: where, and the chunk's hashes when this copy computed them.</summary>
 internal sealed record StoredCopy(PoolRemote Remote, string Object, string? Sha256, string? BlockHashes)

@@ -1,6 +1,6 @@
 using RclonePool.Core.Placement;
 
-namespace RclonePool.Core.Pool;
+namespace RclonePool.Core.Pool.Writing;
 
 /// <summary>
 /// The remotes the objects of one chunk occupy, so that no two copies or shards of a chunk share a remote (losing
