@@ -54,7 +54,8 @@ internal static class HealthCommand
 
             if (parse.GetValue(json))
             {
-                WriteJson(report, clock.Elapsed);
+                using var stdout = Console.OpenStandardOutput();
+                WriteJson(stdout, report, clock.Elapsed);
             }
             else
             {
@@ -114,9 +115,9 @@ internal static class HealthCommand
             $"({report.ObjectsChecked} objects{read}, {report.RemoteCalls} remote calls, {elapsed.TotalSeconds:0.0} s){advice}.");
     }
 
-    private static void WriteJson(HealthReport report, TimeSpan elapsed)
+    internal static void WriteJson(Stream target, HealthReport report, TimeSpan elapsed)
     {
-        JsonOutput.WriteObject(writer =>
+        JsonOutput.WriteObject(target, writer =>
         {
             writer.WriteString("scope", report.Scope);
             writer.WriteBoolean("deep", report.Deep);

@@ -48,22 +48,7 @@ internal static class LsCommand
             if (parse.GetValue(json))
             {
                 await using var stdout = Console.OpenStandardOutput();
-                await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
-                writer.WriteStartArray();
-                foreach (var e in entries)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("path", e.Path.Value);
-                    writer.WriteString("name", e.Path.Name);
-                    writer.WriteBoolean("is_dir", e.IsDirectory);
-                    writer.WriteNumber("size", e.Size);
-                    writer.WriteString("modified", e.Modified);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                await writer.FlushAsync(token);
-                await stdout.WriteAsync("\n"u8.ToArray(), token);
+                WriteJson(stdout, entries);
                 return ExitCodes.Success;
             }
 
@@ -86,5 +71,27 @@ internal static class LsCommand
             return ExitCodes.Success;
         }, ct));
         return command;
+    }
+
+    internal static void WriteJson(Stream target, IReadOnlyList<PoolEntry> entries)
+    {
+        using (var writer = new Utf8JsonWriter(target, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartArray();
+            foreach (var e in entries)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", e.Path.Value);
+                writer.WriteString("name", e.Path.Name);
+                writer.WriteBoolean("is_dir", e.IsDirectory);
+                writer.WriteNumber("size", e.Size);
+                writer.WriteString("modified", e.Modified);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        target.Write("\n"u8);
     }
 }

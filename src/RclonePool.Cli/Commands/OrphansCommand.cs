@@ -37,7 +37,8 @@ internal static class OrphansCommand
             var report = await session.Pool.FindOrphansAsync(options, token);
             if (parse.GetValue(json))
             {
-                WriteJson(report, options);
+                using var stdout = Console.OpenStandardOutput();
+                WriteJson(stdout, report, options);
             }
             else
             {
@@ -92,9 +93,9 @@ internal static class OrphansCommand
         }
     }
 
-    private static void WriteJson(OrphanReport report, OrphanOptions options)
+    internal static void WriteJson(Stream target, OrphanReport report, OrphanOptions options)
     {
-        JsonOutput.WriteObject(writer =>
+        JsonOutput.WriteObject(target, writer =>
         {
             writer.WriteNumber("min_age_seconds", options.MinAge.TotalSeconds);
             writer.WriteNumber("orphan_count", report.Chunks.Count);

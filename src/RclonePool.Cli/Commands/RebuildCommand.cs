@@ -41,7 +41,8 @@ internal static class RebuildCommand
 
             if (parse.GetValue(json))
             {
-                WriteJson(report);
+                using var stdout = Console.OpenStandardOutput();
+                WriteJson(stdout, report);
             }
             else
             {
@@ -83,9 +84,9 @@ internal static class RebuildCommand
             $"({report.Restored.Sum(r => r.Rewritten.Count)} objects rewritten), {report.Failed.Count} could not be rebuilt ({report.RemoteCalls} remote calls).");
     }
 
-    private static void WriteJson(RebuildReport report)
+    internal static void WriteJson(Stream target, RebuildReport report)
     {
-        JsonOutput.WriteObject(writer =>
+        JsonOutput.WriteObject(target, writer =>
         {
             writer.WriteNumber("entries_checked", report.EntriesChecked);
             writer.WriteNumber("objects_checked", report.ObjectsChecked);

@@ -52,7 +52,8 @@ internal static class VerifyCommand
 
             if (parse.GetValue(json))
             {
-                WriteJson(report, clock.Elapsed);
+                using var stdout = Console.OpenStandardOutput();
+                WriteJson(stdout, report, clock.Elapsed);
             }
             else
             {
@@ -79,9 +80,9 @@ internal static class VerifyCommand
             $"{what} in {elapsed.TotalSeconds:0.0} s ({report.RemoteCalls} remote calls): {verdict}.");
     }
 
-    private static void WriteJson(VerifyReport report, TimeSpan elapsed)
+    internal static void WriteJson(Stream target, VerifyReport report, TimeSpan elapsed)
     {
-        JsonOutput.WriteObject(writer =>
+        JsonOutput.WriteObject(target, writer =>
         {
             writer.WriteString("scope", report.Scope);
             writer.WriteBoolean("quick", report.Quick);

@@ -10,14 +10,20 @@ internal static class JsonOutput
     public static void WriteObject(Action<Utf8JsonWriter> members)
     {
         using var stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        WriteObject(stdout, members);
+    }
+
+    /// <summary>Writes one indented JSON object (its members written by <paramref name="members"/>) and a newline to <paramref name="target"/>.</summary>
+    public static void WriteObject(Stream target, Action<Utf8JsonWriter> members)
+    {
+        using (var writer = new Utf8JsonWriter(target, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             members(writer);
             writer.WriteEndObject();
         }
 
-        stdout.Write("\n"u8);
+        target.Write("\n"u8);
     }
 
     /// <summary>An array of damage findings (verify, health): kind, where, and what.</summary>
