@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Cli.Output.Json;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
@@ -47,8 +47,7 @@ internal static class LsCommand
             var output = Console.Out;
             if (parse.GetValue(json))
             {
-                await using var stdout = Console.OpenStandardOutput();
-                WriteJson(stdout, entries);
+                JsonOutput.Write(LsEntryJson.FromAll(entries), CliJsonContext.Default.LsJson);
                 return ExitCodes.Success;
             }
 
@@ -71,27 +70,5 @@ internal static class LsCommand
             return ExitCodes.Success;
         }, ct));
         return command;
-    }
-
-    internal static void WriteJson(Stream target, IReadOnlyList<PoolEntry> entries)
-    {
-        using (var writer = new Utf8JsonWriter(target, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartArray();
-            foreach (var e in entries)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("path", e.Path.Value);
-                writer.WriteString("name", e.Path.Name);
-                writer.WriteBoolean("is_dir", e.IsDirectory);
-                writer.WriteNumber("size", e.Size);
-                writer.WriteString("modified", e.Modified);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        target.Write("\n"u8);
     }
 }

@@ -1,4 +1,5 @@
-using RclonePool.Cli.Commands;
+using RclonePool.Cli.Output;
+using RclonePool.Cli.Output.Json;
 using RclonePool.Core.Jobs;
 
 namespace RclonePool.Tests.Unit.Cli.Json;
@@ -11,16 +12,16 @@ public sealed class JsonOutputTests
 {
     private static readonly Dictionary<string, Action<Stream>> Reports = new()
     {
-        ["verify-clean.json"] = s => VerifyCommand.WriteJson(s, JsonSamples.VerifyClean, TimeSpan.Zero),
-        ["verify-damaged.json"] = s => VerifyCommand.WriteJson(s, JsonSamples.VerifyDamaged, TimeSpan.FromTicks(12_345_678)),
-        ["health-empty.json"] = s => HealthCommand.WriteJson(s, JsonSamples.HealthEmpty, TimeSpan.FromMilliseconds(20)),
-        ["health-problems.json"] = s => HealthCommand.WriteJson(s, JsonSamples.HealthProblems, TimeSpan.FromSeconds(61.5)),
-        ["orphans-empty.json"] = s => OrphansCommand.WriteJson(s, JsonSamples.OrphansEmpty, new OrphanOptions()),
-        ["orphans-found.json"] = s => OrphansCommand.WriteJson(s, JsonSamples.OrphansFound, new OrphanOptions { Delete = true, MinAge = TimeSpan.FromMilliseconds(90_500) }),
-        ["rebuild-empty.json"] = s => RebuildCommand.WriteJson(s, JsonSamples.RebuildEmpty),
-        ["rebuild-partial.json"] = s => RebuildCommand.WriteJson(s, JsonSamples.RebuildPartial),
-        ["ls-empty.json"] = s => LsCommand.WriteJson(s, []),
-        ["ls-entries.json"] = s => LsCommand.WriteJson(s, JsonSamples.LsEntries),
+        ["verify-clean.json"] = s => JsonOutput.Write(s, VerifyJson.From(JsonSamples.VerifyClean, TimeSpan.Zero), CliJsonContext.Default.VerifyJson),
+        ["verify-damaged.json"] = s => JsonOutput.Write(s, VerifyJson.From(JsonSamples.VerifyDamaged, TimeSpan.FromTicks(12_345_678)), CliJsonContext.Default.VerifyJson),
+        ["health-empty.json"] = s => JsonOutput.Write(s, HealthJson.From(JsonSamples.HealthEmpty, TimeSpan.FromMilliseconds(20)), CliJsonContext.Default.HealthJson),
+        ["health-problems.json"] = s => JsonOutput.Write(s, HealthJson.From(JsonSamples.HealthProblems, TimeSpan.FromSeconds(61.5)), CliJsonContext.Default.HealthJson),
+        ["orphans-empty.json"] = s => JsonOutput.Write(s, OrphansJson.From(JsonSamples.OrphansEmpty, new OrphanOptions()), CliJsonContext.Default.OrphansJson),
+        ["orphans-found.json"] = s => JsonOutput.Write(s, OrphansJson.From(JsonSamples.OrphansFound, new OrphanOptions { Delete = true, MinAge = TimeSpan.FromMilliseconds(90_500) }), CliJsonContext.Default.OrphansJson),
+        ["rebuild-empty.json"] = s => JsonOutput.Write(s, RebuildJson.From(JsonSamples.RebuildEmpty), CliJsonContext.Default.RebuildJson),
+        ["rebuild-partial.json"] = s => JsonOutput.Write(s, RebuildJson.From(JsonSamples.RebuildPartial), CliJsonContext.Default.RebuildJson),
+        ["ls-empty.json"] = s => JsonOutput.Write(s, LsEntryJson.FromAll([]), CliJsonContext.Default.LsJson),
+        ["ls-entries.json"] = s => JsonOutput.Write(s, LsEntryJson.FromAll(JsonSamples.LsEntries), CliJsonContext.Default.LsJson),
     };
 
     public static TheoryData<string> Names => [.. Reports.Keys];
