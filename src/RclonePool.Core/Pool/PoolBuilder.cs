@@ -116,7 +116,7 @@ public sealed class PoolBuilder(PoolConfig config)
             var remotes = PoolRemote.FromConfig(Config);
             var layout = new PoolLayout(Config.DataPrefix, Config.ManifestPrefix);
             var identity = await new PoolDescriptors(transport, layout).ReadPoolIdAsync(remotes, cancellationToken);
-            index = await (_openIndex ?? OpenSqliteIndex)(IndexPath(Config, identity.PoolId), cancellationToken);
+            index = await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
             var context = Assemble(transport, remotes, layout, identity.PoolId, index);
             context.Unclaimed.Found(identity.WithoutDescriptor);
             var pool = new StoragePool(context, ownedTransport);
@@ -154,7 +154,7 @@ public sealed class PoolBuilder(PoolConfig config)
         return Path.Combine(directory, $"{poolId}.sqlite");
     }
 
-    private async ValueTask<IPoolIndex> OpenSqliteIndex(string path, CancellationToken cancellationToken) =>
+    private async ValueTask<IPoolIndex> OpenSqliteIndexAsync(string path, CancellationToken cancellationToken) =>
         await SqlitePoolIndex.OpenAsync(path, logger: _loggerFactory.CreateLogger("rclonepool.index"), cancellationToken: cancellationToken);
 
     /// <summary>The parts, in order. The store as the pool uses it is, from the outside in:
