@@ -171,7 +171,7 @@ internal static class ReadPathCheck
             await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix)).EnsureAsync(PoolRemote.FromConfig(config), TimeProvider.System, CancellationToken.None);
         }
 
-        var pool = await PoolOpener.OpenAsync(config, store, async (path, ct) => await SqlitePoolIndex.OpenAsync(path, cancellationToken: ct), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        var pool = await new PoolBuilder(config).UseTransport(store).OpenAsync(CancellationToken.None);
         return new OpenPool(pool, shared is null ? store : null);
     }
 

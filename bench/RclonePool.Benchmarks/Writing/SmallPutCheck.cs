@@ -40,7 +40,7 @@ internal static class SmallPutCheck
             await using var inner = memory ? new MemoryRemoteStore() : RemoteStoreFactory.Create(config);
             var store = new TimingStore(inner);
             await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix)).EnsureAsync(PoolRemote.FromConfig(config), TimeProvider.System, CancellationToken.None);
-            await using var pool = await PoolOpener.OpenAsync(config, store, async (path, ct) => await SqlitePoolIndex.OpenAsync(path, cancellationToken: ct), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+            await using var pool = await new PoolBuilder(config).UseTransport(store).OpenAsync(CancellationToken.None);
             var body = new byte[100];
             Random.Shared.NextBytes(body);
             await pool.PutAsync(PoolPath.Parse("/warm.txt"), new MemoryStream(body), body.Length, PutOptions.Default, CancellationToken.None);

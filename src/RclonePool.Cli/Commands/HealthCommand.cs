@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Cli.Output.Json;
 using RclonePool.Core;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Paths;
@@ -43,18 +43,18 @@ internal static class HealthCommand
                 await TransferReporter.RunAsync("health --deep", 0, context.ShowProgress && !parse.GetValue(json), async progress =>
                 {
                     var sink = progress.StartFile(scope.Value, -1);
-                    report = await session.Pool.HealthAsync(scope, new HealthOptions { Deep = true, Progress = sink }, token);
+                    report = await new HealthChecker(session.Pool).CheckAsync(scope, new HealthOptions { Deep = true, Progress = sink }, token);
                     progress.CompleteFile(scope.Value);
                 });
             }
             else
             {
-                report = await session.Pool.HealthAsync(scope, new HealthOptions(), token);
+                report = await new HealthChecker(session.Pool).CheckAsync(scope, new HealthOptions(), token);
             }
 
             if (parse.GetValue(json))
             {
-                WriteJson(report, clock.Elapsed);
+                JsonOutput.Write(HealthJson.From(report, clock.Elapsed), CliJsonContext.Default.HealthJson);
             }
             else
             {
@@ -112,76 +112,5 @@ internal static class HealthCommand
         };
         Console.WriteLine($"health{(report.Deep ? " --deep" : "")} {report.Scope}: {report.Summary()} " +
             $"({report.ObjectsChecked} objects{read}, {report.RemoteCalls} remote calls, {elapsed.TotalSeconds:0.0} s){advice}.");
-    }
-
-    private static void WriteJson(HealthReport report, TimeSpan elapsed)
-    {
-        JsonOutput.WriteObject(writer =>
-        {
-            writer.WriteString("scope", report.Scope);
-            writer.WriteBoolean("deep", report.Deep);
-            writer.WriteString("state", report.State.Name());
-            writer.WriteBoolean("healthy", report.Healthy);
-            if (report.Margin is { } margin)
-            {
-                writer.WriteNumber("margin", margin);
-            }
-
-            writer.WriteString("summary", report.Summary());
-            writer.WriteStartObject("files_by_state");
-            foreach (var state in Enum.GetValues<HealthState>())
-            {
-                writer.WriteNumber(state.Name(), report.Count(state));
-            }
-
-            writer.WriteEndObject();
-            writer.WriteNumber("directories", report.Directories);
-            writer.WriteNumber("objects_checked", report.ObjectsChecked);
-            writer.WriteNumber("bytes_read", report.BytesRead);
-            writer.WriteNumber("remote_calls", report.RemoteCalls);
-            writer.WriteNumber("elapsed_seconds", Math.Round(elapsed.TotalSeconds, 3));
-            writer.WriteStartArray("files");
-            foreach (var file in report.Files)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("path", file.Path);
-                writer.WriteString("file_id", file.FileId);
-                writer.WriteNumber("revision", file.Revision);
-                writer.WriteNumber("size", file.Size);
-                writer.WriteString("mode", file.Mode);
-                writer.WriteString("state", file.State.Name());
-                writer.WriteNumber("tolerance", file.Tolerance);
-                writer.WriteNumber("margin", file.Margin);
-                writer.WriteNumber("chunks", file.Chunks);
-                writer.WriteNumber("objects_expected", file.ObjectsExpected);
-                writer.WriteNumber("objects_available", file.ObjectsAvailable);
-                JsonOutput.WriteDamage(writer, "problems", file.Problems);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("remotes");
-            foreach (var remote in report.Remotes)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("name", remote.Name);
-                writer.WriteBoolean("reachable", remote.Reachable);
-                if (remote.Error is not null)
-                {
-                    writer.WriteString("error", remote.Error);
-                }
-
-                writer.WriteNumber("objects_expected", remote.ObjectsExpected);
-                writer.WriteNumber("objects_present", remote.ObjectsPresent);
-                writer.WriteNumber("objects_damaged", remote.ObjectsDamaged);
-                writer.WriteNumber("objects_missing", remote.ObjectsMissing);
-                writer.WriteNumber("manifests_missing", remote.ManifestsMissing);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            JsonOutput.WriteDamage(writer, "manifest_problems", report.ManifestProblems);
-            JsonOutput.WriteDamage(writer, "unreadable_entries", report.UnreadableEntries);
-        });
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Core.Jobs;
 
 namespace RclonePool.Cli.Commands;
 
@@ -16,7 +17,7 @@ internal static class IndexCommand
         rebuild.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
             await using var session = await context.OpenPoolAsync(token);
-            var report = await session.Pool.RebuildAndReconcileAsync(token);
+            var report = await new IndexRebuilder(session.Pool).RebuildAsync(token);
             Console.WriteLine($"index rebuilt: {report.Entries} entries from {session.Pool.Remotes.Count} remotes ({report.RemoteCalls} remote calls).");
             foreach (var change in report.CopiesWritten)
             {

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Cli.Output.Json;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
@@ -47,23 +47,7 @@ internal static class LsCommand
             var output = Console.Out;
             if (parse.GetValue(json))
             {
-                await using var stdout = Console.OpenStandardOutput();
-                await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
-                writer.WriteStartArray();
-                foreach (var e in entries)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("path", e.Path.Value);
-                    writer.WriteString("name", e.Path.Name);
-                    writer.WriteBoolean("is_dir", e.IsDirectory);
-                    writer.WriteNumber("size", e.Size);
-                    writer.WriteString("modified", e.Modified);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                await writer.FlushAsync(token);
-                await stdout.WriteAsync("\n"u8.ToArray(), token);
+                JsonOutput.Write(LsEntryJson.FromAll(entries), CliJsonContext.Default.LsJson);
                 return ExitCodes.Success;
             }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Cli.Output.Json;
 using RclonePool.Core;
 using RclonePool.Core.Jobs;
 
@@ -34,10 +34,10 @@ internal static class OrphansCommand
         {
             var options = new OrphanOptions { Delete = parse.GetValue(delete), MinAge = Durations.Parse(parse.GetValue(minAge)!, "--min-age") };
             await using var session = await context.OpenPoolAsync(token);
-            var report = await session.Pool.FindOrphansAsync(options, token);
+            var report = await new OrphanCollector(session.Pool).FindAsync(options, token);
             if (parse.GetValue(json))
             {
-                WriteJson(report, options);
+                JsonOutput.Write(OrphansJson.From(report, options), CliJsonContext.Default.OrphansJson);
             }
             else
             {
@@ -90,61 +90,5 @@ internal static class OrphansCommand
         {
             Console.WriteLine("orphans: run 'rclonepool orphans --delete' to remove them.");
         }
-    }
-
-    private static void WriteJson(OrphanReport report, OrphanOptions options)
-    {
-        JsonOutput.WriteObject(writer =>
-        {
-            writer.WriteNumber("min_age_seconds", options.MinAge.TotalSeconds);
-            writer.WriteNumber("orphan_count", report.Chunks.Count);
-            writer.WriteNumber("orphan_bytes", report.OrphanBytes);
-            writer.WriteNumber("referenced_chunks", report.ReferencedChunks);
-            writer.WriteNumber("remote_calls", report.RemoteCalls);
-            writer.WriteBoolean("deleted", report.Deleted);
-            writer.WriteNumber("chunks_deleted", report.ChunksDeleted);
-            writer.WriteNumber("bytes_deleted", report.BytesDeleted);
-            writer.WriteNumber("manifests_deleted", report.ManifestsDeleted);
-            writer.WriteNumber("index_corrections", report.IndexCorrections);
-            writer.WriteStartArray("orphans");
-            foreach (var o in report.Chunks)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("remote", o.Remote);
-                writer.WriteString("object", o.Object);
-                writer.WriteNumber("size", o.Size);
-                writer.WriteString("modified", o.Modified);
-                writer.WriteBoolean("old_enough", o.OldEnough);
-                if (o.Note is not null)
-                {
-                    writer.WriteString("note", o.Note);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("stale_manifests");
-            foreach (var m in report.StaleManifests)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("remote", m.Remote);
-                writer.WriteString("object", m.Object);
-                writer.WriteString("path", m.Path);
-                writer.WriteNumber("revision", m.Revision);
-                writer.WriteNumber("current_revision", m.CurrentRevision);
-                writer.WriteBoolean("old_enough", m.OldEnough);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("blockers");
-            foreach (var b in report.Blockers)
-            {
-                writer.WriteStringValue(b);
-            }
-
-            writer.WriteEndArray();
-        });
     }
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Cli.Output.Json;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Paths;
 
@@ -35,13 +36,13 @@ internal static class RebuildCommand
             await TransferReporter.RunAsync("rebuild", 0, context.ShowProgress && !parse.GetValue(json), async progress =>
             {
                 var sink = progress.StartFile(scope.Value, -1);
-                report = await session.Pool.RebuildAsync(scope, parse.GetValue(parallel), sink, token);
+                report = await new Restorer(session.Pool).RestoreRedundancyAsync(scope, parse.GetValue(parallel), sink, token);
                 progress.CompleteFile(scope.Value);
             });
 
             if (parse.GetValue(json))
             {
-                WriteJson(report);
+                JsonOutput.Write(RebuildJson.From(report), CliJsonContext.Default.RebuildJson);
             }
             else
             {
@@ -81,63 +82,5 @@ internal static class RebuildCommand
         Console.WriteLine(
             $"rebuild: {report.EntriesChecked} entries and {report.ObjectsChecked} stored objects checked, {report.Restored.Count} restored " +
             $"({report.Restored.Sum(r => r.Rewritten.Count)} objects rewritten), {report.Failed.Count} could not be rebuilt ({report.RemoteCalls} remote calls).");
-    }
-
-    private static void WriteJson(RebuildReport report)
-    {
-        JsonOutput.WriteObject(writer =>
-        {
-            writer.WriteNumber("entries_checked", report.EntriesChecked);
-            writer.WriteNumber("objects_checked", report.ObjectsChecked);
-            writer.WriteStartArray("remotes_claimed");
-            foreach (var remote in report.RemotesClaimed)
-            {
-                writer.WriteStringValue(remote);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("restored");
-            foreach (var file in report.Restored)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("path", file.Path);
-                writer.WriteNumber("revision", file.Revision);
-                writer.WriteStartArray("rewritten");
-                foreach (var chunk in file.Rewritten)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteNumber("chunk", chunk.Chunk);
-                    writer.WriteString("damage", chunk.Kind.Name());
-                    writer.WriteString("detail", chunk.Detail);
-                    writer.WriteString("old_remote", chunk.OldRemote);
-                    writer.WriteString("new_remote", chunk.NewRemote);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteStartArray("manifest_copies_written");
-                foreach (var remote in file.ManifestCopiesWritten)
-                {
-                    writer.WriteStringValue(remote);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("failed");
-            foreach (var (failedPath, error) in report.Failed)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("path", failedPath);
-                writer.WriteString("error", error);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteNumber("remote_calls", report.RemoteCalls);
-            writer.WriteBoolean("complete", report.Complete);
-        });
     }
 }

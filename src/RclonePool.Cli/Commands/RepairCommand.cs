@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Paths;
 
@@ -29,7 +30,7 @@ internal static class RepairCommand
             await TransferReporter.RunAsync("repair", 0, context.ShowProgress, async progress =>
             {
                 var sink = progress.StartFile(target.Value, -1);
-                report = await session.Pool.RepairAsync(target, parse.GetValue(source)!, null, sink, token);
+                report = await new Restorer(session.Pool).RepairAsync(target, parse.GetValue(source)!, null, sink, token);
                 progress.CompleteFile(target.Value);
             });
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Cli.Output.Json;
 using RclonePool.Core;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Paths;
@@ -38,21 +38,21 @@ internal static class VerifyCommand
             var isQuick = parse.GetValue(quick);
             if (isQuick)
             {
-                report = await session.Pool.VerifyAsync(new VerifyOptions { Scope = scope, Quick = true }, token);
+                report = await new Verifier(session.Pool).VerifyAsync(new VerifyOptions { Scope = scope, Quick = true }, token);
             }
             else
             {
                 await TransferReporter.RunAsync("verify", 0, context.ShowProgress, async progress =>
                 {
                     var sink = progress.StartFile(scope.Value, -1);
-                    report = await session.Pool.VerifyAsync(new VerifyOptions { Scope = scope, Progress = sink }, token);
+                    report = await new Verifier(session.Pool).VerifyAsync(new VerifyOptions { Scope = scope, Progress = sink }, token);
                     progress.CompleteFile(scope.Value);
                 });
             }
 
             if (parse.GetValue(json))
             {
-                WriteJson(report, clock.Elapsed);
+                JsonOutput.Write(VerifyJson.From(report, clock.Elapsed), CliJsonContext.Default.VerifyJson);
             }
             else
             {
@@ -77,23 +77,5 @@ internal static class VerifyCommand
             : $"{report.Damage.Count} problem{(report.Damage.Count == 1 ? "" : "s")} in {report.DamagedFiles} file{(report.DamagedFiles == 1 ? "" : "s")}; see docs/operations.md";
         Console.WriteLine($"verify{(report.Quick ? " --quick" : "")} {report.Scope}: {report.Files} files, {report.Directories} directories, {report.Chunks} chunk objects, " +
             $"{what} in {elapsed.TotalSeconds:0.0} s ({report.RemoteCalls} remote calls): {verdict}.");
-    }
-
-    private static void WriteJson(VerifyReport report, TimeSpan elapsed)
-    {
-        JsonOutput.WriteObject(writer =>
-        {
-            writer.WriteString("scope", report.Scope);
-            writer.WriteBoolean("quick", report.Quick);
-            writer.WriteBoolean("clean", report.Clean);
-            writer.WriteNumber("files", report.Files);
-            writer.WriteNumber("directories", report.Directories);
-            writer.WriteNumber("chunks", report.Chunks);
-            writer.WriteNumber("bytes_read", report.BytesRead);
-            writer.WriteNumber("remote_calls", report.RemoteCalls);
-            writer.WriteNumber("elapsed_seconds", Math.Round(elapsed.TotalSeconds, 3));
-            writer.WriteNumber("damaged_files", report.DamagedFiles);
-            JsonOutput.WriteDamage(writer, "damage", report.Damage);
-        });
     }
 }

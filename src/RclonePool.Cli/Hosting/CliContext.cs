@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Config;
-using RclonePool.Core.Index;
 using RclonePool.Core.Pool;
-using RclonePool.Core.Remotes;
 
 namespace RclonePool.Cli.Hosting;
 
@@ -58,17 +56,8 @@ internal sealed class CliContext
     {
         var config = Config;
         var loggerFactory = CreateLoggerFactory(config);
-        var store = RemoteStoreFactory.Create(config, loggerFactory);
-        try
-        {
-            var pool = await PoolOpener.OpenAsync(config, store, async (path, ct) => await SqlitePoolIndex.OpenAsync(path, logger: loggerFactory.CreateLogger("rclonepool.index"), cancellationToken: ct), loggerFactory, TimeProvider.System, cancellationToken);
-            return new PoolSession(pool, store);
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
+        var pool = await new PoolBuilder(config).UseLoggerFactory(loggerFactory).OpenAsync(cancellationToken);
+        return new PoolSession(pool);
     }
 
     private static LogLevel ParseLevel(string? level) => level?.ToUpperInvariant() switch

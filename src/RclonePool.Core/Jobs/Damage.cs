@@ -1,3 +1,4 @@
+using RclonePool.Core.Integrity;
 namespace RclonePool.Core.Jobs;
 
 /// <summary>

@@ -8,18 +8,19 @@ namespace RclonePool.Core.Jobs;
 /// <summary>
 /// Background health monitoring (<c>enable_health_monitoring</c>): a quick health check of the whole pool at start
 /// and then every <c>health_check_interval</c> seconds, until cancelled. Each check publishes HEALTH_CHECKED (see
-/// <see cref="StoragePool.HealthAsync"/>) and logs one line: a warning when something is not healthy. A check that
+/// <see cref="HealthChecker.CheckAsync"/>) and logs one line: a warning when something is not healthy. A check that
 /// fails (no remote answers) is logged and the next one runs on time.
 /// </summary>
 public sealed class HealthMonitor
 {
-    private readonly StoragePool _pool;
+    private readonly HealthChecker _checker;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
     public HealthMonitor(StoragePool pool, ILogger logger, TimeProvider? time = null)
     {
-        _pool = pool;
+        ArgumentNullException.ThrowIfNull(pool);
+        _checker = new HealthChecker(pool);
         _logger = logger;
         _time = time ?? TimeProvider.System;
         Interval = TimeSpan.FromSeconds(Math.Max(1, pool.Config.HealthCheckInterval));
@@ -52,7 +53,7 @@ public sealed class HealthMonitor
     {
         try
         {
-            var report = await _pool.HealthAsync(PoolPath.Root, new HealthOptions(), cancellationToken);
+            var report = await _checker.CheckAsync(PoolPath.Root, new HealthOptions(), cancellationToken);
             Last = report;
             if (report.Healthy)
             {

@@ -1,4 +1,6 @@
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
+using RclonePool.Core.Pool.Scanning;
 
 namespace RclonePool.Core.Jobs;
 

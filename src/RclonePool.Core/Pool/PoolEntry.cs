@@ -34,6 +34,24 @@ public sealed record PoolEntry
 
     public bool IsDirectory => Kind == EntryKind.Directory;
 
+    /// <summary>The entry a manifest describes.</summary>
+    public static PoolEntry Of(Manifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return new PoolEntry
+        {
+            Path = PoolPath.Parse(manifest.Path),
+            Kind = manifest.Kind,
+            Size = manifest.Size,
+            Created = manifest.Created,
+            Modified = manifest.Modified,
+            Sha256 = manifest.Sha256,
+            FileId = manifest.FileId,
+            Revision = manifest.Revision,
+            Properties = manifest.Properties ?? new Dictionary<string, string>(),
+        };
+    }
+
     /// <summary>Set by an upload that found the same content already in the pool (duplicate detection): no chunks were stored.</summary>
     public PoolPath? DuplicateOf { get; init; }
 }

@@ -6,6 +6,9 @@ namespace RclonePool.Core.Pool;
 /// <summary>Where rclonepool's objects live on a remote (the prefixes come from the config).</summary>
 public sealed record PoolLayout(string DataPrefix, string ManifestPrefix)
 {
+    /// <summary>The name of the shared-content markers' directory inside the manifest directory.</summary>
+    public const string SharedDirectory = "shared";
+
     public RemotePath Manifest(PoolRemote remote, string objectName) => new(remote.Storage, $"{ManifestPrefix}/{objectName}");
 
     public RemotePath ManifestDirectory(PoolRemote remote) => new(remote.Storage, ManifestPrefix);
@@ -13,6 +16,12 @@ public sealed record PoolLayout(string DataPrefix, string ManifestPrefix)
     public RemotePath DataDirectory(PoolRemote remote) => new(remote.Storage, DataPrefix);
 
     public RemotePath Descriptor(PoolRemote remote) => new(remote.Storage, ManifestNames.DescriptorName);
+
+    /// <summary>The directory of shared-content markers (docs/manifest-format.md), beside the manifests.</summary>
+    public RemotePath SharedMarkerDirectory(PoolRemote remote) => ManifestDirectory(remote).Child(SharedDirectory);
+
+    /// <summary>The marker saying that the content with <paramref name="sha256"/> may be shared by several files.</summary>
+    public RemotePath SharedMarker(PoolRemote remote, string sha256) => SharedMarkerDirectory(remote).Child(sha256 + ManifestNames.Extension);
 
     /// <summary>The stored object path (relative to the remote) for a new chunk id.</summary>
     public string ChunkObject(string chunkId) => ManifestNames.ChunkObject(DataPrefix, chunkId);

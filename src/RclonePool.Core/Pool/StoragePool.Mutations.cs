@@ -1,14 +1,60 @@
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
-using RclonePool.Core.Events;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 
 namespace RclonePool.Core.Pool;
 
+/// <summary>The mutations: each holds the in-process locks of the paths it changes, then does the work.</summary>
 public sealed partial class StoragePool
 {
-    private const int MetadataParallelism = 8;
+    public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
+    {
+        using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
+        {
+            return await Writing.Uploader.PutAsync(path, content, length, options, cancellationToken);
+        }
+    }
+
+    public async Task DeleteAsync(PoolPath path, bool recursive, CancellationToken cancellationToken)
+    {
+        using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
+        {
+            await DeleteCoreAsync(path, recursive, cancellationToken);
+        }
+    }
+
+    public async Task MoveAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
+    {
+        using (await Context.Locks.AcquireAsync([from.Value, to.Value], cancellationToken))
+        {
+            await MoveCoreAsync(from, to, overwrite, cancellationToken);
+        }
+    }
+
+    public async Task CopyAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
+    {
+        using (await Context.Locks.AcquireAsync([to.Value], cancellationToken))
+        {
+            await CopyCoreAsync(from, to, overwrite, cancellationToken);
+        }
+    }
+
+    public async Task MkdirAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
+        {
+            await MkdirCoreAsync(path, cancellationToken);
+        }
+    }
+
+    public async Task SetPropertiesAsync(PoolPath path, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
+    {
+        using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
+        {
+            await SetPropertiesCoreAsync(path, changes, cancellationToken);
+        }
+    }
 
     private async Task DeleteCoreAsync(PoolPath path, bool recursive, CancellationToken cancellationToken)
     {
@@ -17,14 +63,14 @@ public sealed partial class StoragePool
             throw new PoolException(PoolErrorKind.BadInput, "Refusing to delete the pool root; delete the entries inside it instead.");
         }
 
-        var manifest = await _index.GetAsync(path, cancellationToken);
+        var manifest = await Context.Index.GetAsync(path, cancellationToken);
         if (manifest is { Kind: EntryKind.File })
         {
-            await DeleteEntryAsync(manifest, cancellationToken);
+            await Writing.Revisions.DeleteAsync(manifest, cancellationToken);
             return;
         }
 
-        if (manifest is null && !await _index.ExistsAsync(path, cancellationToken))
+        if (manifest is null && !await Context.Index.ExistsAsync(path, cancellationToken))
         {
             throw PoolErrors.NotFound(path);
         }
@@ -36,10 +82,10 @@ public sealed partial class StoragePool
         }
 
         // Deepest first, so a crash leaves a consistent (if partial) tree.
-        await Parallel.ForEachAsync(descendants.OrderByDescending(m => m.Path.Length), new ParallelOptions { MaxDegreeOfParallelism = MetadataParallelism, CancellationToken = cancellationToken }, async (m, ct) => await DeleteEntryAsync(m, ct));
+        await Parallel.ForEachAsync(descendants.OrderByDescending(m => m.Path.Length), new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism, CancellationToken = cancellationToken }, async (m, ct) => await Writing.Revisions.DeleteAsync(m, ct));
         if (manifest is not null)
         {
-            await DeleteEntryAsync(manifest, cancellationToken);
+            await Writing.Revisions.DeleteAsync(manifest, cancellationToken);
         }
     }
 
@@ -67,26 +113,26 @@ public sealed partial class StoragePool
             }
         }
 
-        var targetManifest = replaceFileAfter ? await _index.GetAsync(to, cancellationToken) : null;
-        var own = await _index.GetAsync(from, cancellationToken);
+        var targetManifest = replaceFileAfter ? await Context.Index.GetAsync(to, cancellationToken) : null;
+        var own = await Context.Index.GetAsync(from, cancellationToken);
         var moving = source.IsDirectory ? await DescendantManifestsAsync(from, cancellationToken) : [];
         if (own is not null)
         {
             moving.Add(own);
         }
 
-        await Parallel.ForEachAsync(moving, new ParallelOptions { MaxDegreeOfParallelism = MetadataParallelism, CancellationToken = cancellationToken }, async (m, ct) =>
+        await Parallel.ForEachAsync(moving, new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism, CancellationToken = cancellationToken }, async (m, ct) =>
         {
             var newPath = from.Rebase(PoolPath.Parse(m.Path), to);
-            await ReviseAsync(m, m with { Path = newPath.Value }, ct);
+            await Writing.Revisions.ReviseAsync(m, m with { Path = newPath.Value }, ct);
         });
 
         if (targetManifest is not null)
         {
-            await DeleteEntryAsync(targetManifest, cancellationToken, alreadyUnindexed: true);
+            await Writing.Revisions.DeleteAsync(targetManifest, cancellationToken, alreadyUnindexed: true);
         }
 
-        _logger.LogInformation("Moved {From} to {To}.", from, to);
+        Context.Logger.LogInformation("Moved {From} to {To}.", from, to);
     }
 
     private async Task CopyCoreAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
@@ -118,7 +164,7 @@ public sealed partial class StoragePool
         }
 
         await MkdirCoreAsync(to, cancellationToken);
-        var own = await _index.GetAsync(from, cancellationToken);
+        var own = await Context.Index.GetAsync(from, cancellationToken);
         if (own?.Properties is { Count: > 0 } properties)
         {
             await SetPropertiesCoreAsync(to, properties.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
@@ -156,18 +202,15 @@ public sealed partial class StoragePool
             throw PoolErrors.ParentIsFile(path, path.Parent);
         }
 
-        var now = _time.GetUtcNow();
-        var manifest = NewDirectoryManifest(path, now);
-        await Manifests.WriteAsync(manifest, cancellationToken);
-        await _index.PutAsync(manifest, cancellationToken);
+        await Writing.Revisions.CreateDirectoryAsync(path, cancellationToken);
     }
 
     private async Task SetPropertiesCoreAsync(PoolPath path, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
     {
-        var manifest = await _index.GetAsync(path, cancellationToken);
+        var manifest = await Context.Index.GetAsync(path, cancellationToken);
         if (manifest is null)
         {
-            if (!path.IsRoot && !await _index.ExistsAsync(path, cancellationToken))
+            if (!path.IsRoot && !await Context.Index.ExistsAsync(path, cancellationToken))
             {
                 throw PoolErrors.NotFound(path);
             }
@@ -177,8 +220,7 @@ public sealed partial class StoragePool
                 throw new PoolException(PoolErrorKind.Conflict, "The pool root cannot carry properties.");
             }
 
-            manifest = NewDirectoryManifest(path, _time.GetUtcNow());
-            manifest = manifest with { Revision = 0 };
+            manifest = Writing.Revisions.NewDirectory(path) with { Revision = 0 };
         }
 
         var properties = new Dictionary<string, string>(manifest.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal);
@@ -194,51 +236,14 @@ public sealed partial class StoragePool
             }
         }
 
-        await ReviseAsync(manifest, manifest with { Properties = properties.Count == 0 ? null : properties }, cancellationToken);
-    }
-
-    /// <summary>Writes the next revision of an entry, indexes it, then removes the previous revision's manifests.</summary>
-    private async Task ReviseAsync(Manifest current, Manifest changed, CancellationToken cancellationToken)
-    {
-        var next = changed with { Revision = current.Revision + 1, Written = _time.GetUtcNow() };
-        await Manifests.WriteAsync(next, cancellationToken);
-        await _index.PutAsync(next, cancellationToken);
-        if (current.Revision > 0)
-        {
-            await Manifests.DeleteRevisionAsync(current.FileId, current.Revision, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Removes an entry: its manifests first (so nothing points at missing chunks), then its chunks.</summary>
-    private async Task DeleteEntryAsync(Manifest manifest, CancellationToken cancellationToken, bool alreadyUnindexed = false)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Publish(PoolEventType.PreDelete, manifest);
-        var removed = await Manifests.DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
-        if (!alreadyUnindexed)
-        {
-            await _index.RemoveAsync(manifest.FileId, CancellationToken.None);
-        }
-
-        // Chunks go only when no manifest copy is left to name them, and not while another file may share them.
-        if (removed)
-        {
-            await ReleaseChunksAsync(manifest, manifest.Chunks.SelectMany(c => c.Locations).Select(l => (RemoteOf(l), l.Object)), manifest.Path);
-        }
-        else
-        {
-            _logger.LogWarning("A manifest copy of {Path} could not be removed, so its chunks are kept; delete it again when every remote answers.", manifest.Path);
-        }
-
-        Publish(PoolEventType.PostDelete, manifest);
-        _logger.LogInformation("Deleted {Path}.", manifest.Path);
+        await Writing.Revisions.ReviseAsync(manifest, manifest with { Properties = properties.Count == 0 ? null : properties }, cancellationToken);
     }
 
     private async Task CopyFileAsync(PoolPath from, PoolPath to, CancellationToken cancellationToken)
     {
         var manifest = await RequireFileAsync(from, cancellationToken);
-        await using var source = OpenRead(manifest, 0, -1);
-        var copied = await PutCoreAsync(to, source, manifest.Size, new PutOptions { Modified = manifest.Modified }, cancellationToken);
+        await using var source = Reader.Open(manifest, 0, -1);
+        var copied = await Writing.Uploader.PutAsync(to, source, manifest.Size, new PutOptions { Modified = manifest.Modified }, cancellationToken);
         if (manifest.Properties is { Count: > 0 } properties)
         {
             await SetPropertiesCoreAsync(copied.Path, properties.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
@@ -265,7 +270,7 @@ public sealed partial class StoragePool
             throw PoolErrors.ParentIsFile(to, to.Parent);
         }
 
-        await EnsureNoFileAboveAsync(to, cancellationToken);
+        await Writing.Uploader.EnsureNoFileAboveAsync(to, cancellationToken);
         return source;
     }
 
@@ -273,9 +278,9 @@ public sealed partial class StoragePool
     private async Task<List<Manifest>> DescendantManifestsAsync(PoolPath directory, CancellationToken cancellationToken)
     {
         var result = new List<Manifest>();
-        await foreach (var entry in _index.ListAsync(directory, recursive: true, cancellationToken))
+        await foreach (var entry in Context.Index.ListAsync(directory, recursive: true, cancellationToken))
         {
-            if (entry.FileId is not null && await _index.GetByIdAsync(entry.FileId, cancellationToken) is { } manifest)
+            if (entry.FileId is not null && await Context.Index.GetByIdAsync(entry.FileId, cancellationToken) is { } manifest)
             {
                 result.Add(manifest);
             }
@@ -283,15 +288,4 @@ public sealed partial class StoragePool
 
         return result;
     }
-
-    private Manifest NewDirectoryManifest(PoolPath path, DateTimeOffset now) => new()
-    {
-        PoolId = PoolId,
-        FileId = ManifestNames.NewId(),
-        Kind = EntryKind.Directory,
-        Path = path.Value,
-        Created = now,
-        Modified = now,
-        Written = now,
-    };
 }

@@ -1,74 +1,68 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
-using Polly;
 using RclonePool.Core.Caching;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
-using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Placement;
+using RclonePool.Core.Pool.Reading;
+using RclonePool.Core.Pool.Writing;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Resilience;
 
 namespace RclonePool.Core.Pool;
 
 /// <summary>
-/// The pool: files cut into chunks spread over the remotes, a manifest per entry on every remote, a local
-/// index answering lookups. Implements the façade every front end uses. Thread-safe.
+/// The pool as a file system: files cut into chunks spread over the remotes, a manifest per entry on every remote, a
+/// local index answering lookups. The façade every front end uses: stat, list, read, and the mutations, each under the
+/// locks of the paths it changes. The work itself is done by the write engine (<c>Pool/Writing</c>) and the read path
+/// (<c>Pool/Reading</c>); long-running jobs (<c>Jobs/</c>) are services over this class. Built by
+/// <see cref="PoolBuilder"/>. Thread-safe.
 /// </summary>
 public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
 {
-    private readonly IRemoteStore _store;
-    private readonly IPoolIndex _index;
-    private readonly IBalancer _balancer;
-    private readonly ResiliencePipeline _retry;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly Dictionary<string, PoolRemote> _remotesByName;
+    private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
+    private readonly IRemoteStore? _ownedTransport;
 
-    /// <param name="chunkCache">The chunk cache to read through (the pool owns it); null: the one the config asks for.</param>
-    public StoragePool(PoolConfig config, string poolId, IRemoteStore store, IPoolIndex index, ResiliencePipeline retry, TimeProvider time, ILogger logger, IChunkCache? chunkCache = null)
+    internal StoragePool(PoolContext context, IRemoteStore? ownedTransport)
     {
-        Config = config;
-        PoolId = poolId;
-        _index = index;
-        _retry = retry;
-        _time = time;
-        _logger = logger;
-        _balancer = new LeastUsedBalancer();
-        Remotes = PoolRemote.FromConfig(config);
-        _remotesByName = Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        Layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
-
-        Events = new PoolEventBus(logger, time);
-        CircuitBreaker = RetryPipelines.CreateCircuitBreaker(config, time);
-        CircuitBreaker.Opened += OnCircuitOpened;
-        (_store, _storeOnce, _reporting) = Decorate(store, Events, retry, CircuitBreaker, Remotes); // retries, circuits and REMOTE_ERROR around every remote call (StoragePool.Events.cs)
-        Manifests = new ManifestStore(_store, Layout, Remotes, logger);
-        _chunkCache = chunkCache ?? Caching.ChunkCache.FromConfig(config, logger);
+        Context = context;
+        _ownedTransport = ownedTransport;
+        Writing = new WriteEngine(context);
+        Reader = new PoolReader(context);
     }
 
+    /// <summary>The state the pool's parts share (for the write engine and the jobs).</summary>
+    internal PoolContext Context { get; }
+
+    internal WriteEngine Writing { get; }
+
+    internal PoolReader Reader { get; }
+
+    public PoolConfig Config => Context.Config;
+
+    public string PoolId => Context.PoolId;
+
+    public IReadOnlyList<PoolRemote> Remotes => Context.Remotes;
+
     /// <summary>The pool's event bus (hook points PRE_UPLOAD … REMOTE_ERROR, and progress).</summary>
-    public PoolEventBus Events { get; }
+    public PoolEventBus Events => Context.Events;
 
-    /// <summary>The remote store as the pool uses it: with retries and REMOTE_ERROR reporting around the transport.</summary>
-    public IRemoteStore Store => _store;
+    /// <summary>The chunk cache every read of this pool shares (<see cref="NullChunkCache"/> when it is off).</summary>
+    public IChunkCache ChunkCache => Context.ChunkCache;
 
-    public PoolConfig Config { get; }
+    /// <summary>Skips a remote that failed transiently too often in a row, across operations, for a cool-down period.</summary>
+    public RemoteCircuitBreaker CircuitBreaker => Context.CircuitBreaker;
 
-    public string PoolId { get; }
+    /// <summary>Remote calls this pool has made since it was opened (every retry attempt counts); jobs report the difference.</summary>
+    public long RemoteCallCount => Context.RemoteCallCount;
 
-    public IReadOnlyList<PoolRemote> Remotes { get; }
-
-    public PoolLayout Layout { get; }
-
-    public ManifestStore Manifests { get; }
-
-    public IPoolIndex Index => _index;
-
-    private int Workers(int? requested) => Math.Max(1, requested ?? Config.MaxParallelWorkers);
+    /// <summary>
+    /// Configured remotes without a pool descriptor (see <see cref="PoolIdentity"/>): read around, never written to,
+    /// until 'init' or 'rebuild' claims them.
+    /// </summary>
+    public IReadOnlyList<string> Unclaimed => Context.Unclaimed.Names;
 
     public async ValueTask<PoolEntry?> StatAsync(PoolPath path, CancellationToken cancellationToken)
     {
@@ -77,14 +71,14 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             return new PoolEntry { Path = path, Kind = EntryKind.Directory };
         }
 
-        var found = await _index.LookupAsync(path, cancellationToken);
-        return found.Manifest is { } manifest ? ToEntry(manifest)
+        var found = await Context.Index.LookupAsync(path, cancellationToken);
+        return found.Manifest is { } manifest ? PoolEntry.Of(manifest)
             : found.Exists ? new PoolEntry { Path = path, Kind = EntryKind.Directory }
             : null;
     }
 
     /// <summary>The current manifest of a file or directory object, or null.</summary>
-    public ValueTask<Manifest?> GetManifestAsync(PoolPath path, CancellationToken cancellationToken) => _index.GetAsync(path, cancellationToken);
+    public ValueTask<Manifest?> GetManifestAsync(PoolPath path, CancellationToken cancellationToken) => Context.Index.GetAsync(path, cancellationToken);
 
     public async IAsyncEnumerable<PoolEntry> ListAsync(PoolPath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -94,7 +88,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             throw new PoolException(PoolErrorKind.BadInput, $"{directory} is a file, not a directory.");
         }
 
-        await foreach (var item in _index.ListAsync(directory, recursive, cancellationToken))
+        await foreach (var item in Context.Index.ListAsync(directory, recursive, cancellationToken))
         {
             yield return new PoolEntry
             {
@@ -111,122 +105,20 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         }
     }
 
-    public async ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken)
-    {
-        var loads = await MeasureAsync(cancellationToken);
-        return loads.Any(l => l.Free is null) ? null : loads.Sum(l => Math.Max(0, l.Free!.Value));
-    }
+    public ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken) => Context.Capacity.FreeBytesAsync(cancellationToken);
 
-    /// <summary>
-    /// Free space and stored bytes of every remote. Free space comes from rclone's about, asked at most every
-    /// <see cref="AboutCacheTime"/> (placement counts the bytes in flight on top), so a stream of small uploads
-    /// does not cost a round of about calls each.
-    /// </summary>
-    public async Task<IReadOnlyList<RemoteLoad>> MeasureAsync(CancellationToken cancellationToken)
-    {
-        var stored = await _index.StoredBytesByRemoteAsync(cancellationToken);
-        var abouts = await AboutAllAsync(cancellationToken);
-        return [.. Remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0))];
-    }
+    /// <summary>Free space and stored bytes of every remote (free space asked of rclone at most every 10 s).</summary>
+    public Task<IReadOnlyList<RemoteLoad>> MeasureAsync(CancellationToken cancellationToken) => Context.Capacity.MeasureAsync(cancellationToken);
 
-    private static readonly TimeSpan AboutCacheTime = TimeSpan.FromSeconds(10);
-    private readonly SemaphoreSlim _aboutLock = new(1, 1);
-    private RemoteUsage?[]? _abouts;
-    private long _aboutsTaken;
-
-    private async Task<RemoteUsage?[]> AboutAllAsync(CancellationToken cancellationToken)
-    {
-        await _aboutLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_abouts is not null && _time.GetElapsedTime(_aboutsTaken) < AboutCacheTime)
-            {
-                return _abouts;
-            }
-
-            _abouts = await MeasureFreeSpaceAsync(cancellationToken);
-            _aboutsTaken = _time.GetTimestamp();
-            return _abouts;
-        }
-        finally
-        {
-            _aboutLock.Release();
-        }
-    }
-
-    private async Task<RemoteUsage?[]> MeasureFreeSpaceAsync(CancellationToken cancellationToken)
-    {
-        return await Task.WhenAll(Remotes.Select(async r =>
-        {
-            try
-            {
-                return await _store.AboutAsync(r.Name, cancellationToken);
-            }
-            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
-            {
-                _logger.LogWarning("Free space of {Remote} is unknown ({Error}).", r.Name, e.Message);
-                return null;
-            }
-        }));
-    }
-
-    private async Task<PlacementSession> NewPlacementAsync(CancellationToken cancellationToken)
-    {
-        var placement = new PlacementSession(await MeasureAsync(cancellationToken), _balancer);
-        foreach (var remote in _unclaimed)
-        {
-            placement.Exclude(remote);
-        }
-
-        return placement;
-    }
-
-    private IReadOnlyList<string> _unclaimed = [];
-
-    /// <summary>
-    /// Configured remotes without a pool descriptor (see <see cref="PoolIdentity"/>): read around, never written to,
-    /// until 'init' or 'rebuild' claims them.
-    /// </summary>
-    public IReadOnlyList<string> Unclaimed
-    {
-        get => _unclaimed;
-        internal set
-        {
-            _unclaimed = value;
-            if (value.Count > 0)
-            {
-                _logger.LogWarning(
-                    "{Remotes} {Verb} no pool descriptor: new, or emptied since it was used (a deleted directory, a replaced account). Reads go on from the other remotes and nothing new is written there. Run 'rclonepool init' to add a new remote, or 'rclonepool rebuild' to restore a lost one.",
-                    string.Join(", ", value), value.Count == 1 ? "has" : "have");
-            }
-        }
-    }
-
-    private PoolRemote RemoteOf(ChunkLocation location) =>
-        _remotesByName.TryGetValue(location.Remote, out var remote)
-            ? remote
-            : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
-
-    /// <summary>Closes the index and the chunk cache (the pool owns them); the remote store belongs to the caller.</summary>
+    /// <summary>Closes the index and the chunk cache (the pool owns them), and the transport when the builder created it.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _chunkCache.DisposeAsync();
-        await _index.DisposeAsync();
-        _aboutLock.Dispose();
+        await Context.ChunkCache.DisposeAsync();
+        await Context.Index.DisposeAsync();
+        Context.Capacity.Dispose();
+        if (_ownedTransport is not null)
+        {
+            await _ownedTransport.DisposeAsync();
+        }
     }
-
-    private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
-
-    private static PoolEntry ToEntry(Manifest m) => new()
-    {
-        Path = PoolPath.Parse(m.Path),
-        Kind = m.Kind,
-        Size = m.Size,
-        Created = m.Created,
-        Modified = m.Modified,
-        Sha256 = m.Sha256,
-        FileId = m.FileId,
-        Revision = m.Revision,
-        Properties = m.Properties ?? new Dictionary<string, string>(),
-    };
 }

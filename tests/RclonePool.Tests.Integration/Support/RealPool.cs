@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Config;
-using RclonePool.Core.Index;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
 
@@ -49,13 +47,7 @@ public sealed class RealPool : IAsyncDisposable
         {
             var layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
             await new PoolDescriptors(store, layout).EnsureAsync(PoolRemote.FromConfig(config), TimeProvider.System, CancellationToken.None);
-            var pool = await PoolOpener.OpenAsync(
-                config,
-                store,
-                async (path, ct) => await SqlitePoolIndex.OpenAsync(path, cancellationToken: ct),
-                NullLoggerFactory.Instance,
-                TimeProvider.System,
-                CancellationToken.None);
+            var pool = await new PoolBuilder(config).UseTransport(store).OpenAsync(CancellationToken.None);
             return new RealPool(root, pool, store);
         }
         catch

@@ -56,8 +56,8 @@ public sealed class DuplicateDetectionTests
 
         await jobs.Pool.DeleteAsync(PoolPath.Parse("/a"), false, None);
         Assert.Equal(data, await jobs.ReadAsync("/b"));
-        Assert.True((await jobs.Pool.VerifyAsync(new VerifyOptions(), None)).Clean);
-        Assert.Empty((await jobs.Pool.FindOrphansAsync(new OrphanOptions { MinAge = TimeSpan.Zero }, None)).Chunks);
+        Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions(), None)).Clean);
+        Assert.Empty((await new OrphanCollector(jobs.Pool).FindAsync(new OrphanOptions { MinAge = TimeSpan.Zero }, None)).Chunks);
 
         await jobs.PutAsync("/c", data);
         await jobs.PutAsync("/b", PoolJobs.Data(5000, 9)); // overwrite retires /b's shared chunks (5000 bytes: stored as a chunk, not inline)
@@ -65,10 +65,10 @@ public sealed class DuplicateDetectionTests
         await jobs.Pool.DeleteAsync(PoolPath.Parse("/c"), false, None);
         Assert.Equal(3, jobs.DataKeys().Count()); // kept for orphans: their content was shared
 
-        var report = await jobs.Pool.FindOrphansAsync(new OrphanOptions { Delete = true, MinAge = TimeSpan.Zero }, None);
+        var report = await new OrphanCollector(jobs.Pool).FindAsync(new OrphanOptions { Delete = true, MinAge = TimeSpan.Zero }, None);
         Assert.Equal(2, report.ChunksDeleted);
         Assert.Single(jobs.DataKeys());
-        Assert.True((await jobs.Pool.VerifyAsync(new VerifyOptions(), None)).Clean);
+        Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions(), None)).Clean);
     }
 
     [Fact]

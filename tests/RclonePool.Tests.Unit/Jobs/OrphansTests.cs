@@ -10,7 +10,7 @@ public sealed class OrphansTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     private static Task<OrphanReport> OrphansAsync(PoolJobs jobs, bool delete, TimeSpan? minAge = null) =>
-        jobs.Pool.FindOrphansAsync(new OrphanOptions { Delete = delete, MinAge = minAge ?? TimeSpan.Zero }, None);
+        new OrphanCollector(jobs.Pool).FindAsync(new OrphanOptions { Delete = delete, MinAge = minAge ?? TimeSpan.Zero }, None);
 
     [Fact]
     public async Task Unreferenced_chunk_objects_are_listed_with_sizes_and_removed_only_with_delete()
@@ -121,7 +121,7 @@ public sealed class OrphansTests
         Assert.Empty(report.Blockers);
         Assert.Equal(2, Assert.Single(report.StaleManifests).Revision);
         Assert.False(jobs.Memory.Objects.ContainsKey(torn));
-        Assert.True((await jobs.Pool.VerifyAsync(new VerifyOptions(), None)).Clean);
+        Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions(), None)).Clean);
     }
 
     [Fact]

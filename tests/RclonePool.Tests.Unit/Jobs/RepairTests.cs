@@ -1,5 +1,6 @@
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Paths;
 
@@ -10,7 +11,7 @@ public sealed class RepairTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     private static Task<RepairReport> RepairAsync(PoolJobs jobs, string path, string local) =>
-        jobs.Pool.RepairAsync(PoolPath.Parse(path), local, null, null, None);
+        new Restorer(jobs.Pool).RepairAsync(PoolPath.Parse(path), local, null, null, None);
 
     [Fact]
     public async Task Missing_truncated_and_corrupt_chunks_are_rewritten_from_the_local_copy_under_new_ids()
@@ -35,7 +36,7 @@ public sealed class RepairTests
         Assert.DoesNotContain(after.Chunks.SelectMany(c => c.Locations), l => l.Object == missing.Object || l.Object == truncated.Object || l.Object == corrupt.Object);
         Assert.False(jobs.Memory.Objects.ContainsKey(PoolJobs.Key(truncated)));
         Assert.False(jobs.Memory.Objects.ContainsKey(PoolJobs.Key(corrupt)));
-        Assert.True((await jobs.Pool.VerifyAsync(new VerifyOptions(), None)).Clean);
+        Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions(), None)).Clean);
         Assert.Single(jobs.Events, e => e.Type == PoolEventType.FileRepaired && e.Path == "/f");
         Assert.Equal(3, PoolJobs.RemoteNames.Sum(r => jobs.Memory.Keys(r, "rclonepool_manifests").Count()));
     }
@@ -86,6 +87,6 @@ public sealed class RepairTests
 
         Assert.Empty(report.Rewritten);
         Assert.Equal(["b:", "c:"], report.ManifestCopiesWritten.Order());
-        Assert.True((await jobs.Pool.VerifyAsync(new VerifyOptions(), None)).Clean);
+        Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions(), None)).Clean);
     }
 }

@@ -1,5 +1,6 @@
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -11,7 +12,7 @@ public sealed class VerifyTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     private static Task<VerifyReport> VerifyAsync(PoolJobs jobs, bool quick, string scope = "/") =>
-        jobs.Pool.VerifyAsync(new VerifyOptions { Quick = quick, Scope = PoolPath.Parse(scope) }, None);
+        new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions { Quick = quick, Scope = PoolPath.Parse(scope) }, None);
 
     [Theory]
     [InlineData(false)]

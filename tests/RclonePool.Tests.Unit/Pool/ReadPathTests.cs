@@ -23,14 +23,23 @@ public sealed class ReadPathTests
         return data;
     }
 
-    private static async Task<(TestPool Test, RecordingRemoteStore Store, Manifest Manifest, byte[] Data)> CreateAsync(int size, long chunkSize, Action<PoolConfig>? configure = null)
+    private static async Task<(TestPool Test, RecordingRemoteStore Store, Manifest Manifest, byte[] Data)> CreateAsync(int size, long chunkSize, Action<PoolConfig>? configure = null, ReadPolicy? readPolicy = null)
     {
         var store = new RecordingRemoteStore(new InMemoryRemoteStore("a:", "b:", "c:"));
-        var test = await TestPool.CreateAsync(store, c =>
-        {
-            c.ChunkSize = chunkSize;
-            configure?.Invoke(c);
-        });
+        var test = await TestPool.CreateAsync(
+            store,
+            c =>
+            {
+                c.ChunkSize = chunkSize;
+                configure?.Invoke(c);
+            },
+            build: b =>
+            {
+                if (readPolicy is not null)
+                {
+                    b.UseReadPolicy(readPolicy);
+                }
+            });
         var data = Random(size);
         await test.Pool.PutAsync(PoolPath.Parse("/f.bin"), new MemoryStream(data), data.Length, PutOptions.Default, Ct);
         store.Clear();
@@ -122,9 +131,8 @@ public sealed class ReadPathTests
     [Fact]
     public async Task Sequential_reading_over_a_slow_remote_prefetches_the_next_chunks_and_stops_when_the_reader_goes_away()
     {
-        var (test, store, manifest, data) = await CreateAsync(6 * 4 * MiB, 4 * MiB);
+        var (test, store, manifest, data) = await CreateAsync(6 * 4 * MiB, 4 * MiB, readPolicy: new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue, RateWindowBytes = 1 });
         await using var _ = test;
-        test.Pool.ReadPolicy = new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue, RateWindowBytes = 1 };
         for (var c = 1; c < manifest.Chunks.Count; c++)
         {
             store.Held[ObjectOf(manifest, c)] = true;
@@ -149,9 +157,8 @@ public sealed class ReadPathTests
     [Fact]
     public async Task A_prefetching_stream_reads_the_prefetched_chunks_from_the_cache()
     {
-        var (test, store, manifest, data) = await CreateAsync((5 * 4 * MiB) + 99, 4 * MiB);
+        var (test, store, manifest, data) = await CreateAsync((5 * 4 * MiB) + 99, 4 * MiB, readPolicy: new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue, RateWindowBytes = 1 });
         await using var _ = test;
-        test.Pool.ReadPolicy = new ReadPolicy { PrefetchChunks = 2, PrefetchBelowBytesPerSecond = long.MaxValue, RateWindowBytes = 1 };
 
         Assert.Equal(data, await ReadAsync(test.Pool, 0, -1));
 

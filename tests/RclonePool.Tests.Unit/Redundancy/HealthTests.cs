@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -33,7 +34,7 @@ public sealed class HealthTests
     private static void Corrupt(InMemoryRemoteStore store, string remote) => SixRemotes.Corrupt(store, remote);
 
     private static Task<HealthReport> HealthAsync(StoragePool pool, bool deep = false) =>
-        pool.HealthAsync(PoolPath.Root, new HealthOptions { Deep = deep }, Ct);
+        new HealthChecker(pool).CheckAsync(PoolPath.Root, new HealthOptions { Deep = deep }, Ct);
 
     /// <summary>The margin the rule of docs/redundancy.md gives a file once <paramref name="lost"/> remotes lost their data.</summary>
     private static int ExpectedMargin(Manifest manifest, params string[] lost) => manifest.Chunks.Min(c =>
@@ -256,10 +257,10 @@ public sealed class HealthTests
         await using var test = await CreateAsync(store, Parity);
         await UploadAllAsync(test.Pool);
 
-        var one = await test.Pool.HealthAsync(PoolPath.Parse("/f1.bin"), new HealthOptions(), Ct);
+        var one = await new HealthChecker(test.Pool).CheckAsync(PoolPath.Parse("/f1.bin"), new HealthOptions(), Ct);
 
         Assert.Equal("/f1.bin", Assert.Single(one.Files).Path);
-        var e = await Assert.ThrowsAsync<PoolException>(() => test.Pool.HealthAsync(PoolPath.Parse("/nope"), new HealthOptions(), Ct));
+        var e = await Assert.ThrowsAsync<PoolException>(() => new HealthChecker(test.Pool).CheckAsync(PoolPath.Parse("/nope"), new HealthOptions(), Ct));
         Assert.Equal(PoolErrorKind.NotFound, e.Kind);
     }
 
@@ -273,7 +274,7 @@ public sealed class HealthTests
         LoseData(store, "f:");
         Assert.Equal(HealthState.Critical, (await HealthAsync(test.Pool)).State);
 
-        Assert.True((await test.Pool.RebuildAsync(PoolPath.Root, null, null, Ct)).Complete);
+        Assert.True((await new Restorer(test.Pool).RestoreRedundancyAsync(PoolPath.Root, null, null, Ct)).Complete);
 
         var report = await HealthAsync(test.Pool, deep: true);
         Assert.True(report.Healthy, report.Summary());

@@ -1,6 +1,7 @@
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
+using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
@@ -197,7 +198,7 @@ public sealed class RedundantPoolTests
         }
 
         await using var after = await TestPool.CreateAsync(store, c => { c.Remotes = [.. Six]; c.ChunkSize = 2 * MiB; Parity(4, 2)(c); }, Path.Combine(directory, "2"));
-        await after.Pool.RebuildIndexAsync(Ct);
+        await new IndexLoader(after.Pool.Context).LoadAsync(Ct);
         Assert.Equal(data, await ReadAsync(after.Pool, "/old.bin"));
         Assert.Equal("none", (await after.Pool.GetManifestAsync(PoolPath.Parse("/old.bin"), Ct))!.Redundancy.Mode);
     }
@@ -233,11 +234,11 @@ public sealed class RedundantPoolTests
         LoseData(store, "b:");
         Corrupt(store, "e:");
 
-        var report = await test.Pool.RebuildAsync(PoolPath.Root, null, null, Ct);
+        var report = await new Restorer(test.Pool).RestoreRedundancyAsync(PoolPath.Root, null, null, Ct);
 
         Assert.True(report.Complete, string.Join("; ", report.Failed.Select(f => f.Path + ": " + f.Error)));
         Assert.NotEmpty(report.Restored);
-        var again = await test.Pool.RebuildAsync(PoolPath.Root, null, null, Ct);
+        var again = await new Restorer(test.Pool).RestoreRedundancyAsync(PoolPath.Root, null, null, Ct);
         Assert.Empty(again.Restored);
         LoseData(store, "a:");
         LoseData(store, "f:");
@@ -255,7 +256,7 @@ public sealed class RedundantPoolTests
         LoseData(store, "b:");
         LoseData(store, "c:");
 
-        var report = await test.Pool.RebuildAsync(PoolPath.Root, null, null, Ct);
+        var report = await new Restorer(test.Pool).RestoreRedundancyAsync(PoolPath.Root, null, null, Ct);
 
         Assert.False(report.Complete);
         var (path, error) = Assert.Single(report.Failed);
@@ -275,7 +276,7 @@ public sealed class RedundantPoolTests
         LoseData(store, "c:");
         Corrupt(store, "d:");
 
-        var report = await test.Pool.RepairAsync(PoolPath.Parse("/x.bin"), local, null, null, Ct);
+        var report = await new Restorer(test.Pool).RepairAsync(PoolPath.Parse("/x.bin"), local, null, null, Ct);
 
         Assert.NotEmpty(report.Rewritten);
         LoseData(store, "a:");

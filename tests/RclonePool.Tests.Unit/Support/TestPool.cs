@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Config;
-using RclonePool.Core.Index;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
 
@@ -29,7 +27,8 @@ internal sealed class TestPool : IAsyncDisposable
         TempDir = Path.Combine(cacheDir, "tmp"),
     };
 
-    public static async Task<TestPool> CreateAsync(IRemoteStore store, Action<PoolConfig>? configure = null, string? directory = null)
+    /// <param name="build">Sets parts of the pool (a read policy, a balancer …) on its builder.</param>
+    public static async Task<TestPool> CreateAsync(IRemoteStore store, Action<PoolConfig>? configure = null, string? directory = null, Action<PoolBuilder>? build = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "rclonepool-unit-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -37,7 +36,9 @@ internal sealed class TestPool : IAsyncDisposable
         configure?.Invoke(config);
         var remotes = PoolRemote.FromConfig(config);
         await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix)).EnsureAsync(remotes, TimeProvider.System, CancellationToken.None);
-        var pool = await PoolOpener.OpenAsync(config, store, async (path, ct) => await SqlitePoolIndex.OpenAsync(path, cancellationToken: ct), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        var builder = new PoolBuilder(config).UseTransport(store);
+        build?.Invoke(builder);
+        var pool = await builder.OpenAsync(CancellationToken.None);
         return new TestPool(pool, directory);
     }
 

@@ -1,0 +1,191 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Redundancy;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Integrity;
+
+/// <summary>
+/// Checks one stored chunk object: its listed size against the manifest, and (when read) its bytes against the
+/// chunk's SHA-256 and block hashes. Reads stream through one rented buffer, so memory does not grow with chunk size.
+/// </summary>
+public static class ChunkCheck
+{
+    private const int BufferSize = 256 * 1024;
+
+    /// <summary>Bytes the object should hold.</summary>
+    public static long ExpectedLength(ChunkEntry chunk, ChunkLocation location) => location.StoredLength > 0 ? location.StoredLength : chunk.Length;
+
+    /// <summary>The damage a listed size shows, or null when it is right.</summary>
+    public static (DamageKind Kind, string Detail)? BySize(ChunkEntry chunk, ChunkLocation location, long size)
+    {
+        var expected = ExpectedLength(chunk, location);
+        if (size < expected)
+        {
+            return (DamageKind.Truncated, $"the object holds {size} of its {expected} bytes");
+        }
+
+        return size > expected ? (DamageKind.Corrupt, $"the object holds {size} bytes where {expected} were stored") : null;
+    }
+
+    /// <summary>Streams the object and checks it (a parity shard row by row, see <see cref="ShardByContentAsync"/>); null when it is intact.</summary>
+    public static Task<(DamageKind Kind, string Detail)?> ByContentAsync(
+        IRemoteStore store, RemotePath path, Manifest manifest, ChunkEntry chunk, ChunkLocation location, Action<int>? onRead, CancellationToken cancellationToken) =>
+        location.Role == LocationRole.Shard
+            ? ShardByContentAsync(store, path, new StripeGeometry(chunk.Length, manifest.BlockSize, manifest.Redundancy.DataShards, manifest.Redundancy.ParityShards), chunk, location, onRead, cancellationToken)
+            : CopyByContentAsync(store, path, chunk, location, manifest.BlockSize, onRead, cancellationToken);
+
+    /// <summary>
+    /// Streams one shard of a stripe and checks each of its blocks: a data shard's against the chunk's block digests
+    /// (shard s holds blocks s, s + k, ...), a parity shard's against the digests recorded for it.
+    /// </summary>
+    public static async Task<(DamageKind Kind, string Detail)?> ShardByContentAsync(
+        IRemoteStore store, RemotePath path, StripeGeometry geometry, ChunkEntry chunk, ChunkLocation location, Action<int>? onRead, CancellationToken cancellationToken)
+    {
+        var shard = location.Shard ?? 0;
+        var digests = Convert.FromBase64String(shard < geometry.DataShards ? chunk.BlockHashes : location.BlockHashes ?? string.Empty);
+        var checkable = shard < geometry.DataShards || location.BlockHashes is not null;
+        var expected = geometry.ShardLength(shard);
+        var buffer = ArrayPool<byte>.Shared.Rent(geometry.BlockSize + 1);
+        try
+        {
+            if (await OpenOrNullAsync(store, path, cancellationToken) is not { } stream)
+            {
+                return (DamageKind.Missing, "the object does not exist");
+            }
+
+            await using (stream)
+            {
+                long total = 0;
+                for (var row = 0; row < geometry.RowCount; row++)
+                {
+                    var want = geometry.ShardBlockLength(shard, row);
+                    if (want == 0)
+                    {
+                        continue; // a block past the chunk's end: nothing stored
+                    }
+
+                    var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
+                    total += read;
+                    onRead?.Invoke(read);
+                    if (read < want)
+                    {
+                        return (DamageKind.Truncated, $"the object holds {total} of its {expected} bytes");
+                    }
+
+                    var block = shard < geometry.DataShards ? (row * geometry.DataShards) + shard : row;
+                    if (checkable && !BlockDigest.Matches(buffer.AsSpan(0, want), digests, block))
+                    {
+                        return (DamageKind.Corrupt, $"shard {shard} does not match its hash at row {row} (bytes {geometry.RowOffset(row)}..{geometry.RowOffset(row) + want - 1} of the shard)");
+                    }
+                }
+
+                if (await stream.ReadAsync(buffer.AsMemory(0, 1), cancellationToken) > 0)
+                {
+                    return (DamageKind.Corrupt, $"the object holds more than the {expected} bytes stored");
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new PoolException(PoolErrorKind.Transient, $"Reading {path} failed ({e.Message}).", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return null;
+    }
+
+    /// <summary>Opens the whole object, or null when it does not exist.</summary>
+    private static async Task<Stream?> OpenOrNullAsync(IRemoteStore store, RemotePath path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.OpenReadAsync(path, 0, -1, cancellationToken);
+        }
+        catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<(DamageKind Kind, string Detail)?> CopyByContentAsync(
+        IRemoteStore store, RemotePath path, ChunkEntry chunk, ChunkLocation location, int blockSize, Action<int>? onRead, CancellationToken cancellationToken)
+    {
+        var expected = ExpectedLength(chunk, location);
+        using var hasher = location.StoredSha256 is null ? new ChunkHasher(blockSize) : null;
+        using var stored = location.StoredSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0;
+        try
+        {
+            if (await OpenOrNullAsync(store, path, cancellationToken) is not { } stream)
+            {
+                return (DamageKind.Missing, "the object does not exist");
+            }
+
+            await using (stream)
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                {
+                    total += read;
+                    if (total > expected)
+                    {
+                        return (DamageKind.Corrupt, $"the object holds more than the {expected} bytes stored");
+                    }
+
+                    hasher?.Append(buffer.AsSpan(0, read));
+                    stored?.AppendData(buffer, 0, read);
+                    onRead?.Invoke(read);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new PoolException(PoolErrorKind.Transient, $"Reading {path} failed ({e.Message}).", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (total < expected)
+        {
+            return (DamageKind.Truncated, $"the object holds {total} of its {expected} bytes");
+        }
+
+        if (stored is not null)
+        {
+            var actual = Convert.ToHexStringLower(stored.GetHashAndReset());
+            return string.Equals(actual, location.StoredSha256, StringComparison.Ordinal) ? null : (DamageKind.Corrupt, "its SHA-256 does not match the manifest");
+        }
+
+        var (sha, blocks) = hasher!.Complete();
+        if (!string.Equals(sha, chunk.Sha256, StringComparison.Ordinal))
+        {
+            return (DamageKind.Corrupt, $"its SHA-256 does not match the manifest{FirstBadBlock(blocks, chunk.BlockHashes, blockSize)}");
+        }
+
+        return string.Equals(blocks, chunk.BlockHashes, StringComparison.Ordinal) ? null : (DamageKind.Corrupt, "its block hashes do not match the manifest");
+    }
+
+    private static string FirstBadBlock(string actualBase64, string expectedBase64, int blockSize)
+    {
+        var actual = Convert.FromBase64String(actualBase64);
+        var expected = Convert.FromBase64String(expectedBase64);
+        for (var i = 0; i * BlockDigest.Size < Math.Min(actual.Length, expected.Length); i++)
+        {
+            if (!actual.AsSpan(i * BlockDigest.Size, BlockDigest.Size).SequenceEqual(expected.AsSpan(i * BlockDigest.Size, BlockDigest.Size)))
+            {
+                return $" (first bad block {i}, bytes {(long)i * blockSize}..{((long)i + 1) * blockSize - 1} of the chunk)";
+            }
+        }
+
+        return string.Empty;
+    }
+}

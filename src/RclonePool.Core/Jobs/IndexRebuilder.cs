@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Jobs;
+
+/// <summary>The <c>index rebuild</c> job: the index recreated from the manifests on the remotes, and the remotes' manifest copies reconciled.</summary>
+public sealed class IndexRebuilder(StoragePool owner)
+{
+    private readonly PoolContext _pool = owner.Context;
+
+    /// <summary>
+    /// Recreates the index from the manifests on the remotes (the newest revision with a valid copy wins; one copy is
+    /// read, the others are compared by their listed sizes and read only when those differ), then reconciles the
+    /// remotes: a remote that lacks the winning revision, or holds a damaged copy of it, gets the valid bytes written
+    /// again. A damaged copy of the same size is only found by a full 'verify' (which reads every copy). Stale older revisions are left to 'orphans'. Returns what could not be
+    /// reconciled.
+    /// </summary>
+    public async Task<IndexRebuildReport> RebuildAsync(CancellationToken cancellationToken)
+    {
+        var callsBefore = _pool.RemoteCallCount;
+        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions(), cancellationToken);
+        var current = survey.Entries.Where(e => e.Current is not null).ToList();
+        await _pool.Index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
+
+        var problems = survey.Remotes.Where(r => !r.Listed).Select(r => $"{r.Remote.Name} could not be listed ({r.Error}); run 'rclonepool index rebuild' again when it answers").ToList();
+        foreach (var entry in survey.Entries)
+        {
+            var name = entry.Current?.Path ?? $"file id {entry.FileId}";
+            problems.AddRange(entry.Unreadable
+                .Where(u => entry.Current is null || u.Revision > entry.Current.Revision)
+                .Select(u => $"{name}: revision {u.Revision} has no readable copy on any remote ({u.Reason})"));
+        }
+
+        var written = new List<string>();
+        foreach (var entry in current)
+        {
+            var manifest = entry.Current!;
+            var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(manifest);
+            var targets = entry.MissingCopies(survey.ListedRemotes).Select(m => m.Remote).Concat(entry.BadCopies.Select(b => b.Remote)).Distinct();
+            foreach (var remote in targets)
+            {
+                try
+                {
+                    await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
+                    written.Add($"{manifest.Path}: revision {manifest.Revision} written to {remote.Name}");
+                }
+                catch (PoolException e)
+                {
+                    problems.Add($"{manifest.Path}: its manifest could not be written to {remote.Name} ({e.Message})");
+                }
+            }
+        }
+
+        foreach (var line in written)
+        {
+            _pool.Logger.LogInformation("Index rebuild: {Change}", line);
+        }
+
+        return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
+    }
+}

@@ -1,7 +1,0 @@
-using RclonePool.Core.Pool;
-using RclonePool.Core.Remotes;
-
-namespace RclonePool.Core.Jobs;
-
-/// <summary>One remote's copy of one manifest revision, as its listing shows it.</summary>
-public sealed record ManifestCopy(PoolRemote Remote, RemoteEntry Entry);

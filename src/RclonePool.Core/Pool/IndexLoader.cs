@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Pool.Scanning;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>
+/// Fills an empty index (new, reset, or recreated after corruption) from the manifests on the remotes when a pool
+/// opens: the newest revision with a valid copy of each entry wins. What disagreed between remotes is logged; repairing
+/// it is the work of 'rclonepool index rebuild', 'verify' and 'repair'.
+/// </summary>
+internal sealed class IndexLoader(PoolContext pool)
+{
+    public async Task<int> LoadAsync(CancellationToken cancellationToken)
+    {
+        var survey = await PoolSurvey.TakeAsync(pool.Store, pool.Layout, pool.Remotes, pool.Index, new SurveyOptions(), cancellationToken);
+        var current = survey.Entries.Where(e => e.Current is not null).Select(e => e.Current!).ToList();
+        await pool.Index.ReplaceAllAsync(current, cancellationToken);
+        foreach (var problem in survey.Problems().Order(StringComparer.Ordinal))
+        {
+            pool.Logger.LogWarning("Index rebuild: {Problem}", problem);
+        }
+
+        pool.Logger.LogInformation("Index rebuilt from the remotes: {Count} entries.", current.Count);
+        return current.Count;
+    }
+}

@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using RclonePool.Core.Caching;
+using RclonePool.Core.Config;
+using RclonePool.Core.Events;
+using RclonePool.Core.Index;
+using RclonePool.Core.Placement;
+using RclonePool.Core.Pool.Reading;
+using RclonePool.Core.Redundancy;
+using RclonePool.Core.Remotes;
+using RclonePool.Core.Resilience;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>
+/// Assembles a pool from its parts, in one visible order (<see cref="OpenAsync"/>): the transport, the decorators around
+/// it, the pool's identity from the remotes, the index, the balancer, the chunk cache, the event bus. Every part has a
+/// default from the config; a host or a test replaces a part with a <c>Use…</c> call. The CLI, the server, the tests and
+/// the benches all open pools here.
+/// </summary>
+public sealed class PoolBuilder(PoolConfig config)
+{
+    /// <summary>Opens the index file at a path; the default is <see cref="SqlitePoolIndex"/>.</summary>
+    public delegate ValueTask<IPoolIndex> IndexOpener(string path, CancellationToken cancellationToken);
+
+    private IRemoteStore? _transport;
+    private IndexOpener? _openIndex;
+    private IBalancer? _balancer;
+    private IChunkCache? _chunkCache;
+    private ResiliencePipeline? _retry;
+    private RedundancyPolicy? _redundancy;
+    private ReadPolicy? _readPolicy;
+    private TimeProvider _time = TimeProvider.System;
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+
+    public PoolConfig Config { get; } = config ?? throw new ArgumentNullException(nameof(config));
+
+    /// <summary>
+    /// Talks to the remotes through <paramref name="transport"/>, used as it is and owned by the caller (tests pass an
+    /// in-memory or faulty store). Default: the transport the config asks for (<see cref="RemoteStoreFactory.Create(PoolConfig, ILoggerFactory?)"/>:
+    /// rclone rcd or the rclone command, with direct access to local directories), created on open and stopped when the
+    /// pool is disposed.
+    /// </summary>
+    public PoolBuilder UseTransport(IRemoteStore transport)
+    {
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        return this;
+    }
+
+    /// <summary>Opens the index with <paramref name="openIndex"/> (any <see cref="IPoolIndex"/>); default: SQLite under <c>manifest_cache_dir</c>.</summary>
+    public PoolBuilder UseIndex(IndexOpener openIndex)
+    {
+        _openIndex = openIndex ?? throw new ArgumentNullException(nameof(openIndex));
+        return this;
+    }
+
+    /// <summary>Places new objects with <paramref name="balancer"/>; default: least used.</summary>
+    public PoolBuilder UseBalancer(IBalancer balancer)
+    {
+        _balancer = balancer ?? throw new ArgumentNullException(nameof(balancer));
+        return this;
+    }
+
+    /// <summary>Reads through <paramref name="chunkCache"/> (the pool owns and disposes it); default: the one the config asks for.</summary>
+    public PoolBuilder UseChunkCache(IChunkCache chunkCache)
+    {
+        _chunkCache = chunkCache ?? throw new ArgumentNullException(nameof(chunkCache));
+        return this;
+    }
+
+    /// <summary>Retries transient failures with <paramref name="retry"/>; default: from <c>enable_retry</c>, <c>max_retries</c>, <c>retry_delay</c>.</summary>
+    public PoolBuilder UseRetry(ResiliencePipeline retry)
+    {
+        _retry = retry ?? throw new ArgumentNullException(nameof(retry));
+        return this;
+    }
+
+    /// <summary>Stores new files as <paramref name="redundancy"/> says; default: from <c>redundancy_mode</c> and its keys.</summary>
+    public PoolBuilder UseRedundancy(RedundancyPolicy redundancy)
+    {
+        _redundancy = redundancy ?? throw new ArgumentNullException(nameof(redundancy));
+        return this;
+    }
+
+    /// <summary>Reads as <paramref name="readPolicy"/> says (fetch sizes, prefetch); default: from the config.</summary>
+    public PoolBuilder UseReadPolicy(ReadPolicy readPolicy)
+    {
+        _readPolicy = readPolicy ?? throw new ArgumentNullException(nameof(readPolicy));
+        return this;
+    }
+
+    public PoolBuilder UseTimeProvider(TimeProvider time)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        return this;
+    }
+
+    public PoolBuilder UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        return this;
+    }
+
+    /// <summary>
+    /// Opens the pool: reads the pool descriptors (refusing remotes of other pools), opens the index under
+    /// <c>manifest_cache_dir</c> and loads it from the remotes when it is new, reset or was corrupt.
+    /// </summary>
+    public async Task<StoragePool> OpenAsync(CancellationToken cancellationToken)
+    {
+        var ownedTransport = _transport is null ? RemoteStoreFactory.Create(Config, _loggerFactory) : null;
+        var transport = _transport ?? ownedTransport!;
+        IPoolIndex? index = null;
+        try
+        {
+            var remotes = PoolRemote.FromConfig(Config);
+            var layout = new PoolLayout(Config.DataPrefix, Config.ManifestPrefix);
+            var identity = await new PoolDescriptors(transport, layout).ReadPoolIdAsync(remotes, cancellationToken);
+            index = await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
+            var context = Assemble(transport, remotes, layout, identity.PoolId, index);
+            context.Unclaimed.Found(identity.WithoutDescriptor);
+            var pool = new StoragePool(context, ownedTransport);
+            if (!await index.IsPopulatedAsync(cancellationToken))
+            {
+                await new IndexLoader(context).LoadAsync(cancellationToken);
+            }
+
+            return pool;
+        }
+        catch
+        {
+            if (index is not null)
+            {
+                await index.DisposeAsync();
+            }
+
+            if (ownedTransport is not null)
+            {
+                await ownedTransport.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The index file of a pool: one per pool id under <c>manifest_cache_dir</c> (a private temporary one when the cache is off).</summary>
+    public static string IndexPath(PoolConfig config, string poolId)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var directory = config.EnableManifestCache
+            ? ConfigLoader.ExpandHome(config.ManifestCacheDir)
+            : Path.Combine(Path.GetTempPath(), $"rclonepool-index-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, $"{poolId}.sqlite");
+    }
+
+    private async ValueTask<IPoolIndex> OpenSqliteIndexAsync(string path, CancellationToken cancellationToken) =>
+        await SqlitePoolIndex.OpenAsync(path, logger: _loggerFactory.CreateLogger("rclonepool.index"), cancellationToken: cancellationToken);
+
+    /// <summary>The parts, in order. The store as the pool uses it is, from the outside in:
+    /// <see cref="RetryingRemoteStore"/> (transient failures retried where a repeat is safe; a remote whose circuit is open
+    /// rejected at once) → <see cref="ReportingRemoteStore"/> (REMOTE_ERROR for every failed attempt, naming the pool
+    /// remote; counts calls) → the transport. Throttling and plugins slot in between reporting and the transport.</summary>
+    private PoolContext Assemble(IRemoteStore transport, IReadOnlyList<PoolRemote> remotes, PoolLayout layout, string poolId, IPoolIndex index)
+    {
+        var logger = _loggerFactory.CreateLogger("rclonepool");
+        var events = new PoolEventBus(logger, _time);
+        var breaker = RetryPipelines.CreateCircuitBreaker(Config, _time);
+        breaker.Opened += (storage, failure) => logger.LogWarning(
+            "{Remote} failed {Count} times in a row ({Error}); it is skipped for {Seconds:0} s and uploads go to the other remotes.",
+            remotes.FirstOrDefault(r => r.Storage == storage)?.Name ?? storage, breaker.Threshold, failure.Message, breaker.CoolDown.TotalSeconds);
+        var retry = _retry ?? RetryPipelines.Create(Config, _time);
+
+        var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        var reporting = new ReportingRemoteStore(transport, events, storage => names.GetValueOrDefault(storage, storage));
+        var store = new RetryingRemoteStore(reporting, retry, breaker);
+        var storeOnce = new RetryingRemoteStore(reporting, ResiliencePipeline.Empty, breaker);
+
+        var unclaimed = new UnclaimedRemotes(logger);
+        return new PoolContext
+        {
+            Config = Config,
+            PoolId = poolId,
+            Remotes = remotes,
+            Layout = layout,
+            Store = store,
+            StoreOnce = storeOnce,
+            Reporting = reporting,
+            CircuitBreaker = breaker,
+            Retry = retry,
+            Index = index,
+            Manifests = new ManifestStore(store, layout, remotes, logger),
+            ChunkCache = _chunkCache ?? ChunkCache.FromConfig(Config, logger),
+            Capacity = new PoolCapacity(remotes, store, index, _balancer ?? new LeastUsedBalancer(), unclaimed, _time, logger),
+            Events = events,
+            FileEvents = new FileEvents(events, _time),
+            Unclaimed = unclaimed,
+            Redundancy = _redundancy ?? RedundancyPolicy.FromConfig(Config),
+            ReadPolicy = _readPolicy ?? ReadPolicy.FromConfig(Config),
+            Time = _time,
+            Logger = logger,
+        };
+    }
+}

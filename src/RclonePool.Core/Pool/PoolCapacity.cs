@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Index;
+using RclonePool.Core.Placement;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>
+/// Free space and stored bytes of every remote, and the placement sessions built on them. Free space comes from
+/// rclone's about, asked at most every <see cref="AboutCacheTime"/> (placement counts the bytes in flight on top), so a
+/// stream of small uploads does not cost a round of about calls each.
+/// </summary>
+internal sealed class PoolCapacity(IReadOnlyList<PoolRemote> remotes, IRemoteStore store, IPoolIndex index, IBalancer balancer, UnclaimedRemotes unclaimed, TimeProvider time, ILogger logger) : IDisposable
+{
+    private static readonly TimeSpan AboutCacheTime = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _aboutLock = new(1, 1);
+    private RemoteUsage?[]? _abouts;
+    private long _aboutsTaken;
+
+    public async Task<IReadOnlyList<RemoteLoad>> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var stored = await index.StoredBytesByRemoteAsync(cancellationToken);
+        var abouts = await AboutAllAsync(cancellationToken);
+        return [.. remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0))];
+    }
+
+    /// <summary>Bytes the pool can still take (sum over remotes of free space), or null when some remote cannot tell.</summary>
+    public async ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken)
+    {
+        var loads = await MeasureAsync(cancellationToken);
+        return loads.Any(l => l.Free is null) ? null : loads.Sum(l => Math.Max(0, l.Free!.Value));
+    }
+
+    /// <summary>A placement session for one operation: the balancer over the measured remotes, unclaimed remotes excluded.</summary>
+    public async Task<PlacementSession> NewPlacementAsync(CancellationToken cancellationToken)
+    {
+        var placement = new PlacementSession(await MeasureAsync(cancellationToken), balancer);
+        foreach (var remote in unclaimed.Names)
+        {
+            placement.Exclude(remote);
+        }
+
+        return placement;
+    }
+
+    private async Task<RemoteUsage?[]> AboutAllAsync(CancellationToken cancellationToken)
+    {
+        await _aboutLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_abouts is not null && time.GetElapsedTime(_aboutsTaken) < AboutCacheTime)
+            {
+                return _abouts;
+            }
+
+            _abouts = await MeasureFreeSpaceAsync(cancellationToken);
+            _aboutsTaken = time.GetTimestamp();
+            return _abouts;
+        }
+        finally
+        {
+            _aboutLock.Release();
+        }
+    }
+
+    private async Task<RemoteUsage?[]> MeasureFreeSpaceAsync(CancellationToken cancellationToken)
+    {
+        return await Task.WhenAll(remotes.Select(async r =>
+        {
+            try
+            {
+                return await store.AboutAsync(r.Name, cancellationToken);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
+            {
+                logger.LogWarning("Free space of {Remote} is unknown ({Error}).", r.Name, e.Message);
+                return null;
+            }
+        }));
+    }
+
+    public void Dispose() => _aboutLock.Dispose();
+}

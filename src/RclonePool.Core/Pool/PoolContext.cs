@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using RclonePool.Core.Caching;
+using RclonePool.Core.Config;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
+using RclonePool.Core.Index;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Pool.Reading;
+using RclonePool.Core.Redundancy;
+using RclonePool.Core.Remotes;
+using RclonePool.Core.Resilience;
+
+namespace RclonePool.Core.Pool;
+
+/// <summary>
+/// The state every part of one open pool shares: its identity and config, the store as the pool uses it (with its
+/// decorators), the index, the events, and the policies. Built once by <see cref="PoolBuilder"/>; the façade
+/// (<see cref="StoragePool"/>), the write engine (<c>Pool/Writing</c>) and the jobs (<c>Jobs/</c>) are classes over it.
+/// </summary>
+internal sealed class PoolContext
+{
+    private readonly Dictionary<string, PoolRemote> _remotesByName = [];
+
+    public required PoolConfig Config { get; init; }
+
+    public required string PoolId { get; init; }
+
+    public required IReadOnlyList<PoolRemote> Remotes
+    {
+        get;
+        init
+        {
+            field = value;
+            _remotesByName = value.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        }
+    }
+
+    public required PoolLayout Layout { get; init; }
+
+    /// <summary>The store with retries: every call the pool makes goes through it.</summary>
+    public required IRemoteStore Store { get; init; }
+
+    /// <summary>
+    /// The store without retries: for a probe of a remote that just failed (one answer, not a backoff). It still asks
+    /// the remote's circuit: a remote skipped for its cool-down is not probed either.
+    /// </summary>
+    public required IRemoteStore StoreOnce { get; init; }
+
+    /// <summary>Counts every remote call (each retry attempt too).</summary>
+    public required ReportingRemoteStore Reporting { get; init; }
+
+    public required RemoteCircuitBreaker CircuitBreaker { get; init; }
+
+    public required ResiliencePipeline Retry { get; init; }
+
+    public required IPoolIndex Index { get; init; }
+
+    public required ManifestStore Manifests { get; init; }
+
+    public required IChunkCache ChunkCache { get; init; }
+
+    public required PoolCapacity Capacity { get; init; }
+
+    public required PoolEventBus Events { get; init; }
+
+    public required FileEvents FileEvents { get; init; }
+
+    public required UnclaimedRemotes Unclaimed { get; init; }
+
+    public required RedundancyPolicy Redundancy { get; init; }
+
+    public required ReadPolicy ReadPolicy { get; init; }
+
+    public required TimeProvider Time { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    /// <summary>In-process locks of the paths being changed, shared by the façade's mutations and the jobs that rewrite files.</summary>
+    public PathLocks Locks { get; } = new();
+
+    /// <summary>Remote calls made since the pool was opened (every retry attempt counts); jobs report the difference.</summary>
+    public long RemoteCallCount => Reporting.Calls;
+
+    /// <summary>Parallel remote calls for metadata work (deletes, stats, manifest rewrites).</summary>
+    public const int MetadataParallelism = 8;
+
+    public int Workers(int? requested) => Math.Max(1, requested ?? Config.MaxParallelWorkers);
+
+    public PoolRemote Remote(string name) => _remotesByName[name];
+
+    /// <summary>The pool remote a manifest location names; Environment when the config no longer lists it.</summary>
+    public PoolRemote RemoteOf(ChunkLocation location) =>
+        _remotesByName.TryGetValue(location.Remote, out var remote)
+            ? remote
+            : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
+
+    /// <summary>The object of a location as the store addresses it.</summary>
+    public RemotePath PathOf(ChunkLocation location) => new(RemoteOf(location).Storage, location.Object);
+}

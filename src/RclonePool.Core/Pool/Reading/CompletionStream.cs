@@ -1,0 +1,51 @@
+using RclonePool.Core.IO;
+
+namespace RclonePool.Core.Pool.Reading;
+
+/// <summary>
+/// A read-only stream that passes reads through and calls <c>completed</c> once, when <c>length</c> bytes have been
+/// read: a download that reached its end, as opposed to one abandoned part-way.
+/// </summary>
+internal sealed class CompletionStream(Stream inner, long length, Action completed) : ReadOnlyStream
+{
+    private long _read;
+    private int _done;
+
+    protected override long BytesHandedOut => _read;
+
+    public override bool CanRead => inner.CanRead;
+
+    public override long Length => length;
+
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Count(int read)
+    {
+        _read += read;
+        if (_read >= length && Interlocked.Exchange(ref _done, 1) == 0)
+        {
+            completed();
+        }
+
+        return read;
+    }
+}

@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Index;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool.Scanning;
+
+/// <summary>
+/// Reads the state of the pool from the remotes themselves (never from the index alone): one listing of the manifest
+/// directory per remote (and, when asked, one of the data directory and one of the shared-content markers), then the
+/// manifests the caller needs. The one scanner of manifests: opening a pool with an empty index, verify, health, repair,
+/// rebuild, orphans and index rebuild start here.
+/// </summary>
+public sealed class PoolSurvey
+{
+    private const int ReadParallelism = 16;
+
+    private int _reads;
+
+    private PoolSurvey(IReadOnlyList<RemoteInventory> remotes, IReadOnlyList<SurveyedEntry> entries)
+    {
+        Remotes = remotes;
+        Entries = entries;
+    }
+
+    public IReadOnlyList<RemoteInventory> Remotes { get; }
+
+    /// <summary>Every file id listed on some remote.</summary>
+    public IReadOnlyList<SurveyedEntry> Entries { get; }
+
+    /// <summary>Remote calls taken: listings plus manifest reads.</summary>
+    public int Calls => Remotes.Sum(r => r.Calls) + _reads;
+
+    public IEnumerable<PoolRemote> ListedRemotes => Remotes.Where(r => r.Listed).Select(r => r.Remote);
+
+    public bool AllListed => Remotes.All(r => r.Listed);
+
+    /// <summary>
+    /// What disagreed between the remotes, one line each: remotes that could not be listed, revisions without a
+    /// readable copy, damaged copies of the current revisions, and listed remotes that lack them.
+    /// </summary>
+    public IEnumerable<string> Problems()
+    {
+        var listed = ListedRemotes.ToList();
+        foreach (var inventory in Remotes.Where(r => !r.Listed))
+        {
+            yield return $"{inventory.Remote.Name}: manifests could not be listed ({inventory.Error})";
+        }
+
+        foreach (var entry in Entries.Where(e => e.Read))
+        {
+            var name = entry.Current?.Path ?? $"file id {entry.FileId}";
+            foreach (var (revision, reason, _) in entry.Unreadable.Where(u => entry.Current is null || u.Revision > entry.Current.Revision))
+            {
+                yield return $"{name}: revision {revision} has no readable copy ({reason})";
+            }
+
+            foreach (var (remote, reason) in entry.BadCopies)
+            {
+                yield return $"{name}: the copy of revision {entry.Current!.Revision} on {remote.Name} is damaged ({reason})";
+            }
+
+            var missing = entry.MissingCopies(listed).Select(m => m.Remote.Name).ToList();
+            if (missing.Count > 0)
+            {
+                yield return $"{name}: revision {entry.Current!.Revision} is missing on {string.Join(", ", missing)}";
+            }
+        }
+    }
+
+    public static async Task<PoolSurvey> TakeAsync(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, IPoolIndex index, SurveyOptions options, CancellationToken cancellationToken)
+    {
+        var inventories = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, options, cancellationToken)));
+        if (inventories.All(i => !i.Listed))
+        {
+            throw new PoolException(PoolErrorKind.Transient, $"No remote could be listed: {string.Join("; ", inventories.Select(i => $"{i.Remote.Name}: {i.Error}"))}");
+        }
+
+        var byId = new Dictionary<string, SortedDictionary<long, List<ManifestCopy>>>(StringComparer.Ordinal);
+        foreach (var inventory in inventories.Where(i => i.Listed))
+        {
+            foreach (var ((fileId, revision), entry) in inventory.Manifests)
+            {
+                if (!byId.TryGetValue(fileId, out var revisions))
+                {
+                    byId[fileId] = revisions = new SortedDictionary<long, List<ManifestCopy>>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+                }
+
+                if (!revisions.TryGetValue(revision, out var copies))
+                {
+                    revisions[revision] = copies = [];
+                }
+
+                copies.Add(new ManifestCopy(inventory.Remote, entry));
+            }
+        }
+
+        var entries = byId.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new SurveyedEntry { FileId = p.Key, Revisions = [.. p.Value.Select(r => (r.Key, (IReadOnlyList<ManifestCopy>)r.Value))] })
+            .ToList();
+        var survey = new PoolSurvey(inventories, entries);
+        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
+            await survey.ReadEntryAsync(store, layout, index, entry, options, ct));
+        return survey;
+    }
+
+    private static async Task<RemoteInventory> ListAsync(IRemoteStore store, PoolLayout layout, PoolRemote remote, SurveyOptions options, CancellationToken cancellationToken)
+    {
+        var manifests = new Dictionary<(string, long), RemoteEntry>();
+        var foreign = new List<RemoteEntry>();
+        var calls = 0;
+        try
+        {
+            calls++;
+            await foreach (var entry in store.ListAsync(layout.ManifestDirectory(remote), recursive: false, cancellationToken))
+            {
+                if (entry.IsDirectory)
+                {
+                    continue;
+                }
+
+                if (ManifestNames.TryParse(entry.Name, out var fileId, out var revision))
+                {
+                    manifests[(fileId, revision)] = entry;
+                }
+                else
+                {
+                    foreign.Add(entry);
+                }
+            }
+
+            Dictionary<string, RemoteEntry>? data = null;
+            if (options.ListData)
+            {
+                calls++;
+                data = new Dictionary<string, RemoteEntry>(StringComparer.Ordinal);
+                await foreach (var entry in store.ListAsync(layout.DataDirectory(remote), recursive: true, cancellationToken))
+                {
+                    if (!entry.IsDirectory)
+                    {
+                        data[entry.Path] = entry;
+                    }
+                }
+            }
+
+            var markers = new List<RemoteEntry>();
+            if (options.ListSharedMarkers)
+            {
+                calls++;
+                await foreach (var entry in store.ListAsync(layout.SharedMarkerDirectory(remote), recursive: false, cancellationToken))
+                {
+                    if (!entry.IsDirectory)
+                    {
+                        markers.Add(entry);
+                    }
+                }
+            }
+
+            return new RemoteInventory { Remote = remote, Manifests = manifests, Data = data, SharedMarkers = markers, ForeignManifestObjects = foreign, Calls = calls };
+        }
+        catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput and not PoolErrorKind.Environment)
+        {
+            return new RemoteInventory { Remote = remote, Error = e.Message, Calls = calls };
+        }
+    }
+
+    private async Task ReadEntryAsync(IRemoteStore store, PoolLayout layout, IPoolIndex index, SurveyedEntry entry, SurveyOptions options, CancellationToken cancellationToken)
+    {
+        if (options.FileId is { } only && only != entry.FileId)
+        {
+            return;
+        }
+
+        var indexed = await index.GetByIdAsync(entry.FileId, cancellationToken);
+        if (options.Scope is { IsRoot: false } scope && indexed is not null && indexed.Revision == entry.NewestListedRevision &&
+            !scope.Contains(PoolPath.Parse(indexed.Path)))
+        {
+            return;
+        }
+
+        entry.Read = true;
+        foreach (var (revision, copies) in entry.Revisions)
+        {
+            var current = entry.Current is null;
+            if (!current && !options.AllRevisions)
+            {
+                break;
+            }
+
+            // Copies of one revision are byte-identical, so a size that differs betrays a damaged copy without reading it.
+            var sizesAgree = copies.Select(c => c.Entry.Size).Distinct().Count() == 1;
+            if (current && options.PreferIndex && indexed is not null && indexed.Revision == revision && sizesAgree)
+            {
+                entry.Current = indexed;
+                entry.CurrentFromIndex = true;
+                continue;
+            }
+
+            var readAll = current && (options.AllCopies || !sizesAgree);
+            var (manifest, bytes, problems, newer) = await ReadRevisionAsync(store, layout, entry.FileId, revision, copies, readAll, cancellationToken);
+            if (manifest is null)
+            {
+                entry.Unreadable.Add((revision, problems.Count > 0 ? string.Join("; ", problems.Select(p => $"{p.Remote.Name}: {p.Reason}")) : "no copy could be read", newer));
+                continue;
+            }
+
+            if (current)
+            {
+                entry.Current = manifest;
+                entry.CurrentBytes = bytes;
+                entry.BadCopies.AddRange(problems);
+            }
+            else
+            {
+                entry.Older.Add(manifest);
+            }
+        }
+    }
+
+    /// <summary>Reads copies of one revision until one is valid (all of them when asked), reporting the bad ones.</summary>
+    private async Task<(Manifest? Manifest, byte[]? Bytes, List<(PoolRemote Remote, string Reason)> Problems, bool Newer)> ReadRevisionAsync(
+        IRemoteStore store, PoolLayout layout, string fileId, long revision, IReadOnlyList<ManifestCopy> copies, bool readAll, CancellationToken cancellationToken)
+    {
+        var name = ManifestNames.ObjectName(fileId, revision);
+        var problems = new List<(PoolRemote, string)>();
+        var newer = false;
+        Manifest? valid = null;
+        byte[]? validBytes = null;
+        PoolRemote? validRemote = null;
+        foreach (var copy in copies)
+        {
+            if (valid is not null && !readAll)
+            {
+                break;
+            }
+
+            var path = layout.Manifest(copy.Remote, name);
+            byte[]? bytes;
+            try
+            {
+                Interlocked.Increment(ref _reads);
+                bytes = await store.TryReadBytesAsync(path, cancellationToken);
+            }
+            catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput)
+            {
+                problems.Add((copy.Remote, $"could not be read ({e.Message})"));
+                continue;
+            }
+
+            if (bytes is null)
+            {
+                problems.Add((copy.Remote, "disappeared while being read"));
+                continue;
+            }
+
+            if (valid is not null)
+            {
+                if (!bytes.AsSpan().SequenceEqual(validBytes))
+                {
+                    problems.Add((copy.Remote, Describe(bytes, path, fileId, revision) ?? $"differs from the copy on {validRemote!.Name}"));
+                }
+
+                continue;
+            }
+
+            try
+            {
+                var manifest = ManifestSerializer.Deserialize(bytes, $"{copy.Remote.Name} {path.Path}");
+                if (manifest.FileId != fileId || manifest.Revision != revision)
+                {
+                    problems.Add((copy.Remote, $"holds file {manifest.FileId} revision {manifest.Revision}, not what its name says"));
+                    continue;
+                }
+
+                (valid, validBytes, validRemote) = (manifest, bytes, copy.Remote);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Integrity or PoolErrorKind.Environment)
+            {
+                newer |= e.Kind == PoolErrorKind.Environment;
+                problems.Add((copy.Remote, e.Message));
+            }
+        }
+
+        return (valid, validBytes, problems, newer);
+    }
+
+    /// <summary>Why a copy that differs from the valid one is bad, when it does not even parse; null when it parses.</summary>
+    private static string? Describe(byte[] bytes, RemotePath path, string fileId, long revision)
+    {
+        try
+        {
+            var other = ManifestSerializer.Deserialize(bytes, path.Path);
+            return other.FileId == fileId && other.Revision == revision ? null : $"holds file {other.FileId} revision {other.Revision}, not what its name says";
+        }
+        catch (PoolException e)
+        {
+            return e.Message;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Core.Pool.Scanning;
+
+/// <summary>What a <see cref="PoolSurvey"/> lists and reads.</summary>
+public sealed record SurveyOptions
+{
+    /// <summary>Also list each remote's data directory (one recursive listing per remote).</summary>
+    public bool ListData { get; init; }
+
+    /// <summary>Also list the shared-content markers (one more listing per remote).</summary>
+    public bool ListSharedMarkers { get; init; }
+
+    /// <summary>Read every revision present (one valid copy each), not only the current one.</summary>
+    public bool AllRevisions { get; init; }
+
+    /// <summary>Read every copy of the current revision and compare them byte for byte.</summary>
+    public bool AllCopies { get; init; }
+
+    /// <summary>
+    /// Take the current revision from the local index when it has the same file id and revision (no read); copies
+    /// are then compared by their listed sizes only, and read when those differ.
+    /// </summary>
+    public bool PreferIndex { get; init; }
+
+    /// <summary>Read only entries under this path (entries the index places elsewhere at their newest revision are skipped).</summary>
+    public PoolPath? Scope { get; init; }
+
+    /// <summary>Read only this file id.</summary>
+    public string? FileId { get; init; }
+}

@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Chunking;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Integrity;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Redundancy;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Pool.Writing;
+
+/// <summary>
+/// Stores chunks as the redundancy policy says (docs/redundancy.md): one object, whole copies on distinct remotes, or
+/// a parity stripe (<see cref="StripeWriter"/>). Every object goes under a fresh object id; a failing remote is retried,
+/// then left for another one with room.
+/// </summary>
+internal sealed class ChunkWriter(PoolContext pool)
+{
+    private readonly StripeWriter _stripes = new(pool);
+
+    private int BlockSize => ChunkLayout.BlockSizeFor(pool.Config.ChunkSize);
+
+    /// <summary>Every object an upload of <paramref name="length"/> bytes stores, for the room check before it starts.</summary>
+    public IEnumerable<long> StoredObjects(long length, RedundancyPolicy policy)
+    {
+        var chunkSize = pool.Config.ChunkSize;
+        var blockSize = BlockSize;
+        return Enumerable.Range(0, ChunkLayout.ChunkCount(length, chunkSize))
+            .SelectMany(i => policy.StoredObjects(ChunkLayout.Chunk(length, chunkSize, i).Length, blockSize))
+            .Where(size => size > 0);
+    }
+
+    /// <summary>Stores one chunk as the redundancy policy says: one object, whole copies, or a parity stripe.</summary>
+    public Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var scheme = upload.Policy.SchemeFor(length, BlockSize);
+        return scheme.Kind switch
+        {
+            ChunkSchemeKind.Striped => _stripes.WriteAsync(index, offset, length, openSource, scheme, upload, cancellationToken),
+            ChunkSchemeKind.Replicated => WriteCopiesAsync(index, offset, length, openSource, scheme.Copies, upload, cancellationToken),
+            _ => WriteSingleAsync(index, offset, length, openSource, upload, cancellationToken),
+        };
+    }
+
+    private async Task<ChunkEntry> WriteSingleAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var copy = await StoreCopyAsync(index, length, openSource, hash: true, upload, new RemoteClaims(), cancellationToken);
+        return new ChunkEntry
+        {
+            Index = index,
+            Offset = offset,
+            Length = length,
+            Sha256 = copy.Sha256!,
+            BlockHashes = copy.BlockHashes!,
+            Locations = [new ChunkLocation { Remote = copy.Remote.Name, Object = copy.Object, StoredLength = length }],
+        };
+    }
+
+    /// <summary>Stores <paramref name="copies"/> whole copies of a chunk concurrently, each on a different remote.</summary>
+    private async Task<ChunkEntry> WriteCopiesAsync(int index, long offset, long length, Func<Stream> openSource, int copies, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var claims = new RemoteClaims();
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stored = await Task.WhenAll(Enumerable.Range(0, copies).Select(async copy =>
+        {
+            try
+            {
+                return await StoreCopyAsync(index, length, openSource, hash: copy == 0, upload, claims, failed.Token);
+            }
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+        }));
+
+        return new ChunkEntry
+        {
+            Index = index,
+            Offset = offset,
+            Length = length,
+            Sha256 = stored[0].Sha256!,
+            BlockHashes = stored[0].BlockHashes!,
+            Locations = [.. stored.Select((s, copy) => new ChunkLocation
+            {
+                Remote = s.Remote.Name,
+                Object = s.Object,
+                Role = copy == 0 ? LocationRole.Data : LocationRole.Replica,
+                StoredLength = length,
+            })],
+        };
+    }
+
+    /// <summary>
+    /// Stores one object of a chunk under a fresh object id on a remote no other object of the chunk uses: retries
+    /// transient failures on the same remote, then moves on to another remote with room, excluding the failing one
+    /// for the rest of the operation. Hashes (and reports progress for) the bytes when <paramref name="hash"/> is set.
+    /// </summary>
+    public async Task<StoredCopy> StoreCopyAsync(int index, long length, Func<Stream> openSource, bool hash, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
+    {
+        var blockSize = BlockSize;
+        while (true)
+        {
+            string remoteName;
+            try
+            {
+                remoteName = claims.Reserve(upload.Placement, length);
+            }
+            catch (PoolException e) when (e.Kind == PoolErrorKind.NoSpace && !upload.Failures.IsEmpty)
+            {
+                throw upload.NoRemoteTook(index, pool.Remotes.Count, e);
+            }
+
+            var remote = pool.Remote(remoteName);
+            try
+            {
+                return await pool.Retry.ExecuteAsync(async ct =>
+                {
+                    if (upload.GaveUpOn(remoteName) is { } gaveUp)
+                    {
+                        throw gaveUp; // another chunk of this upload gave up on the remote: do not wait out its retries as well
+                    }
+
+                    // A failed attempt may leave a truncated object: it stays in Written and is removed after the upload.
+                    var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
+                    var target = new RemotePath(remote.Storage, objectPath);
+                    upload.Written.TryAdd((remote, objectPath), 0);
+                    using var hasher = hash ? new ChunkHasher(blockSize) : null;
+                    long sent;
+                    await using (var source = openSource())
+                    {
+                        await using var counted = new HashingReadStream(source, hasher, hash ? upload.ReportProgress : null);
+                        await pool.Store.WriteAsync(target, counted, length, ct);
+                        sent = counted.BytesRead;
+                    }
+
+                    if (sent != length)
+                    {
+                        throw new PoolException(PoolErrorKind.Conflict, $"The source gave {sent} bytes for chunk {index} where {length} were expected; it changed during the upload.");
+                    }
+
+                    return hasher is null
+                        ? new StoredCopy(remote, objectPath, null, null)
+                        : StoredCopy.Hashed(remote, objectPath, hasher.Complete());
+                }, cancellationToken);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace)
+            {
+                claims.Give(upload.Placement, remoteName, length);
+                upload.GiveUp(remoteName, e);
+                pool.Logger.LogWarning("Storing chunk {Index} on {Remote} failed ({Error}); trying another remote.", index, remote.Name, e.Message);
+            }
+        }
+    }
+}

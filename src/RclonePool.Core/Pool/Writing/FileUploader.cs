@@ -1,0 +1,279 @@
+using System.Security.Cryptography;
+using RclonePool.Core.Chunking;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
+using RclonePool.Core.Integrity;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+
+namespace RclonePool.Core.Pool.Writing;
+
+/// <summary>
+/// Writes one file into the pool (invariant 1 of DESIGN.md): its chunks (or, for a duplicate, none), then its manifest on
+/// every remote, then the index; only then does the file become visible, and only then is the revision it replaces
+/// retired. A failure removes what the attempt wrote. The caller holds the path's lock.
+/// </summary>
+internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, DuplicateFinder duplicates, ObjectReclaimer reclaimer)
+{
+    /// <summary>Files up to this size live inside their manifest (written to every remote anyway): one call per remote, none for data.</summary>
+    public const int InlineMaxBytes = 4096;
+
+    public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
+    {
+        var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
+        pool.FileEvents.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
+
+        var placement = await pool.Capacity.NewPlacementAsync(cancellationToken);
+        var upload = new UploadContext(placement, pool.Workers(options.Workers), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy);
+
+        Manifest manifest;
+        byte[] serialized;
+        Manifest? duplicate = null;
+        try
+        {
+            // A local file is hashed first when a file of its size exists (DuplicateFinder).
+            duplicate = await duplicates.FindForFileAsync(content, length, existing, cancellationToken);
+            var (stored, size, sha256) = duplicate is not null ? ([], duplicate.Size, duplicate.Sha256!)
+                : content is FileStream { CanSeek: true } file && length >= 0
+                ? await UploadFileAsync(file, length, upload, cancellationToken)
+                : await UploadStreamAsync(content, length, upload, cancellationToken);
+            duplicate ??= await duplicates.FindForContentAsync(size, sha256, existing, cancellationToken);
+
+            var now = pool.Time.GetUtcNow();
+            manifest = duplicate is not null ? duplicates.BorrowingManifest(path, existing, duplicate, options) : new Manifest
+            {
+                PoolId = pool.PoolId,
+                FileId = existing?.FileId ?? ManifestNames.NewId(),
+                Revision = (existing?.Revision ?? 0) + 1,
+                Kind = EntryKind.File,
+                Path = path.Value,
+                Size = size,
+                Created = existing?.Created ?? now,
+                Modified = options.Modified ?? now,
+                Written = now,
+                Sha256 = sha256,
+                ChunkSize = pool.Config.ChunkSize,
+                BlockSize = ChunkLayout.BlockSizeFor(pool.Config.ChunkSize),
+                FormatVersion = stored.Any(c => c.Inline is not null) ? Manifest.InlineFormatVersion : Manifest.BaseFormatVersion,
+                Redundancy = upload.Policy.ToSpec(),
+                Chunks = stored,
+                Properties = existing?.Properties,
+            };
+            serialized = await pool.Manifests.WriteAsync(manifest, cancellationToken);
+        }
+        catch
+        {
+            await reclaimer.DiscardAsync(upload, upload.Written.Keys, "an upload that did not complete");
+            throw;
+        }
+
+        await pool.Index.PutAsync(manifest, serialized, cancellationToken);
+        PoolLog.Stored(pool.Logger, manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
+        // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
+        await reclaimer.DiscardUnusedAsync(upload, manifest);
+
+        if (existing is not null)
+        {
+            await reclaimer.RetireAsync(existing, manifest);
+        }
+
+        pool.FileEvents.Publish(PoolEventType.PostUpload, manifest, duplicate is null ? null : $"duplicate of {duplicate.Path}: no new chunks stored");
+        return PoolEntry.Of(manifest) with { DuplicateOf = duplicate is null ? null : PoolPath.Parse(duplicate.Path) };
+    }
+
+    /// <summary>Refuses a path below a file (a file cannot hold entries).</summary>
+    public async Task EnsureNoFileAboveAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        for (var parent = path.Parent; !parent.IsRoot; parent = parent.Parent)
+        {
+            var manifest = await pool.Index.GetAsync(parent, cancellationToken);
+            if (manifest is { Kind: EntryKind.File })
+            {
+                throw PoolErrors.ParentIsFile(path, parent);
+            }
+        }
+    }
+
+    /// <summary>Checks that a file may be written at <paramref name="path"/> and returns what it replaces.</summary>
+    private async Task<Manifest?> PrepareWriteAsync(PoolPath path, bool overwrite, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, "The pool root is a directory; give a file path such as /backups/file.mkv.");
+        }
+
+        await EnsureNoFileAboveAsync(path, cancellationToken);
+        var (existing, exists) = await pool.Index.LookupAsync(path, cancellationToken);
+        if (existing is null && exists)
+        {
+            throw PoolErrors.IsDirectory(path);
+        }
+
+        if (existing is not null)
+        {
+            if (existing.Kind == EntryKind.Directory)
+            {
+                throw PoolErrors.IsDirectory(path);
+            }
+
+            if (!overwrite)
+            {
+                throw PoolErrors.Exists(path);
+            }
+        }
+
+        return existing;
+    }
+
+    /// <summary>A local file: chunks are read in place through one handle, concurrently, and hashed as they upload.</summary>
+    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadFileAsync(FileStream file, long length, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var start = file.Position;
+        var stampBefore = File.GetLastWriteTimeUtc(file.Name);
+        if (length is > 0 and <= InlineMaxBytes)
+        {
+            var bytes = new byte[length];
+            var read = await RandomAccess.ReadAsync(file.SafeFileHandle, bytes, start, cancellationToken);
+            if (read != length || File.GetLastWriteTimeUtc(file.Name) != stampBefore)
+            {
+                throw ChangedDuringUpload(file);
+            }
+
+            upload.ReportProgress((int)length);
+            return ([InlineChunk(bytes)], length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+
+        var chunkSize = pool.Config.ChunkSize;
+        var count = ChunkLayout.ChunkCount(length, chunkSize);
+        upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy));
+
+        var handle = file.SafeFileHandle;
+        var wholeFileHash = Task.Run(() => FileRangeHash.Sha256Async(handle, start, length, cancellationToken), cancellationToken);
+        var entries = new ChunkEntry[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var (offset, chunkLength) = ChunkLayout.Chunk(length, chunkSize, i);
+            entries[i] = await chunks.WriteAsync(i, offset, chunkLength, () => new FileRangeStream(handle, start + offset, chunkLength), upload, ct);
+        });
+
+        var sha256 = await wholeFileHash;
+        if (File.GetLastWriteTimeUtc(file.Name) != stampBefore || RandomAccess.GetLength(handle) - start != length)
+        {
+            throw ChangedDuringUpload(file);
+        }
+
+        return ([.. entries], length, sha256);
+    }
+
+    private static PoolException ChangedDuringUpload(FileStream file) =>
+        new(PoolErrorKind.Conflict, $"{file.Name} changed while it was being uploaded; upload it again when nothing writes to it.");
+
+    /// <summary>
+    /// A stream read once (stdin, an HTTP body): each chunk is spooled (to memory for small chunks, else to
+    /// <c>temp_dir</c>) while the whole-file hash runs, then uploaded by a worker while the next chunk spools.
+    /// </summary>
+    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadStreamAsync(Stream content, long length, UploadContext upload, CancellationToken cancellationToken)
+    {
+        if (length >= 0)
+        {
+            upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy));
+        }
+
+        var chunkSize = pool.Config.ChunkSize;
+        using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var slots = new SemaphoreSlim(upload.Workers);
+        using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var uploads = new List<Task<ChunkEntry>>();
+        long total = 0;
+        try
+        {
+            for (var index = 0; ; index++)
+            {
+                await slots.WaitAsync(failure.Token);
+                var spool = await ChunkSpool.FillAsync(content, chunkSize, pool.Config.TempDir, fileHash, failure.Token, length);
+                if (spool.Length == 0)
+                {
+                    await spool.DisposeAsync();
+                    slots.Release();
+                    break;
+                }
+
+                var offset = total;
+                total += spool.Length;
+                if (length >= 0 && total > length)
+                {
+                    await spool.DisposeAsync();
+                    throw new PoolException(PoolErrorKind.BadInput, $"The upload sent more than the announced {length} bytes; nothing was stored.");
+                }
+
+                if (index == 0 && spool.Length <= InlineMaxBytes && spool.Length < chunkSize && (length < 0 || length == spool.Length))
+                {
+                    // A small file lives inside its manifest: no chunk object, no upload call.
+                    await using (spool)
+                    {
+                        await using var bytes = spool.OpenRead();
+                        var data = new byte[spool.Length];
+                        await bytes.ReadExactlyAsync(data, failure.Token);
+                        upload.ReportProgress(data.Length);
+                        slots.Release();
+                        return ([InlineChunk(data)], total, Convert.ToHexStringLower(fileHash.GetHashAndReset()));
+                    }
+                }
+
+                var chunkIndex = index;
+                uploads.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        return await chunks.WriteAsync(chunkIndex, offset, spool.Length, spool.OpenRead, upload, failure.Token);
+                    }
+                    catch
+                    {
+                        await failure.CancelAsync();
+                        throw;
+                    }
+                    finally
+                    {
+                        await spool.DisposeAsync();
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+
+                if (spool.Length < chunkSize)
+                {
+                    break;
+                }
+            }
+
+            if (length >= 0 && total != length)
+            {
+                throw new PoolException(PoolErrorKind.BadInput, $"The upload ended after {total} of {length} bytes; nothing was stored.");
+            }
+
+            var entries = await Task.WhenAll(uploads);
+            return ([.. entries], total, Convert.ToHexStringLower(fileHash.GetHashAndReset()));
+        }
+        catch (Exception e)
+        {
+            await failure.CancelAsync();
+            await Task.WhenAll(uploads.Select(u => u.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+            // Reading on was cancelled because a chunk failed: that chunk's error is the one to report.
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                && uploads.Select(u => u.Exception?.InnerException).FirstOrDefault(x => x is not null and not OperationCanceledException) is { } cause)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+
+            throw;
+        }
+    }
+
+    private ChunkEntry InlineChunk(byte[] data)
+    {
+        using var hasher = new ChunkHasher(ChunkLayout.BlockSizeFor(pool.Config.ChunkSize));
+        hasher.Append(data);
+        var (sha, blocks) = hasher.Complete();
+        return new ChunkEntry { Index = 0, Offset = 0, Length = data.Length, Sha256 = sha, BlockHashes = blocks, Locations = [], Inline = Convert.ToBase64String(data) };
+    }
+}
