@@ -31,7 +31,7 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
 {
     private readonly IndexDatabase _database;
     private readonly IndexWriteQueue _writes;
-    private readonly ManifestCache _manifests = new();
+    private readonly ParsedManifestCache _manifests = new();
     private int _disposed;
 
     private SqlitePoolIndex(IndexDatabase database, string? recreatedBecause)

@@ -4,12 +4,12 @@ using static RclonePool.Tests.Support.Index.TestManifests;
 
 namespace RclonePool.Tests.Unit.Index;
 
-public sealed class ManifestCacheTests
+public sealed class ParsedManifestCacheTests
 {
     [Fact]
     public void A_manifest_is_found_only_under_its_exact_revision()
     {
-        var cache = new ManifestCache(1000);
+        var cache = new ParsedManifestCache(1000);
         var manifest = FileManifest("/a.txt", Id(1), revision: 2, size: 10);
         cache.Add(Id(1), 2, 100, manifest, 10);
 
@@ -23,7 +23,7 @@ public sealed class ManifestCacheTests
     [Fact]
     public void The_least_recently_used_manifests_go_first_when_the_bound_is_passed()
     {
-        var cache = new ManifestCache(100);
+        var cache = new ParsedManifestCache(100);
         for (var i = 1; i <= 4; i++)
         {
             cache.Add(Id(i), 1, 0, FileManifest($"/f{i}", Id(i), revision: 1, size: i), 25);
@@ -42,7 +42,7 @@ public sealed class ManifestCacheTests
     [Fact]
     public void A_manifest_larger_than_a_quarter_of_the_bound_is_not_kept()
     {
-        var cache = new ManifestCache(100);
+        var cache = new ParsedManifestCache(100);
         cache.Add(Id(1), 1, 0, FileManifest("/big", Id(1), revision: 1, size: 1), 26);
 
         Assert.Equal(0, cache.Count);

@@ -9,7 +9,7 @@ namespace RclonePool.Core.Index;
 /// new key and the old one ages out. Bounded by the JSON bytes of the manifests held (a rough measure of their size
 /// on the heap); the least recently used go first, and a manifest larger than a quarter of the bound is not kept.
 /// </summary>
-internal sealed class ManifestCache
+internal sealed class ParsedManifestCache
 {
     /// <summary>The default bound: 64 MiB of manifest JSON (about a thousand 1 GiB files, or one 1.5 TiB file).</summary>
     public const long DefaultCapacityBytes = 64L * 1024 * 1024;
@@ -19,7 +19,7 @@ internal sealed class ManifestCache
     private readonly LinkedList<Entry> _recency = new(); // first: most recently used
     private long _bytes;
 
-    public ManifestCache(long capacityBytes = DefaultCapacityBytes)
+    public ParsedManifestCache(long capacityBytes = DefaultCapacityBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacityBytes);
         CapacityBytes = capacityBytes;
