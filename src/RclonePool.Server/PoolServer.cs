@@ -36,6 +36,15 @@ public static class PoolServer
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "rclonepool" });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        if (pool is StoragePool storage)
+        {
+            builder.Services.AddRclonePool(storage); // the pool and its jobs, for the endpoints that run them
+        }
+        else
+        {
+            builder.Services.AddSingleton(pool);
+        }
+
         foreach (var work in options.BackgroundWork)
         {
             builder.Services.AddSingleton<IHostedService>(new BackgroundLoop(work));
