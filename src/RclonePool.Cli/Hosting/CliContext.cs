@@ -31,7 +31,7 @@ internal sealed class CliContext
 
     public ILoggerFactory CreateLoggerFactory(PoolConfig? config = null) => LoggerFactory.Create(builder =>
     {
-        builder.SetMinimumLevel(Verbose ? LogLevel.Debug : ParseLevel((config ?? _config)?.LogLevel));
+        builder.SetMinimumLevel(Verbose ? LogLevel.Debug : LogLevelNames.ToLogLevel((config ?? _config)?.LogLevel));
         builder.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -56,17 +56,15 @@ internal sealed class CliContext
     {
         var config = Config;
         var loggerFactory = CreateLoggerFactory(config);
-        var pool = await new PoolBuilder(config).UseLoggerFactory(loggerFactory).OpenAsync(cancellationToken);
-        return new PoolSession(pool);
+        try
+        {
+            var pool = await new PoolBuilder(config).UseLoggerFactory(loggerFactory).OpenAsync(cancellationToken);
+            return new PoolSession(pool, loggerFactory);
+        }
+        catch
+        {
+            loggerFactory.Dispose();
+            throw;
+        }
     }
-
-    private static LogLevel ParseLevel(string? level) => level?.ToUpperInvariant() switch
-    {
-        "DEBUG" => LogLevel.Debug,
-        "INFO" => LogLevel.Warning, // per-file information lines only with --verbose; the CLI prints its own summaries
-        "WARNING" => LogLevel.Warning,
-        "ERROR" => LogLevel.Error,
-        "CRITICAL" => LogLevel.Critical,
-        _ => LogLevel.Warning,
-    };
 }

@@ -5,7 +5,7 @@ namespace RclonePool.Core.Caching;
 /// <summary>Log messages of the read path and chunk cache (event ids 4000–4099).</summary>
 internal static partial class CacheLog
 {
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Chunk cache of {CapacityMiB} MiB in {Directory}")]
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Debug, Message = "Chunk cache of {CapacityMiB} MiB in {Directory}")]
     public static partial void Started(ILogger logger, long capacityMiB, string directory);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "The chunk cache cannot use {TempDir} ({Reason}); reads go to the remotes without it")]

@@ -25,10 +25,10 @@ internal sealed class IndexLoader(PoolContext pool)
         await pool.Index.ReplaceAllAsync(current, cancellationToken);
         foreach (var problem in survey.Problems().Order(StringComparer.Ordinal))
         {
-            pool.Logger.LogWarning("Index rebuild: {Problem}", problem);
+            pool.Logger.LogWarning("Loading the index from the remotes: {Problem}", problem);
         }
 
-        pool.Logger.LogInformation("Index rebuilt from the remotes: {Count} entries.", current.Count);
+        pool.Logger.LogInformation("Index loaded from the remotes: {Count} entries.", current.Count);
         return current.Count;
     }
 }

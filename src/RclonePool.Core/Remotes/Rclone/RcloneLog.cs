@@ -14,7 +14,7 @@ internal static partial class RcloneLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "rclone (pid {Pid}) did not exit after being killed")]
     public static partial void ProcessDidNotExit(ILogger logger, int pid);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "rclone rcd (pid {Pid}) serving on {Address}")]
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "rclone rcd (pid {Pid}) serving on {Address}")]
     public static partial void DaemonStarted(ILogger logger, int pid, Uri address);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "rclone rcd (pid {Pid}) exited unexpectedly (code {ExitCode}): {LastLine}; it is restarted on next use")]
