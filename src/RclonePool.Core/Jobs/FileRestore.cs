@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Caching;
+using RclonePool.Core.Chunking;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
+using RclonePool.Core.Integrity;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Paths;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Reading;
+using RclonePool.Core.Pool.Scanning;
+using RclonePool.Core.Pool.Writing;
+using RclonePool.Core.Redundancy;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Jobs;
+
+/// <summary>
+/// Restores one file in place, for <see cref="Restorer"/> (repair and rebuild): every stored object of the current
+/// revision is read and checked; each missing or damaged copy or shard is written again from the chunk's plain bytes on a
+/// remote that holds no other object of its chunk, read back, and recorded in a new manifest revision on every remote;
+/// when the chunks are intact, missing or damaged manifest copies are written again.
+/// </summary>
+internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
+{
+    /// <summary>
+    /// Checks every stored object of <paramref name="current"/> and writes a replacement for each missing or damaged
+    /// one from <paramref name="openChunk"/> (the chunk's plain bytes), or rewrites missing manifest copies.
+    /// </summary>
+    public async Task<RepairReport> RestoreAsync(Manifest current, SurveyedEntry entry, PoolSurvey survey, Func<ChunkEntry, Stream> openChunk, string operation, int? workers, IProgress<long>? progress, long callsBefore, CancellationToken cancellationToken)
+    {
+        var damaged = await FindDamagedChunksAsync(current, workers, operation, cancellationToken);
+        var report = damaged.Count > 0
+            ? await RewriteChunksAsync(current, entry, openChunk, damaged, operation, workers, progress, cancellationToken)
+            : await RewriteManifestCopiesAsync(current, entry, survey, cancellationToken);
+        report = report with { ChunksChecked = current.Chunks.Sum(c => c.Locations.Count), RemoteCalls = (int)(pool.RemoteCallCount - callsBefore) };
+        if (!report.NothingToRepair)
+        {
+            pool.Events.Publish(new PoolEvent
+            {
+                Type = PoolEventType.FileRepaired,
+                Path = current.Path,
+                Bytes = current.Size,
+                Operation = operation,
+                Detail = $"{report.Rewritten.Count} chunk objects rewritten, {report.ManifestCopiesWritten.Count} manifest copies written",
+            });
+            pool.Logger.LogInformation("Restored {Path} ({Operation}): {Chunks} chunk objects rewritten, {Copies} manifest copies written.", current.Path, operation, report.Rewritten.Count, report.ManifestCopiesWritten.Count);
+        }
+
+        return report;
+    }
+
+    /// <summary>Reads every chunk object of the file; returns the damaged ones (and those that cannot be read).</summary>
+    private async Task<List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)>> FindDamagedChunksAsync(Manifest current, int? workers, string operation, CancellationToken cancellationToken)
+    {
+        var damaged = new ConcurrentBag<(ChunkEntry, ChunkLocation, DamageKind, string)>();
+        var locations = current.Chunks.SelectMany(c => c.Locations.Select(l => (Chunk: c, Location: l)));
+        await Parallel.ForEachAsync(locations, new ParallelOptions { MaxDegreeOfParallelism = pool.Workers(workers), CancellationToken = cancellationToken }, async (item, ct) =>
+        {
+            var (chunk, location) = item;
+            (DamageKind Kind, string Detail)? found;
+            try
+            {
+                found = await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(location), current, chunk, location, null, ct);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
+            {
+                found = (DamageKind.Unreachable, $"it could not be read ({e.Message})");
+            }
+
+            if (found is { } damage)
+            {
+                damaged.Add((chunk, location, damage.Kind, damage.Detail));
+                if (damage.Kind == DamageKind.Missing)
+                {
+                    pool.Events.Publish(new PoolEvent { Type = PoolEventType.ChunkMissing, Path = current.Path, Chunk = chunk.Index, Remote = location.Remote, Object = location.Object, Operation = operation, Detail = damage.Detail });
+                }
+            }
+        });
+        return [.. damaged.OrderBy(d => d.Item1.Index)];
+    }
+
+    /// <summary>
+    /// Writes a replacement for one damaged object of a chunk from the local copy: a whole copy, or the shard's part of
+    /// the stripe re-encoded, on a remote no other object of the chunk uses.
+    /// </summary>
+    private async Task<ChunkLocation> RewriteLocationAsync(Manifest current, ChunkEntry chunk, ChunkLocation damaged, Func<ChunkEntry, Stream> openChunk, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
+    {
+        if (damaged.Role == LocationRole.Shard)
+        {
+            var spec = current.Redundancy;
+            var geometry = new StripeGeometry(chunk.Length, current.BlockSize, spec.DataShards, spec.ParityShards);
+            var shard = damaged.Shard ?? 0;
+            var codec = SharedCodecs.For(spec.DataShards, spec.ParityShards);
+            var written = await writing.Chunks.StoreCopyAsync(chunk.Index, geometry.ShardLength(shard), () => new ShardStream(openChunk(chunk), geometry, codec, shard), hash: false, upload, claims, cancellationToken);
+            return damaged with { Remote = written.Remote.Name, Object = written.Object };
+        }
+
+        var stored = await writing.Chunks.StoreCopyAsync(chunk.Index, chunk.Length, () => openChunk(chunk), hash: true, upload, claims, cancellationToken);
+        if (!string.Equals(stored.Sha256, chunk.Sha256, StringComparison.Ordinal))
+        {
+            throw new PoolException(PoolErrorKind.Conflict, $"Chunk {chunk.Index} read from its source does not match the manifest (did the file change?); nothing was changed.");
+        }
+
+        return damaged with { Remote = stored.Remote.Name, Object = stored.Object, StoredLength = chunk.Length };
+    }
+
+    private async Task<RepairReport> RewriteChunksAsync(
+        Manifest current, SurveyedEntry entry, Func<ChunkEntry, Stream> openChunk, List<(ChunkEntry Chunk, ChunkLocation Location, DamageKind Kind, string Detail)> damaged,
+        string operation, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var placement = await pool.Capacity.NewPlacementAsync(cancellationToken);
+        foreach (var unreachable in damaged.Where(d => d.Kind == DamageKind.Unreachable).Select(d => d.Location.Remote).Distinct())
+        {
+            placement.Exclude(unreachable);
+        }
+
+        var upload = new UploadContext(placement, pool.Workers(workers), pool.FileEvents.Progress(operation, PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
+        var replacements = new ConcurrentDictionary<(int Chunk, string Remote, string Object), ChunkLocation>();
+        var claims = new ConcurrentDictionary<int, RemoteClaims>();
+        Manifest repaired;
+        try
+        {
+            await Parallel.ForEachAsync(damaged, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (d, ct) =>
+            {
+                var location = await RewriteLocationAsync(current, d.Chunk, d.Location, openChunk, upload, claims.GetOrAdd(d.Chunk.Index, _ => new RemoteClaims(d.Chunk.Locations.Where(l => !damaged.Any(x => x.Chunk.Index == d.Chunk.Index && x.Location == l)).Select(l => l.Remote))), ct);
+
+                // Verification after repair: read the new object back before any manifest names it.
+                var check = await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(location), current, d.Chunk, location, null, ct);
+                if (check is { } bad)
+                {
+                    throw new PoolException(PoolErrorKind.Integrity, $"Chunk {d.Chunk.Index} written to {location.Remote} did not read back intact ({bad.Detail}); nothing was changed. Check that remote.");
+                }
+
+                replacements[(d.Chunk.Index, d.Location.Remote, d.Location.Object)] = location;
+            });
+
+            repaired = current with
+            {
+                Revision = entry.NewestListedRevision + 1,
+                Written = pool.Time.GetUtcNow(),
+                Chunks = [.. current.Chunks.Select(c => c with
+                {
+                    Locations = [.. c.Locations.Select(l => replacements.GetValueOrDefault((c.Index, l.Remote, l.Object), l))],
+                })],
+            };
+            await pool.Manifests.WriteAsync(repaired, cancellationToken);
+        }
+        catch
+        {
+            await writing.Reclaimer.DiscardAsync(upload, upload.Written.Keys, $"a {operation} of {current.Path} that did not complete");
+            throw;
+        }
+
+        await pool.Index.PutAsync(repaired, cancellationToken);
+        await writing.Reclaimer.DiscardUnusedAsync(upload, repaired);
+        var removedAll = true;
+        foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < repaired.Revision))
+        {
+            removedAll &= await pool.Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
+        }
+
+        if (removedAll)
+        {
+            await writing.Reclaimer.ReleaseChunksAsync(current, damaged.Where(d => d.Kind != DamageKind.Missing).Select(d => (pool.RemoteOf(d.Location), d.Location.Object)), $"the damaged chunks of {current.Path}");
+        }
+
+        return new RepairReport
+        {
+            Path = current.Path,
+            Revision = repaired.Revision,
+            Rewritten = [.. damaged.Select(d =>
+            {
+                var now = replacements[(d.Chunk.Index, d.Location.Remote, d.Location.Object)];
+                return new RepairedChunk(d.Chunk.Index, d.Kind, d.Detail, d.Location.Remote, d.Location.Object, now.Remote, now.Object);
+            })],
+            ManifestCopiesWritten = [.. pool.Remotes.Select(r => r.Name)],
+            StaleRevisionsRemoved = entry.Revisions.Count(r => r.Revision < current.Revision),
+        };
+    }
+
+    /// <summary>The chunks are intact: writes the current revision's bytes where a copy is missing or damaged, removes older revisions.</summary>
+    private async Task<RepairReport> RewriteManifestCopiesAsync(Manifest current, SurveyedEntry entry, PoolSurvey survey, CancellationToken cancellationToken)
+    {
+        var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(current);
+        var targets = entry.MissingCopies(survey.ListedRemotes).Select(m => m.Remote).Concat(entry.BadCopies.Select(b => b.Remote)).Distinct().ToList();
+        var written = new List<string>();
+        foreach (var remote in targets)
+        {
+            await pool.Store.WriteBytesAsync(pool.Layout.Manifest(remote, current.ObjectName), bytes, cancellationToken);
+            written.Add(remote.Name);
+        }
+
+        await pool.Index.PutAsync(current, cancellationToken);
+        var stale = 0;
+        foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < current.Revision))
+        {
+            await pool.Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None);
+            stale++;
+        }
+
+        return new RepairReport { Path = current.Path, Revision = current.Revision, ManifestCopiesWritten = written, StaleRevisionsRemoved = stale };
+    }
+}
