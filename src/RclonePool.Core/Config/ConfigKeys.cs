@@ -151,7 +151,7 @@ public static class ConfigKeys
             Key(Production, false, "plugins_dir", ConfigTypes.String, c => c.PluginsDir, (c, v) => c.PluginsDir = v,
                 "Directory of plugin assemblies. Absolute, or starting with ~/."),
             Key(Production, true, "log_level", ConfigTypes.String, c => c.LogLevel, (c, v) => c.LogLevel = v,
-                "DEBUG, INFO, WARNING, ERROR or CRITICAL, in any case."),
+                "DEBUG, INFO, WARNING, ERROR or CRITICAL, in any case; each shows its namesake level and above on stderr. INFO adds one line per file stored, moved, deleted or restored; WARNING shows only what needs attention. --verbose is DEBUG."),
             Key(Production, false, "enable_metrics", ConfigTypes.Boolean, c => c.EnableMetrics, (c, v) => c.EnableMetrics = v,
                 "Expose Prometheus metrics."),
             Key(Production, false, "metrics_port", ConfigTypes.Integer, c => c.MetricsPort, (c, v) => c.MetricsPort = v,
