@@ -32,6 +32,13 @@ internal sealed class CliContext
     public ILoggerFactory CreateLoggerFactory(PoolConfig? config = null) => LoggerFactory.Create(builder =>
     {
         builder.SetMinimumLevel(Verbose ? LogLevel.Debug : LogLevelNames.ToLogLevel((config ?? _config)?.LogLevel));
+        if (!Verbose)
+        {
+            // ASP.NET Core's own lines (two per request, start-up banners) are not the pool's: only its warnings show,
+            // as in ASP.NET's default appsettings; 'serve' prints where it listens itself.
+            builder.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
         builder.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -16,13 +16,13 @@ public sealed class IndexRebuilder(StoragePool owner)
     /// Recreates the index from the manifests on the remotes (the newest revision with a valid copy wins; one copy is
     /// read, the others are compared by their listed sizes and read only when those differ), then reconciles the
     /// remotes: a remote that lacks the winning revision, or holds a damaged copy of it, gets the valid bytes written
-    /// again. A damaged copy of the same size is only found by a full 'verify' (which reads every copy). Stale older revisions are left to 'orphans'. Returns what could not be
-    /// reconciled.
+    /// again. A damaged copy of the same size is only found by a full 'verify' (which reads every copy). Stale older
+    /// revisions are left to 'orphans'. Returns what could not be reconciled.
     /// </summary>
     public async Task<IndexRebuildReport> RebuildAsync(CancellationToken cancellationToken)
     {
         var callsBefore = _pool.RemoteCallCount;
-        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions(), cancellationToken);
+        var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
         var current = survey.Entries.Where(e => e.Current is not null).ToList();
         await _pool.Index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
 

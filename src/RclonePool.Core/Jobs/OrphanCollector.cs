@@ -25,7 +25,7 @@ public sealed class OrphanCollector(StoragePool owner)
     public async Task<OrphanReport> FindAsync(OrphanOptions options, CancellationToken cancellationToken)
     {
         var callsBefore = _pool.RemoteCallCount;
-        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true }, cancellationToken);
+        var survey = await _pool.SurveyAsync(new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true }, cancellationToken);
         var now = _pool.Time.GetUtcNow();
         bool OldEnough(DateTimeOffset time) => now - time >= options.MinAge;
 

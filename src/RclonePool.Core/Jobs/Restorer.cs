@@ -33,7 +33,7 @@ public sealed class Restorer(StoragePool owner)
     {
         var callsBefore = _pool.RemoteCallCount;
         var claimed = await ClaimEmptiedRemotesAsync(cancellationToken);
-        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions { Scope = scope.IsRoot ? null : scope, AllCopies = true }, cancellationToken);
+        var survey = await _pool.SurveyAsync(new SurveyOptions { Scope = scope.IsRoot ? null : scope, AllCopies = true }, cancellationToken);
         var entries = survey.Entries
             .Where(e => e.Current is { } m && scope.Contains(PoolPath.Parse(m.Path)))
             .OrderBy(e => e.Current!.Path, StringComparer.Ordinal)
@@ -158,7 +158,7 @@ public sealed class Restorer(StoragePool owner)
             throw PoolErrors.IsDirectory(path);
         }
 
-        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions { FileId = indexed?.FileId, Scope = path, AllCopies = true }, cancellationToken);
+        var survey = await _pool.SurveyAsync(new SurveyOptions { FileId = indexed?.FileId, Scope = path, AllCopies = true }, cancellationToken);
         var entry = survey.Entries.FirstOrDefault(e => e.Current is { Kind: EntryKind.File } m && m.Path == path.Value && (indexed is null || m.FileId == indexed.FileId));
         if (entry?.Current is not { } current)
         {

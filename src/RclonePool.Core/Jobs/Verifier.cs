@@ -25,7 +25,7 @@ public sealed class Verifier(StoragePool owner)
     {
         var scope = options.Scope;
         var callsBefore = _pool.RemoteCallCount;
-        var survey = await PoolSurvey.TakeAsync(_pool.Store, _pool.Layout, _pool.Remotes, _pool.Index, new SurveyOptions
+        var survey = await _pool.SurveyAsync(new SurveyOptions
         {
             ListData = true,
             AllCopies = !options.Quick,

@@ -14,7 +14,7 @@ internal sealed class IndexLoader(PoolContext pool)
 {
     public async Task<int> LoadAsync(CancellationToken cancellationToken)
     {
-        var survey = await PoolSurvey.TakeAsync(pool.Store, pool.Layout, pool.Remotes, pool.Index, new SurveyOptions(), cancellationToken);
+        var survey = await pool.SurveyAsync(new SurveyOptions(), cancellationToken);
         if (survey.Entries.SelectMany(e => e.Unreadable).FirstOrDefault(u => u.Newer) is { Reason: not null } newer)
         {
             // A pool this rclonepool cannot read in full: nothing is indexed, rather than a listing with holes.

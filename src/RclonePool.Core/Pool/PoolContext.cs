@@ -7,6 +7,7 @@ using RclonePool.Core.Events;
 using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Pool.Reading;
+using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Resilience;
@@ -94,6 +95,10 @@ internal sealed class PoolContext
         _remotesByName.TryGetValue(location.Remote, out var remote)
             ? remote
             : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
+
+    /// <summary>Reads the state of the pool from the remotes (<see cref="PoolSurvey"/>): what a job or an empty index starts from.</summary>
+    public Task<PoolSurvey> SurveyAsync(SurveyOptions options, CancellationToken cancellationToken) =>
+        PoolSurvey.TakeAsync(Store, Layout, Remotes, Index, options, cancellationToken);
 
     /// <summary>The object of a location as the store addresses it.</summary>
     public RemotePath PathOf(ChunkLocation location) => new(RemoteOf(location).Storage, location.Object);
