@@ -144,7 +144,7 @@ public sealed class RcloneDaemonTests
             while (!answered.IsCancellationRequested)
             {
                 Native.Kill(hung, 19);
-                await Task.Delay(50, CancellationToken.None);
+                await Task.Delay(5, CancellationToken.None); // short: a continued rclone answers an about call within milliseconds
             }
         }, CancellationToken.None);
         var usage = await store.AboutAsync(Path.GetTempPath(), Ct);
