@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Config;
-using RclonePool.Core.Index;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;

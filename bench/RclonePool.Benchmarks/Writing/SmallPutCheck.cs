@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Benchmarks.Reading;
 using RclonePool.Core.Config;
-using RclonePool.Core.Index;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
 using RclonePool.Cli.Output.Json;
 using RclonePool.Core.Errors;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
 using RclonePool.Cli.Output.Json;
 using RclonePool.Core.Integrity;

@@ -6,7 +6,6 @@ using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Pool.Scanning;
-using RclonePool.Core.Remotes;
 
 namespace RclonePool.Core.Jobs;
 

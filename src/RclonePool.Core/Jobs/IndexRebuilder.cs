@@ -26,14 +26,7 @@ public sealed class IndexRebuilder(StoragePool owner)
         var current = survey.Entries.Where(e => e.Current is not null).ToList();
         await _pool.Index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
 
-        var problems = survey.Remotes.Where(r => !r.Listed).Select(r => $"{r.Remote.Name} could not be listed ({r.Error}); run 'rclonepool index rebuild' again when it answers").ToList();
-        foreach (var entry in survey.Entries)
-        {
-            var name = entry.Current?.Path ?? $"file id {entry.FileId}";
-            problems.AddRange(entry.Unreadable
-                .Where(u => entry.Current is null || u.Revision > entry.Current.Revision)
-                .Select(u => $"{name}: revision {u.Revision} has no readable copy on any remote ({u.Reason})"));
-        }
+        var problems = survey.Gaps().ToList();
 
         var written = new List<string>();
         foreach (var entry in current)

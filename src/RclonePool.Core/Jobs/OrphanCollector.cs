@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;

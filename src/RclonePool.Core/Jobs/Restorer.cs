@@ -1,16 +1,12 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using RclonePool.Core.Caching;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
-using RclonePool.Core.Events;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Pool.Scanning;
-using RclonePool.Core.Pool.Writing;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 

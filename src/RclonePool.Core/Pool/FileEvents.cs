@@ -9,16 +9,6 @@ internal sealed class FileEvents(PoolEventBus events, TimeProvider time)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-    public bool HasSubscribers => events.HasSubscribers;
-
-    public void Publish(PoolEvent e)
-    {
-        if (events.HasSubscribers)
-        {
-            events.Publish(e);
-        }
-    }
-
     /// <summary>A file event (upload, delete, repair ...) about <paramref name="manifest"/>.</summary>
     public void Publish(PoolEventType type, Manifest manifest, string? detail = null, string? operation = null)
     {

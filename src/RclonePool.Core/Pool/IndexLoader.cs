@@ -23,7 +23,7 @@ internal sealed class IndexLoader(PoolContext pool)
 
         var current = survey.Entries.Where(e => e.Current is not null).Select(e => e.Current!).ToList();
         await pool.Index.ReplaceAllAsync(current, cancellationToken);
-        foreach (var problem in survey.Problems().Order(StringComparer.Ordinal))
+        foreach (var problem in survey.Gaps().Concat(survey.Disagreements().Order(StringComparer.Ordinal)))
         {
             pool.Logger.LogWarning("Loading the index from the remotes: {Problem}", problem);
         }

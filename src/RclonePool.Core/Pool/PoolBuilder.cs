@@ -111,6 +111,7 @@ public sealed class PoolBuilder(PoolConfig config)
         var ownedTransport = _transport is null ? RemoteStoreFactory.Create(Config, _loggerFactory) : null;
         var transport = _transport ?? ownedTransport!;
         IPoolIndex? index = null;
+        StoragePool? pool = null;
         try
         {
             var remotes = PoolRemote.FromConfig(Config);
@@ -119,7 +120,7 @@ public sealed class PoolBuilder(PoolConfig config)
             index = await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
             var context = Assemble(transport, remotes, layout, identity.PoolId, index);
             context.Unclaimed.Found(identity.WithoutDescriptor);
-            var pool = new StoragePool(context, ownedTransport);
+            pool = new StoragePool(context, ownedTransport);
             if (!await index.IsPopulatedAsync(cancellationToken))
             {
                 await new IndexLoader(context).LoadAsync(cancellationToken);
@@ -129,14 +130,22 @@ public sealed class PoolBuilder(PoolConfig config)
         }
         catch
         {
-            if (index is not null)
+            // The pool, once built, owns the index, the chunk cache and the transport it created: it closes them all.
+            if (pool is not null)
             {
-                await index.DisposeAsync();
+                await pool.DisposeAsync();
             }
-
-            if (ownedTransport is not null)
+            else
             {
-                await ownedTransport.DisposeAsync();
+                if (index is not null)
+                {
+                    await index.DisposeAsync();
+                }
+
+                if (ownedTransport is not null)
+                {
+                    await ownedTransport.DisposeAsync();
+                }
             }
 
             throw;

@@ -1,3 +1,4 @@
+using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 
@@ -6,6 +7,8 @@ namespace RclonePool.Core.Pool;
 /// <summary>What the pool façade reports about one file or directory.</summary>
 public sealed record PoolEntry
 {
+    private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
+
     public required PoolPath Path { get; init; }
 
     public EntryKind Kind { get; init; }
@@ -48,7 +51,25 @@ public sealed record PoolEntry
             Sha256 = manifest.Sha256,
             FileId = manifest.FileId,
             Revision = manifest.Revision,
-            Properties = manifest.Properties ?? new Dictionary<string, string>(),
+            Properties = manifest.Properties ?? EmptyProperties,
+        };
+    }
+
+    /// <summary>The entry an index row describes (a file, a directory object, or a directory implied by what is below it).</summary>
+    public static PoolEntry Of(IndexEntry item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new PoolEntry
+        {
+            Path = PoolPath.Parse(item.Path),
+            Kind = item.Kind,
+            Size = item.Size,
+            Modified = item.Modified,
+            Created = item.Created,
+            Sha256 = item.Sha256,
+            FileId = item.FileId,
+            Revision = item.Revision,
+            Properties = item.Properties ?? EmptyProperties,
         };
     }
 

@@ -32,9 +32,6 @@ public sealed partial class StoragePool
         return new CompletionStream(Reader.Open(manifest, 0, manifest.Size), manifest.Size, () => OnDownloaded(entry, manifest.Size));
     }
 
-    /// <summary>A verified read of a pinned revision, through the chunk cache.</summary>
-    public Stream OpenRead(Manifest manifest, long offset, long count) => Reader.Open(manifest, offset, count);
-
     /// <summary>
     /// Downloads a file to a local path: chunks are fetched concurrently into a temporary file beside the
     /// destination, every byte verified, and the file is renamed into place only when complete.

@@ -22,7 +22,6 @@ namespace RclonePool.Core.Pool;
 /// </summary>
 public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
 {
-    private static readonly IReadOnlyDictionary<string, string> EmptyProperties = new Dictionary<string, string>();
     private readonly IRemoteStore? _ownedTransport;
 
     internal StoragePool(PoolContext context, IRemoteStore? ownedTransport)
@@ -90,18 +89,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
 
         await foreach (var item in Context.Index.ListAsync(directory, recursive, cancellationToken))
         {
-            yield return new PoolEntry
-            {
-                Path = PoolPath.Parse(item.Path),
-                Kind = item.Kind,
-                Size = item.Size,
-                Modified = item.Modified,
-                Created = item.Created,
-                Sha256 = item.Sha256,
-                FileId = item.FileId,
-                Revision = item.Revision,
-                Properties = item.Properties ?? EmptyProperties,
-            };
+            yield return PoolEntry.Of(item);
         }
     }
 

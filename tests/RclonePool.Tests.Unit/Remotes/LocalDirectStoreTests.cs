@@ -1,7 +1,6 @@
 using RclonePool.Core.Errors;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Remotes.Local;
-using RclonePool.Tests.Unit.Support;
 
 namespace RclonePool.Tests.Unit.Remotes;
 

@@ -5,7 +5,6 @@ using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
 using RclonePool.Core.Manifests;
-using RclonePool.Core.Paths;
 
 namespace RclonePool.Core.Pool.Reading;
 

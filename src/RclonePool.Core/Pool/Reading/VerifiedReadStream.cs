@@ -2,7 +2,6 @@ using System.Buffers;
 using RclonePool.Core.Caching;
 using RclonePool.Core.IO;
 using RclonePool.Core.Manifests;
-using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Remotes;
 
 namespace RclonePool.Core.Pool.Reading;

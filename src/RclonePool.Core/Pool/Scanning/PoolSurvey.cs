@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
@@ -38,15 +37,14 @@ public sealed class PoolSurvey
     public bool AllListed => Remotes.All(r => r.Listed);
 
     /// <summary>
-    /// What disagreed between the remotes, one line each: remotes that could not be listed, revisions without a
-    /// readable copy, damaged copies of the current revisions, and listed remotes that lack them.
+    /// What the survey could not see, one line each: remotes that could not be listed, and revisions newer than the
+    /// current one (or of an entry with no current one) that no remote holds a readable copy of.
     /// </summary>
-    public IEnumerable<string> Problems()
+    public IEnumerable<string> Gaps()
     {
-        var listed = ListedRemotes.ToList();
         foreach (var inventory in Remotes.Where(r => !r.Listed))
         {
-            yield return $"{inventory.Remote.Name}: manifests could not be listed ({inventory.Error})";
+            yield return $"{inventory.Remote.Name} could not be listed ({inventory.Error}); run 'rclonepool index rebuild' again when it answers";
         }
 
         foreach (var entry in Entries.Where(e => e.Read))
@@ -54,18 +52,27 @@ public sealed class PoolSurvey
             var name = entry.Current?.Path ?? $"file id {entry.FileId}";
             foreach (var (revision, reason, _) in entry.Unreadable.Where(u => entry.Current is null || u.Revision > entry.Current.Revision))
             {
-                yield return $"{name}: revision {revision} has no readable copy ({reason})";
+                yield return $"{name}: revision {revision} has no readable copy on any remote ({reason})";
             }
+        }
+    }
 
+    /// <summary>Where the remotes' copies of the current revisions disagree, one line each: damaged copies, and listed remotes that lack them.</summary>
+    public IEnumerable<string> Disagreements()
+    {
+        var listed = ListedRemotes.ToList();
+        foreach (var entry in Entries.Where(e => e.Current is not null))
+        {
+            var name = entry.Current!.Path;
             foreach (var (remote, reason) in entry.BadCopies)
             {
-                yield return $"{name}: the copy of revision {entry.Current!.Revision} on {remote.Name} is damaged ({reason})";
+                yield return $"{name}: the copy of revision {entry.Current.Revision} on {remote.Name} is damaged ({reason})";
             }
 
             var missing = entry.MissingCopies(listed).Select(m => m.Remote.Name).ToList();
             if (missing.Count > 0)
             {
-                yield return $"{name}: revision {entry.Current!.Revision} is missing on {string.Join(", ", missing)}";
+                yield return $"{name}: revision {entry.Current.Revision} is missing on {string.Join(", ", missing)}";
             }
         }
     }

@@ -21,7 +21,10 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
-        pool.FileEvents.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
+        if (pool.Events.HasSubscribers)
+        {
+            pool.Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
+        }
 
         var placement = await pool.Capacity.NewPlacementAsync(cancellationToken);
         var upload = new UploadContext(placement, pool.Workers(options.Workers), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy);
