@@ -55,6 +55,8 @@ public static class ConfigKeys
                 "Retries after the first attempt, 0..100."),
             Key(Robustness, true, "retry_delay", ConfigTypes.Number, c => c.RetryDelay, (c, v) => c.RetryDelay = v,
                 "Seconds before the first retry, 0..3600; each further retry waits twice as long (exponential backoff)."),
+            Key(Robustness, true, "remote_answer_timeout", ConfigTypes.Number, c => c.RemoteAnswerTimeout, (c, v) => c.RemoteAnswerTimeout = v,
+                "Seconds, 1..600: a remote that gives no sign of life for this long while a call waits on it (connection refused or reset, or a server that accepts and never answers) is marked down: the calls waiting on it end, uploads place on the other remotes and reads use other copies for 30 s, then it is tried again. A slow remote that still answers is never marked down (a cheap probe asks it before a long call is given up). Beyond the feature document."),
             Key(Robustness, true, "enable_manifest_cache", ConfigTypes.Boolean, c => c.EnableManifestCache, (c, v) => c.EnableManifestCache = v,
                 "Keep the index (a SQLite cache of the manifests) under manifest_cache_dir, so ls and info need not ask the remotes."),
             Key(Robustness, true, "manifest_cache_dir", ConfigTypes.String, c => c.ManifestCacheDir, (c, v) => c.ManifestCacheDir = v,
