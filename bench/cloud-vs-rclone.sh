@@ -6,7 +6,7 @@
 # both tools, same chunk size (8 MiB), same data, one run; prints every figure for both and the ratio.
 #
 #   bench/cloud-vs-rclone.sh [--remotes 4] [--bwlimit 16] [--rtt-ms 80] [--size-mb 128] [--small-files 60]
-#                            [--seeks 20] [--rounds 1] [--case NAME[,NAME...]] [--quick]
+#                            [--seeks 20] [--rounds 1] [--case NAME[,NAME...]] [--quick] [--verbose]
 #
 # --bwlimit is in MiB/s per remote (rclone serve webdav --bwlimit NM); --rtt-ms is the round trip the proxy adds
 # (half of it in each direction). Cases (in this order; default: all):
@@ -24,6 +24,8 @@
 # PROPFIND and a Range GET of the last 64 KiB (the seek offsets stay out of the last chunk). "CPU" is the CPU time
 # of the measured tool (the CLI process and its children; for get and seek the server and its children), per run;
 # the remotes' own servers and the proxy are not counted.
+# --verbose: rclonepool logs per file and per chunk (its --verbose); the logs of the measured rclonepool runs (and of
+# rclone's, with its -v) are kept in a directory named at the end. For diagnosis: the logging costs time.
 # --quick: 32 MiB file, 20 small files, 10 seeks, 1 round. MB = 10^6 bytes. Throughput ratios are ours/theirs,
 # time and CPU ratios theirs/ours: above 1 means rclonepool is better either way.
 #
@@ -33,7 +35,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-remotes=4 bwlimit=16 rtt_ms=80 size_mb="" small_n="" seeks="" rounds=1 quick=0 cases="up,down,small,get,seek"
+remotes=4 bwlimit=16 rtt_ms=80 size_mb="" small_n="" seeks="" rounds=1 quick=0 verbose=0 cases="up,down,small,get,seek"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --remotes) remotes="$2"; shift 2 ;;
@@ -44,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --seeks) seeks="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
+    --verbose) verbose=1; shift ;;
     --case) cases="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -80,9 +83,14 @@ stop_pid() {  # stop_pid PID : TERM to its process group, then KILL after 5 s
   kill -KILL -- "-$p" 2>/dev/null || true
   wait "$p" 2>/dev/null || true
 }
+keep=""
+[[ $verbose -eq 1 ]] && keep="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-cloudbench-logs.XXXXXX")"
+vflag=(); [[ $verbose -eq 1 ]] && vflag=(--verbose)
+rvflag=(); [[ $verbose -eq 1 ]] && rvflag=(-v)
 cleanup() {
   local p
   for p in "${server_pids[@]}"; do stop_pid "$p"; done
+  if [[ -n "$keep" ]]; then cp "$work"/*.log "$keep"/ 2>/dev/null || true; echo "logs kept in $keep"; fi
   rm -rf "$work" "$shm"
 }
 trap cleanup EXIT
@@ -235,10 +243,10 @@ up_run() {
   local side="$1" r="$2"
   if [[ $side == ours ]]; then
     pool delete /big >/dev/null 2>&1 || true
-    timed ours "$work/up.ours.$r.log" pool upload "$work/source.bin" /big
+    timed ours "$work/up.ours.$r.log" pool "${vflag[@]}" upload "$work/source.bin" /big
   else
     rclone deletefile chunker:big >/dev/null 2>&1 || true
-    timed theirs "$work/up.theirs.$r.log" rclone copyto "$work/source.bin" chunker:big
+    timed theirs "$work/up.theirs.$r.log" rclone "${rvflag[@]}" copyto "$work/source.bin" chunker:big
   fi
 }
 if has_case up; then
@@ -253,9 +261,9 @@ down_run() {
   local side="$1" r="$2"
   rm -f "$shm/down.bin"
   if [[ $side == ours ]]; then
-    timed ours "$work/down.ours.$r.log" pool download /big "$shm/down.bin"
+    timed ours "$work/down.ours.$r.log" pool "${vflag[@]}" download /big "$shm/down.bin"
   else
-    timed theirs "$work/down.theirs.$r.log" rclone copyto chunker:big "$shm/down.bin"
+    timed theirs "$work/down.theirs.$r.log" rclone "${rvflag[@]}" copyto chunker:big "$shm/down.bin"
   fi
   cmp -s "$work/source.bin" "$shm/down.bin" || die "down on $side: the file differs from the source"
   rm -f "$shm/down.bin"
@@ -273,11 +281,11 @@ small_run() {
   local side="$1" r="$2" n
   if [[ $side == ours ]]; then
     pool delete -r /small >/dev/null 2>&1 || true
-    timed ours "$work/small.ours.$r.log" pool upload "$work/smalldir" /small
+    timed ours "$work/small.ours.$r.log" pool "${vflag[@]}" upload "$work/smalldir" /small
     n=$(pool ls /small | grep -c '\.bin$' || true)
   else
     rclone purge chunker:small >/dev/null 2>&1 || true
-    timed theirs "$work/small.theirs.$r.log" rclone copy "$work/smalldir" chunker:small
+    timed theirs "$work/small.theirs.$r.log" rclone "${rvflag[@]}" copy "$work/smalldir" chunker:small
     n=$(rclone lsf chunker:small | grep -c '\.bin$' || true)
   fi
   [[ $n -eq $small_n ]] || die "small on $side: $n files listed after the upload, not $small_n"
@@ -301,9 +309,9 @@ server_cpu() {  # CPU ticks of a server and its direct children (rclonepool's rc
 serve_up() {  # serve_up SIDE : starts the side's WebDAV server and warms it up
   local side="$1" code
   if [[ $side == ours ]]; then
-    start ours dotnet "$dll" --config "$work/pool.json" serve --host 127.0.0.1 --port 0
+    start ours dotnet "$dll" --config "$work/pool.json" "${vflag[@]}" serve --host 127.0.0.1 --port 0
   else
-    start theirs rclone serve webdav chunker: --addr 127.0.0.1:0
+    start theirs rclone "${rvflag[@]}" serve webdav chunker: --addr 127.0.0.1:0
   fi
   wait_url "$side"
   curl -s -o /dev/null -X PROPFIND -H 'Depth: 1' "${url[$side]}"

@@ -70,7 +70,7 @@ public static class ConfigKeys
             Key(Performance, true, "parallel_downloads", ConfigTypes.Boolean, c => c.ParallelDownloads, (c, v) => c.ParallelDownloads = v,
                 "Download a file's chunks concurrently (up to max_parallel_workers)."),
             Key(Performance, true, "max_parallel_workers", ConfigTypes.Integer, c => c.MaxParallelWorkers, (c, v) => c.MaxParallelWorkers = v,
-                "Chunk transfers in flight at once, 1..64."),
+                "Chunk transfers in flight at once, 1..64. A directory upload also keeps up to 4 × this many small files (up to 4 MiB and one chunk each) in flight beside them: small files cost round trips, not bandwidth."),
             Key(Performance, true, "enable_chunk_cache", ConfigTypes.Boolean, c => c.EnableChunkCache, (c, v) => c.EnableChunkCache = v,
                 "Keep verified blocks of recently read chunks in private files under temp_dir (RAM-backed in /dev/shm), shared by all readers of the process, least recently used evicted first; concurrent reads of the same blocks fetch them once. Cached blocks are checked against the manifest again on every read. See docs/read-path.md."),
             Key(Performance, true, "chunk_cache_size_mb", ConfigTypes.Integer, c => c.ChunkCacheSizeMb, (c, v) => c.ChunkCacheSizeMb = v,
