@@ -24,8 +24,8 @@
 # PROPFIND and a Range GET of the last 64 KiB (the seek offsets stay out of the last chunk). "CPU" is the CPU time
 # of the measured tool (the CLI process and its children; for get and seek the server and its children), per run;
 # the remotes' own servers and the proxy are not counted.
-# --verbose: rclonepool logs per file and per chunk (its --verbose); the logs of the measured rclonepool runs (and of
-# rclone's, with its -v) are kept in a directory named at the end. For diagnosis: the logging costs time.
+# --verbose: rclonepool logs per file and per chunk (its --verbose), rclone and the remotes' servers with -v (one line
+# per WebDAV request); the logs are kept in a directory named at the end. For diagnosis: the logging costs time.
 # --quick: 32 MiB file, 20 small files, 10 seeks, 1 round. MB = 10^6 bytes. Throughput ratios are ours/theirs,
 # time and CPU ratios theirs/ours: above 1 means rclonepool is better either way.
 #
@@ -113,12 +113,13 @@ start() {
   setsid "$@" >"$work/$name.log" 2>&1 &
   pid[$name]=$!; server_pids+=("$!")
 }
-# wait_url NAME : waits for the http://127.0.0.1:PORT/ a server prints and for it to answer OPTIONS.
+# wait_url NAME [LINE] : waits for the http://127.0.0.1:PORT/ a server prints (on a line matching LINE) and for it
+# to answer OPTIONS.
 wait_url() {
-  local name="$1"
+  local name="$1" line="${2:-.}"
   url[$name]=""
   for _ in $(seq 1 600); do
-    url[$name]=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/$name.log" | head -1 || true)
+    url[$name]=$(grep -e "$line" "$work/$name.log" | grep -o 'http://127\.0\.0\.1:[0-9]*/' | head -1 || true)
     [[ -n "${url[$name]}" ]] && break
     kill -0 "${pid[$name]}" 2>/dev/null || { cat "$work/$name.log" >&2; die "$name did not start"; }
     sleep 0.1
@@ -135,7 +136,7 @@ wait_url() {
 proxy_args=()
 for i in $(seq 1 "$remotes"); do
   mkdir -p "$work/remote$i"
-  start "remote$i" rclone serve webdav "$work/remote$i" --addr 127.0.0.1:0 --bwlimit "${bwlimit}M"
+  start "remote$i" rclone "${rvflag[@]}" ${rvflag[0]:+--log-format date,time,microseconds} serve webdav "$work/remote$i" --addr 127.0.0.1:0 --bwlimit "${bwlimit}M"
 done
 for i in $(seq 1 "$remotes"); do
   wait_url "remote$i"
@@ -282,11 +283,11 @@ small_run() {
   if [[ $side == ours ]]; then
     pool delete -r /small >/dev/null 2>&1 || true
     timed ours "$work/small.ours.$r.log" pool "${vflag[@]}" upload "$work/smalldir" /small
-    n=$(pool ls /small | grep -c '\.bin$' || true)
+    n=$(pool ls /small 2>/dev/null | grep -c '\.bin$' || true)
   else
     rclone purge chunker:small >/dev/null 2>&1 || true
     timed theirs "$work/small.theirs.$r.log" rclone "${rvflag[@]}" copy "$work/smalldir" chunker:small
-    n=$(rclone lsf chunker:small | grep -c '\.bin$' || true)
+    n=$(rclone lsf chunker:small 2>/dev/null | grep -c '\.bin$' || true)
   fi
   [[ $n -eq $small_n ]] || die "small on $side: $n files listed after the upload, not $small_n"
 }
@@ -313,7 +314,7 @@ serve_up() {  # serve_up SIDE : starts the side's WebDAV server and warms it up
   else
     start theirs rclone "${rvflag[@]}" serve webdav chunker: --addr 127.0.0.1:0
   fi
-  wait_url "$side"
+  if [[ $side == ours ]]; then wait_url ours 'WebDAV at'; else wait_url theirs; fi   # (ours logs its rcd's URL too)
   curl -s -o /dev/null -X PROPFIND -H 'Depth: 1' "${url[$side]}"
   code=$(curl -s -o /dev/null -w '%{http_code}' -r "-$block" "${url[$side]}big")
   [[ $code == 206 ]] || die "$side server: a Range GET of the last $block bytes gave $code"
