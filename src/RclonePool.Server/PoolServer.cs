@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Server.Auth;
+using RclonePool.Server.Health;
 using RclonePool.Server.WebDav;
 
 namespace RclonePool.Server;
@@ -32,6 +34,10 @@ public static class PoolServer
         Validate(options);
         loggerFactory ??= NullLoggerFactory.Instance;
         var addresses = await ResolveAsync(options.Host, cancellationToken);
+        if (options.Authenticator is null && !options.AllowUnauthenticatedRemoteAccess && !IsLoopbackOnly(addresses))
+        {
+            throw ServerErrors.OpenWithoutAuthentication(options.Host);
+        }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "rclonepool" });
         builder.Services.AddSingleton(loggerFactory);
@@ -55,18 +61,8 @@ public static class PoolServer
 
         var app = builder.Build();
         var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
-        var authenticator = options.Authenticator;
-        if (authenticator is not null)
-        {
-            app.Use(async (context, next) =>
-            {
-                if (await authenticator.AuthenticateAsync(context, context.RequestAborted))
-                {
-                    await next(context);
-                }
-            });
-        }
-
+        app.UseMiddleware<HealthEndpoints>(pool);
+        app.UseRequestAuthentication(options.Authenticator);
         app.Run(endpoint.InvokeAsync);
         try
         {
@@ -86,7 +82,12 @@ public static class PoolServer
             ServerLog.Listening(log, url);
         }
 
-        if (authenticator is null && addresses.Any(a => !IPAddress.IsLoopback(a)))
+        if (options.Authenticator is CredentialAuthenticator credentials)
+        {
+            credentials.LogEnabled();
+        }
+
+        if (options.Authenticator is null && !IsLoopbackOnly(addresses))
         {
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
         }
@@ -145,6 +146,8 @@ public static class PoolServer
             }
         }
     }
+
+    private static bool IsLoopbackOnly(IReadOnlyList<IPAddress> addresses) => addresses.All(IPAddress.IsLoopback);
 
     private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
     {
