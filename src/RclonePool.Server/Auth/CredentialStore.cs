@@ -19,6 +19,7 @@ public sealed class CredentialStore
     private readonly Dictionary<string, string> _users;
     private readonly (string Name, byte[] Digest)[] _keys;
     private readonly VerifiedPasswordCache _cache;
+    private int _passwordHashRuns;
 
     /// <param name="users">User name → hash written by <see cref="PasswordHash.Create"/>.</param>
     /// <param name="apiKeys">Key name → hash written by <see cref="ApiKey.Hash"/>.</param>
@@ -63,6 +64,9 @@ public sealed class CredentialStore
 
     public int KeyCount => _keys.Length;
 
+    /// <summary>PBKDF2 runs so far (the verification cache's effect, for tests and benchmarks).</summary>
+    internal int PasswordHashRuns => _passwordHashRuns;
+
     /// <summary>True when <paramref name="user"/> is known (for log lines: an unknown name may be a mistyped password, and is not logged).</summary>
     public bool HasUser(string user) => _users.ContainsKey(user);
 
@@ -79,6 +83,7 @@ public sealed class CredentialStore
         bool ok;
         try
         {
+            Interlocked.Increment(ref _passwordHashRuns);
             ok = PasswordHash.Verify(password, known ? hash! : DecoyHash) && known;
         }
         finally

@@ -13,6 +13,9 @@ internal sealed class FailureThrottle(ThrottleOptions options, TimeProvider time
 {
     private readonly ConcurrentDictionary<IPAddress, Client> _clients = new();
 
+    /// <summary>Addresses with failures on record.</summary>
+    internal int TrackedClients => _clients.Count;
+
     /// <summary>When the address may try again, if it is locked out now.</summary>
     public DateTimeOffset? LockedUntil(IPAddress address)
     {
