@@ -1,4 +1,5 @@
 using RclonePool.Server.Auth;
+using RclonePool.Server.Tls;
 
 namespace RclonePool.Server;
 
@@ -51,6 +52,9 @@ public sealed record ServerOptions
     /// no authentication, which is refused beyond loopback unless <see cref="AllowUnauthenticatedRemoteAccess"/>.
     /// </summary>
     public IRequestAuthenticator? Authenticator { get; init; }
+
+    /// <summary>Serve HTTPS with these certificate files (TLS 1.2 and 1.3, HTTP/1.1 and HTTP/2); null serves plain HTTP.</summary>
+    public CertificateFiles? Https { get; init; }
 
     /// <summary>
     /// Lets the server start without <see cref="Authenticator"/> on an address beyond loopback (<c>serve

@@ -2,9 +2,11 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Core.Errors;
 using RclonePool.Core.Jobs;
 using RclonePool.Server;
 using RclonePool.Server.Auth;
+using RclonePool.Server.Tls;
 
 namespace RclonePool.Cli.Commands;
 
@@ -24,6 +26,10 @@ internal static class ServeCommand
         {
             Description = "Serve without authentication on an address beyond loopback, which is otherwise refused: anyone who reaches it can read, change and delete every file.",
         };
+        var https = new Option<bool>("--https")
+        {
+            Description = "Serve HTTPS (as enable_https): ssl_cert_file and ssl_key_file, or a self-signed certificate generated once beside the config file. Its SHA-256 fingerprint is printed.",
+        };
         var command = new Command("serve", CommandText.WithExamples(
             "Serve the pool over WebDAV (class 1 and 2: streaming with Range/seek, PROPFIND from the index, locks) until Ctrl-C. " +
             "With enable_health_monitoring, a quick health check runs in the background every health_check_interval seconds and logs a warning when something is not healthy.",
@@ -31,11 +37,11 @@ internal static class ServeCommand
             "rclonepool user add alice && rclonepool serve --host 0.0.0.0 --auth basic",
             "rclone copy ./photos \":webdav,url='http://127.0.0.1:8080/':photos\""))
         {
-            host, port, auth, insecure,
+            host, port, auth, insecure, https,
         };
         command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
-            var serving = new ServeSettings(parse.GetValue(host), parse.GetValue(port), parse.GetValue(auth), parse.GetValue(insecure));
+            var serving = new ServeSettings(parse.GetValue(host), parse.GetValue(port), parse.GetValue(auth), parse.GetValue(insecure), parse.GetValue(https));
             await RunAsync(context, serving, token);
             return ExitCodes.Success;
         }, ct));
@@ -48,6 +54,7 @@ internal static class ServeCommand
         var method = AuthMethods.Parse(settings.Auth ?? context.Config.WebdavAuthMethod);
         using var loggerFactory = context.CreateLoggerFactory(context.Config);
         var authenticator = ServerAuthentication.Create(context.Config, method, loggerFactory);
+        var certificate = settings.Https || context.Config.EnableHttps ? OpenCertificate(context, loggerFactory) : null;
         await using var session = await context.OpenPoolAsync(cancellationToken);
         var monitor = session.Pool.Config.EnableHealthMonitoring ? new HealthMonitor(session.Pool, loggerFactory.CreateLogger("RclonePool.Health")) : null;
         var options = new ServerOptions
@@ -55,6 +62,7 @@ internal static class ServeCommand
             Host = settings.Host ?? context.Config.WebdavHost,
             Port = settings.Port ?? context.Config.WebdavPort,
             Authenticator = authenticator,
+            Https = certificate,
             AllowUnauthenticatedRemoteAccess = settings.InsecureNoAuth,
             BackgroundWork = monitor is null ? [] : [monitor.RunAsync],
         };
@@ -62,6 +70,11 @@ internal static class ServeCommand
         foreach (var url in server.Urls)
         {
             Console.WriteLine($"serve: WebDAV on {url} (Ctrl-C stops)");
+        }
+
+        if (certificate is not null)
+        {
+            Console.WriteLine($"serve: HTTPS certificate {certificate.CertificatePath}, SHA-256 fingerprint {certificate.Current.Fingerprint}");
         }
 
         Console.WriteLine(method == AuthMethod.None
@@ -84,5 +97,30 @@ internal static class ServeCommand
 
         Console.WriteLine("serve: stopping.");
         await server.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>ssl_cert_file and ssl_key_file, or the self-signed certificate beside the config file (generated now if needed).</summary>
+    private static CertificateFiles OpenCertificate(CliContext context, ILoggerFactory loggerFactory)
+    {
+        var config = context.Config;
+        var cert = string.IsNullOrEmpty(config.SslCertFile) ? null : config.SslCertFile;
+        var key = string.IsNullOrEmpty(config.SslKeyFile) ? null : config.SslKeyFile;
+        if ((cert is null) != (key is null))
+        {
+            throw new PoolException(PoolErrorKind.BadInput,
+                $"HTTPS needs ssl_cert_file and ssl_key_file together, and only {(cert is null ? "ssl_key_file" : "ssl_cert_file")} is set; set both, or neither to use a generated self-signed certificate.");
+        }
+
+        if (cert is null || key is null)
+        {
+            var directory = Path.GetDirectoryName(context.ConfigLocation.Path)!;
+            (cert, key, var generated) = SelfSignedCertificate.Ensure(directory);
+            if (generated)
+            {
+                Console.WriteLine($"serve: generated a self-signed certificate for localhost, 127.0.0.1 and {System.Net.Dns.GetHostName()}: {cert} (key {key}, mode 0600); it is reused from now on");
+            }
+        }
+
+        return CertificateFiles.Open(cert, key, TimeProvider.System, loggerFactory);
     }
 }
