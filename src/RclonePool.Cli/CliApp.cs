@@ -17,6 +17,8 @@ internal static class CliApp
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Verbose);
         root.Options.Add(GlobalOptions.NoProgress);
+        root.Options.Add(GlobalOptions.BandwidthLimitUpload);
+        root.Options.Add(GlobalOptions.BandwidthLimitDownload);
         foreach (var command in new[]
         {
             InitCommand.Create(), QuickstartCommand.Create(), UploadCommand.Create(), DownloadCommand.Create(),

@@ -9,6 +9,7 @@ using RclonePool.Core.Placement;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
+using RclonePool.Core.Remotes.Throttling;
 using RclonePool.Core.Resilience;
 
 namespace RclonePool.Core.Pool;
@@ -169,7 +170,8 @@ public sealed class PoolBuilder(PoolConfig config)
     /// <summary>The parts, in order. The store as the pool uses it is, from the outside in:
     /// <see cref="RetryingRemoteStore"/> (transient failures retried where a repeat is safe; a remote whose circuit is open
     /// rejected at once) → <see cref="ReportingRemoteStore"/> (REMOTE_ERROR for every failed attempt, naming the pool
-    /// remote; counts calls) → the transport. Throttling and plugins slot in between reporting and the transport.</summary>
+    /// remote; counts calls) → <see cref="ThrottledRemoteStore"/> (the bandwidth limits, shared by the whole process; only
+    /// when a limit is set) → the transport. Plugins slot in between reporting and the transport.</summary>
     private PoolContext Assemble(IRemoteStore transport, IReadOnlyList<PoolRemote> remotes, PoolLayout layout, string poolId, IPoolIndex index)
     {
         var logger = _loggerFactory.CreateLogger("rclonepool");
@@ -181,7 +183,10 @@ public sealed class PoolBuilder(PoolConfig config)
         var retry = _retry ?? RetryPipelines.Create(Config, _time);
 
         var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
-        var reporting = new ReportingRemoteStore(transport, events, storage => names.GetValueOrDefault(storage, storage));
+        var upload = ProcessBandwidth.Upload(Config.BandwidthLimitUploadMbps);
+        var download = ProcessBandwidth.Download(Config.BandwidthLimitDownloadMbps);
+        var throttled = upload is null && download is null ? transport : new ThrottledRemoteStore(transport, upload, download);
+        var reporting = new ReportingRemoteStore(throttled, events, storage => names.GetValueOrDefault(storage, storage));
         var store = new RetryingRemoteStore(reporting, retry, breaker);
         var storeOnce = new RetryingRemoteStore(reporting, ResiliencePipeline.Empty, breaker);
 
