@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the named prerequisites from Debian's packages when they are missing.
-# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium]
+# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium] [curl] [systemd-analyze] [unshare]
 set -euo pipefail
-declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium)
+declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium [curl]=curl [systemd-analyze]=systemd [unshare]=util-linux)
 missing=()
 for tool in "$@"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg[$tool]:-$tool}")

@@ -44,6 +44,7 @@ public static class PoolServer
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "rclonepool" });
+        builder.Services.AddSystemd(); // under systemd (Type=notify): READY=1 once listening, STOPPING=1 on stop; nothing otherwise
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         if (pool is StoragePool storage)

@@ -89,7 +89,8 @@ internal static class ServeCommand
         Console.WriteLine($"serve: mount it with: rclone mount :webdav,url='{server.Url}': /mnt/pool   or browse {server.Url}");
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            // Ctrl-C, or the host stopping itself (systemd's SIGTERM through its lifetime).
+            await server.WaitForShutdownAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
