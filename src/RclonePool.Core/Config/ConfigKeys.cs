@@ -131,7 +131,7 @@ public static class ConfigKeys
             Key(Advanced, true, "webdav_users", ConfigTypes.StringMap, c => c.WebdavUsers, (c, v) => c.WebdavUsers = v,
                 "User name → password hash (PBKDF2-SHA256, 600,000 iterations; never a plain password), written by 'rclonepool user add NAME'; needed by basic authentication. User names may not contain ':'.",
                 secret: true),
-            Key(Advanced, true, "webdav_api_keys", ConfigTypes.StringMap, c => c.WebdavApiKeys, (c, v) => c.WebdavApiKeys = v,
+            Key(Advanced, true, "webdav_api_keys", ConfigTypes.KeyHashMap, c => c.WebdavApiKeys, (c, v) => c.WebdavApiKeys = v,
                 "Key name → SHA-256 of the key (never the key itself), written by 'rclonepool key create NAME', which prints the key once; used by api_key and bearer authentication.",
                 secret: true),
             Key(Advanced, true, "enable_https", ConfigTypes.Boolean, c => c.EnableHttps, (c, v) => c.EnableHttps = v,
