@@ -17,7 +17,7 @@ public sealed class BandwidthLimitTests
     [Fact]
     public async Task Uploads_to_the_remotes_keep_within_ten_percent_of_the_limit_over_ten_seconds()
     {
-        const double Mbps = 12;
+        const double Mbps = 8;
         var data = LocalPool.RandomBytes((int)(Mbps * 1_000_000 / 8 * 10), 1);
         await using var pool = await RealPool.OpenAsync(chunkSize: 1 << 20, configure: c => c.BandwidthLimitUploadMbps = Mbps);
         var before = RemoteBytes(pool);
