@@ -32,7 +32,8 @@ internal static class ServeCommand
         };
         var command = new Command("serve", CommandText.WithExamples(
             "Serve the pool over WebDAV (class 1 and 2: streaming with Range/seek, PROPFIND from the index, locks) until Ctrl-C. " +
-            "With enable_health_monitoring, a quick health check runs in the background every health_check_interval seconds and logs a warning when something is not healthy.",
+            "With enable_health_monitoring, a quick health check runs in the background every health_check_interval seconds and logs a warning when something is not healthy. " +
+            "Beyond 127.0.0.1 it needs authentication (--auth, webdav_auth_method); GET /healthz and /readyz answer without it.",
             "rclonepool serve",
             "rclonepool user add alice && rclonepool serve --host 0.0.0.0 --auth basic",
             "rclone copy ./photos \":webdav,url='http://127.0.0.1:8080/':photos\""))
