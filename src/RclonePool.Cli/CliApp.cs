@@ -34,8 +34,9 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(5) };
-        var code = await BuildRoot().Parse(args).InvokeAsync(configuration);
+        using var stop = new StopSignals();
+        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        var code = await BuildRoot().Parse(args).InvokeAsync(configuration, stop.Token);
         if (Environment.GetEnvironmentVariable("RCLONEPOOL_REPORT_PEAK_RSS") == "1")
         {
             // For benchmarks: the peak resident memory of this process alone (the rclone child is separate).

@@ -40,7 +40,7 @@ internal static class UploadCommand
 
             await TransferReporter.RunAsync("upload", total, context.ShowProgress, async progress =>
             {
-                foreach (var file in plan.Files)
+                async Task UploadAsync(UploadItem file, CancellationToken ct)
                 {
                     var sink = progress.StartFile(file.Target.Value, file.Size);
                     var options = new PutOptions { Workers = workers, Progress = sink, Modified = file.Modified };
@@ -48,12 +48,12 @@ internal static class UploadCommand
                     if (file.Local is null)
                     {
                         await using var stdin = Console.OpenStandardInput();
-                        stored = await pool.PutAsync(file.Target, stdin, -1, options, token);
+                        stored = await pool.PutAsync(file.Target, stdin, -1, options, ct);
                     }
                     else
                     {
                         await using var stream = new FileStream(file.Local, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
-                        stored = await pool.PutAsync(file.Target, stream, stream.Length, options, token);
+                        stored = await pool.PutAsync(file.Target, stream, stream.Length, options, ct);
                     }
 
                     if (stored?.DuplicateOf is { } original)
@@ -63,12 +63,42 @@ internal static class UploadCommand
 
                     progress.CompleteFile(file.Target.Value);
                 }
+
+                // Small files cost round trips, not bandwidth: many go at once. Large ones go one at a time, each with
+                // its chunks in parallel; both lanes run together. Memory stays bounded by the small-file limit.
+                var small = plan.Files.Where(f => IsSmall(f, pool.Config.ChunkSize)).ToList();
+                var large = plan.Files.Where(f => !IsSmall(f, pool.Config.ChunkSize)).ToList();
+                var smallInFlight = workers == 1 ? 1 : Math.Min(64, SmallFilesPerWorker * workers);
+                using var failed = CancellationTokenSource.CreateLinkedTokenSource(token);
+                async Task LaneAsync(List<UploadItem> files, int inFlight)
+                {
+                    try
+                    {
+                        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = failed.Token }, async (f, ct) => await UploadAsync(f, ct));
+                    }
+                    catch
+                    {
+                        // One failure stops the other lane too: the first error is what the command reports.
+                        await failed.CancelAsync();
+                        throw;
+                    }
+                }
+
+                await Task.WhenAll(LaneAsync(small, smallInFlight), LaneAsync(large, 1));
             });
             Console.Error.WriteLine($"upload: {plan.Files.Count} file{(plan.Files.Count == 1 ? string.Empty : "s")} stored under {dest}.");
             return ExitCodes.Success;
         }, ct));
         return command;
     }
+
+    /// <summary>Small files in flight per chunk worker in a directory upload (one chunk each, at most <see cref="SmallFileBytes"/>).</summary>
+    private const int SmallFilesPerWorker = 4;
+
+    /// <summary>Files up to this size (and one chunk) are uploaded many at once.</summary>
+    private const long SmallFileBytes = 4 << 20;
+
+    private static bool IsSmall(UploadItem file, long chunkSize) => file.Local is not null && file.Size >= 0 && file.Size <= Math.Min(SmallFileBytes, chunkSize);
 
     private sealed record UploadItem(string? Local, PoolPath Target, long Size, DateTimeOffset? Modified);
 

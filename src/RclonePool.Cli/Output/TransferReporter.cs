@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using RclonePool.Core;
 using Spectre.Console;
 
@@ -109,8 +111,8 @@ internal static class TransferReporter
         private readonly long _totalBytes;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Timer? _timer;
+        private readonly ConcurrentDictionary<string, StrongBox<long>> _current = new(StringComparer.Ordinal);
         private long _completed;
-        private long _current;
 
         public PlainProgress(string verb, long totalBytes, bool show)
         {
@@ -119,17 +121,21 @@ internal static class TransferReporter
             _timer = show ? new Timer(_ => Print(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)) : null;
         }
 
-        public long Total => Interlocked.Read(ref _completed) + Interlocked.Read(ref _current);
+        /// <summary>Bytes of completed files plus those of the files in flight (several at once in a directory upload).</summary>
+        public long Total => Interlocked.Read(ref _completed) + _current.Values.Sum(f => Interlocked.Read(ref f.Value));
 
         public IProgress<long> StartFile(string name, long size)
         {
-            Interlocked.Exchange(ref _current, 0);
-            return new Progress(done => Interlocked.Exchange(ref _current, done));
+            var done = _current[name] = new StrongBox<long>();
+            return new Progress(bytes => Interlocked.Exchange(ref done.Value, bytes));
         }
 
         public void CompleteFile(string name)
         {
-            Interlocked.Add(ref _completed, Interlocked.Exchange(ref _current, 0));
+            if (_current.TryRemove(name, out var done))
+            {
+                Interlocked.Add(ref _completed, Interlocked.Read(ref done.Value));
+            }
         }
 
         public void Stop() => _timer?.Dispose();

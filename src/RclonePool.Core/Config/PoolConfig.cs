@@ -24,6 +24,7 @@ public sealed class PoolConfig
     public bool EnableRetry { get; set; } = true;
     public int MaxRetries { get; set; } = 3;
     public double RetryDelay { get; set; } = 1.0;
+    public double RemoteAnswerTimeout { get; set; } = 5.0;
     public bool EnableManifestCache { get; set; } = true;
     public string ManifestCacheDir { get; set; } = "~/.cache/rclonepool";
     public bool EnableDuplicateDetection { get; set; } = true;

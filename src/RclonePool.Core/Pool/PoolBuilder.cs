@@ -113,13 +113,17 @@ public sealed class PoolBuilder(PoolConfig config)
         var transport = _transport ?? ownedTransport!;
         IPoolIndex? index = null;
         StoragePool? pool = null;
+        RemoteAccess? access = null;
         try
         {
             var remotes = PoolRemote.FromConfig(Config);
             var layout = new PoolLayout(Config.DataPrefix, Config.ManifestPrefix);
-            var identity = await new PoolDescriptors(transport, layout).ReadPoolIdAsync(remotes, cancellationToken);
+            access = BuildAccess(transport, remotes);
+
+            // Through the watched, retrying store: a remote that is down costs seconds here too, not rclone's timeouts.
+            var identity = await new PoolDescriptors(access.Store, layout).ReadPoolIdAsync(remotes, cancellationToken);
             index = await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
-            var context = Assemble(transport, remotes, layout, identity.PoolId, index);
+            var context = Assemble(access, remotes, layout, identity.PoolId, index);
             context.Unclaimed.Found(identity.WithoutDescriptor);
             pool = new StoragePool(context, ownedTransport);
             if (!await index.IsPopulatedAsync(cancellationToken))
@@ -138,6 +142,11 @@ public sealed class PoolBuilder(PoolConfig config)
             }
             else
             {
+                if (access is not null)
+                {
+                    await access.Watchdog.DisposeAsync();
+                }
+
                 if (index is not null)
                 {
                     await index.DisposeAsync();
@@ -172,24 +181,38 @@ public sealed class PoolBuilder(PoolConfig config)
     /// rejected at once) → <see cref="ReportingRemoteStore"/> (REMOTE_ERROR for every failed attempt, naming the pool
     /// remote; counts calls) → <see cref="ThrottledRemoteStore"/> (the bandwidth limits, shared by the whole process; only
     /// when a limit is set) → the transport. Plugins slot in between reporting and the transport.</summary>
-    private PoolContext Assemble(IRemoteStore transport, IReadOnlyList<PoolRemote> remotes, PoolLayout layout, string poolId, IPoolIndex index)
+    private RemoteAccess BuildAccess(IRemoteStore transport, IReadOnlyList<PoolRemote> remotes)
     {
         var logger = _loggerFactory.CreateLogger("rclonepool");
         var events = new PoolEventBus(logger, _time);
         var breaker = RetryPipelines.CreateCircuitBreaker(Config, _time);
-        breaker.Opened += (storage, failure) => logger.LogWarning(
-            "{Remote} failed {Count} times in a row ({Error}); it is skipped for {Seconds:0} s and uploads go to the other remotes.",
-            remotes.FirstOrDefault(r => r.Storage == storage)?.Name ?? storage, breaker.Threshold, failure.Message, breaker.CoolDown.TotalSeconds);
+        var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        breaker.Opened += (storage, failure, foundDown) => RemoteLog.Skipped(
+            logger, names.GetValueOrDefault(storage, storage), foundDown ? "does not answer" : $"failed {breaker.Threshold} times in a row",
+            failure.Message.TrimEnd('.'), breaker.CoolDown.TotalSeconds);
         var retry = _retry ?? RetryPipelines.Create(Config, _time);
 
-        var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
         var upload = ProcessBandwidth.Upload(Config.BandwidthLimitUploadMbps);
         var download = ProcessBandwidth.Download(Config.BandwidthLimitDownloadMbps);
         var throttled = upload is null && download is null ? transport : new ThrottledRemoteStore(transport, upload, download);
         var reporting = new ReportingRemoteStore(throttled, events, storage => names.GetValueOrDefault(storage, storage));
-        var store = new RetryingRemoteStore(reporting, retry, breaker);
-        var storeOnce = new RetryingRemoteStore(reporting, ResiliencePipeline.Empty, breaker);
 
+        // The watchdog probes the transport itself: a read waiting for bandwidth tokens is not a silent remote.
+        var watchdog = new RemoteWatchdog(transport, breaker, TimeSpan.FromSeconds(Config.RemoteAnswerTimeout), _time, logger);
+        return new RemoteAccess(
+            logger, events, breaker, watchdog, retry, reporting,
+            new RetryingRemoteStore(reporting, retry, breaker, watchdog),
+            new RetryingRemoteStore(reporting, ResiliencePipeline.Empty, breaker, watchdog));
+    }
+
+    /// <summary>The store as the pool uses it, and the parts that watch its remotes, built before the descriptors are read.</summary>
+    private sealed record RemoteAccess(
+        ILogger Logger, PoolEventBus Events, RemoteCircuitBreaker Breaker, RemoteWatchdog Watchdog, ResiliencePipeline Retry,
+        ReportingRemoteStore Reporting, RetryingRemoteStore Store, RetryingRemoteStore StoreOnce);
+
+    private PoolContext Assemble(RemoteAccess access, IReadOnlyList<PoolRemote> remotes, PoolLayout layout, string poolId, IPoolIndex index)
+    {
+        var (logger, events, breaker, watchdog, retry, reporting, store, storeOnce) = access;
         var unclaimed = new UnclaimedRemotes(logger);
         return new PoolContext
         {
@@ -201,6 +224,7 @@ public sealed class PoolBuilder(PoolConfig config)
             StoreOnce = storeOnce,
             Reporting = reporting,
             CircuitBreaker = breaker,
+            Watchdog = watchdog,
             Retry = retry,
             Index = index,
             Manifests = new ManifestStore(store, layout, remotes, logger),

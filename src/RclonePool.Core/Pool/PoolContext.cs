@@ -53,6 +53,9 @@ internal sealed class PoolContext
 
     public required RemoteCircuitBreaker CircuitBreaker { get; init; }
 
+    /// <summary>Tells a remote that is down from one that is slow, and trips its circuit (see <see cref="RemoteWatchdog"/>).</summary>
+    public required RemoteWatchdog Watchdog { get; init; }
+
     public required ResiliencePipeline Retry { get; init; }
 
     public required IPoolIndex Index { get; init; }

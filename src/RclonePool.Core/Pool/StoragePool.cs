@@ -101,6 +101,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     /// <summary>Closes the index and the chunk cache (the pool owns them), and the transport when the builder created it.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Context.Watchdog.DisposeAsync();
         await Context.ChunkCache.DisposeAsync();
         await Context.Index.DisposeAsync();
         Context.Capacity.Dispose();

@@ -1,12 +1,14 @@
 namespace RclonePool.Core.Remotes;
 
 /// <summary>
-/// Group commit for small objects written into the same directory (manifests): the first write goes out at once;
-/// writes that arrive while it is in flight wait for it and then go out together in one
-/// <see cref="RemoteStoreCapabilities.WriteManyAsync"/> call. An idle writer adds no latency; a busy one turns many small
-/// uploads into few calls. Each caller still learns whether its own object was written.
+/// Group commit for small objects written into the same directory (manifests): a write goes out at once while fewer
+/// than <c>maxInFlight</c> calls are in flight for that directory; writes that arrive while all of them are busy wait
+/// and then go out together in one <see cref="RemoteStoreCapabilities.WriteManyAsync"/> call, shared out over the calls
+/// that free up. An idle writer adds no latency; a busy one turns many small uploads into few calls; a remote far away
+/// (where rclone writes the objects of one call one after another, a few round trips each) still gets several calls
+/// at once. Each caller still learns whether its own object was written.
 /// </summary>
-public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256)
+public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxInFlight = 8)
 {
     private readonly Dictionary<RemotePath, Lane> _lanes = [];
 
@@ -23,8 +25,11 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256)
             }
 
             lane.Queue.Enqueue(item);
-            start = !lane.Flushing;
-            lane.Flushing = true;
+            start = lane.Flushers < maxInFlight;
+            if (start)
+            {
+                lane.Flushers++;
+            }
         }
 
         if (start)
@@ -42,14 +47,16 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256)
             var batch = new List<Pending>();
             lock (_lanes)
             {
-                while (batch.Count < maxBatch && lane.Queue.TryDequeue(out var next))
+                // An even share of what waits, so the calls in flight carry it together.
+                var share = Math.Min(maxBatch, Math.Max(1, (lane.Queue.Count + lane.Flushers - 1) / lane.Flushers));
+                while (batch.Count < share && lane.Queue.TryDequeue(out var next))
                 {
                     batch.Add(next);
                 }
 
                 if (batch.Count == 0)
                 {
-                    lane.Flushing = false;
+                    lane.Flushers--;
                     return;
                 }
             }
@@ -72,7 +79,8 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256)
 
         public Queue<Pending> Queue { get; } = new();
 
-        public bool Flushing { get; set; }
+        /// <summary>Calls in flight (or about to start) for this directory.</summary>
+        public int Flushers { get; set; }
     }
 
     private sealed class Pending(NamedBytes item)

@@ -17,11 +17,15 @@ namespace RclonePool.Core.Resilience;
 /// only guides placement, and a remote that does not answer is better skipped at once than waited for.</item>
 /// </list>
 /// With a <see cref="RemoteCircuitBreaker"/>, every call (retried or not) first asks the remote's circuit: a remote that
-/// failed transiently too many times in a row is rejected at once, and the rejection is not retried.
+/// failed transiently too many times in a row is rejected at once, and the rejection is not retried. With a
+/// <see cref="RemoteWatchdog"/>, every call and read waiting on a remote is watched: a remote that stays silent, or
+/// fails a call transiently and then does not answer a probe, is tripped at once (no retries spent on it), and the
+/// calls waiting on it end with the rejection.
 /// Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>); a batched write is retried
 /// as a whole.
 /// </summary>
-public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+public sealed class RetryingRemoteStore(
+    IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null, RemoteWatchdog? watchdog = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
 {
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
@@ -42,8 +46,13 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
     public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken) =>
         await pipeline.ExecuteAsync(async ct => await GuardedAsync(directory.Remote, ct2 => inner.WriteManyAsync(directory, objects, ct2), ct), cancellationToken);
 
-    public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await GuardedAsync(source.Remote, ct2 => inner.OpenReadAsync(source, offset, count, ct2), ct), cancellationToken);
+    public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
+    {
+        var stream = await pipeline.ExecuteAsync(async ct => await GuardedAsync(source.Remote, ct2 => inner.OpenReadAsync(source, offset, count, ct2), ct), cancellationToken);
+
+        // A local file cannot hang the way a connection can; everything else is watched while it is read.
+        return watchdog is null || breaker is null || stream.CanSeek ? stream : new WatchedReadStream(stream, source.Remote, watchdog, breaker);
+    }
 
     public async IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -87,7 +96,11 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-    /// <summary>One call through the remote's circuit: rejected at once when it is open, its outcome recorded.</summary>
+    /// <summary>
+    /// One call through the remote's circuit: rejected at once when it is open, its outcome recorded. A call that fails
+    /// transiently has the remote probed first: a remote that does not answer is tripped, and the call ends with the
+    /// rejection, which is not retried.
+    /// </summary>
     private async Task<T> GuardedAsync<T>(string remote, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         if (breaker is null)
@@ -95,16 +108,57 @@ public sealed class RetryingRemoteStore(IRemoteStore inner, ResiliencePipeline p
             return await call(cancellationToken);
         }
 
-        breaker.ThrowIfOpen(remote);
+        if (breaker.ThrowIfOpen(remote) && watchdog is not null && !await watchdog.IsAliveAsync(remote, cancellationToken))
+        {
+            throw breaker.RejectionFor(remote);
+        }
+
+        if (watchdog is null)
+        {
+            try
+            {
+                var answer = await call(cancellationToken);
+                breaker.OnAnswer(remote);
+                return answer;
+            }
+            catch (Exception e) when (Record(remote, e))
+            {
+                throw;
+            }
+        }
+
+        var down = breaker.DownToken(remote);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, down);
+        var wait = watchdog.Begin(remote);
         try
         {
-            var result = await call(cancellationToken);
+            var result = await call(linked.Token);
+            watchdog.Answered(remote);
             breaker.OnAnswer(remote);
             return result;
+        }
+        catch (Exception) when (down.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw breaker.RejectionFor(remote);
+        }
+        catch (Exception e) when (RemoteCircuitBreaker.IsTransient(e) && !RemoteCircuitBreaker.IsRejection(e) && !cancellationToken.IsCancellationRequested)
+        {
+            wait.Dispose();
+            if (!await watchdog.IsAliveAsync(remote, cancellationToken))
+            {
+                throw breaker.RejectionFor(remote);
+            }
+
+            breaker.OnFailure(remote, e);
+            throw;
         }
         catch (Exception e) when (Record(remote, e))
         {
             throw;
+        }
+        finally
+        {
+            wait.Dispose();
         }
     }
 

@@ -11,7 +11,8 @@ namespace RclonePool.Server.Auth;
 /// </summary>
 public sealed class CredentialStore
 {
-    private static readonly string DecoyHash = PasswordHash.Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+    // Checked against when the user is unknown, so that such a request costs the same hash; made on first need.
+    private static readonly Lazy<string> DecoyHash = new(() => PasswordHash.Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
 
     // PBKDF2 runs of the whole process, bounded so that a flood of wrong passwords cannot take every core.
     private static readonly SemaphoreSlim Hashing = new(Environment.ProcessorCount);
@@ -84,7 +85,7 @@ public sealed class CredentialStore
         try
         {
             Interlocked.Increment(ref _passwordHashRuns);
-            ok = PasswordHash.Verify(password, known ? hash! : DecoyHash) && known;
+            ok = PasswordHash.Verify(password, known ? hash! : DecoyHash.Value) && known;
         }
         finally
         {

@@ -98,6 +98,11 @@ internal sealed class ChunkSource : IChunkSource
         {
             throw Corrupt(location, "the stored object is missing");
         }
+        catch (PoolException e) when (e.IsTransient)
+        {
+            // Says which file and chunk could not be read, beside why the remote could not be asked.
+            throw Broken(location, e);
+        }
     }
 
     internal PoolRemote Resolve(ChunkLocation location) => _resolve(location);

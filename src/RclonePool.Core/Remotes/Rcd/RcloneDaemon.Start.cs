@@ -127,7 +127,7 @@ public sealed partial class RcloneDaemon
         try
         {
             var code = await instance.Process.WaitForExitAsync(CancellationToken.None);
-            if (!instance.Stopping && !_disposed)
+            if (!instance.Stopping && !_disposed && !RcloneChildren.ShuttingDown)
             {
                 RcloneLog.DaemonExited(_logger, instance.Process.Id, code, RcloneErrors.Summarize(instance.Process.ErrorLines));
             }

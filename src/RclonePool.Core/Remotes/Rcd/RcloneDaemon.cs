@@ -93,6 +93,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfShuttingDown();
             if (Alive(_current) is { } started)
             {
                 return started.Endpoint;
@@ -121,6 +122,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfShuttingDown();
             var current = _current;
             if (current is null || current.Endpoint.Generation != failed.Generation)
             {
@@ -182,6 +184,15 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         _credentialsFile?.Dispose();
     }
 
+    /// <summary>Once the process is being stopped by a signal, a daemon that is gone is not replaced: the call ends as cancelled.</summary>
+    private static void ThrowIfShuttingDown()
+    {
+        if (RcloneChildren.ShuttingDown)
+        {
+            throw new OperationCanceledException("rclonepool is stopping; rclone rcd is not restarted.");
+        }
+    }
+
     private static Instance? Alive(Instance? instance) => instance is not null && !instance.Process.HasExited ? instance : null;
 
     private async Task RetireAsync(Instance instance)
@@ -227,7 +238,7 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         {
             // A dead daemon is replaced on next use; a live one that stops answering twice running is replaced now.
             var current = Alive(_current);
-            if (current is null || _disposed || await PingAsync(current.Endpoint.BaseAddress, CancellationToken.None))
+            if (current is null || _disposed || RcloneChildren.ShuttingDown || await PingAsync(current.Endpoint.BaseAddress, CancellationToken.None))
             {
                 _failedChecks = 0;
                 return;

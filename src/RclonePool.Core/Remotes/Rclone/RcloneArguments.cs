@@ -10,9 +10,12 @@ internal static class RcloneArguments
 {
     /// <summary>
     /// Defaults the user's <c>rclone_flags</c> may override: a remote that accepts connections but stops answering fails
-    /// (transiently) after a minute without data instead of rclone's five, and an unreachable one after 15 s.
+    /// (transiently) after a minute without data instead of rclone's five, and an unreachable one after 15 s (the pool's
+    /// watchdog gives up on a silent remote well before either: <c>remote_answer_timeout</c>). rclone tries each call
+    /// once (<c>--low-level-retries 1</c>): the pool retries what is worth retrying (<c>max_retries</c>), and a remote
+    /// that refuses connections fails at once instead of after ten tries with growing pauses.
     /// </summary>
-    public static readonly IReadOnlyList<string> Defaults = ["--contimeout", "15s", "--timeout", "60s"];
+    public static readonly IReadOnlyList<string> Defaults = ["--contimeout", "15s", "--timeout", "60s", "--low-level-retries", "1"];
 
     /// <summary>rclone fails instead of prompting on a terminal for an encrypted config's password.</summary>
     public const string NoPasswordPrompt = "--ask-password=false";

@@ -163,7 +163,30 @@ internal static partial class RcloneChildren
         }
     }
 
-    private static void OnTerminationSignal(PosixSignalContext context) => StopAll(TimeSpan.FromMilliseconds(500));
+    /// <summary>
+    /// A termination signal: the host (the CLI, a server) cancels its work and closes its pools, which stop their rclone
+    /// children on purpose; whatever still runs <see cref="StopAfterSignal"/> later is stopped here. When nothing cancels
+    /// the signal's default action, the process ends now and the exit hook stops the children.
+    /// </summary>
+    private static void OnTerminationSignal(PosixSignalContext context)
+    {
+        ShuttingDown = true;
+        _ = Task.Delay(StopAfterSignal).ContinueWith(_ => StopAll(TimeSpan.FromMilliseconds(500)), TaskScheduler.Default);
+    }
+
+    private static readonly TimeSpan StopAfterSignal = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// True once the process received a termination signal: the rclone children are being stopped on purpose, so a
+    /// daemon that exits is not reported or replaced, and calls that meet it end as cancelled.
+    /// </summary>
+    public static bool ShuttingDown
+    {
+        get => Volatile.Read(ref _shuttingDown);
+        private set => Volatile.Write(ref _shuttingDown, value);
+    }
+
+    private static bool _shuttingDown;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Resilience;
+
+/// <summary>
+/// Tells a remote that is down from one that is slow, within <see cref="AnswerTimeout"/> of the first call that meets
+/// it. Every call and every stream read waiting on a remote is tracked (<see cref="Begin"/>); when one has waited
+/// <see cref="StallAfter"/> while the remote gave no sign of life (no call answered, no bytes read), or when a call
+/// fails transiently, the remote is probed: a stat of an object that need not exist, through the transport itself (no
+/// retries), bounded by <see cref="ProbeTimeout"/>. Any answer, "not found" included, proves it alive and long calls go
+/// on; no answer in time, or a failure to connect, trips its <see cref="RemoteCircuitBreaker"/>, which ends every call
+/// waiting on it and makes placement and reads go elsewhere. One probe per remote at a time; callers share it.
+/// </summary>
+public sealed class RemoteWatchdog : IAsyncDisposable
+{
+    /// <summary>The object the probe stats: it need not exist ("not found" is an answer).</summary>
+    public const string ProbeObject = "rclonepool_probe";
+
+    private readonly IRemoteStore _transport;
+    private readonly RemoteCircuitBreaker _breaker;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, RemoteActivity> _remotes = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly ITimer _sweeper;
+
+    /// <param name="transport">The store below the retries: a probe is one attempt.</param>
+    /// <param name="breaker">The circuits the probe trips.</param>
+    /// <param name="answerTimeout">How long a remote may give no sign of life while a call waits on it.</param>
+    public RemoteWatchdog(IRemoteStore transport, RemoteCircuitBreaker breaker, TimeSpan answerTimeout, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(breaker);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(answerTimeout, TimeSpan.Zero);
+        _transport = transport;
+        _breaker = breaker;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        AnswerTimeout = answerTimeout;
+        StallAfter = answerTimeout * 0.4;
+        ProbeTimeout = answerTimeout * 0.5;
+        var sweep = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(250).Ticks, answerTimeout.Ticks / 20));
+        _sweeper = _time.CreateTimer(_ => Sweep(), null, sweep, sweep);
+    }
+
+    /// <summary>The longest a remote may stay silent while a call waits on it before it is marked down.</summary>
+    public TimeSpan AnswerTimeout { get; }
+
+    /// <summary>How long a call waits in silence before the remote is probed.</summary>
+    public TimeSpan StallAfter { get; }
+
+    /// <summary>How long a probe may take before the remote counts as down.</summary>
+    public TimeSpan ProbeTimeout { get; }
+
+    /// <summary>Starts tracking a wait on <paramref name="remote"/>: a call now, or a stream that marks its reads.</summary>
+    public RemoteWait Begin(string remote, bool waiting = true)
+    {
+        var activity = Activity(remote);
+        var wait = new RemoteWait(this, activity, waiting ? _time.GetTimestamp() : 0);
+        activity.Waits.TryAdd(wait, 0);
+        return wait;
+    }
+
+    /// <summary>The remote gave a sign of life (a call answered, bytes arrived).</summary>
+    public void Answered(string remote) => Activity(remote).LastSign = _time.GetTimestamp();
+
+    /// <summary>
+    /// Asks whether <paramref name="remote"/> answers; trips its circuit when it does not. Concurrent askers share one
+    /// probe. True when it answered, or when the question was cancelled (nothing is concluded then).
+    /// </summary>
+    public Task<bool> IsAliveAsync(string remote, CancellationToken cancellationToken)
+    {
+        var activity = Activity(remote);
+        Task<bool> probe;
+        lock (activity)
+        {
+            probe = activity.Probe ??= ProbeAsync(remote, activity);
+        }
+
+        return probe.WaitAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _sweeper.Dispose();
+        _disposed.Cancel();
+        _disposed.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal long Now => _time.GetTimestamp();
+
+    private RemoteActivity Activity(string remote) => _remotes.GetOrAdd(remote, _ => new RemoteActivity());
+
+    private async Task<bool> ProbeAsync(string remote, RemoteActivity activity)
+    {
+        await Task.Yield();
+        try
+        {
+            var failure = await AskAsync(remote);
+            if (failure is null)
+            {
+                activity.LastSign = _time.GetTimestamp();
+                return true;
+            }
+
+            if (!_disposed.IsCancellationRequested)
+            {
+                _breaker.Trip(remote, failure);
+            }
+
+            return _disposed.IsCancellationRequested;
+        }
+        finally
+        {
+            lock (activity)
+            {
+                activity.Probe = null;
+            }
+        }
+    }
+
+    /// <summary>One stat through the transport; null when the remote answered, else why it counts as down.</summary>
+    private async Task<PoolException?> AskAsync(string remote)
+    {
+        using var deadline = new CancellationTokenSource(ProbeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _disposed.Token);
+        try
+        {
+            await _transport.StatAsync(new RemotePath(remote, ProbeObject), linked.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return new PoolException(PoolErrorKind.Transient, $"{remote} did not answer a probe within {ProbeTimeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception e) when (RemoteCircuitBreaker.IsTransient(e) && !ServerAnswered(e))
+        {
+            return e as PoolException ?? new PoolException(PoolErrorKind.Transient, $"{remote} could not be reached: {e.Message}", e);
+        }
+        catch (Exception e) when (e is PoolException)
+        {
+            // Any other answer (permission, a rate limit, a server error) comes from a remote that is there.
+            _logger.LogDebug("The probe of {Remote} was answered with an error: {Error}", remote, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Transient failures that a reachable server sent (it is there, only busy or limiting).</summary>
+    private static bool ServerAnswered(Exception e)
+    {
+        string[] answers = ["too many requests", "rate limit", "ratelimit", "slow down", "slowdown", "internal server error", "service unavailable", "http 429", "http 500", "http 503"];
+        return answers.Any(a => e.Message.Contains(a, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Probes every remote that has a call waiting in silence longer than <see cref="StallAfter"/>.</summary>
+    private void Sweep()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        foreach (var (remote, activity) in _remotes)
+        {
+            if (activity.Probe is not null || _breaker.IsOpen(remote))
+            {
+                continue;
+            }
+
+            var lastSign = activity.LastSign;
+            foreach (var wait in activity.Waits.Keys)
+            {
+                var since = wait.WaitingSince;
+                if (since != 0 && _time.GetElapsedTime(Math.Max(since, lastSign), now) >= StallAfter)
+                {
+                    _logger.LogDebug("A call to {Remote} has waited {Seconds:0.0} s without a sign of life; probing it.", remote, _time.GetElapsedTime(since, now).TotalSeconds);
+                    _ = IsAliveAsync(remote, CancellationToken.None);
+                    break;
+                }
+            }
+        }
+    }
+
+    internal void End(RemoteActivity activity, RemoteWait wait) => activity.Waits.TryRemove(wait, out _);
+
+    internal sealed class RemoteActivity
+    {
+        private long _lastSign;
+
+        public ConcurrentDictionary<RemoteWait, byte> Waits { get; } = new();
+
+        public long LastSign
+        {
+            get => Volatile.Read(ref _lastSign);
+            set => Volatile.Write(ref _lastSign, value);
+        }
+
+        public Task<bool>? Probe { get; set; }
+    }
+}

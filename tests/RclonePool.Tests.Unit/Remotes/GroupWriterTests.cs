@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Tests.Unit.Remotes;
+
+/// <summary>
+/// Group commit of small objects per directory: writes go out at once while calls are free, wait and go out together
+/// when every call in flight is busy, and each caller learns the fate of its own object.
+/// </summary>
+public sealed class GroupWriterTests
+{
+    private static readonly RemotePath Directory = new("mem:", "rclonepool_manifests");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Writes_go_out_at_once_while_calls_are_free_and_batched_when_all_are_busy()
+    {
+        var store = new GatedStore();
+        var writer = new GroupWriter(store, maxInFlight: 2);
+
+        // Two writes take both calls; they wait at the gate.
+        var first = writer.WriteAsync(Directory, "a", new byte[] { 1 }, Ct);
+        var second = writer.WriteAsync(Directory, "b", new byte[] { 2 }, Ct);
+        await store.WaitForCallsAsync(2);
+
+        // Six more wait for a call, then go out batched over the calls that free up (even shares of what waits).
+        var later = Enumerable.Range(0, 6).Select(i => writer.WriteAsync(Directory, $"c{i}", new byte[] { (byte)i }, Ct)).ToList();
+        store.Open();
+        await Task.WhenAll([first, second, .. later]);
+
+        Assert.Equal(8, store.Written.Count);
+        Assert.InRange(store.Calls.Count, 3, 5);
+        Assert.Equal([1, 1], store.Calls.Take(2).Order());
+        Assert.True(store.Calls.Skip(2).Max() <= 6);
+    }
+
+    [Fact]
+    public async Task A_failed_call_fails_only_the_writes_it_carried()
+    {
+        var store = new GatedStore { FailNames = ["bad"] };
+        var writer = new GroupWriter(store, maxInFlight: 4);
+        store.Open();
+
+        await writer.WriteAsync(Directory, "good", new byte[] { 1 }, Ct);
+        var e = await Assert.ThrowsAsync<PoolException>(() => writer.WriteAsync(Directory, "bad", new byte[] { 2 }, Ct));
+
+        Assert.Contains("bad", e.Message, StringComparison.Ordinal);
+        Assert.Equal(["good"], store.Written.Keys);
+    }
+
+    /// <summary>Batched writes that wait at a gate until it opens; counts the objects of each call.</summary>
+    private sealed class GatedStore : IRemoteStore, IBatchedWrites
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _started;
+
+        public ConcurrentDictionary<string, byte[]> Written { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentQueue<int> Calls { get; } = new();
+
+        public string[] FailNames { get; init; } = [];
+
+        public void Open() => _gate.TrySetResult();
+
+        public async Task WaitForCallsAsync(int count)
+        {
+            while (Volatile.Read(ref _started) < count)
+            {
+                await Task.Delay(5, Ct);
+            }
+        }
+
+        public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _started);
+            await _gate.Task.WaitAsync(cancellationToken);
+            Calls.Enqueue(objects.Count);
+            if (objects.Select(o => o.Name).FirstOrDefault(FailNames.Contains) is { } bad)
+            {
+                throw new PoolException(PoolErrorKind.Transient, $"injected failure writing {bad}");
+            }
+
+            foreach (var item in objects)
+            {
+                Written[item.Name] = item.Bytes.ToArray();
+            }
+        }
+
+        public Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using RclonePool.Core.Config;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Remotes;
+using RclonePool.Core.Resilience;
+using RclonePool.Tests.Unit.Support;
+
+namespace RclonePool.Tests.Unit.Resilience;
+
+/// <summary>
+/// The watchdog over a store whose remote "a:" can go silent (calls and reads never return) or refuse (calls fail at
+/// once), beside a healthy "b:". Time is real but short: a remote may stay silent 400 ms.
+/// </summary>
+public sealed class RemoteWatchdogTests : IAsyncDisposable
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMilliseconds(400);
+    private static readonly RemotePath OnA = new("a:", "rclonepool_data/x");
+    private static readonly RemotePath OnB = new("b:", "rclonepool_data/x");
+
+    private readonly InMemoryRemoteStore _memory = new("a:", "b:");
+    private readonly SilenceableStore _transport;
+    private readonly RemoteCircuitBreaker _breaker = new(4, TimeSpan.FromSeconds(30));
+    private readonly RemoteWatchdog _watchdog;
+    private readonly RetryingRemoteStore _store;
+    private readonly List<(string Remote, bool FoundDown)> _opened = [];
+
+    public RemoteWatchdogTests()
+    {
+        _transport = new SilenceableStore(new ScriptedRemoteStore(_memory));
+        _watchdog = new RemoteWatchdog(_transport, _breaker, AnswerTimeout);
+        _store = new RetryingRemoteStore(_transport, RetryPipelines.Create(new PoolConfig { Remotes = ["a:", "b:"], MaxRetries = 3, RetryDelay = 0.05 }), _breaker, _watchdog);
+        _breaker.Opened += (remote, _, foundDown) => _opened.Add((remote, foundDown));
+        _memory.Put("a:rclonepool_data/x", new byte[1 << 20]);
+        _memory.Put("b:rclonepool_data/x", new byte[16]);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync() => await _watchdog.DisposeAsync();
+
+    [Fact]
+    public async Task A_call_to_a_remote_gone_silent_ends_with_the_rejection_once_a_probe_goes_unanswered()
+    {
+        _transport.Silent.Add("a:");
+        var clock = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<PoolException>(() => _store.WriteBytesAsync(OnA, new byte[] { 1, 2, 3 }, Ct));
+
+        Assert.True(RemoteCircuitBreaker.IsRejection(e));
+        Assert.Contains("a: is skipped", e.Message, StringComparison.Ordinal);
+        Assert.Contains("did not answer a probe", e.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed, _watchdog.StallAfter, TimeSpan.FromSeconds(5));
+        Assert.Equal([("a:", true)], _opened);
+
+        // Later calls are rejected at once; the other remote is untouched.
+        clock.Restart();
+        await Assert.ThrowsAsync<PoolException>(() => _store.StatAsync(OnA, Ct));
+        Assert.True(clock.Elapsed < _watchdog.StallAfter, "a remote known to be down was waited for again");
+        Assert.NotNull(await _store.StatAsync(OnB, Ct));
+    }
+
+    [Fact]
+    public async Task A_slow_call_to_a_remote_that_answers_its_probes_is_left_to_finish()
+    {
+        _transport.Delay = AnswerTimeout * 4;
+
+        await _store.WriteBytesAsync(OnA, new byte[] { 1, 2, 3 }, Ct);
+
+        Assert.Empty(_opened);
+        Assert.True(_transport.Probes > 0, "the long call was never probed");
+        Assert.False(_breaker.IsOpen("a:"));
+    }
+
+    [Fact]
+    public async Task A_remote_that_refuses_is_tripped_after_one_probe_instead_of_retried()
+    {
+        _transport.Refused.Add("a:");
+        var clock = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<PoolException>(() => _store.StatAsync(OnA, Ct));
+
+        Assert.True(RemoteCircuitBreaker.IsRejection(e));
+        Assert.Contains("connection refused", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _transport.Calls);
+        Assert.Equal(1, _transport.Probes);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal([("a:", true)], _opened);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_of_a_remote_that_answers_its_probe_is_retried_as_before()
+    {
+        var left = 2;
+        _transport.FailCall = () => Interlocked.Decrement(ref left) >= 0 ? new PoolException(PoolErrorKind.Transient, "HTTP 503: service unavailable, slow down") : null;
+
+        Assert.NotNull(await _store.StatAsync(OnA, Ct));
+
+        Assert.Equal(3, _transport.Calls);
+        Assert.Empty(_opened);
+    }
+
+    [Fact]
+    public async Task A_read_that_stalls_mid_stream_ends_with_the_rejection()
+    {
+        await using var stream = await _store.OpenReadAsync(OnA, 0, 1 << 20, Ct);
+        var buffer = new byte[64 * 1024];
+        Assert.True(await stream.ReadAsync(buffer, Ct) > 0);
+        _transport.Silent.Add("a:");
+
+        var e = await Assert.ThrowsAsync<PoolException>(async () =>
+        {
+            while (await stream.ReadAsync(buffer, Ct) > 0)
+            {
+            }
+        });
+
+        Assert.True(RemoteCircuitBreaker.IsRejection(e));
+        Assert.Equal([("a:", true)], _opened);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_call_is_not_taken_for_a_dead_remote()
+    {
+        _transport.Silent.Add("a:");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.StatAsync(OnA, cancel.Token));
+
+        Assert.Empty(_opened);
+    }
+
+    /// <summary>
+    /// The transport under test: remotes in <see cref="Silent"/> never answer (calls, probes and stream reads wait until
+    /// cancelled), remotes in <see cref="Refused"/> fail at once as a refused connection does; <see cref="Delay"/> slows
+    /// every call that is not a probe. Probes are the stats of <see cref="RemoteWatchdog.ProbeObject"/>.
+    /// </summary>
+    private sealed class SilenceableStore(IRemoteStore inner) : IRemoteStore
+    {
+        private int _calls;
+        private int _probes;
+
+        public HashSet<string> Silent { get; } = [];
+
+        public HashSet<string> Refused { get; } = [];
+
+        public TimeSpan Delay { get; set; }
+
+        public Func<PoolException?> FailCall { get; set; } = () => null;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public int Probes => Volatile.Read(ref _probes);
+
+        public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+        {
+            await BeforeAsync(target, cancellationToken);
+            await inner.WriteAsync(target, content, length, cancellationToken);
+        }
+
+        public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
+        {
+            await BeforeAsync(source, cancellationToken);
+            return new SilenceableStream(await inner.OpenReadAsync(source, offset, count, cancellationToken), () => Silent.Contains(source.Remote));
+        }
+
+        public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) =>
+            inner.ListAsync(directory, recursive, cancellationToken);
+
+        public async Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken)
+        {
+            await BeforeAsync(path, cancellationToken);
+            return await inner.StatAsync(path, cancellationToken);
+        }
+
+        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => inner.DeleteAsync(path, cancellationToken);
+
+        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
+
+        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private async Task BeforeAsync(RemotePath target, CancellationToken cancellationToken)
+        {
+            var probe = target.Path == RemoteWatchdog.ProbeObject;
+            Interlocked.Increment(ref probe ? ref _probes : ref _calls);
+            if (Silent.Contains(target.Remote))
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            if (Refused.Contains(target.Remote))
+            {
+                throw new PoolException(PoolErrorKind.Transient, $"rclone could not reach {target.Remote}: dial tcp 127.0.0.1:1: connect: connection refused");
+            }
+
+            if (!probe)
+            {
+                await Task.Delay(Delay, cancellationToken);
+                if (FailCall() is { } failure)
+                {
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    /// <summary>A read stream that stops delivering (each read waits until cancelled) once its remote goes silent.</summary>
+    private sealed class SilenceableStream(Stream inner, Func<bool> silent) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (silent())
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return await inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
