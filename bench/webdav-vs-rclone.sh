@@ -4,7 +4,7 @@
 # chunk size, same data), both on 127.0.0.1. Prints every figure for both servers and the ratio.
 #
 #   bench/webdav-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--rounds 3] [--quick]
-#                             [--case NAME[,NAME...]] [--through-rclone]
+#                             [--case NAME[,NAME...]] [--through-rclone] [--auth]
 #
 # Cases (in this order): seek, get, get4, random, propfind, put, smallput (default: all).
 #   seek      50 single 64 KiB Range GETs at random offsets, one after another on one connection: time to first
@@ -21,6 +21,9 @@
 # --through-rclone: the pool reads and writes its local remotes only through its rclone rcd (local_direct_reads and
 # local_direct_writes: false); by default it reads their files and writes its manifests there directly, as it does
 # for any remote rclone reports as a local directory.
+# --auth: both servers ask for HTTP Basic credentials (rclonepool: a user added with 'rclonepool user add' and
+# serve --auth basic; rclone: --user/--pass) and every request sends them, as WebDAV clients do; compare with a run
+# without it to see what authentication costs.
 # --quick: 256 MiB file unless --size-mb is given, 1 round, 20 seeks, 3 s of random reads, directories of 100 and
 # 1,000 files, 1,000 small PUTs. MB = 10^6 bytes. Throughput ratios are ours/theirs, time and CPU ratios
 # theirs/ours: above 1 means rclonepool is better either way.
@@ -32,7 +35,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true cases="seek,get,get4,random,propfind,put,smallput"
+size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true auth=0 cases="seek,get,get4,random,propfind,put,smallput"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -42,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1; shift ;;
     --case) cases="$2"; shift 2 ;;
     --through-rclone) direct=false; shift ;;
+    --auth) auth=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -50,6 +54,7 @@ for c in ${cases//,/ }; do
   [[ ",seek,get,get4,random,propfind,put,smallput," == *",$c,"* ]] || { echo "unknown case $c" >&2; exit 2; }
 done
 has_case() { [[ ",$cases," == *",$1,"* ]]; }
+if [[ $auth -eq 1 ]] && has_case random; then echo "--auth: the random case (wrk) sends no credentials; leave it out with --case" >&2; exit 2; fi
 
 if [[ $quick -eq 1 ]]; then
   : "${size_mb:=256}" "${rounds:=1}"; seeks=20 random_s=3 dirs="100 1000" small_n=1000
@@ -113,9 +118,14 @@ CONF
 export RCLONE_CONFIG="$work/rclone.conf"
 pool() { dotnet "$dll" --config "$work/pool.json" --no-progress "$@"; }
 pool init >/dev/null
+ours_auth=() theirs_auth=() bench_user=bench bench_pass=bench-pass-4711
+if [[ $auth -eq 1 ]]; then
+  printf '%s\n%s\n' "$bench_pass" "$bench_pass" | pool user add "$bench_user" >/dev/null
+  ours_auth=(--auth basic) theirs_auth=(--user "$bench_user" --pass "$bench_pass")
+fi
 
 echo "bench: rclonepool serve vs rclone serve webdav (chunker over union), $(rclone version | head -1)"
-echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)"); local_direct_reads/writes: ${direct}"
+echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)"); local_direct_reads/writes: ${direct}$([[ $auth -eq 1 ]] && echo "; basic auth on both")"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -151,6 +161,7 @@ server_start() {
     sleep 0.1
   done
   [[ -n "${url[$name]}" ]] || die "$name printed no URL within 60 s"
+  [[ $auth -eq 1 ]] && url[$name]="http://$bench_user:$bench_pass@${url[$name]#http://}"   # curl sends them on every request
   for _ in $(seq 1 100); do
     [[ $(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "${url[$name]}") == 200 ]] && return 0
     sleep 0.1
@@ -214,8 +225,8 @@ if has_case propfind; then
 fi
 sync
 
-server_start ours dotnet "$dll" --config "$work/pool.json" --no-progress serve --host 127.0.0.1 --port 0
-server_start theirs rclone serve webdav ch: --addr 127.0.0.1:0
+server_start ours dotnet "$dll" --config "$work/pool.json" --no-progress serve --host 127.0.0.1 --port 0 "${ours_auth[@]}"
+server_start theirs rclone serve webdav ch: --addr 127.0.0.1:0 "${theirs_auth[@]}"
 echo "servers: rclonepool ${url[ours]} (pid ${pid[ours]}), rclone ${url[theirs]} (pid ${pid[theirs]})"
 # Warm-up, not measured: a few requests of each kind the cases make, so that neither server's first request
 # (rclonepool's JIT, rclone's directory cache) lands in a measurement.

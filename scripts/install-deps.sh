@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the named prerequisites from Debian's packages when they are missing.
-# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium]
+# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium] [curl] [systemd-analyze] [unshare] [python3-yaml]
 set -euo pipefail
-declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium)
+declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium [curl]=curl [systemd-analyze]=systemd [unshare]=util-linux [python3-yaml]=python3-yaml)
 missing=()
 for tool in "$@"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg[$tool]:-$tool}")
+  if [[ $tool == python3-yaml ]]; then
+    python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+  else
+    command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg[$tool]:-$tool}")
+  fi
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 

@@ -17,11 +17,13 @@ internal static class CliApp
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Verbose);
         root.Options.Add(GlobalOptions.NoProgress);
+        root.Options.Add(GlobalOptions.BandwidthLimitUpload);
+        root.Options.Add(GlobalOptions.BandwidthLimitDownload);
         foreach (var command in new[]
         {
             InitCommand.Create(), QuickstartCommand.Create(), UploadCommand.Create(), DownloadCommand.Create(),
             LsCommand.Create(), DeleteCommand.Create(), MvCommand.Create(), CatCommand.Create(), InfoCommand.Create(),
-            IndexCommand.Create(), ServeCommand.Create(), VerifyCommand.Create(), RepairCommand.Create(), RebuildCommand.Create(), HealthCommand.Create(), OrphansCommand.Create(),
+            IndexCommand.Create(), ServeCommand.Create(), UserCommand.Create(), KeyCommand.Create(), VerifyCommand.Create(), RepairCommand.Create(), RebuildCommand.Create(), HealthCommand.Create(), OrphansCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

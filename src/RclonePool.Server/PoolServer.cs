@@ -1,15 +1,21 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Server.Auth;
+using RclonePool.Server.Health;
+using RclonePool.Server.Tls;
 using RclonePool.Server.WebDav;
 
 namespace RclonePool.Server;
@@ -32,8 +38,13 @@ public static class PoolServer
         Validate(options);
         loggerFactory ??= NullLoggerFactory.Instance;
         var addresses = await ResolveAsync(options.Host, cancellationToken);
+        if (options.Authenticator is null && !options.AllowUnauthenticatedRemoteAccess && !IsLoopbackOnly(addresses))
+        {
+            throw ServerErrors.OpenWithoutAuthentication(options.Host);
+        }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "rclonepool" });
+        builder.Services.AddSystemd(); // under systemd (Type=notify): READY=1 once listening, STOPPING=1 on stop; nothing otherwise
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         if (pool is StoragePool storage)
@@ -51,22 +62,16 @@ public static class PoolServer
         }
 
         builder.WebHost.UseKestrelCore();
+        if (options.Https is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, addresses));
 
         var app = builder.Build();
         var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
-        var authenticator = options.Authenticator;
-        if (authenticator is not null)
-        {
-            app.Use(async (context, next) =>
-            {
-                if (await authenticator.AuthenticateAsync(context, context.RequestAborted))
-                {
-                    await next(context);
-                }
-            });
-        }
-
+        app.UseMiddleware<HealthEndpoints>(pool);
+        app.UseRequestAuthentication(options.Authenticator);
         app.Run(endpoint.InvokeAsync);
         try
         {
@@ -86,7 +91,13 @@ public static class PoolServer
             ServerLog.Listening(log, url);
         }
 
-        if (authenticator is null && addresses.Any(a => !IPAddress.IsLoopback(a)))
+        options.Https?.LogServing();
+        if (options.Authenticator is CredentialAuthenticator credentials)
+        {
+            credentials.LogEnabled();
+        }
+
+        if (options.Authenticator is null && !IsLoopbackOnly(addresses))
         {
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
         }
@@ -137,14 +148,38 @@ public static class PoolServer
             if (address.Equals(IPAddress.IPv6Any))
             {
                 // All addresses: IPv6 dual-stack where the kernel has IPv6, IPv4 otherwise.
-                kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.ListenAnyIP(options.Port, listen => ConfigureListener(listen, options.Https));
             }
             else
             {
-                kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(address, options.Port, listen => ConfigureListener(listen, options.Https));
             }
         }
     }
+
+    /// <summary>HTTP/1.1 in the clear; with a certificate, TLS 1.2 or 1.3 only, HTTP/1.1 and HTTP/2 by ALPN, the certificate read per connection (so a renewed one is used).</summary>
+    private static void ConfigureListener(ListenOptions listen, CertificateFiles? https)
+    {
+        if (https is null)
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            return;
+        }
+
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = https.Current.Context,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                ClientCertificateRequired = false,
+            }),
+        });
+    }
+
+    private static bool IsLoopbackOnly(IReadOnlyList<IPAddress> addresses) => addresses.All(IPAddress.IsLoopback);
 
     private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
     {

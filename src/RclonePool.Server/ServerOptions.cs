@@ -1,4 +1,5 @@
 using RclonePool.Server.Auth;
+using RclonePool.Server.Tls;
 
 namespace RclonePool.Server;
 
@@ -47,10 +48,19 @@ public sealed record ServerOptions
     public long? MaxConcurrentConnections { get; init; }
 
     /// <summary>
-    /// Checks every request before it reaches the pool; null means no authentication (and a loud warning when the
-    /// server listens beyond loopback).
+    /// Checks every request before it reaches the pool (all but <c>GET /healthz</c> and <c>GET /readyz</c>); null means
+    /// no authentication, which is refused beyond loopback unless <see cref="AllowUnauthenticatedRemoteAccess"/>.
     /// </summary>
     public IRequestAuthenticator? Authenticator { get; init; }
+
+    /// <summary>Serve HTTPS with these certificate files (TLS 1.2 and 1.3, HTTP/1.1 and HTTP/2); null serves plain HTTP.</summary>
+    public CertificateFiles? Https { get; init; }
+
+    /// <summary>
+    /// Lets the server start without <see cref="Authenticator"/> on an address beyond loopback (<c>serve
+    /// --insecure-no-auth</c>); without it, such a start is refused.
+    /// </summary>
+    public bool AllowUnauthenticatedRemoteAccess { get; init; }
 
     /// <summary>
     /// Loops run in the background while the server runs (health monitoring), each started with the server and

@@ -23,7 +23,11 @@ internal sealed class CliContext
     public ConfigLocation ConfigLocation => ConfigLoader.Locate(_parse.GetValue(GlobalOptions.Config));
 
     /// <summary>Uses a config built in code (init, quickstart) instead of loading one.</summary>
-    public void UseConfig(PoolConfig config) => _config = config;
+    public void UseConfig(PoolConfig config)
+    {
+        ApplyBandwidthOverrides(config);
+        _config = config;
+    }
 
     public PoolConfig Config => _config ??= LoadConfig();
 
@@ -50,6 +54,7 @@ internal sealed class CliContext
     private PoolConfig LoadConfig()
     {
         var config = ConfigLoader.Load(_parse.GetValue(GlobalOptions.Config));
+        ApplyBandwidthOverrides(config);
         var inactive = ConfigKeys.InactiveKeysInUse(config);
         if (inactive.Count > 0)
         {
@@ -73,5 +78,20 @@ internal sealed class CliContext
             loggerFactory.Dispose();
             throw;
         }
+    }
+
+    /// <summary>--bwlimit-up and --bwlimit-down win over the config's bandwidth limits for this command.</summary>
+    private void ApplyBandwidthOverrides(PoolConfig config)
+    {
+        foreach (var (option, key) in new[] { (GlobalOptions.BandwidthLimitUpload, "--bwlimit-up"), (GlobalOptions.BandwidthLimitDownload, "--bwlimit-down") })
+        {
+            if (_parse.GetValue(option) is { } value && (!(value >= 0) || double.IsInfinity(value)))
+            {
+                throw new Core.Errors.PoolException(Core.Errors.PoolErrorKind.BadInput, $"{key} is {value}; give megabits per second, 0 or more (0 is unlimited).");
+            }
+        }
+
+        config.BandwidthLimitUploadMbps = _parse.GetValue(GlobalOptions.BandwidthLimitUpload) ?? config.BandwidthLimitUploadMbps;
+        config.BandwidthLimitDownloadMbps = _parse.GetValue(GlobalOptions.BandwidthLimitDownload) ?? config.BandwidthLimitDownloadMbps;
     }
 }

@@ -23,4 +23,18 @@ internal static class GlobalOptions
         Description = "Do not show progress (the config key show_progress does the same).",
         Recursive = true,
     };
+
+    public static Option<double?> BandwidthLimitUpload { get; } = new("--bwlimit-up")
+    {
+        Description = "Upload limit to the remotes in megabits per second (10^6 bits), for this command; overrides bandwidth_limit_upload_mbps. 0 is unlimited.",
+        Recursive = true,
+        HelpName = "MBIT/S",
+    };
+
+    public static Option<double?> BandwidthLimitDownload { get; } = new("--bwlimit-down")
+    {
+        Description = "Download limit from the remotes in megabits per second (10^6 bits), for this command; overrides bandwidth_limit_download_mbps. 0 is unlimited.",
+        Recursive = true,
+        HelpName = "MBIT/S",
+    };
 }

@@ -61,6 +61,7 @@ internal static class ConfigTypes
     public static readonly ConfigType<Dictionary<string, double>> NumberMap = new MapType<double>(Number, "map of remote to number");
     public static readonly ConfigType<Dictionary<string, int>> IntegerMap = new MapType<int>(Integer, "map of remote to integer");
     public static readonly ConfigType<Dictionary<string, string>> StringMap = new MapType<string>(String, "map of user to password hash");
+    public static readonly ConfigType<Dictionary<string, string>> KeyHashMap = new MapType<string>(String, "map of key name to key hash");
 
     private sealed class BooleanType : ConfigType<bool>
     {

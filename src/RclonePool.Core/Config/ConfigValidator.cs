@@ -223,9 +223,22 @@ public static partial class ConfigValidator
             }
         }
 
+        foreach (var (name, hash) in config.WebdavApiKeys)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsControl))
+            {
+                problems.Add(new("webdav_api_keys", $"webdav_api_keys has the key name {Quote(name)}; a key name must be non-empty, without control characters."));
+            }
+
+            if (string.IsNullOrWhiteSpace(hash))
+            {
+                problems.Add(new("webdav_api_keys", $"webdav_api_keys gives key {Quote(name)} an empty hash; revoke it with 'rclonepool key revoke' and create a new one with 'rclonepool key create'."));
+            }
+        }
+
         if (config.WebdavAuthMethod == "basic" && config.WebdavUsers.Count == 0)
         {
-            problems.Add(new("webdav_users", "webdav_auth_method is \"basic\" but webdav_users is empty; add at least one user with a password hash, or choose another method."));
+            problems.Add(new("webdav_users", "webdav_auth_method is \"basic\" but webdav_users is empty; add a user with 'rclonepool user add NAME', or choose another method."));
         }
 
         var cert = string.IsNullOrEmpty(config.SslCertFile) ? null : config.SslCertFile;

@@ -66,6 +66,7 @@ public sealed class PoolConfig
     public double BandwidthLimitDownloadMbps { get; set; }
     public string WebdavAuthMethod { get; set; } = "none";
     public Dictionary<string, string> WebdavUsers { get; set; } = [];
+    public Dictionary<string, string> WebdavApiKeys { get; set; } = [];
     public bool EnableHttps { get; set; }
     public string? SslCertFile { get; set; }
     public string? SslKeyFile { get; set; }

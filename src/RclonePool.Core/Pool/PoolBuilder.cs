@@ -9,6 +9,7 @@ using RclonePool.Core.Placement;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
+using RclonePool.Core.Remotes.Throttling;
 using RclonePool.Core.Resilience;
 
 namespace RclonePool.Core.Pool;
@@ -178,7 +179,8 @@ public sealed class PoolBuilder(PoolConfig config)
     /// <summary>The parts, in order. The store as the pool uses it is, from the outside in:
     /// <see cref="RetryingRemoteStore"/> (transient failures retried where a repeat is safe; a remote whose circuit is open
     /// rejected at once) → <see cref="ReportingRemoteStore"/> (REMOTE_ERROR for every failed attempt, naming the pool
-    /// remote; counts calls) → the transport. Throttling and plugins slot in between reporting and the transport.</summary>
+    /// remote; counts calls) → <see cref="ThrottledRemoteStore"/> (the bandwidth limits, shared by the whole process; only
+    /// when a limit is set) → the transport. Plugins slot in between reporting and the transport.</summary>
     private RemoteAccess BuildAccess(IRemoteStore transport, IReadOnlyList<PoolRemote> remotes)
     {
         var logger = _loggerFactory.CreateLogger("rclonepool");
@@ -190,7 +192,12 @@ public sealed class PoolBuilder(PoolConfig config)
             failure.Message.TrimEnd('.'), breaker.CoolDown.TotalSeconds);
         var retry = _retry ?? RetryPipelines.Create(Config, _time);
 
-        var reporting = new ReportingRemoteStore(transport, events, storage => names.GetValueOrDefault(storage, storage));
+        var upload = ProcessBandwidth.Upload(Config.BandwidthLimitUploadMbps);
+        var download = ProcessBandwidth.Download(Config.BandwidthLimitDownloadMbps);
+        var throttled = upload is null && download is null ? transport : new ThrottledRemoteStore(transport, upload, download);
+        var reporting = new ReportingRemoteStore(throttled, events, storage => names.GetValueOrDefault(storage, storage));
+
+        // The watchdog probes the transport itself: a read waiting for bandwidth tokens is not a silent remote.
         var watchdog = new RemoteWatchdog(transport, breaker, TimeSpan.FromSeconds(Config.RemoteAnswerTimeout), _time, logger);
         return new RemoteAccess(
             logger, events, breaker, watchdog, retry, reporting,

@@ -64,8 +64,8 @@ public sealed class HostingTests
         var closed = new CapturingLoggerProvider();
         using (var factory = LoggerFactory.Create(b => b.AddProvider(open)))
         {
-            await using var server = await PoolServer.StartAsync(new InMemoryPoolFileSystem(), new ServerOptions { Host = "0.0.0.0", Port = 0 }, factory, Ct);
-            await using var everywhere = await PoolServer.StartAsync(new InMemoryPoolFileSystem(), new ServerOptions { Host = "*", Port = 0 }, factory, Ct);
+            await using var server = await PoolServer.StartAsync(new InMemoryPoolFileSystem(), new ServerOptions { Host = "0.0.0.0", Port = 0, AllowUnauthenticatedRemoteAccess = true }, factory, Ct);
+            await using var everywhere = await PoolServer.StartAsync(new InMemoryPoolFileSystem(), new ServerOptions { Host = "*", Port = 0, AllowUnauthenticatedRemoteAccess = true }, factory, Ct);
             using var client = new HttpClient();
             using var response = await client.GetAsync($"http://127.0.0.1:{everywhere.Url.Port}/", Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -82,6 +82,20 @@ public sealed class HostingTests
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("WITHOUT AUTHENTICATION", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(closed.Entries, e => e.Id.Id == 1001);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("*")]
+    public async Task Listening_beyond_loopback_without_authentication_is_refused_unless_the_risk_is_accepted(string host)
+    {
+        var e = await Assert.ThrowsAsync<RclonePool.Core.Errors.PoolException>(async () =>
+            await PoolServer.StartAsync(new InMemoryPoolFileSystem(), new ServerOptions { Host = host, Port = 0 }, cancellationToken: Ct));
+
+        Assert.Equal(RclonePool.Core.Errors.PoolErrorKind.BadInput, e.Kind);
+        Assert.Contains("--insecure-no-auth", e.Message, StringComparison.Ordinal);
+        Assert.Contains("rclonepool user add", e.Message, StringComparison.Ordinal);
+        await using var loopback = await PoolServer.StartAsync(new InMemoryPoolFileSystem(), new ServerOptions { Host = "localhost", Port = 0 }, cancellationToken: Ct);
     }
 
     [Fact]
