@@ -27,6 +27,9 @@ public enum PoolEventType
     /// <summary>A file was verified; <see cref="PoolEvent.Detail"/> says whether it is intact.</summary>
     FileVerified,
 
+    /// <summary>A chunk object moved to another remote (rebalance): <see cref="PoolEvent.Remote"/> is where it is now.</summary>
+    ChunkMoved,
+
     /// <summary>A damaged file was repaired.</summary>
     FileRepaired,
 

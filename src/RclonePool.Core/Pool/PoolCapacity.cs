@@ -37,6 +37,9 @@ internal sealed class PoolCapacity(
         })];
     }
 
+    /// <summary>What rclone's about says of each remote, in config order (null where it cannot tell or did not answer).</summary>
+    public async Task<IReadOnlyList<RemoteUsage?>> UsageAsync(CancellationToken cancellationToken) => await AboutAllAsync(cancellationToken);
+
     /// <summary>Bytes the pool can still take (sum over remotes of free space), or null when some remote cannot tell.</summary>
     public async ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken)
     {

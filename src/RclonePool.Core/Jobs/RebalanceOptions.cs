@@ -1,0 +1,20 @@
+namespace RclonePool.Core.Jobs;
+
+/// <summary>What <c>rebalance</c> aims for and how far it may go.</summary>
+public sealed record RebalanceOptions
+{
+    /// <summary>The utilisation variance, in percent, to bring the pool under (<see cref="Placement.Utilisation"/>).</summary>
+    public double TargetVariance { get; init; } = 5.0;
+
+    /// <summary>At most this many bytes move; null: no limit.</summary>
+    public long? MaxBytes { get; init; }
+
+    /// <summary>Plan only: print the moves, change nothing.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>Files moved at once; null: <c>max_parallel_workers</c>.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Bytes moved so far, reported as moves complete.</summary>
+    public IProgress<long>? Progress { get; init; }
+}

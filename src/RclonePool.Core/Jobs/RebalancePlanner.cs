@@ -1,0 +1,116 @@
+using RclonePool.Core.Placement;
+
+namespace RclonePool.Core.Jobs;
+
+/// <summary>
+/// Plans the moves of a rebalance, without touching the pool: while the utilisation variance is above the target, the
+/// remote furthest above its share of the pool's bytes gives an object to the remote furthest below its share. The object
+/// is the largest that does not overshoot either of them (so few objects and few bytes move), else the smallest that still
+/// brings them closer. The destination must have room and hold no other object of the chunk. Stops at the target, at
+/// <c>maxBytes</c>, or when no move brings the pool closer to even.
+/// </summary>
+public static class RebalancePlanner
+{
+    public static RebalancePlan Plan(IReadOnlyList<RemoteLoad> loads, IEnumerable<MovableObject> objects, double targetVariance, long? maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        ArgumentNullException.ThrowIfNull(objects);
+        var now = loads.ToList();
+        var targets = Utilisation.Targets(now, now.Sum(l => l.Used));
+        var index = now.Select((l, i) => (l.Remote, i)).ToDictionary(p => p.Remote, p => p.i, StringComparer.Ordinal);
+        var byRemote = now.Select(_ => new List<MovableObject>()).ToArray();
+        foreach (var o in objects)
+        {
+            if (index.TryGetValue(o.Location.Remote, out var i))
+            {
+                byRemote[i].Add(o);
+            }
+        }
+
+        foreach (var list in byRemote)
+        {
+            list.Sort((a, b) => b.Location.StoredLength.CompareTo(a.Location.StoredLength));
+        }
+
+        var moves = new List<ChunkMove>();
+        long moved = 0;
+        var stuck = new HashSet<(int, int)>();
+        while (Utilisation.Variance(now) > targetVariance)
+        {
+            var pair = FurthestPair(now, targets, stuck);
+            if (pair is not { } p)
+            {
+                break;
+            }
+
+            var surplus = now[p.From].Used - targets[p.From];
+            var deficit = targets[p.To] - now[p.To].Used;
+            var budget = maxBytes is { } max ? max - moved : long.MaxValue;
+            var pick = Pick(byRemote[p.From], now[p.To], Math.Min(surplus, deficit), surplus + deficit, budget);
+            if (pick is null)
+            {
+                stuck.Add((p.From, p.To));
+                continue;
+            }
+
+            byRemote[p.From].Remove(pick);
+            var bytes = pick.Location.StoredLength;
+            now[p.From] = Shift(now[p.From], -bytes);
+            now[p.To] = Shift(now[p.To], bytes);
+            moves.Add(pick.To(now[p.To].Remote));
+            moved += bytes;
+            stuck.Clear();
+        }
+
+        return new RebalancePlan { Moves = moves, Before = loads, After = now, TargetVariance = targetVariance };
+    }
+
+    /// <summary>The remote most above its target and the one most below it, among pairs not found stuck.</summary>
+    private static (int From, int To)? FurthestPair(List<RemoteLoad> now, IReadOnlyList<double> targets, HashSet<(int, int)> stuck)
+    {
+        var over = Enumerable.Range(0, now.Count).Where(i => now[i].Used > targets[i]).OrderByDescending(i => now[i].Used - targets[i]);
+        var under = Enumerable.Range(0, now.Count).Where(i => now[i].Used < targets[i]).OrderByDescending(i => targets[i] - now[i].Used).ToList();
+        foreach (var from in over)
+        {
+            foreach (var to in under)
+            {
+                if (!stuck.Contains((from, to)))
+                {
+                    return (from, to);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The largest object of at most <paramref name="fit"/> bytes, else the smallest of fewer than
+    /// <paramref name="improving"/> bytes (moving s bytes brings the pair closer when s &lt; surplus + deficit).
+    /// </summary>
+    private static MovableObject? Pick(List<MovableObject> sources, RemoteLoad to, double fit, double improving, long budget)
+    {
+        bool Allowed(MovableObject o) =>
+            o.Location.StoredLength <= budget && to.CanHold(o.Location.StoredLength) && !o.ChunkRemotes.Contains(to.Remote, StringComparer.Ordinal);
+
+        var fitting = sources.FirstOrDefault(o => o.Location.StoredLength <= fit && Allowed(o));
+        if (fitting is not null)
+        {
+            return fitting;
+        }
+
+        for (var i = sources.Count - 1; i >= 0; i--)
+        {
+            if (sources[i].Location.StoredLength < improving && Allowed(sources[i]))
+            {
+                return sources[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A remote after gaining (or, negative, losing) <paramref name="bytes"/>: its free space changes the other way.</summary>
+    private static RemoteLoad Shift(RemoteLoad load, long bytes) =>
+        load with { Stored = load.Stored + bytes, Free = load.Free is { } free ? free - bytes : null };
+}
