@@ -92,6 +92,7 @@ internal static class RebalanceCommand
         var verdict = plan.Moves.Count == 0
             ? "nothing to move"
             : $"{report.Moved.Count} of {plan.Moves.Count} moves done, {Units.FormatBytes(report.BytesMoved)} in {elapsed.TotalSeconds:0.0} s ({Units.FormatRate(report.BytesMoved, elapsed)})" +
+              (report.Finished > 0 ? $", {report.Finished} files an interrupted run left finished" : "") +
               (report.Skipped > 0 ? $", {report.Skipped} files changed meanwhile and were left for the next run" : "") +
               (report.Failed.Count > 0 ? $", {report.Failed.Count} files failed (they read as before; run it again)" : "");
         Console.WriteLine($"rebalance: {verdict}; utilisation variance {plan.VarianceBefore:0.0} % -> {report.VarianceAfter:0.0} % (target {plan.TargetVariance:0.0} %, {report.RemoteCalls} remote calls).");

@@ -59,16 +59,7 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
 
         // The new revision is durable: from here on nothing is undone, and a cancellation waits for the clean-up.
         await pool.Index.PutAsync(moved, CancellationToken.None);
-        await writing.Reclaimer.RetireAsync(current, moved);
-        foreach (var older in entry.Older.Where(o => o.Revision < moved.Revision))
-        {
-            await writing.Reclaimer.RetireAsync(older, moved); // what an interrupted run left
-        }
-
-        foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < moved.Revision && r.Revision != current.Revision && entry.Older.All(o => o.Revision != r.Revision)))
-        {
-            await pool.Manifests.DeleteRevisionAsync(current.FileId, revision, CancellationToken.None); // unreadable leftovers
-        }
+        await RetireOlderAsync(entry, moved);
 
         foreach (var (move, now) in done)
         {
@@ -88,6 +79,42 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
 
         pool.Logger.LogInformation("Rebalance moved {Count} objects of {Path} (revision {Revision}).", done.Count, current.Path, moved.Revision);
         return done;
+    }
+
+    /// <summary>
+    /// Finishes what an interrupted move (or write) left of a file: writes its current revision where a listed remote lacks
+    /// it, then retires the older revisions and the objects only they name. Returns the manifest copies written.
+    /// </summary>
+    public async Task<int> FinishAsync(SurveyedEntry entry, IEnumerable<PoolRemote> listed, CancellationToken cancellationToken)
+    {
+        var current = entry.Current!;
+        var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(current);
+        var written = 0;
+        foreach (var (remote, _) in entry.MissingCopies(listed).ToList())
+        {
+            await pool.Store.WriteBytesAsync(pool.Layout.Manifest(remote, current.ObjectName), bytes, cancellationToken);
+            written++;
+        }
+
+        await pool.Index.PutAsync(current, CancellationToken.None);
+        await RetireOlderAsync(entry, current);
+        pool.Logger.LogInformation("Finished {Path} (revision {Revision}): {Count} manifest copies written, older revisions retired.", current.Path, current.Revision, written);
+        return written;
+    }
+
+    /// <summary>Retires every revision older than <paramref name="kept"/>: readable ones with the objects only they name, unreadable ones as they are.</summary>
+    private async Task RetireOlderAsync(SurveyedEntry entry, Manifest kept)
+    {
+        foreach (var older in entry.Older.Append(entry.Current!).Where(o => o.Revision < kept.Revision))
+        {
+            await writing.Reclaimer.RetireAsync(older, kept);
+        }
+
+        var readable = entry.Older.Append(entry.Current!).Select(m => m.Revision).ToHashSet();
+        foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < kept.Revision && !readable.Contains(r.Revision)))
+        {
+            await pool.Manifests.DeleteRevisionAsync(kept.FileId, revision, CancellationToken.None);
+        }
     }
 
     private static ChunkLocation Replacement(List<(ChunkMove Move, ChunkLocation Now)> done, int chunk, ChunkLocation location)

@@ -27,6 +27,13 @@ public static class RebalancePlanner
             }
         }
 
+        // The remotes each chunk's objects occupy, as the plan moves them: no two objects of one chunk on one remote.
+        var occupied = new Dictionary<(string FileId, int Chunk), HashSet<string>>();
+        foreach (var o in byRemote.SelectMany(l => l))
+        {
+            occupied.TryAdd((o.File.FileId, o.Chunk.Index), [.. o.ChunkRemotes]);
+        }
+
         foreach (var list in byRemote)
         {
             list.Sort((a, b) => b.Location.StoredLength.CompareTo(a.Location.StoredLength));
@@ -46,7 +53,7 @@ public static class RebalancePlanner
             var surplus = now[p.From].Used - targets[p.From];
             var deficit = targets[p.To] - now[p.To].Used;
             var budget = maxBytes is { } max ? max - moved : long.MaxValue;
-            var pick = Pick(byRemote[p.From], now[p.To], Math.Min(surplus, deficit), surplus + deficit, budget);
+            var pick = Pick(byRemote[p.From], now[p.To], o => !occupied[(o.File.FileId, o.Chunk.Index)].Contains(now[p.To].Remote), Math.Min(surplus, deficit), surplus + deficit, budget);
             if (pick is null)
             {
                 stuck.Add((p.From, p.To));
@@ -54,6 +61,9 @@ public static class RebalancePlanner
             }
 
             byRemote[p.From].Remove(pick);
+            var remotes = occupied[(pick.File.FileId, pick.Chunk.Index)];
+            remotes.Remove(now[p.From].Remote);
+            remotes.Add(now[p.To].Remote);
             var bytes = pick.Location.StoredLength;
             now[p.From] = Shift(now[p.From], -bytes);
             now[p.To] = Shift(now[p.To], bytes);
@@ -88,10 +98,9 @@ public static class RebalancePlanner
     /// The largest object of at most <paramref name="fit"/> bytes, else the smallest of fewer than
     /// <paramref name="improving"/> bytes (moving s bytes brings the pair closer when s &lt; surplus + deficit).
     /// </summary>
-    private static MovableObject? Pick(List<MovableObject> sources, RemoteLoad to, double fit, double improving, long budget)
+    private static MovableObject? Pick(List<MovableObject> sources, RemoteLoad to, Func<MovableObject, bool> chunkAllows, double fit, double improving, long budget)
     {
-        bool Allowed(MovableObject o) =>
-            o.Location.StoredLength <= budget && to.CanHold(o.Location.StoredLength) && !o.ChunkRemotes.Contains(to.Remote, StringComparer.Ordinal);
+        bool Allowed(MovableObject o) => o.Location.StoredLength <= budget && to.CanHold(o.Location.StoredLength) && chunkAllows(o);
 
         var fitting = sources.FirstOrDefault(o => o.Location.StoredLength <= fit && Allowed(o));
         if (fitting is not null)
@@ -108,6 +117,26 @@ public static class RebalancePlanner
         }
 
         return null;
+    }
+
+    /// <summary>The remotes after <paramref name="moves"/> (those done, when some failed).</summary>
+    public static IReadOnlyList<RemoteLoad> Apply(IReadOnlyList<RemoteLoad> loads, IEnumerable<ChunkMove> moves)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        ArgumentNullException.ThrowIfNull(moves);
+        var now = loads.ToList();
+        foreach (var move in moves)
+        {
+            var from = now.FindIndex(l => l.Remote == move.From.Remote);
+            var to = now.FindIndex(l => l.Remote == move.To);
+            if (from >= 0 && to >= 0)
+            {
+                now[from] = Shift(now[from], -move.Bytes);
+                now[to] = Shift(now[to], move.Bytes);
+            }
+        }
+
+        return now;
     }
 
     /// <summary>A remote after gaining (or, negative, losing) <paramref name="bytes"/>: its free space changes the other way.</summary>

@@ -57,11 +57,12 @@ public sealed class Rebalancer(StoragePool owner)
         var entries = survey.Entries.Where(e => e.Current is { Kind: EntryKind.File }).ToDictionary(e => e.FileId, StringComparer.Ordinal);
         var loads = await LoadsAsync(entries.Values, cancellationToken);
         var plan = RebalancePlanner.Plan(loads, Movable(entries.Values), options.TargetVariance, options.MaxBytes);
-        if (options.DryRun || plan.Moves.Count == 0)
+        if (options.DryRun)
         {
             return new RebalanceReport { Plan = plan, DryRun = options.DryRun, VarianceAfter = plan.VarianceAfter, RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
         }
 
+        var finished = await FinishInterruptedAsync(survey, entries.Values.Where(e => !plan.Moves.Any(m => m.FileId == e.FileId)), options, cancellationToken);
         var moved = new ConcurrentBag<ChunkMove>();
         var failed = new ConcurrentBag<(string, string)>();
         var skipped = 0;
@@ -93,16 +94,42 @@ public sealed class Rebalancer(StoragePool owner)
             }
         });
 
-        var after = await LoadsAsync(null, cancellationToken);
         return new RebalanceReport
         {
             Plan = plan,
             Moved = [.. moved.OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Chunk).ThenBy(m => m.From.Shard)],
             Failed = [.. failed.OrderBy(f => f.Item1, StringComparer.Ordinal)],
             Skipped = skipped,
-            VarianceAfter = Utilisation.Variance(after),
+            Finished = finished,
+            VarianceAfter = Utilisation.Variance(RebalancePlanner.Apply(plan.Before, moved)),
             RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore),
         };
+    }
+
+    /// <summary>
+    /// Files an interrupted run (or write) left with older revisions or with remotes lacking the current one: finished
+    /// (<see cref="FileRelocation.FinishAsync"/>), each under its lock. Returns how many.
+    /// </summary>
+    private async Task<int> FinishInterruptedAsync(PoolSurvey survey, IEnumerable<SurveyedEntry> entries, RebalanceOptions options, CancellationToken cancellationToken)
+    {
+        var listed = survey.ListedRemotes.ToList();
+        var unfinished = entries.Where(e => e.Revisions.Count > 1 || e.MissingCopies(listed).Any()).ToList();
+        var finished = 0;
+        await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = _pool.Workers(options.Workers), CancellationToken = cancellationToken }, async (entry, ct) =>
+        {
+            var path = PoolPath.Parse(entry.Current!.Path);
+            using (await _pool.Locks.AcquireAsync([path.Value], ct))
+            {
+                if (await _pool.Index.GetAsync(path, ct) is { } indexed && (indexed.FileId != entry.FileId || indexed.Revision > entry.Current.Revision))
+                {
+                    return; // changed since the survey
+                }
+
+                await _relocation.FinishAsync(entry, listed, ct);
+                Interlocked.Increment(ref finished);
+            }
+        });
+        return finished;
     }
 
     private static void CheckOptions(RebalanceOptions options)
@@ -128,15 +155,12 @@ public sealed class Rebalancer(StoragePool owner)
         }
     }
 
-    /// <summary>The remotes with free space from rclone's about and the bytes the surveyed manifests place on them (the index's figures without a survey).</summary>
-    private async Task<IReadOnlyList<RemoteLoad>> LoadsAsync(IEnumerable<SurveyedEntry>? entries, CancellationToken cancellationToken)
+    /// <summary>The pool's remotes (unclaimed ones left out) with free space from rclone's about and the bytes the surveyed manifests place on them.</summary>
+    private async Task<IReadOnlyList<RemoteLoad>> LoadsAsync(IEnumerable<SurveyedEntry> entries, CancellationToken cancellationToken)
     {
-        var measured = await _pool.Capacity.MeasureAsync(cancellationToken);
-        if (entries is null)
-        {
-            return measured;
-        }
-
+        // A remote without this pool's descriptor is not written to (rebuild or 'remote add' claims it).
+        var unclaimed = _pool.Unclaimed.Names.ToHashSet(StringComparer.Ordinal);
+        var measured = (await _pool.Capacity.MeasureAsync(cancellationToken)).Where(l => !unclaimed.Contains(l.Remote)).ToList();
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var location in entries.SelectMany(e => e.Current!.Chunks).SelectMany(c => c.Locations))
         {
