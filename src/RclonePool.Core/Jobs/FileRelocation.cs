@@ -19,7 +19,7 @@ namespace RclonePool.Core.Jobs;
 /// </summary>
 internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
 {
-    public async Task<IReadOnlyList<(ChunkMove Move, ChunkLocation Now)>> MoveAsync(SurveyedEntry entry, IReadOnlyList<ChunkMove> moves, IProgress<long>? progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(ChunkMove Move, ChunkLocation Now)>> MoveAsync(SurveyedEntry entry, IReadOnlyList<ChunkMove> moves, CancellationToken cancellationToken)
     {
         var current = entry.Current!;
         var written = new List<(PoolRemote Remote, string Object)>();
@@ -63,7 +63,6 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
 
         foreach (var (move, now) in done)
         {
-            progress?.Report(move.Bytes);
             pool.Events.Publish(new PoolEvent
             {
                 Type = PoolEventType.ChunkMoved,

@@ -15,6 +15,6 @@ public sealed record RebalanceOptions
     /// <summary>Files moved at once; null: <c>max_parallel_workers</c>.</summary>
     public int? Workers { get; init; }
 
-    /// <summary>Bytes moved so far, reported as moves complete.</summary>
+    /// <summary>Bytes moved so far (a running total), reported as each file's moves complete.</summary>
     public IProgress<long>? Progress { get; init; }
 }

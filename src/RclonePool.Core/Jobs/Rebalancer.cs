@@ -66,6 +66,7 @@ public sealed class Rebalancer(StoragePool owner)
         var moved = new ConcurrentBag<ChunkMove>();
         var failed = new ConcurrentBag<(string, string)>();
         var skipped = 0;
+        long bytesMoved = 0;
         var files = plan.Moves.GroupBy(m => m.FileId).ToList();
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _pool.Workers(options.Workers), CancellationToken = cancellationToken }, async (file, ct) =>
         {
@@ -81,9 +82,10 @@ public sealed class Rebalancer(StoragePool owner)
 
                 try
                 {
-                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], options.Progress, ct))
+                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], ct))
                     {
                         moved.Add(move);
+                        options.Progress?.Report(Interlocked.Add(ref bytesMoved, move.Bytes));
                     }
                 }
                 catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput)
