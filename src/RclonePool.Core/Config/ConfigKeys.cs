@@ -97,8 +97,8 @@ public static class ConfigKeys
                 "Remote → priority (integer, default 0); remotes of the highest priority that still have room take every new chunk, with every strategy. Keys are remotes of the remotes list."),
             Key(Balancing, false, "auto_rebalance", ConfigTypes.Boolean, c => c.AutoRebalance, (c, v) => c.AutoRebalance = v,
                 "Move chunks between remotes automatically when utilisation varies by more than rebalance_threshold."),
-            Key(Balancing, false, "rebalance_threshold", ConfigTypes.Number, c => c.RebalanceThreshold, (c, v) => c.RebalanceThreshold = v,
-                "Utilisation variance in percent, 0..100, above which auto_rebalance acts and balance-status reports the pool as unbalanced: the root mean square of how far each remote's fill lies from the pool's fill, in percent of it (0 is even; 3 full remotes and an empty 4th give 57.7)."),
+            Key(Balancing, true, "rebalance_threshold", ConfigTypes.Number, c => c.RebalanceThreshold, (c, v) => c.RebalanceThreshold = v,
+                "Utilisation variance in percent, 0..100, above which balance-status reports the pool as unbalanced (and auto_rebalance, once built, acts): the root mean square of how far each remote's fill lies from the pool's fill, in percent of it (0 is even; 3 full remotes and an empty 4th give 57.7)."),
 
             // v0.5 — redundancy
             Key(Redundancy, true, "redundancy_mode", ConfigTypes.String, c => c.RedundancyMode, (c, v) => c.RedundancyMode = v,
