@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace RclonePool.Core.Config;
 
 /// <summary>
-/// Changes an existing config file in place ('remote add' appends to <c>remotes</c>): everything else stays exactly as
-/// the user wrote it (no defaults added, no environment overrides written). The result is validated first; the write
+/// Changes an existing config file in place ('remote add' appends to <c>remotes</c>, 'remote drain' to
+/// <c>draining_remotes</c>): everything else stays exactly as the user wrote it (no defaults added, no environment overrides written). The result is validated first; the write
 /// is atomic (a temporary file beside it, flushed, renamed over it, mode 0600). Nothing changes on failure.
 /// </summary>
 public static class ConfigFileEdit
@@ -16,10 +16,23 @@ public static class ConfigFileEdit
     /// <summary>Appends <paramref name="remote"/> to <c>remotes</c> in the config file at <paramref name="path"/>, whose loaded form is <paramref name="loaded"/>.</summary>
     public static void AddRemote(string path, PoolConfig loaded, string remote)
     {
-        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(loaded);
-        ArgumentNullException.ThrowIfNull(remote);
-        var changed = WithRemotes(loaded, [.. loaded.Remotes, remote]);
+        AppendToList(path, WithRemotes(loaded, [.. loaded.Remotes, remote]), "remotes", remote);
+    }
+
+    /// <summary>Appends <paramref name="remote"/> to <c>draining_remotes</c> (created when missing) in the config file at <paramref name="path"/>.</summary>
+    public static void AddDraining(string path, PoolConfig loaded, string remote)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var changed = WithRemotes(loaded, loaded.Remotes);
+        changed.DrainingRemotes = [.. loaded.DrainingRemotes, remote];
+        AppendToList(path, changed, "draining_remotes", remote);
+    }
+
+    private static void AppendToList(string path, PoolConfig changed, string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(value);
         ConfigValidator.EnsureValid(changed, path);
 
         JsonObject root;
@@ -36,12 +49,17 @@ public static class ConfigFileEdit
             throw ConfigErrors.CannotWrite(path, e);
         }
 
-        if (root["remotes"] is not JsonArray remotes)
+        if (root[key] is null && key != "remotes")
         {
-            throw new Errors.PoolException(Errors.PoolErrorKind.BadInput, $"The config file {path} has no \"remotes\" list to add {remote} to; add it there by hand.");
+            root[key] = new JsonArray();
         }
 
-        remotes.Add(JsonValue.Create(remote));
+        if (root[key] is not JsonArray list)
+        {
+            throw new Errors.PoolException(Errors.PoolErrorKind.BadInput, $"The config file {path} has no \"{key}\" list to add {value} to; add it there by hand.");
+        }
+
+        list.Add(JsonValue.Create(value));
         Replace(path, root.ToJsonString(Indented) + "\n");
     }
 

@@ -99,6 +99,8 @@ public static class ConfigKeys
                 "Move chunks between remotes automatically when utilisation varies by more than rebalance_threshold."),
             Key(Balancing, true, "rebalance_threshold", ConfigTypes.Number, c => c.RebalanceThreshold, (c, v) => c.RebalanceThreshold = v,
                 "Utilisation variance in percent, 0..100, above which balance-status reports the pool as unbalanced (and auto_rebalance, once built, acts): the root mean square of how far each remote's fill lies from the pool's fill, in percent of it (0 is even; 3 full remotes and an empty 4th give 57.7)."),
+            Key(Balancing, true, "draining_remotes", ConfigTypes.StringList, c => c.DrainingRemotes, (c, v) => c.DrainingRemotes = v,
+                "Remotes being emptied ('rclonepool remote drain' adds to it): they get no new data, and 'remote drain' and 'rebalance' move every chunk object off them, never leaving a chunk with fewer copies or shards than its mode asks. Items are remotes of the remotes list."),
 
             // v0.5 — redundancy
             Key(Redundancy, true, "redundancy_mode", ConfigTypes.String, c => c.RedundancyMode, (c, v) => c.RedundancyMode = v,

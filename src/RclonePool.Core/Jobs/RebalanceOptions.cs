@@ -12,6 +12,12 @@ public sealed record RebalanceOptions
     /// <summary>Plan only: print the moves, change nothing.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// Only empty the remotes being drained (<c>draining_remotes</c>), whatever the variance; a remote that does not answer
+    /// is left out (it neither gives nor receives) instead of stopping the job, as long as the drained remotes answer.
+    /// </summary>
+    public bool Drain { get; init; }
+
     /// <summary>Files moved at once; null: <c>max_parallel_workers</c>.</summary>
     public int? Workers { get; init; }
 

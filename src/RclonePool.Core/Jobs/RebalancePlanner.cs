@@ -6,8 +6,9 @@ namespace RclonePool.Core.Jobs;
 /// Plans the moves of a rebalance, without touching the pool: while the utilisation variance is above the target, the
 /// remote furthest above its share of the pool's bytes gives an object to the remote furthest below its share. The object
 /// is the largest that does not overshoot either of them (so few objects and few bytes move), else the smallest that still
-/// brings them closer. The destination must have room and hold no other object of the chunk. Stops at the target, at
-/// <c>maxBytes</c>, or when no move brings the pool closer to even.
+/// brings them closer. The destination must have room and hold no other object of the chunk. Remotes being drained have a
+/// target of 0 and give first, whatever the variance, until nothing movable is left on them. Stops at the target (with
+/// the drained remotes empty), at <c>maxBytes</c>, or when no move brings the pool closer to even.
 /// </summary>
 public static class RebalancePlanner
 {
@@ -42,9 +43,15 @@ public static class RebalancePlanner
         var moves = new List<ChunkMove>();
         long moved = 0;
         var stuck = new HashSet<(int, int)>();
-        while (Utilisation.Variance(now) > targetVariance)
+        while (true)
         {
-            var pair = FurthestPair(now, targets, stuck);
+            var uneven = Utilisation.Variance(now) > targetVariance;
+            if (!uneven && !Enumerable.Range(0, now.Count).Any(i => now[i].Draining && byRemote[i].Count > 0))
+            {
+                break;
+            }
+
+            var pair = FurthestPair(now, targets, stuck, drainingOnly: !uneven);
             if (pair is not { } p)
             {
                 break;
@@ -53,7 +60,8 @@ public static class RebalancePlanner
             var surplus = now[p.From].Used - targets[p.From];
             var deficit = targets[p.To] - now[p.To].Used;
             var budget = maxBytes is { } max ? max - moved : long.MaxValue;
-            var pick = Pick(byRemote[p.From], now[p.To], o => !occupied[(o.File.FileId, o.Chunk.Index)].Contains(now[p.To].Remote), Math.Min(surplus, deficit), surplus + deficit, budget);
+            var improving = now[p.From].Draining ? double.PositiveInfinity : surplus + deficit;
+            var pick = Pick(byRemote[p.From], now[p.To], o => !occupied[(o.File.FileId, o.Chunk.Index)].Contains(now[p.To].Remote), Math.Min(surplus, deficit), improving, budget);
             if (pick is null)
             {
                 stuck.Add((p.From, p.To));
@@ -75,14 +83,21 @@ public static class RebalancePlanner
         return new RebalancePlan { Moves = moves, Before = loads, After = now, TargetVariance = targetVariance };
     }
 
-    /// <summary>The remote most above its target and the one most below it, among pairs not found stuck.</summary>
-    private static (int From, int To)? FurthestPair(List<RemoteLoad> now, IReadOnlyList<double> targets, HashSet<(int, int)> stuck)
+    /// <summary>
+    /// The remote most above its target (remotes being drained first) and the one most below it, among pairs not found
+    /// stuck; only remotes being drained give when <paramref name="drainingOnly"/>.
+    /// </summary>
+    private static (int From, int To)? FurthestPair(List<RemoteLoad> now, IReadOnlyList<double> targets, HashSet<(int, int)> stuck, bool drainingOnly)
     {
-        var over = Enumerable.Range(0, now.Count).Where(i => now[i].Used > targets[i]).OrderByDescending(i => now[i].Used - targets[i]);
-        var under = Enumerable.Range(0, now.Count).Where(i => now[i].Used < targets[i]).OrderByDescending(i => targets[i] - now[i].Used).ToList();
+        var over = Enumerable.Range(0, now.Count)
+            .Where(i => now[i].Used > targets[i] && (now[i].Draining || !drainingOnly))
+            .OrderByDescending(i => now[i].Draining)
+            .ThenByDescending(i => now[i].Used - targets[i]);
+        var receivers = Enumerable.Range(0, now.Count).Where(i => !now[i].Draining).OrderByDescending(i => targets[i] - now[i].Used).ToList();
         foreach (var from in over)
         {
-            foreach (var to in under)
+            // A drained remote gives to any remote, even one already at its share: emptying it comes first.
+            foreach (var to in receivers.Where(i => now[from].Draining || now[i].Used < targets[i]))
             {
                 if (!stuck.Contains((from, to)))
                 {

@@ -16,6 +16,9 @@ public sealed record RebalanceReport
     /// <summary>Files left alone because they changed since the plan was made.</summary>
     public int Skipped { get; init; }
 
+    /// <summary>Chunk objects still on remotes being drained after the run (0: drained).</summary>
+    public int LeftOnDraining { get; init; }
+
     /// <summary>Files an interrupted run had left with older revisions or missing manifest copies, now finished.</summary>
     public int Finished { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -53,13 +54,22 @@ public sealed class Rebalancer(StoragePool owner)
         CheckOptions(options);
         var callsBefore = _pool.RemoteCallCount;
         var survey = await _pool.SurveyAsync(new SurveyOptions { AllRevisions = true }, cancellationToken);
-        CheckAllAnswer(survey);
+        var silent = CheckAnswers(survey, options.Drain);
         var entries = survey.Entries.Where(e => e.Current is { Kind: EntryKind.File }).ToDictionary(e => e.FileId, StringComparer.Ordinal);
-        var loads = await LoadsAsync(entries.Values, cancellationToken);
-        var plan = RebalancePlanner.Plan(loads, Movable(entries.Values), options.TargetVariance, options.MaxBytes);
+        var loads = (await LoadsAsync(entries.Values, cancellationToken)).Where(l => !silent.Contains(l.Remote)).ToList();
+        var draining = loads.Where(l => l.Draining).Select(l => l.Remote).ToHashSet(StringComparer.Ordinal);
+        var plan = RebalancePlanner.Plan(loads, Movable(entries.Values, draining), options.Drain ? double.PositiveInfinity : options.TargetVariance, options.MaxBytes);
+        var onDraining = entries.Values.SelectMany(e => e.Current!.Chunks).SelectMany(c => c.Locations).Count(l => draining.Contains(l.Remote));
         if (options.DryRun)
         {
-            return new RebalanceReport { Plan = plan, DryRun = options.DryRun, VarianceAfter = plan.VarianceAfter, RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
+            return new RebalanceReport
+            {
+                Plan = plan,
+                DryRun = true,
+                VarianceAfter = plan.VarianceAfter,
+                LeftOnDraining = onDraining - plan.Moves.Count(m => draining.Contains(m.From.Remote)),
+                RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore),
+            };
         }
 
         var finished = await FinishInterruptedAsync(survey, entries.Values.Where(e => !plan.Moves.Any(m => m.FileId == e.FileId)), options, cancellationToken);
@@ -103,6 +113,7 @@ public sealed class Rebalancer(StoragePool owner)
             Failed = [.. failed.OrderBy(f => f.Item1, StringComparer.Ordinal)],
             Skipped = skipped,
             Finished = finished,
+            LeftOnDraining = onDraining - moved.Count(m => draining.Contains(m.From.Remote)),
             VarianceAfter = Utilisation.Variance(RebalancePlanner.Apply(plan.Before, moved)),
             RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore),
         };
@@ -136,7 +147,7 @@ public sealed class Rebalancer(StoragePool owner)
 
     private static void CheckOptions(RebalanceOptions options)
     {
-        if (!double.IsFinite(options.TargetVariance) || options.TargetVariance < 0)
+        if (!options.Drain && (!double.IsFinite(options.TargetVariance) || options.TargetVariance < 0))
         {
             throw new PoolException(PoolErrorKind.BadInput, $"--target-variance {options.TargetVariance} is not a variance; give a number of percent, 0 or more (e.g. 5.0). Nothing was changed.");
         }
@@ -147,14 +158,27 @@ public sealed class Rebalancer(StoragePool owner)
         }
     }
 
-    /// <summary>Refuses to move anything while a remote does not answer: its objects and manifests would be unknown.</summary>
-    private static void CheckAllAnswer(PoolSurvey survey)
+    /// <summary>
+    /// Refuses to move anything while a remote does not answer (its objects and manifests would be unknown); a drain goes
+    /// on without it as long as the drained remotes answer. Returns the remotes left out.
+    /// </summary>
+    private HashSet<string> CheckAnswers(PoolSurvey survey, bool drain)
     {
-        if (!survey.AllListed)
+        var down = survey.Remotes.Where(r => !r.Listed).Select(r => r.Remote.Name).ToHashSet(StringComparer.Ordinal);
+        var drained = _pool.Config.DrainingRemotes.Select(ConfigValidator.NormaliseRemote).ToHashSet(StringComparer.Ordinal);
+        if (down.Count > 0 && (!drain || down.Any(d => drained.Contains(ConfigValidator.NormaliseRemote(d)))))
         {
-            var down = string.Join(", ", survey.Remotes.Where(r => !r.Listed).Select(r => r.Remote.Name));
-            throw new PoolException(PoolErrorKind.Transient, $"{down} did not answer, so the pool's objects are not all known; nothing was moved. Run 'rclonepool health', and rebalance once every remote answers.");
+            throw new PoolException(PoolErrorKind.Transient, drain
+                ? $"{string.Join(", ", down)} did not answer; a remote being drained must answer for its chunks to move. Nothing was moved; try again when it is back, or 'rclonepool rebuild' if it is gone for good."
+                : $"{string.Join(", ", down)} did not answer, so the pool's objects are not all known; nothing was moved. Run 'rclonepool health', and rebalance once every remote answers.");
         }
+
+        if (down.Count > 0)
+        {
+            _pool.Logger.LogWarning("{Remotes} did not answer; the drain goes on without {Them}.", string.Join(", ", down), down.Count == 1 ? "it" : "them");
+        }
+
+        return down;
     }
 
     /// <summary>The pool's remotes (unclaimed ones left out) with free space from rclone's about and the bytes the surveyed manifests place on them.</summary>
@@ -174,9 +198,9 @@ public sealed class Rebalancer(StoragePool owner)
 
     /// <summary>
     /// The objects a move may take: of a file's current revision, named by no other file (shared content stays where
-    /// it is), of a file no newer unreadable revision hides, on a remote of the config.
+    /// it is, unless its remote is being drained), of a file no newer unreadable revision hides, on a remote of the config.
     /// </summary>
-    private IEnumerable<MovableObject> Movable(IEnumerable<SurveyedEntry> entries)
+    private IEnumerable<MovableObject> Movable(IEnumerable<SurveyedEntry> entries, HashSet<string> draining)
     {
         var list = entries.ToList();
         var names = new Dictionary<(string, string), int>();
@@ -196,7 +220,8 @@ public sealed class Rebalancer(StoragePool owner)
             {
                 foreach (var location in chunk.Locations)
                 {
-                    if (configured.Contains(location.Remote) && names[(location.Remote, location.Object)] == 1 && location.StoredLength > 0)
+                    // Shared content on a remote being drained moves too, once per file naming it (the source goes when none does).
+                    if (configured.Contains(location.Remote) && (names[(location.Remote, location.Object)] == 1 || draining.Contains(location.Remote)) && location.StoredLength > 0)
                     {
                         yield return new MovableObject(entry.Current, chunk, location);
                     }

@@ -122,6 +122,7 @@ public sealed class PlacementSession
     private string Describe() =>
         string.Join(", ", _loads.Select(l => _excluded.Contains(l.Remote)
             ? $"{l.Remote} failing"
+            : l.Draining ? $"{l.Remote} draining"
             : $"{l.Remote} {(l.Available is { } a ? Format(Math.Max(0, a)) + " free" : "free space unknown")}")) + ".";
 
     private static string Format(long bytes) => Units.FormatBytes(bytes);

@@ -13,11 +13,14 @@ public sealed record RemoteLoad(string Remote, long? Free, long Stored, long Res
     /// <summary>The remote's priority; 0 unless <c>remote_priorities</c> names it.</summary>
     public int Priority { get; init; }
 
+    /// <summary>True while the remote is drained (<c>draining_remotes</c>): it gets nothing new and its share is 0.</summary>
+    public bool Draining { get; init; }
+
     /// <summary>Free space left after the reservations, or null when unknown.</summary>
     public long? Available => Free is { } free ? free - Reserved : null;
 
     /// <summary>The pool's bytes on this remote, those in flight included.</summary>
     public long Used => Stored + Reserved;
 
-    public bool CanHold(long bytes) => Available is not { } available || available >= bytes;
+    public bool CanHold(long bytes) => !Draining && (Available is not { } available || available >= bytes);
 }

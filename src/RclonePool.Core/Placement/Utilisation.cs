@@ -6,7 +6,8 @@ namespace RclonePool.Core.Placement;
 /// as equal). Its deviation is how far its fill lies from the pool's fill, in percent of the pool's fill: 0 when the
 /// remote holds exactly its share, -100 when it is empty. The utilisation variance is the root mean square of the
 /// deviations, in percent: 0 for a perfectly even pool; 3 remotes full and a 4th empty give 57.7.
-/// Remotes on one filesystem report the same free space, so their capacities are equal and the measure still works.
+/// Remotes on one filesystem report the same free space, so their capacities are equal and the measure still works. A
+/// remote being drained has no capacity: its share is 0, and its own deviation is left out (counted as 0).
 /// </summary>
 public static class Utilisation
 {
@@ -47,6 +48,6 @@ public static class Utilisation
     private static double[] Capacities(IReadOnlyList<RemoteLoad> loads)
     {
         var allKnown = loads.All(l => l.Free is not null);
-        return [.. loads.Select(l => allKnown ? (l.Stored + Math.Max(0, l.Free!.Value)) * l.Weight : l.Weight)];
+        return [.. loads.Select(l => l.Draining ? 0 : allKnown ? (l.Stored + Math.Max(0, l.Free!.Value)) * l.Weight : l.Weight)];
     }
 }

@@ -12,7 +12,7 @@ namespace RclonePool.Core.Pool;
 /// Free space and stored bytes of every remote, and the placement sessions built on them. Free space comes from
 /// rclone's about, asked at most every <see cref="AboutCacheTime"/> (placement counts the bytes in flight on top), so a
 /// stream of small uploads does not cost a round of about calls each. Each remote carries its <c>remote_weights</c>
-/// weight and <c>remote_priorities</c> priority.
+/// weight, <c>remote_priorities</c> priority, and whether <c>draining_remotes</c> names it (then it takes nothing new).
 /// </summary>
 internal sealed class PoolCapacity(
     IReadOnlyList<PoolRemote> remotes, PoolConfig config, IRemoteStore store, IPoolIndex index, IBalancer balancer, RemoteCircuitBreaker breaker,
@@ -20,6 +20,7 @@ internal sealed class PoolCapacity(
 {
     private readonly Dictionary<string, double> _weights = ByRemote(config.RemoteWeights);
     private readonly Dictionary<string, int> _priorities = ByRemote(config.RemotePriorities);
+    private readonly HashSet<string> _draining = [.. config.DrainingRemotes.Select(ConfigValidator.NormaliseRemote)];
 
     private static readonly TimeSpan AboutCacheTime = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _aboutLock = new(1, 1);
@@ -34,6 +35,7 @@ internal sealed class PoolCapacity(
         {
             Weight = _weights.GetValueOrDefault(ConfigValidator.NormaliseRemote(r.Name), 1.0),
             Priority = _priorities.GetValueOrDefault(ConfigValidator.NormaliseRemote(r.Name)),
+            Draining = _draining.Contains(ConfigValidator.NormaliseRemote(r.Name)),
         })];
     }
 

@@ -35,11 +35,12 @@ public sealed class RebalanceTests : IAsyncDisposable
     }
 
     /// <summary>Opens the pool over a:, b:, c: (and d: when <paramref name="withD"/>), sharing one index directory.</summary>
-    private async Task<StoragePool> OpenAsync(string mode, bool withD)
+    private async Task<StoragePool> OpenAsync(string mode, bool withD, params string[] draining)
     {
         var test = await TestPool.CreateAsync(_script, c =>
         {
             c.Remotes = withD ? ["a:", "b:", "c:", "d:"] : ["a:", "b:", "c:"];
+            c.DrainingRemotes = [.. draining];
             c.ManifestCacheDir = _directory;
             Redundancy(c, mode);
         }, _directory);
@@ -214,6 +215,90 @@ public sealed class RebalanceTests : IAsyncDisposable
 
         var stored = new[] { "a:", "b:", "c:", "d:" }.SelectMany(r => _memory.Keys(r, "rclonepool_data")).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(referenced.Order(), stored.Order());
+    }
+
+    /// <summary>Every chunk of every file: its objects' remotes, in manifest order.</summary>
+    private async Task<Dictionary<(string, int), string[]>> LayoutAsync(StoragePool pool)
+    {
+        var layout = new Dictionary<(string, int), string[]>();
+        foreach (var path in _files.Keys)
+        {
+            var manifest = (await pool.GetManifestAsync(PoolPath.Parse(path), None))!;
+            foreach (var chunk in manifest.Chunks)
+            {
+                layout[(path, chunk.Index)] = [.. chunk.Locations.Select(l => l.Remote)];
+            }
+        }
+
+        return layout;
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("replication")]
+    [InlineData("parity")]
+    public async Task Drain_moves_every_object_off_a_remote_and_every_chunk_keeps_as_many_objects_on_distinct_remotes(string mode)
+    {
+        var spread = await FilledPoolWithNewRemoteAsync(mode);
+        await new Rebalancer(spread).RebalanceAsync(new RebalanceOptions(), None);
+        var before = await LayoutAsync(spread);
+        Assert.Contains(before.Values, remotes => remotes.Contains("a:"));
+
+        var pool = await OpenAsync(mode, withD: true, draining: "a:");
+        var report = await new Rebalancer(pool).RebalanceAsync(new RebalanceOptions { Drain = true }, None);
+
+        Assert.Equal(0, report.LeftOnDraining);
+        Assert.Empty(report.Failed);
+        var after = await LayoutAsync(pool);
+        Assert.All(after.Values, remotes => Assert.DoesNotContain("a:", remotes));
+        Assert.All(after, chunk => Assert.Equal(before[chunk.Key].Length, chunk.Value.Length));
+        await AssertIntactAsync(pool);
+        var orphans = await new OrphanCollector(pool).FindAsync(new OrphanOptions { MinAge = TimeSpan.Zero }, None);
+        Assert.Empty(orphans.Chunks);
+        Assert.Empty(_memory.Keys("a:", "rclonepool_data"));
+
+        await pool.PutAsync(PoolPath.Parse("/new.bin"), new MemoryStream(new byte[3 * Chunk]), 3 * Chunk, PutOptions.Default, None);
+        var added = (await pool.GetManifestAsync(PoolPath.Parse("/new.bin"), None))!;
+        Assert.All(added.Chunks.SelectMany(c => c.Locations), l => Assert.NotEqual("a:", l.Remote));
+    }
+
+    [Fact]
+    public async Task A_drain_with_another_remote_dead_moves_every_object_that_has_somewhere_to_go_and_drops_none()
+    {
+        var spread = await FilledPoolWithNewRemoteAsync("parity");
+        await new Rebalancer(spread).RebalanceAsync(new RebalanceOptions(), None);
+        var before = await LayoutAsync(spread);
+        var pool = await OpenAsync("parity", withD: true, draining: "a:");
+        _script.Fail = (_, target) => target.Remote == "c:" ? new PoolException(PoolErrorKind.Transient, "c: is dead") : null;
+
+        var report = await new Rebalancer(pool).RebalanceAsync(new RebalanceOptions { Drain = true }, None);
+
+        // A chunk's objects on a: go to b: or d:; one whose other objects already fill both could only go to c:, which is dead.
+        var stuck = before.Values.Count(remotes => remotes.Contains("a:") && remotes.Contains("b:") && remotes.Contains("d:"));
+        Assert.Equal(stuck, report.LeftOnDraining);
+        Assert.Empty(report.Failed);
+        Assert.All(await LayoutAsync(pool), chunk =>
+        {
+            Assert.DoesNotContain("c:", chunk.Value.Except(before[chunk.Key]));
+            Assert.Equal(before[chunk.Key].Length, chunk.Value.Distinct().Count());
+        });
+        await AssertEveryFileReadsBackAsync(pool);
+    }
+
+    [Fact]
+    public async Task Draining_remotes_whose_chunks_have_nowhere_else_to_go_leaves_those_chunks_and_says_so()
+    {
+        var pool = await FilledPoolWithNewRemoteAsync("replication");
+        await new Rebalancer(pool).RebalanceAsync(new RebalanceOptions(), None);
+        var before = Snapshot();
+
+        // Copies of every chunk on two remotes; with b:, c: and d: draining, a chunk on a: and b: has nowhere to go.
+        var draining = await OpenAsync("replication", withD: true, draining: ["b:", "c:", "d:"]);
+        var report = await new Rebalancer(draining).RebalanceAsync(new RebalanceOptions { Drain = true, DryRun = true }, None);
+
+        Assert.True(report.LeftOnDraining > 0);
+        Assert.All(report.Plan.Moves, m => Assert.Equal("a:", m.To));
+        Assert.Equal(before, Snapshot());
     }
 
     public async ValueTask DisposeAsync()
