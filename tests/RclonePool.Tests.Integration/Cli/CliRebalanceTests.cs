@@ -126,6 +126,32 @@ public sealed class CliRebalanceTests
     }
 
     [Fact]
+    public async Task Remote_drain_empties_a_remote_keeps_every_file_bit_exact_and_new_uploads_avoid_it()
+    {
+        var (pool, files, fourth) = await FilledPoolAsync(12);
+        await using var _ = pool;
+        await pool.OkAsync("remote", "add", fourth, "--rebalance");
+        var first = pool.Remotes[0];
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(first, "rclonepool_data"), "*", SearchOption.AllDirectories));
+
+        var drained = await pool.OkAsync("remote", "drain", first);
+        Assert.Contains("nothing of the pool is left on it", drained.StdOut, StringComparison.Ordinal);
+        Assert.Contains("draining_remotes", File.ReadAllText(pool.ConfigPath), StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(first, "rclonepool_data"), "*", SearchOption.AllDirectories));
+        await AssertEveryFileReadsBackAsync(pool, files);
+        Assert.True((await JsonAsync(pool, "verify")).GetProperty("clean").GetBoolean());
+
+        var late = pool.Local("late.bin");
+        await File.WriteAllBytesAsync(late, LocalPool.RandomBytes(4 * Chunk, 99));
+        await pool.OkAsync("upload", late, "/late.bin");
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(first, "rclonepool_data"), "*", SearchOption.AllDirectories));
+
+        var unknown = await pool.RunAsync("remote", "drain", "/no/such/remote");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("is not a remote of the pool", unknown.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_input_and_a_remote_that_does_not_answer_get_clear_errors_and_change_nothing()
     {
         var (pool, _, fourth) = await FilledPoolAsync(3);
