@@ -27,9 +27,6 @@ public enum PoolEventType
     /// <summary>A file was verified; <see cref="PoolEvent.Detail"/> says whether it is intact.</summary>
     FileVerified,
 
-    /// <summary>A chunk object moved to another remote (rebalance): <see cref="PoolEvent.Remote"/> is where it is now.</summary>
-    ChunkMoved,
-
     /// <summary>A damaged file was repaired.</summary>
     FileRepaired,
 
@@ -44,4 +41,7 @@ public enum PoolEventType
 
     /// <summary>Bytes done so far of a long operation (upload, verify).</summary>
     Progress,
+
+    /// <summary>A chunk object moved to another remote (rebalance, remote drain): <see cref="PoolEvent.Remote"/> is where it is now.</summary>
+    ChunkMoved,
 }
