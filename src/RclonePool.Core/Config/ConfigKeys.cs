@@ -91,16 +91,18 @@ public static class ConfigKeys
                 "Write small objects (at most 64 KiB of known length: manifests, pool descriptors, markers, the chunks of small files) of remotes that rclone maps to a local directory straight into that directory, through a temporary name renamed into place, instead of through the rclone process. Larger chunks, listings, deletes and every other backend still go through rclone. false sends every write through rclone."),
 
             // v0.4 — balancing
-            Key(Balancing, false, "balancing_strategy", ConfigTypes.String, c => c.BalancingStrategy, (c, v) => c.BalancingStrategy = v,
-                "How chunks are placed: least_used, round_robin, weighted, random or round_robin_least_used. Only least_used runs yet; other values are accepted and placement stays least_used."),
-            Key(Balancing, false, "remote_weights", ConfigTypes.NumberMap, c => c.RemoteWeights, (c, v) => c.RemoteWeights = v,
-                "Remote → weight greater than 0 for the weighted strategy; higher is chosen more often. Keys are remotes of the remotes list."),
-            Key(Balancing, false, "remote_priorities", ConfigTypes.IntegerMap, c => c.RemotePriorities, (c, v) => c.RemotePriorities = v,
-                "Remote → priority (integer); remotes of higher priority are preferred. Keys are remotes of the remotes list."),
+            Key(Balancing, true, "balancing_strategy", ConfigTypes.String, c => c.BalancingStrategy, (c, v) => c.BalancingStrategy = v,
+                "How chunks are placed: least_used (most free space first), round_robin (remotes in turn), weighted (bytes in proportion to remote_weights), random (drawn by weight) or round_robin_least_used (round robin, least used while the utilisation variance is above 10 %). Every strategy skips remotes that are full, failing or already hold a copy or shard of the chunk."),
+            Key(Balancing, true, "remote_weights", ConfigTypes.NumberMap, c => c.RemoteWeights, (c, v) => c.RemoteWeights = v,
+                "Remote → weight greater than 0 (default 1); higher is chosen more often, in proportion, with every strategy (weighted: bytes 2:1 for weights 2:1). Also scales the remote's share when balancing. Keys are remotes of the remotes list."),
+            Key(Balancing, true, "remote_priorities", ConfigTypes.IntegerMap, c => c.RemotePriorities, (c, v) => c.RemotePriorities = v,
+                "Remote → priority (integer, default 0); remotes of the highest priority that still have room take every new chunk, with every strategy. Keys are remotes of the remotes list."),
             Key(Balancing, false, "auto_rebalance", ConfigTypes.Boolean, c => c.AutoRebalance, (c, v) => c.AutoRebalance = v,
                 "Move chunks between remotes automatically when utilisation varies by more than rebalance_threshold."),
-            Key(Balancing, false, "rebalance_threshold", ConfigTypes.Number, c => c.RebalanceThreshold, (c, v) => c.RebalanceThreshold = v,
-                "Utilisation variance in percent, 0..100, above which auto_rebalance acts."),
+            Key(Balancing, true, "rebalance_threshold", ConfigTypes.Number, c => c.RebalanceThreshold, (c, v) => c.RebalanceThreshold = v,
+                "Utilisation variance in percent, 0..100, above which balance-status reports the pool as unbalanced (and auto_rebalance, once built, acts): the root mean square of how far each remote's fill lies from the pool's fill, in percent of it (0 is even; 3 full remotes and an empty 4th give 57.7)."),
+            Key(Balancing, true, "draining_remotes", ConfigTypes.StringList, c => c.DrainingRemotes, (c, v) => c.DrainingRemotes = v,
+                "Remotes being emptied ('rclonepool remote drain' adds to it): they get no new data, and 'remote drain' and 'rebalance' move every chunk object off them, never leaving a chunk with fewer copies or shards than its mode asks. Items are remotes of the remotes list."),
 
             // v0.5 — redundancy
             Key(Redundancy, true, "redundancy_mode", ConfigTypes.String, c => c.RedundancyMode, (c, v) => c.RedundancyMode = v,

@@ -209,6 +209,7 @@ public static class ConfigLoader
         config.CryptRemotes = [.. config.CryptRemotes.Select(Expand)];
         config.RemoteWeights = ExpandKeys(config.RemoteWeights, Expand);
         config.RemotePriorities = ExpandKeys(config.RemotePriorities, Expand);
+        config.DrainingRemotes = [.. config.DrainingRemotes.Select(Expand)];
         if (ConfigValidator.LogLevels.FirstOrDefault(l => l.Equals(config.LogLevel, StringComparison.OrdinalIgnoreCase)) is { } level)
         {
             config.LogLevel = level;

@@ -48,6 +48,11 @@ public static partial class ConfigValidator
                 ? null
                 : $"remote_weights gives {Quote(remote)} the weight {Number(weight)}; a weight must be greater than 0.");
         CheckRemoteMap("remote_priorities", config.RemotePriorities, pool, config.Remotes, problems, (_, _) => null);
+        CheckRemoteMap("draining_remotes", config.DrainingRemotes.Distinct().ToDictionary(r => r, _ => 0), pool, config.Remotes, problems, (_, _) => null);
+        if (config.Remotes.Count > 0 && config.Remotes.All(r => config.DrainingRemotes.Any(d => NormaliseRemote(d) == NormaliseRemote(r))))
+        {
+            problems.Add(new("draining_remotes", "draining_remotes names every remote of the pool; at least one must stay to hold the data. Add a remote first ('rclonepool remote add')."));
+        }
     }
 
     /// <summary>Checks each spec and that none repeats; returns normalised spec → first index of the valid ones.</summary>

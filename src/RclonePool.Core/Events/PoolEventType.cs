@@ -41,4 +41,7 @@ public enum PoolEventType
 
     /// <summary>Bytes done so far of a long operation (upload, verify).</summary>
     Progress,
+
+    /// <summary>A chunk object moved to another remote (rebalance, remote drain): <see cref="PoolEvent.Remote"/> is where it is now.</summary>
+    ChunkMoved,
 }

@@ -15,6 +15,7 @@ public static class PoolEventTypes
         PoolEventType.FileVerified => "FILE_VERIFIED",
         PoolEventType.FileRepaired => "FILE_REPAIRED",
         PoolEventType.ChunkMissing => "CHUNK_MISSING",
+        PoolEventType.ChunkMoved => "CHUNK_MOVED",
         PoolEventType.HealthChecked => "HEALTH_CHECKED",
         PoolEventType.RemoteError => "REMOTE_ERROR",
         PoolEventType.Progress => "PROGRESS",

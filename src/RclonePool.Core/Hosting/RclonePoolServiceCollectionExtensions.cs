@@ -27,6 +27,8 @@ public static class RclonePoolServiceCollectionExtensions
         services.AddSingleton(new Restorer(pool));
         services.AddSingleton(new OrphanCollector(pool));
         services.AddSingleton(new IndexRebuilder(pool));
+        services.AddSingleton(new Rebalancer(pool));
+        services.AddSingleton(new RemoteMembership(pool));
         return services;
     }
 }

@@ -2,15 +2,17 @@ namespace RclonePool.Core.Placement;
 
 /// <summary>
 /// <c>least_used</c>: the remote with the most free space after in-flight reservations; when some remote
-/// cannot report free space, the remote where the pool stores the fewest bytes (in flight included).
-/// Ties go to the fewest stored bytes, then to config order.
+/// cannot report free space, the remote where the pool stores the fewest bytes (in flight included). A weight scales
+/// the comparison: a remote of weight 2 counts as having twice the free space (or half the stored bytes).
+/// Ties go to the fewest stored bytes, then to config order. Stateless.
 /// </summary>
 public sealed class LeastUsedBalancer : IBalancer
 {
-    public string Name => "least_used";
+    public string Name => BalancingStrategies.LeastUsed;
 
     public int Choose(IReadOnlyList<RemoteLoad> candidates, long bytes)
     {
+        ArgumentNullException.ThrowIfNull(candidates);
         var allKnown = candidates.All(c => c.Free is not null);
         var best = 0;
         for (var i = 1; i < candidates.Count; i++)
@@ -28,13 +30,18 @@ public sealed class LeastUsedBalancer : IBalancer
     {
         // Remotes on one filesystem report the same free space, measured a moment apart while other writers run:
         // differences within the tolerance are noise, and the pool's own bytes decide.
-        if (byFreeSpace && Math.Abs(a.Available!.Value - b.Available!.Value) > Tolerance(a.Available.Value, b.Available.Value))
+        if (byFreeSpace)
         {
-            return a.Available > b.Available;
+            var freeA = a.Available!.Value * a.Weight;
+            var freeB = b.Available!.Value * b.Weight;
+            if (Math.Abs(freeA - freeB) > Tolerance(freeA, freeB))
+            {
+                return freeA > freeB;
+            }
         }
 
-        return a.Stored + a.Reserved < b.Stored + b.Reserved;
+        return a.Used / a.Weight < b.Used / b.Weight;
     }
 
-    private static long Tolerance(long a, long b) => Math.Max(64L << 20, Math.Max(a, b) / 100);
+    private static double Tolerance(double a, double b) => Math.Max(64L << 20, Math.Max(a, b) / 100);
 }

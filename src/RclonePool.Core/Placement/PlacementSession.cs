@@ -4,7 +4,9 @@ namespace RclonePool.Core.Placement;
 
 /// <summary>
 /// Placement bookkeeping for one operation: a snapshot of the remotes' space, reservations for chunks in
-/// flight, and remotes excluded after failing. Thread-safe.
+/// flight, and remotes excluded after failing. Among the remotes that can hold an object, only those of the highest
+/// priority (<c>remote_priorities</c>) are offered to the balancer, so higher priorities fill first, within their free
+/// space, whatever the strategy. Thread-safe.
 /// </summary>
 public sealed class PlacementSession
 {
@@ -51,6 +53,9 @@ public sealed class PlacementSession
                 throw NoRoom(bytes);
             }
 
+            var top = candidates.Max(i => _loads[i].Priority);
+            candidates.RemoveAll(i => _loads[i].Priority != top);
+
             var view = candidates.Select(i => _loads[i]).ToList();
             var chosen = candidates[_balancer.Choose(view, bytes)];
             _loads[chosen] = _loads[chosen] with { Reserved = _loads[chosen].Reserved + bytes };
@@ -88,7 +93,8 @@ public sealed class PlacementSession
     {
         lock (_lock)
         {
-            var trial = new PlacementSession(_loads, _balancer);
+            // A trial with least used (stateless, and the tightest fit): the pool's own balancer keeps its turn.
+            var trial = new PlacementSession(_loads, new LeastUsedBalancer());
             foreach (var remote in _excluded)
             {
                 trial.Exclude(remote);
@@ -116,6 +122,7 @@ public sealed class PlacementSession
     private string Describe() =>
         string.Join(", ", _loads.Select(l => _excluded.Contains(l.Remote)
             ? $"{l.Remote} failing"
+            : l.Draining ? $"{l.Remote} draining"
             : $"{l.Remote} {(l.Available is { } a ? Format(Math.Max(0, a)) + " free" : "free space unknown")}")) + ".";
 
     private static string Format(long bytes) => Units.FormatBytes(bytes);

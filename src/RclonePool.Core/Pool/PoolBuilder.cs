@@ -56,7 +56,7 @@ public sealed class PoolBuilder(PoolConfig config)
         return this;
     }
 
-    /// <summary>Places new objects with <paramref name="balancer"/>; default: least used.</summary>
+    /// <summary>Places new objects with <paramref name="balancer"/>; default: the <c>balancing_strategy</c> of the config.</summary>
     public PoolBuilder UseBalancer(IBalancer balancer)
     {
         _balancer = balancer ?? throw new ArgumentNullException(nameof(balancer));
@@ -229,7 +229,7 @@ public sealed class PoolBuilder(PoolConfig config)
             Index = index,
             Manifests = new ManifestStore(store, layout, remotes, logger),
             ChunkCache = _chunkCache ?? ChunkCache.FromConfig(Config, logger),
-            Capacity = new PoolCapacity(remotes, store, index, _balancer ?? new LeastUsedBalancer(), unclaimed, _time, logger),
+            Capacity = new PoolCapacity(remotes, Config, store, index, _balancer ?? BalancingStrategies.Create(Config.BalancingStrategy), breaker, unclaimed, _time, logger),
             Events = events,
             FileEvents = new FileEvents(events, _time),
             Unclaimed = unclaimed,

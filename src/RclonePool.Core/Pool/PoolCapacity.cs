@@ -1,18 +1,27 @@
 using Microsoft.Extensions.Logging;
+using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Index;
 using RclonePool.Core.Placement;
 using RclonePool.Core.Remotes;
+using RclonePool.Core.Resilience;
 
 namespace RclonePool.Core.Pool;
 
 /// <summary>
 /// Free space and stored bytes of every remote, and the placement sessions built on them. Free space comes from
 /// rclone's about, asked at most every <see cref="AboutCacheTime"/> (placement counts the bytes in flight on top), so a
-/// stream of small uploads does not cost a round of about calls each.
+/// stream of small uploads does not cost a round of about calls each. Each remote carries its <c>remote_weights</c>
+/// weight, <c>remote_priorities</c> priority, and whether <c>draining_remotes</c> names it (then it takes nothing new).
 /// </summary>
-internal sealed class PoolCapacity(IReadOnlyList<PoolRemote> remotes, IRemoteStore store, IPoolIndex index, IBalancer balancer, UnclaimedRemotes unclaimed, TimeProvider time, ILogger logger) : IDisposable
+internal sealed class PoolCapacity(
+    IReadOnlyList<PoolRemote> remotes, PoolConfig config, IRemoteStore store, IPoolIndex index, IBalancer balancer, RemoteCircuitBreaker breaker,
+    UnclaimedRemotes unclaimed, TimeProvider time, ILogger logger) : IDisposable
 {
+    private readonly Dictionary<string, double> _weights = ByRemote(config.RemoteWeights);
+    private readonly Dictionary<string, int> _priorities = ByRemote(config.RemotePriorities);
+    private readonly HashSet<string> _draining = [.. config.DrainingRemotes.Select(ConfigValidator.NormaliseRemote)];
+
     private static readonly TimeSpan AboutCacheTime = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _aboutLock = new(1, 1);
     private RemoteUsage?[]? _abouts;
@@ -22,8 +31,16 @@ internal sealed class PoolCapacity(IReadOnlyList<PoolRemote> remotes, IRemoteSto
     {
         var stored = await index.StoredBytesByRemoteAsync(cancellationToken);
         var abouts = await AboutAllAsync(cancellationToken);
-        return [.. remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0))];
+        return [.. remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0)
+        {
+            Weight = _weights.GetValueOrDefault(ConfigValidator.NormaliseRemote(r.Name), 1.0),
+            Priority = _priorities.GetValueOrDefault(ConfigValidator.NormaliseRemote(r.Name)),
+            Draining = _draining.Contains(ConfigValidator.NormaliseRemote(r.Name)),
+        })];
     }
+
+    /// <summary>What rclone's about says of each remote, in config order (null where it cannot tell or did not answer).</summary>
+    public async Task<IReadOnlyList<RemoteUsage?>> UsageAsync(CancellationToken cancellationToken) => await AboutAllAsync(cancellationToken);
 
     /// <summary>Bytes the pool can still take (sum over remotes of free space), or null when some remote cannot tell.</summary>
     public async ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken)
@@ -32,13 +49,21 @@ internal sealed class PoolCapacity(IReadOnlyList<PoolRemote> remotes, IRemoteSto
         return loads.Any(l => l.Free is null) ? null : loads.Sum(l => Math.Max(0, l.Free!.Value));
     }
 
-    /// <summary>A placement session for one operation: the balancer over the measured remotes, unclaimed remotes excluded.</summary>
+    /// <summary>
+    /// A placement session for one operation: the balancer over the measured remotes; unclaimed remotes and remotes whose
+    /// circuit is open (failing, skipped for their cool-down) excluded.
+    /// </summary>
     public async Task<PlacementSession> NewPlacementAsync(CancellationToken cancellationToken)
     {
         var placement = new PlacementSession(await MeasureAsync(cancellationToken), balancer);
         foreach (var remote in unclaimed.Names)
         {
             placement.Exclude(remote);
+        }
+
+        foreach (var remote in remotes.Where(r => breaker.IsOpen(r.Storage)))
+        {
+            placement.Exclude(remote.Name);
         }
 
         return placement;
@@ -81,4 +106,7 @@ internal sealed class PoolCapacity(IReadOnlyList<PoolRemote> remotes, IRemoteSto
     }
 
     public void Dispose() => _aboutLock.Dispose();
+
+    private static Dictionary<string, T> ByRemote<T>(Dictionary<string, T> map) =>
+        map.ToDictionary(p => ConfigValidator.NormaliseRemote(p.Key), p => p.Value, StringComparer.Ordinal);
 }

@@ -12,7 +12,7 @@ public sealed class PoolEventBusTests
     {
         var names = Enum.GetValues<PoolEventType>().Select(t => t.HookName()).ToList();
         Assert.Equal(
-            ["PRE_UPLOAD", "POST_UPLOAD", "PRE_DOWNLOAD", "POST_DOWNLOAD", "PRE_DELETE", "POST_DELETE", "FILE_VERIFIED", "FILE_REPAIRED", "CHUNK_MISSING", "HEALTH_CHECKED", "REMOTE_ERROR", "PROGRESS"],
+            ["PRE_UPLOAD", "POST_UPLOAD", "PRE_DOWNLOAD", "POST_DOWNLOAD", "PRE_DELETE", "POST_DELETE", "FILE_VERIFIED", "FILE_REPAIRED", "CHUNK_MISSING", "HEALTH_CHECKED", "REMOTE_ERROR", "PROGRESS", "CHUNK_MOVED"],
             names);
     }
 

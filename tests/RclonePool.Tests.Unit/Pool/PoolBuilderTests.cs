@@ -40,6 +40,8 @@ public sealed class PoolBuilderTests
         Assert.NotNull(services.GetRequiredService<Restorer>());
         Assert.NotNull(services.GetRequiredService<OrphanCollector>());
         Assert.NotNull(services.GetRequiredService<IndexRebuilder>());
+        Assert.NotNull(services.GetRequiredService<Rebalancer>());
+        Assert.NotNull(services.GetRequiredService<RemoteMembership>());
     }
 
     private sealed class CountingBalancer : IBalancer

@@ -11,5 +11,7 @@ namespace RclonePool.Cli.Output.Json;
 [JsonSerializable(typeof(HealthJson))]
 [JsonSerializable(typeof(OrphansJson))]
 [JsonSerializable(typeof(RebuildJson))]
+[JsonSerializable(typeof(BalanceStatusJson))]
+[JsonSerializable(typeof(RebalanceJson))]
 [JsonSerializable(typeof(IReadOnlyList<LsEntryJson>), TypeInfoPropertyName = "LsJson")]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

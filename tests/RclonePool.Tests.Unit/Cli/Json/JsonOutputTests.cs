@@ -20,6 +20,10 @@ public sealed class JsonOutputTests
         ["orphans-found.json"] = s => JsonOutput.Write(s, OrphansJson.From(JsonSamples.OrphansFound, new OrphanOptions { Delete = true, MinAge = TimeSpan.FromMilliseconds(90_500) }), CliJsonContext.Default.OrphansJson),
         ["rebuild-empty.json"] = s => JsonOutput.Write(s, RebuildJson.From(JsonSamples.RebuildEmpty), CliJsonContext.Default.RebuildJson),
         ["rebuild-partial.json"] = s => JsonOutput.Write(s, RebuildJson.From(JsonSamples.RebuildPartial), CliJsonContext.Default.RebuildJson),
+        ["balance-status-even.json"] = s => JsonOutput.Write(s, BalanceStatusJson.From(JsonSamples.BalanceEven), CliJsonContext.Default.BalanceStatusJson),
+        ["balance-status-uneven.json"] = s => JsonOutput.Write(s, BalanceStatusJson.From(JsonSamples.BalanceUneven), CliJsonContext.Default.BalanceStatusJson),
+        ["rebalance-dry-run.json"] = s => JsonOutput.Write(s, RebalanceJson.From(JsonSamples.RebalanceDryRun, TimeSpan.FromMilliseconds(1500)), CliJsonContext.Default.RebalanceJson),
+        ["rebalance-partial.json"] = s => JsonOutput.Write(s, RebalanceJson.From(JsonSamples.RebalancePartial, TimeSpan.FromSeconds(12.25)), CliJsonContext.Default.RebalanceJson),
         ["ls-empty.json"] = s => JsonOutput.Write(s, LsEntryJson.FromAll([]), CliJsonContext.Default.LsJson),
         ["ls-entries.json"] = s => JsonOutput.Write(s, LsEntryJson.FromAll(JsonSamples.LsEntries), CliJsonContext.Default.LsJson),
     };

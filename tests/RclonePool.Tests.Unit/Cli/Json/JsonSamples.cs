@@ -120,4 +120,36 @@ internal static class JsonSamples
         new() { Path = PoolPath.Parse(NonAscii), Kind = EntryKind.File, Size = 123_456, Modified = Offset },
         new() { Path = PoolPath.Parse(Awkward), Kind = EntryKind.File, Size = 0, Modified = Utc },
     ];
+
+    public static BalanceReport BalanceEven { get; } = new([new("a:", 0, null, null, 0, 0, 0, 1, 0)], 0, 10);
+
+    public static BalanceReport BalanceUneven { get; } = new(
+    [
+        new("gdrive:", 3_221_225_472, 12_884_901_888, 16_106_127_360, 37.5, 31, 12.5, 1, 0),
+        new("/srv/disk \"1\"", 5_368_709_120, 1_099_511_627_776, 2_199_023_255_552, 62.5, 52, -0.33, 2.5, 10),
+        new("empty:", 0, null, null, 0, 0, -100, 1, 0),
+    ], 57.735026918962584, 10);
+
+    private static readonly Core.Placement.RemoteLoad[] Loads = [new("a:", null, 300, 0), new("b:", null, 0, 0)];
+
+    private static readonly ChunkMove[] Moves =
+    [
+        new(NonAscii, "f1", 2, 0, new ChunkLocation { Remote = "a:", Object = "rclonepool_data/ab/ab01", StoredLength = 100 }, "b:"),
+        new(Awkward, "f2", 1, 3, new ChunkLocation { Remote = "a:", Object = "rclonepool_data/cd/cd02", Role = LocationRole.Shard, Shard = 4, StoredLength = 50 }, "b:"),
+    ];
+
+    private static readonly RebalancePlan Plan = new() { Moves = Moves, Before = Loads, After = RebalancePlanner.Apply(Loads, Moves), TargetVariance = 5 };
+
+    public static RebalanceReport RebalanceDryRun { get; } = new() { Plan = Plan, DryRun = true, VarianceAfter = 33.333333, RemoteCalls = 8 };
+
+    public static RebalanceReport RebalancePartial { get; } = new()
+    {
+        Plan = Plan,
+        Moved = [Moves[0]],
+        Failed = [(Awkward, "Chunk 3 copied to b: did not read back intact; it stays on a:.")],
+        Skipped = 1,
+        Finished = 2,
+        VarianceAfter = 50,
+        RemoteCalls = 40,
+    };
 }

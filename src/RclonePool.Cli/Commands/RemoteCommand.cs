@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace RclonePool.Cli.Commands;
+
+/// <summary><c>rclonepool remote list|add|drain</c>: the remotes of the pool.</summary>
+internal static class RemoteCommand
+{
+    public static Command Create() => new("remote", "List the pool's remotes, add one, or drain one.")
+    {
+        RemoteListCommand.Create(),
+        RemoteAddCommand.Create(),
+        RemoteDrainCommand.Create(),
+    };
+}

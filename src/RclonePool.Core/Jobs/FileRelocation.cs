@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
+using RclonePool.Core.Integrity;
+using RclonePool.Core.Manifests;
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
+using RclonePool.Core.Pool.Writing;
+using RclonePool.Core.Remotes;
+
+namespace RclonePool.Core.Jobs;
+
+/// <summary>
+/// Moves objects of one file to other remotes, in an order that keeps the file readable at every moment: each object is
+/// copied under a fresh id and read back against the manifest's hashes on its new remote; then a new manifest revision
+/// naming the new objects is written to every remote; only then are the older revisions and the objects only they name
+/// removed. Interrupted before the new revision is durable, the file reads as before and the copies are orphans; after,
+/// it reads from the new objects, and a later run (or 'orphans') removes what the older revisions left.
+/// </summary>
+internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
+{
+    public async Task<IReadOnlyList<(ChunkMove Move, ChunkLocation Now)>> MoveAsync(SurveyedEntry entry, IReadOnlyList<ChunkMove> moves, CancellationToken cancellationToken)
+    {
+        var current = entry.Current!;
+        var written = new List<(PoolRemote Remote, string Object)>();
+        var done = new List<(ChunkMove Move, ChunkLocation Now)>();
+        Manifest moved;
+        try
+        {
+            foreach (var move in moves)
+            {
+                var chunk = current.Chunks.Single(c => c.Index == move.Chunk);
+                var to = pool.Remote(move.To);
+                var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
+                written.Add((to, objectPath));
+                await CopyAsync(move, new RemotePath(to.Storage, objectPath), cancellationToken);
+                var now = move.From with { Remote = to.Name, Object = objectPath };
+                if (await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(now), current, chunk, now, null, cancellationToken) is { } bad)
+                {
+                    throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not read back intact ({bad.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
+                }
+
+                done.Add((move, now));
+            }
+
+            moved = current with
+            {
+                Revision = entry.NewestListedRevision + 1,
+                Written = pool.Time.GetUtcNow(),
+                Chunks = [.. current.Chunks.Select(c => c with { Locations = [.. c.Locations.Select(l => Replacement(done, c.Index, l))] })],
+            };
+            await pool.Manifests.WriteAsync(moved, cancellationToken);
+        }
+        catch
+        {
+            await DeleteAsync(written, current.Path);
+            throw;
+        }
+
+        // The new revision is durable: from here on nothing is undone, and a cancellation waits for the clean-up.
+        await pool.Index.PutAsync(moved, CancellationToken.None);
+        await RetireOlderAsync(entry, moved);
+
+        foreach (var (move, now) in done)
+        {
+            pool.Events.Publish(new PoolEvent
+            {
+                Type = PoolEventType.ChunkMoved,
+                Path = current.Path,
+                Chunk = move.Chunk,
+                Remote = now.Remote,
+                Object = now.Object,
+                Bytes = move.Bytes,
+                Operation = "rebalance",
+                Detail = $"from {move.From.Remote}",
+            });
+        }
+
+        pool.Logger.LogInformation("Rebalance moved {Count} objects of {Path} (revision {Revision}).", done.Count, current.Path, moved.Revision);
+        return done;
+    }
+
+    /// <summary>
+    /// Finishes what an interrupted move (or write) left of a file: writes its current revision where a listed remote lacks
+    /// it, then retires the older revisions and the objects only they name. Returns the manifest copies written.
+    /// </summary>
+    public async Task<int> FinishAsync(SurveyedEntry entry, IEnumerable<PoolRemote> listed, CancellationToken cancellationToken)
+    {
+        var current = entry.Current!;
+        var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(current);
+        var written = 0;
+        foreach (var (remote, _) in entry.MissingCopies(listed).ToList())
+        {
+            await pool.Store.WriteBytesAsync(pool.Layout.Manifest(remote, current.ObjectName), bytes, cancellationToken);
+            written++;
+        }
+
+        await pool.Index.PutAsync(current, CancellationToken.None);
+        await RetireOlderAsync(entry, current);
+        pool.Logger.LogInformation("Finished {Path} (revision {Revision}): {Count} manifest copies written, older revisions retired.", current.Path, current.Revision, written);
+        return written;
+    }
+
+    /// <summary>Retires every revision older than <paramref name="kept"/>: readable ones with the objects only they name, unreadable ones as they are.</summary>
+    private async Task RetireOlderAsync(SurveyedEntry entry, Manifest kept)
+    {
+        foreach (var older in entry.Older.Append(entry.Current!).Where(o => o.Revision < kept.Revision))
+        {
+            await writing.Reclaimer.RetireAsync(older, kept);
+        }
+
+        var readable = entry.Older.Append(entry.Current!).Select(m => m.Revision).ToHashSet();
+        foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < kept.Revision && !readable.Contains(r.Revision)))
+        {
+            await pool.Manifests.DeleteRevisionAsync(kept.FileId, revision, CancellationToken.None);
+        }
+    }
+
+    private static ChunkLocation Replacement(List<(ChunkMove Move, ChunkLocation Now)> done, int chunk, ChunkLocation location)
+    {
+        foreach (var (move, now) in done)
+        {
+            if (move.Chunk == chunk && move.From.Remote == location.Remote && move.From.Object == location.Object)
+            {
+                return now;
+            }
+        }
+
+        return location;
+    }
+
+    /// <summary>Streams the object from its remote to the new one; a failed attempt opens the source again.</summary>
+    private Task CopyAsync(ChunkMove move, RemotePath target, CancellationToken cancellationToken) =>
+        pool.Retry.ExecuteAsync(async ct =>
+        {
+            await using var source = await pool.Store.OpenReadAsync(pool.PathOf(move.From), 0, move.Bytes, ct);
+            await pool.Store.WriteAsync(target, source, move.Bytes, ct);
+        }, cancellationToken).AsTask();
+
+    private async Task DeleteAsync(List<(PoolRemote Remote, string Object)> written, string path)
+    {
+        foreach (var (remote, objectPath) in written)
+        {
+            try
+            {
+                await pool.Store.DeleteAsync(new RemotePath(remote.Storage, objectPath), CancellationToken.None);
+            }
+            catch (PoolException e)
+            {
+                pool.Logger.LogWarning("Could not remove {Object} on {Remote}, copied for a move of {Path} that did not complete ({Error}); 'rclonepool orphans --delete' will.", objectPath, remote.Name, path, e.Message);
+            }
+        }
+    }
+}
