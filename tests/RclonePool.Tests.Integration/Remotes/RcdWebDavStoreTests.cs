@@ -55,9 +55,11 @@ public sealed class RcdWebDavStoreTests(RcdWebDavFixture fixture) : RemoteStoreC
             await File.WriteAllTextAsync(config, server.ConfigSection("slow"), Ct);
         }
 
-        // rclone's default low-level retries would take tens of seconds against the stopped server.
+        // rclone's own low-level retries, given back by the user's flags (rclonepool sets one try), would take tens of
+        // seconds against the stopped server.
         var options = new RcloneOptions
         {
+            Flags = ["--low-level-retries", "10"],
             Environment = new Dictionary<string, string?> { ["RCLONE_CONFIG"] = config },
             CallTimeout = TimeSpan.FromSeconds(2),
         };
