@@ -13,7 +13,8 @@ namespace RclonePool.Core.Resilience;
 /// fails transiently, the remote is probed: a stat of an object that need not exist, through the transport itself (no
 /// retries), bounded by <see cref="ProbeTimeout"/>. Any answer, "not found" included, proves it alive and long calls go
 /// on; no answer in time, or a failure to connect, trips its <see cref="RemoteCircuitBreaker"/>, which ends every call
-/// waiting on it and makes placement and reads go elsewhere. One probe per remote at a time; callers share it.
+/// waiting on it and makes placement and reads go elsewhere. One probe per remote at a time; callers share it. Remotes
+/// that rclone reports as local directories are not probed (their failures still count towards the circuit).
 /// </summary>
 public sealed class RemoteWatchdog : IAsyncDisposable
 {
@@ -75,6 +76,11 @@ public sealed class RemoteWatchdog : IAsyncDisposable
     public Task<bool> IsAliveAsync(string remote, CancellationToken cancellationToken)
     {
         var activity = Activity(remote);
+        if (activity.IsLocalDirectory)
+        {
+            return Task.FromResult(true);
+        }
+
         Task<bool> probe;
         lock (activity)
         {
@@ -94,7 +100,24 @@ public sealed class RemoteWatchdog : IAsyncDisposable
 
     internal long Now => _time.GetTimestamp();
 
-    private RemoteActivity Activity(string remote) => _remotes.GetOrAdd(remote, _ => new RemoteActivity());
+    private RemoteActivity Activity(string remote) => _remotes.GetOrAdd(remote, r => new RemoteActivity(LocalDirectoryAsync(r)));
+
+    /// <summary>
+    /// Whether rclone reports the remote as a local directory: a disk does not drop connections, and on a machine
+    /// starved of CPU a late probe must not take a disk for a dead remote. Such remotes are not probed.
+    /// </summary>
+    private async Task<bool> LocalDirectoryAsync(string remote)
+    {
+        await Task.Yield();
+        try
+        {
+            return await _transport.LocalDirectoryAsync(remote, _disposed.Token) is not null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
 
     private async Task<bool> ProbeAsync(string remote, RemoteActivity activity)
     {
@@ -172,7 +195,7 @@ public sealed class RemoteWatchdog : IAsyncDisposable
         var now = _time.GetTimestamp();
         foreach (var (remote, activity) in _remotes)
         {
-            if (activity.Probe is not null || _breaker.IsOpen(remote))
+            if (activity.Probe is not null || activity.IsLocalDirectory || _breaker.IsOpen(remote))
             {
                 continue;
             }
@@ -193,9 +216,12 @@ public sealed class RemoteWatchdog : IAsyncDisposable
 
     internal void End(RemoteActivity activity, RemoteWait wait) => activity.Waits.TryRemove(wait, out _);
 
-    internal sealed class RemoteActivity
+    internal sealed class RemoteActivity(Task<bool> localDirectory)
     {
         private long _lastSign;
+
+        /// <summary>True once rclone said the remote is a local directory (not watched).</summary>
+        public bool IsLocalDirectory => localDirectory is { IsCompletedSuccessfully: true, Result: true };
 
         public ConcurrentDictionary<RemoteWait, byte> Waits { get; } = new();
 

@@ -119,6 +119,20 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_local_directory_is_not_probed_however_long_a_call_takes()
+    {
+        _transport.Local.Add("a:");
+        Assert.NotNull(await _store.StatAsync(OnA, Ct));
+        _transport.Silent.Add("a:");
+        using var cancel = new CancellationTokenSource(AnswerTimeout * 3);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.StatAsync(OnA, cancel.Token));
+
+        Assert.Equal(0, _transport.Probes);
+        Assert.Empty(_opened);
+    }
+
+    [Fact]
     public async Task Cancelling_a_call_is_not_taken_for_a_dead_remote()
     {
         _transport.Silent.Add("a:");
@@ -134,7 +148,7 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
     /// cancelled), remotes in <see cref="Refused"/> fail at once as a refused connection does; <see cref="Delay"/> slows
     /// every call that is not a probe. Probes are the stats of <see cref="RemoteWatchdog.ProbeObject"/>.
     /// </summary>
-    private sealed class SilenceableStore(IRemoteStore inner) : IRemoteStore
+    private sealed class SilenceableStore(IRemoteStore inner) : IRemoteStore, ILocalDirectoryLookup
     {
         private int _calls;
         private int _probes;
@@ -142,6 +156,12 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
         public HashSet<string> Silent { get; } = [];
 
         public HashSet<string> Refused { get; } = [];
+
+        /// <summary>Remotes reported as local directories (as rclone's local backend is).</summary>
+        public HashSet<string> Local { get; } = [];
+
+        public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) =>
+            Task.FromResult(Local.Contains(remote) ? "/srv/" + remote.TrimEnd(':') : null);
 
         public TimeSpan Delay { get; set; }
 
