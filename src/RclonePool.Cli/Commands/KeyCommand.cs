@@ -38,7 +38,7 @@ internal static class KeyCommand
             }
 
             var key = ApiKey.Generate();
-            ConfigEdit.Apply(context, config => config.WebdavApiKeys[keyName] = ApiKey.Hash(key));
+            ConfigEdit.SetApiKey(context, keyName, ApiKey.Hash(key));
             Console.Error.WriteLine($"key: '{keyName}' created; it is shown once, now (store it where the client can read it):");
             Console.WriteLine(key);
             return Task.FromResult(ExitCodes.Success);
@@ -58,7 +58,7 @@ internal static class KeyCommand
                 throw new PoolException(PoolErrorKind.NotFound, $"There is no key named '{keyName}'; 'rclonepool key list' shows the names.");
             }
 
-            ConfigEdit.Apply(context, config => config.WebdavApiKeys.Remove(keyName));
+            ConfigEdit.SetApiKey(context, keyName, null);
             Console.WriteLine($"key: '{keyName}' revoked.");
             return Task.FromResult(ExitCodes.Success);
         }, ct));

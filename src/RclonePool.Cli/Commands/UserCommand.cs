@@ -45,7 +45,7 @@ internal static class UserCommand
             }
 
             var hash = PasswordHash.Create(PasswordPrompt.ReadNew(userName));
-            ConfigEdit.Apply(context, config => config.WebdavUsers[userName] = hash);
+            ConfigEdit.SetUser(context, userName, hash);
             Console.WriteLine(mustExist ? $"user: password of '{userName}' changed." : $"user: '{userName}' added.");
             if (!mustExist && context.Config.WebdavAuthMethod != "basic")
             {
@@ -69,7 +69,7 @@ internal static class UserCommand
                 throw new PoolException(PoolErrorKind.NotFound, $"There is no user '{userName}'; 'rclonepool user list' shows the users.");
             }
 
-            ConfigEdit.Apply(context, config => config.WebdavUsers.Remove(userName));
+            ConfigEdit.SetUser(context, userName, null);
             Console.WriteLine($"user: '{userName}' removed.");
             return Task.FromResult(ExitCodes.Success);
         }, ct));

@@ -3,16 +3,16 @@ using RclonePool.Core.Config;
 namespace RclonePool.Cli.Hosting;
 
 /// <summary>
-/// Changes the config file in place: loads and validates it, applies a change, validates again and writes it back
-/// atomically with mode 0600 (<see cref="ConfigWriter"/>: keys at their defaults are left out, comments are not kept).
+/// The user and key commands' edits of the config file: one entry of <c>webdav_users</c> or <c>webdav_api_keys</c>
+/// set or removed, the rest of the file kept as the user wrote it (<see cref="ConfigFileEdit"/>).
 /// </summary>
 internal static class ConfigEdit
 {
-    public static void Apply(CliContext context, Action<PoolConfig> change)
-    {
-        var location = context.ConfigLocation;
-        var config = ConfigLoader.LoadFrom(location);
-        change(config);
-        ConfigWriter.Write(config, location.Path, overwrite: true);
-    }
+    /// <summary>Sets (or, with null, removes) the password hash of <paramref name="user"/>.</summary>
+    public static void SetUser(CliContext context, string user, string? hash) =>
+        ConfigFileEdit.SetEntry(context.ConfigLocation.Path, ConfigLoader.LoadFrom(context.ConfigLocation), "webdav_users", c => c.WebdavUsers, (c, m) => c.WebdavUsers = m, user, hash);
+
+    /// <summary>Sets (or, with null, removes) the hash of the API key named <paramref name="key"/>.</summary>
+    public static void SetApiKey(CliContext context, string key, string? hash) =>
+        ConfigFileEdit.SetEntry(context.ConfigLocation.Path, ConfigLoader.LoadFrom(context.ConfigLocation), "webdav_api_keys", c => c.WebdavApiKeys, (c, m) => c.WebdavApiKeys = m, key, hash);
 }

@@ -29,10 +29,68 @@ public static class ConfigFileEdit
         AppendToList(path, changed, "draining_remotes", remote);
     }
 
+    /// <summary>
+    /// Sets one entry of a map key (<c>webdav_users</c>, <c>webdav_api_keys</c>) to <paramref name="value"/>, or removes
+    /// it when <paramref name="value"/> is null; <paramref name="get"/> and <paramref name="set"/> reach that map in a
+    /// config, so the changed config is validated first. The rest of the file stays as the user wrote it.
+    /// </summary>
+    public static void SetEntry(
+        string path, PoolConfig loaded, string key, Func<PoolConfig, Dictionary<string, string>> get, Action<PoolConfig, Dictionary<string, string>> set, string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        ArgumentNullException.ThrowIfNull(get);
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(name);
+        var changed = WithRemotes(loaded, loaded.Remotes);
+        var map = new Dictionary<string, string>(get(loaded), StringComparer.Ordinal);
+        if (value is null)
+        {
+            map.Remove(name);
+        }
+        else
+        {
+            map[name] = value;
+        }
+
+        set(changed, map);
+        Edit(path, changed, root =>
+        {
+            if (root[key] is not JsonObject json)
+            {
+                root[key] = json = new JsonObject();
+            }
+
+            json.Remove(name);
+            if (value is not null)
+            {
+                json[name] = value;
+            }
+        });
+    }
+
     private static void AppendToList(string path, PoolConfig changed, string key, string value)
     {
-        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(value);
+        Edit(path, changed, root =>
+        {
+            if (root[key] is null && key != "remotes")
+            {
+                root[key] = new JsonArray();
+            }
+
+            if (root[key] is not JsonArray list)
+            {
+                throw new Errors.PoolException(Errors.PoolErrorKind.BadInput, $"The config file {path} has no \"{key}\" list to add {value} to; add it there by hand.");
+            }
+
+            list.Add(JsonValue.Create(value));
+        });
+    }
+
+    /// <summary>Validates the changed config, then applies <paramref name="edit"/> to the file's JSON and replaces the file atomically.</summary>
+    private static void Edit(string path, PoolConfig changed, Action<JsonObject> edit)
+    {
+        ArgumentNullException.ThrowIfNull(path);
         ConfigValidator.EnsureValid(changed, path);
 
         JsonObject root;
@@ -49,21 +107,10 @@ public static class ConfigFileEdit
             throw ConfigErrors.CannotWrite(path, e);
         }
 
-        if (root[key] is null && key != "remotes")
-        {
-            root[key] = new JsonArray();
-        }
-
-        if (root[key] is not JsonArray list)
-        {
-            throw new Errors.PoolException(Errors.PoolErrorKind.BadInput, $"The config file {path} has no \"{key}\" list to add {value} to; add it there by hand.");
-        }
-
-        list.Add(JsonValue.Create(value));
+        edit(root);
         Replace(path, root.ToJsonString(Indented) + "\n");
     }
 
-    /// <summary>A copy of <paramref name="config"/> with other <c>remotes</c> (the config a pool opens with while a remote joins).</summary>
     public static PoolConfig WithRemotes(PoolConfig config, IEnumerable<string> remotes)
     {
         ArgumentNullException.ThrowIfNull(config);
