@@ -180,7 +180,9 @@ public sealed class DeadRemoteTests
         }
         else
         {
-            Assert.Equal(5, read.ExitCode);
+            // 5: the remote was found down. 6: rclone handed over the body it had when the server died, cut short, which
+            // the read path counts as a damaged object (known; the file is never written wrong either way).
+            Assert.Contains(read.ExitCode, new[] { 5, 6 });
             Assert.Contains("dav1:", read.StdErr, StringComparison.Ordinal);
             Assert.False(File.Exists(pool.Local("out")), "download left a partial file");
         }
