@@ -92,7 +92,7 @@ internal sealed class ChunkSource : IChunkSource
         try
         {
             var stream = await _store.OpenReadAsync(new RemotePath(Resolve(location).Storage, location.Object), from, length, cancellationToken);
-            return new RemoteBlockRun(this, location, stream, blocks);
+            return new RemoteBlockRun(this, location, stream, blocks, from + length);
         }
         catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
         {
@@ -106,6 +106,32 @@ internal sealed class ChunkSource : IChunkSource
     }
 
     internal PoolRemote Resolve(ChunkLocation location) => _resolve(location);
+
+    /// <summary>
+    /// Says why a read of <paramref name="location"/> delivered fewer bytes than asked. Only the object's size tells:
+    /// a remote that dies mid-read (rclone hands over the body it had, cut short, as if it were complete) still holds
+    /// the whole object, or cannot be asked, and that is a failed transfer to try again, not damage; an object shorter
+    /// than <paramref name="objectEnd"/> is truncated, and a missing one is missing.
+    /// </summary>
+    internal async Task<PoolException> CutShortAsync(ChunkLocation location, long objectEnd, string detail, CancellationToken cancellationToken)
+    {
+        RemoteEntry? stored;
+        try
+        {
+            stored = await _store.StatAsync(new RemotePath(Resolve(location).Storage, location.Object), cancellationToken);
+        }
+        catch (PoolException e) when (e.IsTransient || e.Kind == PoolErrorKind.Remote)
+        {
+            return Broken(location, new IOException($"the read ended early ({detail}) and the remote cannot be asked why: {e.Message}", e));
+        }
+
+        return stored switch
+        {
+            null => Corrupt(location, "the stored object is missing"),
+            { Size: var size } when size < objectEnd => Corrupt(location, $"the stored object ends early: {detail}; it holds {size} bytes"),
+            _ => Broken(location, new IOException($"the remote cut the read short ({detail}) though it holds the whole object")),
+        };
+    }
 
     /// <summary>True for failures a read recovers from with another copy or shard (not cancellation, not bad input).</summary>
     internal static bool IsRecoverable(PoolException e) =>

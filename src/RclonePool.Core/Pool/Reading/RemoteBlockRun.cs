@@ -16,13 +16,16 @@ internal sealed class RemoteBlockRun : IBlockRun
     private readonly ChunkLocation _location;
     private readonly Stream _stream;
     private readonly int _to;
+    private readonly long _objectEnd;
 
-    public RemoteBlockRun(ChunkSource chunk, ChunkLocation location, Stream stream, BlockRange blocks)
+    /// <param name="objectEnd">Where in the stored object the requested range ends: an object at least this long can serve every block of the run.</param>
+    public RemoteBlockRun(ChunkSource chunk, ChunkLocation location, Stream stream, BlockRange blocks, long objectEnd)
     {
         _chunk = chunk;
         _location = location;
         _stream = stream;
         _to = blocks.To;
+        _objectEnd = objectEnd;
         NextBlock = blocks.From;
     }
 
@@ -55,7 +58,7 @@ internal sealed class RemoteBlockRun : IBlockRun
         if (filled != length)
         {
             target.Span.Clear();
-            throw _chunk.Corrupt(_location, $"the stored object ends early: {filled} of {length} bytes at block {block}");
+            throw await _chunk.CutShortAsync(_location, _objectEnd, $"{filled} of {length} bytes at block {block}", cancellationToken);
         }
 
         if (!_chunk.Verify(block, target.Span))

@@ -14,6 +14,7 @@ internal sealed class ShardReader(ChunkSource chunk, StripeGeometry geometry, in
 {
     private Stream? _stream;
     private int _streamRow;
+    private long _streamEnd;
     private byte[]? _buffer;
 
     public ChunkLocation? Location => location;
@@ -48,9 +49,11 @@ internal sealed class ShardReader(ChunkSource chunk, StripeGeometry geometry, in
             if (_stream is null || _streamRow > row)
             {
                 await CloseAsync();
-                _stream = await chunk.Store.OpenReadAsync(
-                    new RemotePath(chunk.Resolve(location).Storage, location.Object), geometry.RowOffset(row), geometry.ShardBytes(shard, row, endRow), cancellationToken);
+                var offset = geometry.RowOffset(row);
+                var count = geometry.ShardBytes(shard, row, endRow);
+                _stream = await chunk.Store.OpenReadAsync(new RemotePath(chunk.Resolve(location).Storage, location.Object), offset, count, cancellationToken);
                 _streamRow = row;
+                _streamEnd = offset + count;
             }
 
             while (_streamRow <= row)
@@ -59,7 +62,7 @@ internal sealed class ShardReader(ChunkSource chunk, StripeGeometry geometry, in
                 var read = await _stream.ReadAtLeastAsync(Buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
                 if (read != want)
                 {
-                    throw chunk.Corrupt(location, $"shard {shard} ends early at row {_streamRow}");
+                    throw await chunk.CutShortAsync(location, _streamEnd, $"shard {shard} ends at row {_streamRow}", cancellationToken);
                 }
 
                 _streamRow++;
