@@ -72,6 +72,17 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_long_write_whose_body_the_remote_keeps_taking_is_not_probed()
+    {
+        _transport.BodyPace = AnswerTimeout / 8; // 1 KiB at a time: 32 KiB take four times the answer timeout
+
+        await _store.WriteBytesAsync(OnA, new byte[32 * 1024], Ct);
+
+        Assert.Equal(0, _transport.Probes);
+        Assert.Empty(_opened);
+    }
+
+    [Fact]
     public async Task A_remote_that_refuses_is_tripped_after_one_probe_instead_of_retried()
     {
         _transport.Refused.Add("a:");
@@ -171,9 +182,27 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
 
         public int Probes => Volatile.Read(ref _probes);
 
+        /// <summary>When set, a write takes its body 1 KiB at a time with this pause between pieces (a slow link).</summary>
+        public TimeSpan BodyPace { get; set; }
+
         public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
         {
             await BeforeAsync(target, cancellationToken);
+            if (BodyPace > TimeSpan.Zero)
+            {
+                var taken = new MemoryStream();
+                var piece = new byte[1024];
+                int read;
+                while ((read = await content.ReadAsync(piece, cancellationToken)) > 0)
+                {
+                    taken.Write(piece, 0, read);
+                    await Task.Delay(BodyPace, cancellationToken);
+                }
+
+                taken.Position = 0;
+                content = taken;
+            }
+
             await inner.WriteAsync(target, content, length, cancellationToken);
         }
 
