@@ -43,6 +43,13 @@ internal sealed class ChunkWriter(PoolContext pool)
             if (compressed is not null)
             {
                 var stored = await WriteStoredAsync(index, offset, compressed.StoredLength, compressed.OpenStored, upload, cancellationToken);
+
+                // Progress counts plain bytes: the write reported the stored ones.
+                for (var rest = compressed.PlainLength - compressed.StoredLength; rest > 0; rest -= int.MaxValue)
+                {
+                    upload.ReportProgress((int)Math.Min(rest, int.MaxValue));
+                }
+
                 return compressed.Describe(stored);
             }
         }
