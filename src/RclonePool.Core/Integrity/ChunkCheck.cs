@@ -16,7 +16,7 @@ public static class ChunkCheck
     private const int BufferSize = 256 * 1024;
 
     /// <summary>Bytes the object should hold.</summary>
-    public static long ExpectedLength(ChunkEntry chunk, ChunkLocation location) => location.StoredLength > 0 ? location.StoredLength : chunk.Length;
+    public static long ExpectedLength(ChunkEntry chunk, ChunkLocation location) => location.StoredLength > 0 ? location.StoredLength : chunk.StoredForm().Length;
 
     /// <summary>The damage a listed size shows, or null when it is right.</summary>
     public static (DamageKind Kind, string Detail)? BySize(ChunkEntry chunk, ChunkLocation location, long size)
@@ -32,10 +32,14 @@ public static class ChunkCheck
 
     /// <summary>Streams the object and checks it (a parity shard row by row, see <see cref="ShardByContentAsync"/>); null when it is intact.</summary>
     public static Task<(DamageKind Kind, string Detail)?> ByContentAsync(
-        IRemoteStore store, RemotePath path, Manifest manifest, ChunkEntry chunk, ChunkLocation location, Action<int>? onRead, CancellationToken cancellationToken) =>
-        location.Role == LocationRole.Shard
-            ? ShardByContentAsync(store, path, new StripeGeometry(chunk.Length, manifest.BlockSize, manifest.Redundancy.DataShards, manifest.Redundancy.ParityShards), chunk, location, onRead, cancellationToken)
-            : CopyByContentAsync(store, path, chunk, location, manifest.BlockSize, onRead, cancellationToken);
+        IRemoteStore store, RemotePath path, Manifest manifest, ChunkEntry chunk, ChunkLocation location, Action<int>? onRead, CancellationToken cancellationToken)
+    {
+        // Objects hold a compressed chunk's stored form: that is what their bytes are checked against.
+        var stored = chunk.StoredForm();
+        return location.Role == LocationRole.Shard
+            ? ShardByContentAsync(store, path, new StripeGeometry(stored.Length, manifest.BlockSize, manifest.Redundancy.DataShards, manifest.Redundancy.ParityShards), stored, location, onRead, cancellationToken)
+            : CopyByContentAsync(store, path, stored, location, manifest.BlockSize, onRead, cancellationToken);
+    }
 
     /// <summary>
     /// Streams one shard of a stripe and checks each of its blocks: a data shard's against the chunk's block digests
@@ -44,6 +48,8 @@ public static class ChunkCheck
     public static async Task<(DamageKind Kind, string Detail)?> ShardByContentAsync(
         IRemoteStore store, RemotePath path, StripeGeometry geometry, ChunkEntry chunk, ChunkLocation location, Action<int>? onRead, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(chunk);
+        chunk = chunk.StoredForm();
         var shard = location.Shard ?? 0;
         var digests = Convert.FromBase64String(shard < geometry.DataShards ? chunk.BlockHashes : location.BlockHashes ?? string.Empty);
         var checkable = shard < geometry.DataShards || location.BlockHashes is not null;

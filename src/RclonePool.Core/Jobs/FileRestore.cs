@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Chunking;
+using RclonePool.Core.Compression;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
 using RclonePool.Core.Integrity;
@@ -85,17 +86,31 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
     /// </summary>
     private async Task<ChunkLocation> RewriteLocationAsync(Manifest current, ChunkEntry chunk, ChunkLocation damaged, Func<ChunkEntry, Stream> openChunk, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
     {
+        if (!chunk.IsCompressed)
+        {
+            return await RewriteStoredAsync(current, chunk, damaged, () => openChunk(chunk), upload, claims, cancellationToken);
+        }
+
+        // The objects hold the stored form: compress the plain bytes again the same way (checked block by block against
+        // the recorded lengths, and the stored hashes after the write), and rebuild the copy or shard from that.
+        await using var compressed = await CompressedChunk.RecreateAsync(() => openChunk(chunk), chunk, current.BlockSize, current.CompressionLevel ?? pool.Config.CompressionLevel, pool.Config.TempDir, cancellationToken);
+        return await RewriteStoredAsync(current, chunk.StoredForm(), damaged, compressed.OpenStored, upload, claims, cancellationToken);
+    }
+
+    /// <summary>Writes a replacement object from the bytes the chunk's objects hold (<paramref name="chunk"/> is its stored form).</summary>
+    private async Task<ChunkLocation> RewriteStoredAsync(Manifest current, ChunkEntry chunk, ChunkLocation damaged, Func<Stream> openStored, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
+    {
         if (damaged.Role == LocationRole.Shard)
         {
             var spec = current.Redundancy;
             var geometry = new StripeGeometry(chunk.Length, current.BlockSize, spec.DataShards, spec.ParityShards);
             var shard = damaged.Shard ?? 0;
             var codec = SharedCodecs.For(spec.DataShards, spec.ParityShards);
-            var written = await writing.Chunks.StoreCopyAsync(chunk.Index, geometry.ShardLength(shard), () => new ShardStream(openChunk(chunk), geometry, codec, shard), hash: false, upload, claims, cancellationToken);
+            var written = await writing.Chunks.StoreCopyAsync(chunk.Index, geometry.ShardLength(shard), () => new ShardStream(openStored(), geometry, codec, shard), hash: false, upload, claims, cancellationToken);
             return damaged with { Remote = written.Remote.Name, Object = written.Object };
         }
 
-        var stored = await writing.Chunks.StoreCopyAsync(chunk.Index, chunk.Length, () => openChunk(chunk), hash: true, upload, claims, cancellationToken);
+        var stored = await writing.Chunks.StoreCopyAsync(chunk.Index, chunk.Length, openStored, hash: true, upload, claims, cancellationToken);
         if (!string.Equals(stored.Sha256, chunk.Sha256, StringComparison.Ordinal))
         {
             throw new PoolException(PoolErrorKind.Conflict, $"Chunk {chunk.Index} read from its source does not match the manifest (did the file change?); nothing was changed.");

@@ -17,7 +17,7 @@ public static class HealthRule
     {
         if (manifest.Redundancy is { DataShards: > 0, ParityShards: > 0 } spec && manifest.BlockSize > 0 && chunk.Locations.Any(l => l.Role == LocationRole.Shard))
         {
-            var geometry = new StripeGeometry(chunk.Length, manifest.BlockSize, spec.DataShards, spec.ParityShards);
+            var geometry = new StripeGeometry(chunk.StoredForm().Length, manifest.BlockSize, spec.DataShards, spec.ParityShards);
             var have = new bool[geometry.TotalShards];
             for (var shard = 0; shard < have.Length; shard++)
             {

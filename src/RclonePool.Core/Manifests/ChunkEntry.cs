@@ -21,8 +21,49 @@ public sealed record ChunkEntry
     /// </summary>
     public required string BlockHashes { get; init; }
 
-    /// <summary>Encoding of the stored bytes: null for raw, "zstd" for compressed.</summary>
+    /// <summary>
+    /// Encoding of the stored bytes: null for raw, "zstd" when each hash block was compressed on its own (format 3,
+    /// docs/manifest-format.md). A compressed chunk's objects hold its stored form: the blocks one after another, each
+    /// compressed or, where that did not make it smaller, raw.
+    /// </summary>
     public string? Codec { get; init; }
+
+    /// <summary>Bytes of the stored form of a compressed chunk (the sum of <see cref="StoredBlockLengths"/>); null when raw.</summary>
+    public long? StoredLength { get; init; }
+
+    /// <summary>SHA-256 (lowercase hex) of the stored form of a compressed chunk; null when raw.</summary>
+    public string? StoredSha256 { get; init; }
+
+    /// <summary>
+    /// Block digests of the stored form of a compressed chunk, cut into blocks of <see cref="Manifest.BlockSize"/> like
+    /// plain bytes: what copies and stripes of the stored form are checked against; null when raw.
+    /// </summary>
+    public string? StoredBlockHashes { get; init; }
+
+    /// <summary>
+    /// Stored bytes of each hash block of a compressed chunk, in order: a block whose stored length equals its plain
+    /// length is raw, a shorter one is a zstd frame. Null when raw.
+    /// </summary>
+    public IReadOnlyList<int>? StoredBlockLengths { get; init; }
+
+    /// <summary>True when the chunk's objects hold a compressed stored form.</summary>
+    public bool IsCompressed => Codec is not null;
+
+    /// <summary>
+    /// The chunk as its objects hold it: for a compressed chunk the stored form (its length, SHA-256 and block digests),
+    /// which is what copies and parity stripes are made of; the chunk itself when it is raw.
+    /// </summary>
+    public ChunkEntry StoredForm() => Codec is null ? this : this with
+    {
+        Length = StoredLength ?? Length,
+        Sha256 = StoredSha256 ?? Sha256,
+        BlockHashes = StoredBlockHashes ?? BlockHashes,
+        Codec = null,
+        StoredLength = null,
+        StoredSha256 = null,
+        StoredBlockHashes = null,
+        StoredBlockLengths = null,
+    };
 
     public required IReadOnlyList<ChunkLocation> Locations { get; init; }
 

@@ -9,13 +9,16 @@ public sealed record Manifest
 {
     public const string FormatName = "rclonepool-manifest";
     /// <summary>The highest format this rclonepool reads.</summary>
-    public const int CurrentFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
 
     /// <summary>Format 1: every chunk is stored as objects. What manifests are written as unless they need more.</summary>
     public const int BaseFormatVersion = 1;
 
     /// <summary>Format 2: some chunk is held inline (<see cref="ChunkEntry.Inline"/>); format-1 readers must refuse it.</summary>
     public const int InlineFormatVersion = 2;
+    /// <summary>Format 3: some chunk is compressed (<see cref="ChunkEntry.Codec"/>); format-1 and 2 readers must refuse it.</summary>
+    public const int CompressedFormatVersion = 3;
+
     public const string DefaultBlockHash = "xxh128";
 
     public string Format { get; init; } = FormatName;
@@ -64,6 +67,9 @@ public sealed record Manifest
 
     /// <summary>Compression used for chunks that shrank ("zstd"), or null.</summary>
     public string? Compression { get; init; }
+
+    /// <summary>The zstd level the compressed chunks were written with (so a repair can write the same stored form again); null when none is.</summary>
+    public int? CompressionLevel { get; init; }
 
     public IReadOnlyList<ChunkEntry> Chunks { get => _chunks ?? []; init => _chunks = value; }
 

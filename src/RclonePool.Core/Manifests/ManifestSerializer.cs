@@ -132,6 +132,11 @@ public static class ManifestSerializer
                 return $"chunk {i} has no stored location";
             }
 
+            if (c.IsCompressed && ValidateCompressed(m, c) is { } compressed)
+            {
+                return $"chunk {i} {compressed}";
+            }
+
             var width = m.Redundancy.DataShards + m.Redundancy.ParityShards;
             if (c.Locations.Any(l => l.Role == LocationRole.Shard && (m.Redundancy.DataShards <= 0 || m.Redundancy.ParityShards <= 0 || l.Shard is not { } s || s < 0 || s >= width)))
             {
@@ -142,6 +147,35 @@ public static class ManifestSerializer
         }
 
         return expected == m.Size ? null : $"its chunks cover {expected} bytes but the size is {m.Size}";
+    }
+
+    /// <summary>What is wrong with a compressed chunk's stored-form fields, or null.</summary>
+    private static string? ValidateCompressed(Manifest m, ChunkEntry c)
+    {
+        if (c.Codec != Compression.ZstdBlocks.Codec)
+        {
+            return $"uses the codec '{c.Codec}', which this rclonepool does not know";
+        }
+
+        if (m.FormatVersion < Manifest.CompressedFormatVersion || c.Inline is not null || c.StoredSha256 is not { Length: 64 } || c.StoredBlockHashes is null
+            || c.StoredBlockLengths is not { } lengths || lengths.Count != Chunking.ChunkLayout.BlockCount(c.Length, m.BlockSize))
+        {
+            return "is compressed but lacks its stored length, hashes or block lengths";
+        }
+
+        long total = 0;
+        for (var b = 0; b < lengths.Count; b++)
+        {
+            var plain = Math.Min(m.BlockSize, c.Length - ((long)b * m.BlockSize));
+            if (lengths[b] <= 0 || lengths[b] > plain)
+            {
+                return $"has a stored block length {lengths[b]} for block {b} of {plain} plain bytes";
+            }
+
+            total += lengths[b];
+        }
+
+        return total == c.StoredLength ? null : $"has block lengths that add up to {total}, not its stored length {c.StoredLength}";
     }
 
     private static bool IsBase64Of(string base64, long length)

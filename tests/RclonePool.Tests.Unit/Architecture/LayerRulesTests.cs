@@ -47,6 +47,7 @@ public sealed class LayerRulesTests
     [InlineData("RclonePool.Core.Index")]
     [InlineData("RclonePool.Core.Redundancy")]
     [InlineData("RclonePool.Core.Integrity")]
+    [InlineData("RclonePool.Core.Compression")]
     public void Lower_layers_never_use_the_pool_or_the_jobs(string layer)
     {
         var result = Types.InAssembly(Core).That().ResideInNamespace(layer)

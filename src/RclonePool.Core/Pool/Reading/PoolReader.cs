@@ -22,8 +22,14 @@ internal sealed class PoolReader(PoolContext pool)
     private Stream Open(Manifest manifest, long offset, long count, IChunkCache cache, ReadPolicy policy)
     {
         var (start, length) = ChunkLayout.Clamp(manifest.Size, offset, count);
-        return length == 0
-            ? Stream.Null
+        if (length == 0)
+        {
+            return Stream.Null;
+        }
+
+        // Compressed chunks: the read fetches (and verifies, caches, rebuilds) their stored bytes, then decompresses.
+        return manifest.Chunks.Any(c => c.IsCompressed)
+            ? new CompressedReadStream(manifest, start, length, (view, from, bytes) => new VerifiedReadStream(view, pool.Store, pool.RemoteOf, cache, policy, from, bytes, ReportDamage))
             : new VerifiedReadStream(manifest, pool.Store, pool.RemoteOf, cache, policy, start, length, ReportDamage);
     }
 

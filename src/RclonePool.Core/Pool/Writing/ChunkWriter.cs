@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Chunking;
+using RclonePool.Core.Compression;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
@@ -29,8 +30,35 @@ internal sealed class ChunkWriter(PoolContext pool)
             .Where(size => size > 0);
     }
 
-    /// <summary>Stores one chunk as the redundancy policy says: one object, whole copies, or a parity stripe.</summary>
-    public Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores one chunk as the redundancy policy says: one object, whole copies, or a parity stripe. With
+    /// <c>enable_compression</c> a chunk that shrinks is stored in its compressed form (<see cref="CompressedChunk"/>):
+    /// copies and parity are made of the stored bytes, so a repair or a degraded read never decompresses.
+    /// </summary>
+    public async Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
+    {
+        if (pool.Config.EnableCompression)
+        {
+            await using var compressed = await CompressedChunk.CreateAsync(openSource, length, BlockSize, pool.Config.CompressionLevel, pool.Config.TempDir, cancellationToken);
+            if (compressed is not null)
+            {
+                var stored = await WriteStoredAsync(index, offset, compressed.StoredLength, compressed.OpenStored, upload, cancellationToken);
+
+                // Progress counts plain bytes: the write reported the stored ones.
+                for (var rest = compressed.PlainLength - compressed.StoredLength; rest > 0; rest -= int.MaxValue)
+                {
+                    upload.ReportProgress((int)Math.Min(rest, int.MaxValue));
+                }
+
+                return compressed.Describe(stored);
+            }
+        }
+
+        return await WriteStoredAsync(index, offset, length, openSource, upload, cancellationToken);
+    }
+
+    /// <summary>Stores bytes as they go to the remotes (a raw chunk, or a compressed chunk's stored form).</summary>
+    private Task<ChunkEntry> WriteStoredAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
     {
         var scheme = upload.Policy.SchemeFor(length, BlockSize);
         return scheme.Kind switch

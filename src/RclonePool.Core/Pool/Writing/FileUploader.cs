@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using RclonePool.Core.Chunking;
+using RclonePool.Core.Compression;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
 using RclonePool.Core.Integrity;
@@ -57,7 +58,9 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                 Sha256 = sha256,
                 ChunkSize = pool.Config.ChunkSize,
                 BlockSize = ChunkLayout.BlockSizeFor(pool.Config.ChunkSize),
-                FormatVersion = stored.Any(c => c.Inline is not null) ? Manifest.InlineFormatVersion : Manifest.BaseFormatVersion,
+                FormatVersion = FormatVersionOf(stored),
+                Compression = stored.Any(c => c.IsCompressed) ? ZstdBlocks.Codec : null,
+                CompressionLevel = stored.Any(c => c.IsCompressed) ? pool.Config.CompressionLevel : null,
                 Redundancy = upload.Policy.ToSpec(),
                 Chunks = stored,
                 Properties = existing?.Properties,
@@ -83,6 +86,12 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         pool.FileEvents.Publish(PoolEventType.PostUpload, manifest, duplicate is null ? null : $"duplicate of {duplicate.Path}: no new chunks stored");
         return PoolEntry.Of(manifest) with { DuplicateOf = duplicate is null ? null : PoolPath.Parse(duplicate.Path) };
     }
+
+    /// <summary>The lowest format that describes the chunks: older readers refuse what they would misread.</summary>
+    private static int FormatVersionOf(List<ChunkEntry> chunks) =>
+        chunks.Any(c => c.IsCompressed) ? Manifest.CompressedFormatVersion
+        : chunks.Any(c => c.Inline is not null) ? Manifest.InlineFormatVersion
+        : Manifest.BaseFormatVersion;
 
     /// <summary>Refuses a path below a file (a file cannot hold entries).</summary>
     public async Task EnsureNoFileAboveAsync(PoolPath path, CancellationToken cancellationToken)

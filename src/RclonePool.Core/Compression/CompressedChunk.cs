@@ -1,0 +1,203 @@
+using System.Buffers;
+using RclonePool.Core.Errors;
+using RclonePool.Core.Integrity;
+using RclonePool.Core.Manifests;
+using ZstdSharp;
+
+namespace RclonePool.Core.Compression;
+
+/// <summary>
+/// The stored form of one compressed chunk, made before it is uploaded (its length must be known to the remote): every
+/// hash block compressed on its own and kept compressed only where that made it smaller, with the plain chunk's hashes
+/// computed in the same pass. Held in memory up to <see cref="MemoryLimit"/>, else in a private file under
+/// <c>temp_dir</c> that is deleted on dispose, so it can be read again for each copy and each retry. Compression happens
+/// here, before any remote (crypt or not) sees the bytes.
+/// </summary>
+public sealed class CompressedChunk : IAsyncDisposable
+{
+    /// <summary>Stored forms up to this size are held in memory.</summary>
+    public const long MemoryLimit = 8 * 1024 * 1024;
+
+    private readonly MemoryStream? _memory;
+    private readonly string? _file;
+
+    private CompressedChunk(MemoryStream? memory, string? file, long plainLength, int[] blockLengths, string sha256, string blockHashes)
+    {
+        _memory = memory;
+        _file = file;
+        PlainLength = plainLength;
+        StoredBlockLengths = blockLengths;
+        StoredLength = blockLengths.Sum(b => (long)b);
+        Sha256 = sha256;
+        BlockHashes = blockHashes;
+    }
+
+    public long PlainLength { get; }
+
+    public long StoredLength { get; }
+
+    /// <summary>Stored bytes of each block (equal to its plain length when it is raw).</summary>
+    public IReadOnlyList<int> StoredBlockLengths { get; }
+
+    /// <summary>SHA-256 (hex) of the plain chunk.</summary>
+    public string Sha256 { get; }
+
+    /// <summary>Block digests (base64) of the plain chunk.</summary>
+    public string BlockHashes { get; }
+
+    /// <summary>
+    /// Compresses a chunk of <paramref name="length"/> bytes, or returns null when it is not worth it: its first block
+    /// does not shrink (<see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after one block)
+    /// or no block shrank at all.
+    /// </summary>
+    public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, int level, string tempDir, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(openPlain);
+        var chunk = await CompressAsync(openPlain, length, blockSize, level, tempDir, expected: null, cancellationToken);
+        if (chunk is not null && chunk.StoredLength >= length)
+        {
+            await chunk.DisposeAsync();
+            return null;
+        }
+
+        return chunk;
+    }
+
+    /// <summary>
+    /// Writes the stored form of an existing compressed chunk again from its plain bytes (repair, rebuild): the same level
+    /// and the same library give the same frames; a block that comes out at another length than the manifest recorded is
+    /// refused, since the stored form's hashes would not match.
+    /// </summary>
+    public static async Task<CompressedChunk> RecreateAsync(Func<Stream> openPlain, ChunkEntry chunk, int blockSize, int level, string tempDir, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var lengths = chunk.StoredBlockLengths ?? throw new ArgumentException("The chunk is not compressed.", nameof(chunk));
+        return (await CompressAsync(openPlain, chunk.Length, blockSize, level, tempDir, lengths, cancellationToken))!;
+    }
+
+    /// <summary>Opens the stored form from its start (any number of times).</summary>
+    public Stream OpenStored() => _memory is not null
+        ? new MemoryStream(_memory.GetBuffer(), 0, (int)_memory.Length, writable: false)
+        : new FileStream(_file!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    /// <summary>
+    /// The manifest entry of the chunk, from <paramref name="stored"/> (what the chunk writer recorded for the stored form:
+    /// its locations, SHA-256 and block digests): plain length and hashes, and the stored form's beside them.
+    /// </summary>
+    public ChunkEntry Describe(ChunkEntry stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return stored with
+        {
+            Length = PlainLength,
+            Sha256 = Sha256,
+            BlockHashes = BlockHashes,
+            Codec = ZstdBlocks.Codec,
+            StoredLength = stored.Length,
+            StoredSha256 = stored.Sha256,
+            StoredBlockHashes = stored.BlockHashes,
+            StoredBlockLengths = [.. StoredBlockLengths],
+        };
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _memory?.Dispose();
+        if (_file is not null)
+        {
+            File.Delete(_file);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, int level, string tempDir, IReadOnlyList<int>? expected, CancellationToken cancellationToken)
+    {
+        var plain = ArrayPool<byte>.Shared.Rent(blockSize);
+        var frame = ArrayPool<byte>.Shared.Rent(ZstdBlocks.Bound(blockSize));
+        string? file = null;
+        Stream? sink = null;
+        try
+        {
+            await using var source = openPlain();
+            var blockCount = (int)((length + blockSize - 1) / blockSize);
+            var lengths = new int[blockCount];
+            using var hasher = new ChunkHasher(blockSize);
+            using var compressor = new Compressor(level);
+            for (var block = 0; block < blockCount; block++)
+            {
+                var want = (int)Math.Min(blockSize, length - ((long)block * blockSize));
+                var read = await source.ReadAtLeastAsync(plain.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
+                if (read < want)
+                {
+                    throw new PoolException(PoolErrorKind.Conflict, $"The source gave {((long)block * blockSize) + read} bytes for a chunk of {length}; it changed during the upload.");
+                }
+
+                if (block == 0 && expected is null && !ZstdBlocks.LooksCompressible(plain.AsSpan(0, want)))
+                {
+                    return null;
+                }
+
+                hasher.Append(plain.AsSpan(0, want));
+                var compressed = ZstdBlocks.CompressOrRaw(compressor, plain.AsSpan(0, want), frame);
+                lengths[block] = compressed > 0 ? compressed : want;
+                if (expected is not null && expected[block] != lengths[block])
+                {
+                    throw new PoolException(PoolErrorKind.Conflict, $"Block {block} compresses to {lengths[block]} bytes where the manifest recorded {expected[block]}; this rclonepool cannot write the same stored form again (was it written by another version?). Copy the file out and upload it again.");
+                }
+
+                if (sink is null)
+                {
+                    (sink, file) = OpenSink(length, tempDir);
+                }
+
+                await sink.WriteAsync(compressed > 0 ? frame.AsMemory(0, compressed) : plain.AsMemory(0, want), cancellationToken);
+            }
+
+            var (sha, blockHashes) = hasher.Complete();
+            if (sink is FileStream)
+            {
+                await sink.DisposeAsync();
+                sink = null;
+            }
+
+            var result = new CompressedChunk(sink as MemoryStream, file, length, lengths, sha, blockHashes);
+            sink = null;
+            file = null;
+            return result;
+        }
+        finally
+        {
+            if (sink is not null)
+            {
+                await sink.DisposeAsync();
+            }
+
+            if (file is not null)
+            {
+                File.Delete(file);
+            }
+
+            ArrayPool<byte>.Shared.Return(plain);
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    private static (Stream Sink, string? File) OpenSink(long length, string tempDir)
+    {
+        if (length <= MemoryLimit)
+        {
+            return (new MemoryStream((int)Math.Min(length, 1 << 20)), null);
+        }
+
+        Directory.CreateDirectory(tempDir);
+        var path = Path.Combine(tempDir, $"zstd-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return (new FileStream(path, options), path);
+    }
+}
