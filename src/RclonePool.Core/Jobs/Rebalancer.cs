@@ -96,7 +96,7 @@ public sealed class Rebalancer(StoragePool owner)
 
                 try
                 {
-                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], ct))
+                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], transfers, ct))
                     {
                         moved.Add(move);
                         options.Progress?.Report(Interlocked.Add(ref bytesMoved, move.Bytes));
