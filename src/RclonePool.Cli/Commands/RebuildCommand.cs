@@ -53,7 +53,7 @@ internal static class RebuildCommand
         return command;
     }
 
-    private static void Print(RebuildReport report)
+    internal static void Print(RebuildReport report)
     {
         foreach (var remote in report.RemotesClaimed)
         {

@@ -30,15 +30,32 @@ internal static class RemoteDrainCommand
             var member = loaded.Remotes.FirstOrDefault(r => ConfigValidator.NormaliseRemote(r) == normalised)
                 ?? throw new PoolException(PoolErrorKind.BadInput, $"{remote} is not a remote of the pool ({string.Join(", ", loaded.Remotes)}); nothing was changed. See 'rclonepool remote list'.");
             var draining = ConfigFileEdit.WithRemotes(loaded, loaded.Remotes);
-            if (!loaded.DrainingRemotes.Any(d => ConfigValidator.NormaliseRemote(d) == normalised))
+            var started = loaded.DrainingRemotes.Any(d => ConfigValidator.NormaliseRemote(d) == normalised);
+            if (!started)
             {
                 draining.DrainingRemotes = [.. loaded.DrainingRemotes, member];
-                ConfigFileEdit.AddDraining(context.ConfigLocation.Path, loaded, member);
+                ConfigValidator.EnsureValid(draining, context.ConfigLocation.Path);
             }
 
             context.UseConfig(draining);
             await using var session = await context.OpenPoolAsync(token);
-            var report = await new Rebalancer(session.Pool).RebalanceAsync(new RebalanceOptions { Drain = true }, token);
+            var rebalancer = new Rebalancer(session.Pool);
+            if (!started)
+            {
+                // A drain that cannot finish is refused before the config changes: the remote is the last that can hold some of the data.
+                var plan = await rebalancer.RebalanceAsync(new RebalanceOptions { Drain = true, DryRun = true }, token);
+                if (plan.LeftOnDraining > 0)
+                {
+                    throw new PoolException(PoolErrorKind.Conflict,
+                        $"{member} cannot be drained: {plan.LeftOnDraining} of its chunk objects have nowhere to go (every other remote that answers is full or " +
+                        "already holds another copy or shard of their chunk, and redundancy keeps those on distinct remotes). Nothing was changed. " +
+                        "Add a remote first ('rclonepool remote add'), then drain it.");
+                }
+
+                ConfigFileEdit.AddDraining(context.ConfigLocation.Path, loaded, member);
+            }
+
+            var report = await rebalancer.RebalanceAsync(new RebalanceOptions { Drain = true }, token);
             foreach (var (path, error) in report.Failed)
             {
                 Console.WriteLine($"failed  {path}: {error}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
+using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Jobs;
 using RclonePool.Server;
@@ -58,6 +59,10 @@ internal static class ServeCommand
         var certificate = settings.Https || context.Config.EnableHttps ? OpenCertificate(context, loggerFactory) : null;
         await using var session = await context.OpenPoolAsync(cancellationToken);
         var monitor = session.Pool.Config.EnableHealthMonitoring ? new HealthMonitor(session.Pool, loggerFactory.CreateLogger("RclonePool.Health")) : null;
+        var location = context.ConfigLocation;
+        var rebalancer = session.Pool.Config.AutoRebalance
+            ? new AutoRebalancer(session.Pool, loggerFactory.CreateLogger("RclonePool.Rebalance"), () => ConfigLoader.LoadFrom(location).Remotes)
+            : null;
         var options = new ServerOptions
         {
             Host = settings.Host ?? context.Config.WebdavHost,
@@ -65,7 +70,7 @@ internal static class ServeCommand
             Authenticator = authenticator,
             Https = certificate,
             AllowUnauthenticatedRemoteAccess = settings.InsecureNoAuth,
-            BackgroundWork = monitor is null ? [] : [monitor.RunAsync],
+            BackgroundWork = [.. monitor is null ? [] : new Func<CancellationToken, Task>[] { monitor.RunAsync }, .. rebalancer is null ? [] : new Func<CancellationToken, Task>[] { rebalancer.RunAsync }],
         };
         await using var server = await PoolServer.StartAsync(session.Pool, options, loggerFactory, cancellationToken);
         foreach (var url in server.Urls)
@@ -85,6 +90,11 @@ internal static class ServeCommand
         if (monitor is not null)
         {
             Console.WriteLine($"serve: health monitoring: a quick check now and every {monitor.Interval.TotalSeconds:0} s (health_check_interval); problems are logged as warnings");
+        }
+
+        if (rebalancer is not null)
+        {
+            Console.WriteLine($"serve: auto_rebalance: a check now and every {rebalancer.Interval.TotalSeconds:0} s (auto_rebalance_interval); a rebalance to {rebalancer.Target:0.0} % starts above {rebalancer.Threshold:0.0} % (rebalance_threshold) or when a remote joins");
         }
 
         Console.WriteLine($"serve: mount it with: rclone mount :webdav,url='{server.Url}': /mnt/pool   or browse {server.Url}");

@@ -6,11 +6,13 @@ namespace RclonePool.Core.Config;
 
 /// <summary>
 /// Changes an existing config file in place ('remote add' appends to <c>remotes</c>, 'remote drain' to
-/// <c>draining_remotes</c>): everything else stays exactly as the user wrote it (no defaults added, no environment overrides written). The result is validated first; the write
+/// <c>draining_remotes</c>, 'remote remove' takes a remote out): everything else stays exactly as the user wrote it (no defaults added, no environment overrides written). The result is validated first; the write
 /// is atomic (a temporary file beside it, flushed, renamed over it, mode 0600). Nothing changes on failure.
 /// </summary>
 public static class ConfigFileEdit
 {
+    private static readonly string[] RemoteMaps = ["remote_weights", "remote_priorities"];
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Appends <paramref name="remote"/> to <c>remotes</c> in the config file at <paramref name="path"/>, whose loaded form is <paramref name="loaded"/>.</summary>
@@ -27,6 +29,80 @@ public static class ConfigFileEdit
         var changed = WithRemotes(loaded, loaded.Remotes);
         changed.DrainingRemotes = [.. loaded.DrainingRemotes, remote];
         AppendToList(path, changed, "draining_remotes", remote);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="remote"/> out of the config file at <paramref name="path"/> ('remote remove'): from
+    /// <c>remotes</c>, <c>draining_remotes</c>, <c>remote_weights</c> and <c>remote_priorities</c>, and with
+    /// <c>use_crypt</c> its crypt remote (the item of <c>crypt_remotes</c> at the same position). Returns the config as
+    /// it is now.
+    /// </summary>
+    public static PoolConfig RemoveRemote(string path, PoolConfig loaded, string remote)
+    {
+        var changed = WithoutRemote(loaded, remote);
+        bool Same(string? r) => r is not null && ConfigValidator.NormaliseRemote(r) == ConfigValidator.NormaliseRemote(remote);
+        Edit(path, changed, root =>
+        {
+            var filePosition = -1;
+            if (root["remotes"] is JsonArray remotes)
+            {
+                filePosition = remotes.ToList().FindIndex(n => Same(n?.GetValue<string>()));
+                RemoveWhere(remotes, n => Same(n?.GetValue<string>()));
+            }
+
+            if (root["draining_remotes"] is JsonArray draining)
+            {
+                RemoveWhere(draining, n => Same(n?.GetValue<string>()));
+            }
+
+            foreach (var key in RemoteMaps)
+            {
+                if (root[key] is JsonObject map)
+                {
+                    foreach (var name in map.Select(p => p.Key).Where(Same).ToList())
+                    {
+                        map.Remove(name);
+                    }
+                }
+            }
+
+            if (loaded.UseCrypt && filePosition >= 0 && root["crypt_remotes"] is JsonArray crypt && filePosition < crypt.Count)
+            {
+                crypt.RemoveAt(filePosition);
+            }
+        });
+        return changed;
+    }
+
+    /// <summary>The config without <paramref name="remote"/> (see <see cref="RemoveRemote"/>), not validated.</summary>
+    public static PoolConfig WithoutRemote(PoolConfig loaded, string remote)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        ArgumentNullException.ThrowIfNull(remote);
+        var normalised = ConfigValidator.NormaliseRemote(remote);
+        bool Same(string r) => ConfigValidator.NormaliseRemote(r) == normalised;
+        var position = loaded.Remotes.FindIndex(Same);
+        var changed = WithRemotes(loaded, loaded.Remotes.Where(r => !Same(r)));
+        changed.DrainingRemotes = [.. loaded.DrainingRemotes.Where(r => !Same(r))];
+        changed.RemoteWeights = loaded.RemoteWeights.Where(w => !Same(w.Key)).ToDictionary(StringComparer.Ordinal);
+        changed.RemotePriorities = loaded.RemotePriorities.Where(p => !Same(p.Key)).ToDictionary(StringComparer.Ordinal);
+        if (loaded.UseCrypt && position >= 0 && position < loaded.CryptRemotes.Count)
+        {
+            changed.CryptRemotes = [.. loaded.CryptRemotes.Where((_, i) => i != position)];
+        }
+
+        return changed;
+    }
+
+    private static void RemoveWhere(JsonArray list, Func<JsonNode?, bool> match)
+    {
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            if (match(list[i]))
+            {
+                list.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>

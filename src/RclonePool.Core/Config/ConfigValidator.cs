@@ -157,6 +157,7 @@ public static partial class ConfigValidator
         Port(problems, "rclone_daemon_port", config.RcloneDaemonPort);
         OneOf(problems, "balancing_strategy", config.BalancingStrategy, BalancingStrategies);
         Range(problems, "rebalance_threshold", config.RebalanceThreshold, 0, 100, " percent");
+        AtLeast(problems, "auto_rebalance_interval", config.AutoRebalanceInterval, 1, " seconds");
         Range(problems, "compression_level", config.CompressionLevel, 1, 22);
         AtLeast(problems, "bandwidth_limit_upload_mbps", config.BandwidthLimitUploadMbps, 0, " (0 means unlimited)");
         AtLeast(problems, "bandwidth_limit_download_mbps", config.BandwidthLimitDownloadMbps, 0, " (0 means unlimited)");

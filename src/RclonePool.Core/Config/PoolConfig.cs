@@ -49,6 +49,7 @@ public sealed class PoolConfig
     public Dictionary<string, int> RemotePriorities { get; set; } = [];
     public bool AutoRebalance { get; set; }
     public double RebalanceThreshold { get; set; } = 10.0;
+    public int AutoRebalanceInterval { get; set; } = 300;
     public List<string> DrainingRemotes { get; set; } = [];
 
     // v0.5 — redundancy

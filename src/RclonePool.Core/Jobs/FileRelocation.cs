@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
@@ -12,37 +13,41 @@ namespace RclonePool.Core.Jobs;
 
 /// <summary>
 /// Moves objects of one file to other remotes, in an order that keeps the file readable at every moment: each object is
-/// copied under a fresh id and read back against the manifest's hashes on its new remote; then a new manifest revision
+/// copied under a fresh id (several at once) and read back against the manifest's hashes on its new remote; then a new manifest revision
 /// naming the new objects is written to every remote; only then are the older revisions and the objects only they name
 /// removed. Interrupted before the new revision is durable, the file reads as before and the copies are orphans; after,
 /// it reads from the new objects, and a later run (or 'orphans') removes what the older revisions left.
 /// </summary>
 internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
 {
-    public async Task<IReadOnlyList<(ChunkMove Move, ChunkLocation Now)>> MoveAsync(SurveyedEntry entry, IReadOnlyList<ChunkMove> moves, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves <paramref name="moves"/> (objects of <paramref name="entry"/>'s current revision): the copies and their checks
+    /// run at once, each holding one of <paramref name="transfers"/> (shared by every file of the job, so the job's
+    /// transfers stay bounded), then one new manifest revision names them all.
+    /// </summary>
+    public async Task<IReadOnlyList<(ChunkMove Move, ChunkLocation Now)>> MoveAsync(SurveyedEntry entry, IReadOnlyList<ChunkMove> moves, SemaphoreSlim transfers, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(transfers);
         var current = entry.Current!;
-        var written = new List<(PoolRemote Remote, string Object)>();
-        var done = new List<(ChunkMove Move, ChunkLocation Now)>();
+        var written = new ConcurrentBag<(PoolRemote Remote, string Object)>();
+        var copied = new (ChunkMove Move, ChunkLocation Now)[moves.Count];
         Manifest moved;
+        List<(ChunkMove Move, ChunkLocation Now)> done;
         try
         {
-            foreach (var move in moves)
+            await Parallel.ForEachAsync(Enumerable.Range(0, moves.Count), new ParallelOptions { MaxDegreeOfParallelism = moves.Count, CancellationToken = cancellationToken }, async (i, ct) =>
             {
-                var chunk = current.Chunks.Single(c => c.Index == move.Chunk);
-                var to = pool.Remote(move.To);
-                var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
-                written.Add((to, objectPath));
-                await CopyAsync(move, new RemotePath(to.Storage, objectPath), cancellationToken);
-                var now = move.From with { Remote = to.Name, Object = objectPath };
-                if (await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(now), current, chunk, now, null, cancellationToken) is { } bad)
+                await transfers.WaitAsync(ct);
+                try
                 {
-                    throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not read back intact ({bad.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
+                    copied[i] = await CopyAndCheckAsync(current, moves[i], written, ct);
                 }
-
-                done.Add((move, now));
-            }
-
+                finally
+                {
+                    transfers.Release();
+                }
+            });
+            done = [.. copied];
             moved = current with
             {
                 Revision = entry.NewestListedRevision + 1,
@@ -78,6 +83,23 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
 
         pool.Logger.LogInformation("Rebalance moved {Count} objects of {Path} (revision {Revision}).", done.Count, current.Path, moved.Revision);
         return done;
+    }
+
+    /// <summary>Copies one object under a fresh id to its new remote and reads it back against the manifest's hashes there.</summary>
+    private async Task<(ChunkMove Move, ChunkLocation Now)> CopyAndCheckAsync(Manifest current, ChunkMove move, ConcurrentBag<(PoolRemote Remote, string Object)> written, CancellationToken cancellationToken)
+    {
+        var chunk = current.Chunks.Single(c => c.Index == move.Chunk);
+        var to = pool.Remote(move.To);
+        var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
+        written.Add((to, objectPath));
+        await CopyAsync(move, new RemotePath(to.Storage, objectPath), cancellationToken);
+        var now = move.From with { Remote = to.Name, Object = objectPath };
+        if (await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(now), current, chunk, now, null, cancellationToken) is { } bad)
+        {
+            throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not read back intact ({bad.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
+        }
+
+        return (move, now);
     }
 
     /// <summary>
@@ -137,7 +159,7 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
             await pool.Store.WriteAsync(target, source, move.Bytes, ct);
         }, cancellationToken).AsTask();
 
-    private async Task DeleteAsync(List<(PoolRemote Remote, string Object)> written, string path)
+    private async Task DeleteAsync(IEnumerable<(PoolRemote Remote, string Object)> written, string path)
     {
         foreach (var (remote, objectPath) in written)
         {

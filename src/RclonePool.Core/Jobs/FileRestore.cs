@@ -61,7 +61,10 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
             (DamageKind Kind, string Detail)? found;
             try
             {
-                found = await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(location), current, chunk, location, null, ct);
+                // A remote taken out of the pool ('remote remove --force') holds nothing the pool can read any more.
+                found = pool.Remotes.Any(r => r.Name == location.Remote)
+                    ? await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(location), current, chunk, location, null, ct)
+                    : (DamageKind.Missing, $"its remote {location.Remote} is no longer in the config's 'remotes'");
             }
             catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote)
             {

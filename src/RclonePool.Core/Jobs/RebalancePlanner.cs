@@ -6,7 +6,8 @@ namespace RclonePool.Core.Jobs;
 /// Plans the moves of a rebalance, without touching the pool: while the utilisation variance is above the target, the
 /// remote furthest above its share of the pool's bytes gives an object to the remote furthest below its share. The object
 /// is the largest that does not overshoot either of them (so few objects and few bytes move), else the smallest that still
-/// brings them closer. The destination must have room and hold no other object of the chunk. Remotes being drained have a
+/// brings them closer; both are found by a binary search over the remote's objects ordered by size
+/// (<see cref="SizeOrderedObjects"/>), so the plan costs about moves × log(objects), not moves × objects. The destination must have room and hold no other object of the chunk. Remotes being drained have a
 /// target of 0 and give first, whatever the variance, until nothing movable is left on them. Stops at the target (with
 /// the drained remotes empty), at <c>maxBytes</c>, or when no move brings the pool closer to even.
 /// </summary>
@@ -19,27 +20,27 @@ public static class RebalancePlanner
         var now = loads.ToList();
         var targets = Utilisation.Targets(now, now.Sum(l => l.Used));
         var index = now.Select((l, i) => (l.Remote, i)).ToDictionary(p => p.Remote, p => p.i, StringComparer.Ordinal);
-        var byRemote = now.Select(_ => new List<MovableObject>()).ToArray();
+        var grouped = now.Select(_ => new List<MovableObject>()).ToArray();
         foreach (var o in objects)
         {
             if (index.TryGetValue(o.Location.Remote, out var i))
             {
-                byRemote[i].Add(o);
+                grouped[i].Add(o);
             }
         }
 
         // The remotes each chunk's objects occupy, as the plan moves them: no two objects of one chunk on one remote.
         var occupied = new Dictionary<(string FileId, int Chunk), HashSet<string>>();
-        foreach (var o in byRemote.SelectMany(l => l))
+        foreach (var o in grouped.SelectMany(l => l))
         {
-            occupied.TryAdd((o.File.FileId, o.Chunk.Index), [.. o.ChunkRemotes]);
+            var key = (o.File.FileId, o.Chunk.Index);
+            if (!occupied.ContainsKey(key))
+            {
+                occupied[key] = [.. o.ChunkRemotes];
+            }
         }
 
-        foreach (var list in byRemote)
-        {
-            list.Sort((a, b) => b.Location.StoredLength.CompareTo(a.Location.StoredLength));
-        }
-
+        var byRemote = grouped.Select(g => new SizeOrderedObjects(g)).ToArray();
         var moves = new List<ChunkMove>();
         long moved = 0;
         var stuck = new HashSet<(int, int)>();
@@ -61,17 +62,22 @@ public static class RebalancePlanner
             var deficit = targets[p.To] - now[p.To].Used;
             var budget = maxBytes is { } max ? max - moved : long.MaxValue;
             var improving = now[p.From].Draining ? double.PositiveInfinity : surplus + deficit;
-            var pick = Pick(byRemote[p.From], now[p.To], o => !occupied[(o.File.FileId, o.Chunk.Index)].Contains(now[p.To].Remote), Math.Min(surplus, deficit), improving, budget);
+            var receiver = now[p.To].Remote;
+            var pick = Pick(byRemote[p.From], now[p.To], o => !occupied[(o.File.FileId, o.Chunk.Index)].Contains(receiver), Math.Min(surplus, deficit), improving, budget);
             if (pick is null)
             {
                 stuck.Add((p.From, p.To));
                 continue;
             }
 
-            byRemote[p.From].Remove(pick);
             var remotes = occupied[(pick.File.FileId, pick.Chunk.Index)];
             remotes.Remove(now[p.From].Remote);
             remotes.Add(now[p.To].Remote);
+            foreach (var source in byRemote)
+            {
+                source.Reopen(now[p.From].Remote); // it holds one object fewer: chunks it refused may be welcome now
+            }
+
             var bytes = pick.Location.StoredLength;
             now[p.From] = Shift(now[p.From], -bytes);
             now[p.To] = Shift(now[p.To], bytes);
@@ -110,29 +116,24 @@ public static class RebalancePlanner
     }
 
     /// <summary>
-    /// The largest object of at most <paramref name="fit"/> bytes, else the smallest of fewer than
-    /// <paramref name="improving"/> bytes (moving s bytes brings the pair closer when s &lt; surplus + deficit).
+    /// Takes the largest object of at most <paramref name="fit"/> bytes, else the smallest of fewer than
+    /// <paramref name="improving"/> bytes (moving s bytes brings the pair closer when s &lt; surplus + deficit); never one
+    /// larger than the budget or the receiver's free space.
     /// </summary>
-    private static MovableObject? Pick(List<MovableObject> sources, RemoteLoad to, Func<MovableObject, bool> chunkAllows, double fit, double improving, long budget)
+    private static MovableObject? Pick(SizeOrderedObjects sources, RemoteLoad to, Func<MovableObject, bool> chunkAllows, double fit, double improving, long budget)
     {
-        bool Allowed(MovableObject o) => o.Location.StoredLength <= budget && to.CanHold(o.Location.StoredLength) && chunkAllows(o);
-
-        var fitting = sources.FirstOrDefault(o => o.Location.StoredLength <= fit && Allowed(o));
-        if (fitting is not null)
+        if (to.Draining)
         {
-            return fitting;
+            return null;
         }
 
-        for (var i = sources.Count - 1; i >= 0; i--)
-        {
-            if (sources[i].Location.StoredLength < improving && Allowed(sources[i]))
-            {
-                return sources[i];
-            }
-        }
-
-        return null;
+        var room = Math.Min(budget, to.Available ?? long.MaxValue);
+        var fitting = sources.TakeLargest(to.Remote, Math.Min(room, Limit(Math.Floor(fit))), chunkAllows);
+        return fitting ?? sources.TakeSmallest(to.Remote, Math.Min(room, Limit(Math.Ceiling(improving) - 1)), chunkAllows);
     }
+
+    /// <summary>A byte count from a planner quantity, clamped to what a long holds.</summary>
+    private static long Limit(double bytes) => bytes >= long.MaxValue ? long.MaxValue : bytes < 0 ? -1 : (long)bytes;
 
     /// <summary>The remotes after <paramref name="moves"/> (those done, when some failed).</summary>
     public static IReadOnlyList<RemoteLoad> Apply(IReadOnlyList<RemoteLoad> loads, IEnumerable<ChunkMove> moves)

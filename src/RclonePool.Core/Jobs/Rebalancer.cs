@@ -72,12 +72,16 @@ public sealed class Rebalancer(StoragePool owner)
             };
         }
 
-        var finished = await FinishInterruptedAsync(survey, entries.Values.Where(e => !plan.Moves.Any(m => m.FileId == e.FileId)), options, cancellationToken);
+        var planned = plan.Moves.Select(m => m.FileId).ToHashSet(StringComparer.Ordinal);
+        var finished = await FinishInterruptedAsync(survey, entries.Values.Where(e => !planned.Contains(e.FileId)), options, cancellationToken);
         var moved = new ConcurrentBag<ChunkMove>();
         var failed = new ConcurrentBag<(string, string)>();
         var skipped = 0;
         long bytesMoved = 0;
         var files = plan.Moves.GroupBy(m => m.FileId).ToList();
+
+        // Files are moved a few at once and so are the objects of one file, the transfers of the whole job bounded together.
+        using var transfers = new SemaphoreSlim(_pool.Workers(options.Workers));
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _pool.Workers(options.Workers), CancellationToken = cancellationToken }, async (file, ct) =>
         {
             var entry = entries[file.Key];
@@ -92,7 +96,7 @@ public sealed class Rebalancer(StoragePool owner)
 
                 try
                 {
-                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], ct))
+                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], transfers, ct))
                     {
                         moved.Add(move);
                         options.Progress?.Report(Interlocked.Add(ref bytesMoved, move.Bytes));

@@ -18,7 +18,7 @@ public sealed class CliRebalanceTests
     private static readonly string[] ChunkDamage = ["missing", "truncated", "corrupt"];
 
     /// <summary>A pool of r1..r3 holding <paramref name="count"/> files under /data, and r4 (empty) beside it, not yet in the pool.</summary>
-    private static async Task<(LocalPool Pool, Dictionary<string, byte[]> Files, string Fourth)> FilledPoolAsync(int count)
+    internal static async Task<(LocalPool Pool, Dictionary<string, byte[]> Files, string Fourth)> FilledPoolAsync(int count)
     {
         var pool = await LocalPool.CreateAsync(remotes: 3, chunkSize: Chunk, configure: c =>
         {
@@ -43,7 +43,7 @@ public sealed class CliRebalanceTests
     }
 
     /// <summary>Downloads /data and compares every file byte for byte.</summary>
-    private static async Task AssertEveryFileReadsBackAsync(LocalPool pool, Dictionary<string, byte[]> files)
+    internal static async Task AssertEveryFileReadsBackAsync(LocalPool pool, Dictionary<string, byte[]> files)
     {
         var target = pool.Local("out-" + Guid.NewGuid().ToString("N")[..8]);
         await pool.OkAsync("download", "/data", target);
@@ -56,14 +56,14 @@ public sealed class CliRebalanceTests
         Directory.Delete(target, recursive: true);
     }
 
-    private static async Task<JsonElement> JsonAsync(LocalPool pool, params string[] arguments)
+    internal static async Task<JsonElement> JsonAsync(LocalPool pool, params string[] arguments)
     {
         var result = await pool.OkAsync([.. arguments, "--json"]);
         return JsonDocument.Parse(result.StdOut).RootElement;
     }
 
     /// <summary>Every file under the remotes and the config, with the SHA-256 of its bytes.</summary>
-    private static SortedDictionary<string, string> Snapshot(LocalPool pool)
+    internal static SortedDictionary<string, string> Snapshot(LocalPool pool)
     {
         var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (path, _) in pool.RemoteFiles())

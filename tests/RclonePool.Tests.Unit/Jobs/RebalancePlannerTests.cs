@@ -107,4 +107,53 @@ public sealed class RebalancePlannerTests
         // d: of weight 3 beside three of weight 1 holds half of the 3,000 MiB.
         Assert.InRange(plan.Moves.Sum(m => m.Bytes), 1400 * MiB, 1500 * MiB);
     }
+
+    /// <summary>
+    /// 100,000 chunks of two copies each (1–64 MiB, seeded) on nine remotes of one size, and a tenth that joins empty:
+    /// the plan reaches the target, moves hardly more than the least any plan must move (the bytes above their share on
+    /// the remotes that are over it), moves only from remotes above their share to remotes below it, and never puts two
+    /// copies of a chunk on one remote. The time it takes is written to the test output (not asserted: the machine is shared).
+    /// </summary>
+    [Fact]
+    public void A_hundred_thousand_chunks_over_ten_remotes_are_planned_close_to_the_least_bytes()
+    {
+        string[] remotes = [.. Enumerable.Range(0, 10).Select(i => $"r{i}:")];
+        var random = new Random(15);
+        var objects = new List<MovableObject>();
+        for (var f = 0; f < 100_000; f++)
+        {
+            var size = random.NextInt64(1 * MiB, 64 * MiB);
+            var first = random.Next(9);
+            var second = (first + 1 + random.Next(8)) % 9;
+            List<ChunkLocation> locations = [.. new[] { first, second }.Select((r, c) => new ChunkLocation { Remote = remotes[r], Object = $"o{f}-{c}", StoredLength = size })];
+            var chunk = new ChunkEntry { Index = 0, Length = size, Sha256 = "s", BlockHashes = "b", Locations = locations };
+            var manifest = new Manifest { PoolId = "p", FileId = $"f{f}", Path = $"/f{f}", Size = size, Chunks = [chunk] };
+            objects.AddRange(locations.Select(l => new MovableObject(manifest, chunk, l)));
+        }
+
+        var stored = objects.GroupBy(o => o.Location.Remote).ToDictionary(g => g.Key, g => g.Sum(o => o.Location.StoredLength));
+        RemoteLoad[] loads = [.. remotes.Select(r => new RemoteLoad(r, (8L << 40) - stored.GetValueOrDefault(r), stored.GetValueOrDefault(r), 0))];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var plan = RebalancePlanner.Plan(loads, objects, 5.0, null);
+        clock.Stop();
+
+        var targets = Utilisation.Targets(loads, loads.Sum(l => l.Used));
+        var least = loads.Select((l, i) => Math.Max(0, l.Used - targets[i])).Sum();
+        var over = loads.Where((l, i) => l.Used > targets[i]).Select(l => l.Remote).ToHashSet();
+        Assert.True(plan.ReachesTarget, $"variance after {plan.VarianceAfter}");
+        Assert.All(plan.Moves, m => Assert.Contains(m.From.Remote, over));
+        Assert.All(plan.Moves, m => Assert.DoesNotContain(m.To, over));
+        Assert.InRange(plan.Bytes, least * 0.5, least * 1.02);
+
+        var where = objects.ToDictionary(o => o.Location.Object, o => o.Location.Remote);
+        foreach (var move in plan.Moves)
+        {
+            where[move.From.Object] = move.To;
+        }
+
+        Assert.All(objects.GroupBy(o => o.File.FileId), g => Assert.Equal(2, g.Select(o => where[o.Location.Object]).Distinct().Count()));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"plan of {plan.Moves.Count} moves ({plan.Bytes / (double)(1L << 30):0.0} GiB; least possible {least / (1L << 30):0.0} GiB) over {objects.Count} objects on 10 remotes: " +
+            $"{clock.Elapsed.TotalMilliseconds:0} ms; variance {plan.VarianceBefore:0.0} % -> {plan.VarianceAfter:0.0} %");
+    }
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Rebalance throughput (issue 15): rclonepool moving chunk objects from one remote to another against `rclone move` of
+# the same bytes (the same objects, copied aside beforehand) between the same two remotes, in one run.
+#
+#   bench/rebalance.sh [--size-mb 2048] [--cloud-size-mb 128] [--bwlimit 16] [--rtt-ms 80] [--case local,cloud]
+#
+# Both cases: a pool of remotes A and B, redundancy none, 32 MiB chunks, default workers. One random file of SIZE is
+# uploaded while the config lists A only (every chunk on A); `rclonepool remote add B` joins B; then
+# `rclonepool remote drain A` is timed: it moves every chunk object of A to B (copy, read back and check the hashes on
+# B, new manifest revision on both remotes, delete the source). rclone's side: before the drain, A's chunk objects are
+# copied aside to A/plain (untimed); `rclone move A/plain B/plain` (default flags: 4 transfers) is timed. Same bytes,
+# same object sizes, same two remotes, same direction.
+#   local  A is a directory under BENCH_DIR (default /tmp, a disk), B one under /dev/shm: two filesystems, so rclone
+#          copies and deletes as it would between two accounts (on one filesystem it would only rename).
+#   cloud  A and B are `rclone serve webdav DIR --bwlimit B` each (its own bandwidth, like one cloud account) behind
+#          bench/DelayProxy (+RTT per call), as in bench/cloud-vs-rclone.sh.
+# MB = 10^6 bytes; the ratio is rclonepool's throughput over rclone's (target >= 0.8). The load average is printed:
+# the machine may be shared.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+size_mb=2048 cloud_mb=128 bwlimit=16 rtt_ms=80 cases="local,cloud"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --size-mb) size_mb="$2"; shift 2 ;;
+    --cloud-size-mb) cloud_mb="$2"; shift 2 ;;
+    --bwlimit) bwlimit="${2%M}"; shift 2 ;;
+    --rtt-ms) rtt_ms="$2"; shift 2 ;;
+    --case) cases="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+"$root/scripts/install-deps.sh" rclone curl
+"$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
+dll="$root/.build/cli/rclonepool.dll"
+work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-rebalbench.XXXXXX")"
+shm="$(mktemp -d /dev/shm/rclonepool-rebalbench.XXXXXX)"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$work" "$shm"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+die() { echo "bench: $*" >&2; exit 1; }
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# pool_config FILE REMOTE... : a config of the given remotes (JSON strings), everything else default but the chunk size.
+pool_config() {
+  local file="$1" list; shift
+  list=$(printf '"%s",' "$@"); list="[${list%,}]"
+  printf '{ "remotes": %s, "chunk_size": %d, "manifest_cache_dir": "%s", "temp_dir": "%s", "show_progress": false }\n' \
+    "$list" $((32 * 1024 * 1024)) "$work/index-$(basename "$file" .json)" "$shm/tmp" > "$file"
+}
+
+# measure NAME A B A_PLAIN B_PLAIN MB : the drain of A into B against rclone move of A_PLAIN to B_PLAIN; prints a row.
+measure() {
+  local name="$1" a="$2" b="$3" a_plain="$4" b_plain="$5" mb="$6" config="$work/$1.json" t0 t1 ours theirs bytes
+  pool_config "$config" "$a"
+  local pool=(dotnet "$dll" --config "$config")
+  "${pool[@]}" init >"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: init failed"; }
+  head -c $((mb * 1024 * 1024)) /dev/urandom > "$work/$name.bin"
+  "${pool[@]}" upload "$work/$name.bin" /big >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: upload failed"; }
+  "${pool[@]}" remote add "$b" >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: remote add failed"; }
+  local data="$a/rclonepool_data"; [[ $a == *: ]] && data="${a}rclonepool_data"
+  rclone copy "$data" "$a_plain"
+  bytes=$(rclone size --json "$a_plain" | sed 's/.*"bytes":\([0-9]*\).*/\1/')
+  echo "$name: $(calc '%.0f' "$bytes / 1e6") MB in $(rclone size --json "$a_plain" | sed 's/.*"count":\([0-9]*\).*/\1/') objects; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  t0=$(now)
+  "${pool[@]}" remote drain "$a" >"$work/$name-drain.log" 2>&1 || { cat "$work/$name-drain.log" >&2; die "$name: remote drain failed"; }
+  t1=$(now); ours=$(calc '%.2f' "$bytes / 1e6 / ($t1 - $t0)")
+  grep -q "nothing of the pool is left on it" "$work/$name-drain.log" || { cat "$work/$name-drain.log" >&2; die "$name: the drain left objects"; }
+  "${pool[@]}" cat /big | cmp - "$work/$name.bin" || die "$name: /big does not read back after the drain"
+  echo "  rclonepool remote drain: $(calc '%.1f' "$t1 - $t0") s, $ours MB/s"
+
+  t0=$(now)
+  rclone move "$a_plain" "$b_plain" >"$work/$name-rclone.log" 2>&1 || { cat "$work/$name-rclone.log" >&2; die "$name: rclone move failed"; }
+  t1=$(now); theirs=$(calc '%.2f' "$bytes / 1e6 / ($t1 - $t0)")
+  echo "  rclone move:             $(calc '%.1f' "$t1 - $t0") s, $theirs MB/s"
+  echo "  ratio (rclonepool / rclone): $(calc '%.2f' "$ours / $theirs")   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+echo "bench: rebalance (remote drain) vs rclone move; $(rclone version | head -1); $(nproc) cores"
+if [[ ",$cases," == *",local,"* ]]; then
+  mkdir -p "$work/a" "$shm/b"
+  measure local "$work/a" "$shm/b" "$work/a/plain" "$shm/b/plain" "$size_mb"
+fi
+
+if [[ ",$cases," == *",cloud,"* ]]; then
+  dotnet build -c Release -nologo -v q -o "$work/proxy" "$root/bench/DelayProxy/DelayProxy.csproj" >"$work/proxy-build.log" 2>&1 \
+    || { cat "$work/proxy-build.log" >&2; die "DelayProxy does not build"; }
+  ports=()
+  for r in ca cb; do
+    mkdir -p "$work/$r"
+    setsid rclone serve webdav "$work/$r" --addr 127.0.0.1:0 --bwlimit "${bwlimit}M" >"$work/$r.log" 2>&1 &
+    pids+=("$!")
+  done
+  for r in ca cb; do
+    for _ in $(seq 1 300); do grep -q 'http://127\.0\.0\.1:[0-9]*/' "$work/$r.log" && break; sleep 0.1; done
+    port=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/$r.log" | head -1 | sed 's|.*:\([0-9]*\)/|\1|')
+    [[ -n "$port" ]] || die "rclone serve webdav $r did not start"
+    ports+=(--listen 127.0.0.1:0 --target "127.0.0.1:$port")
+  done
+  setsid dotnet "$work/proxy/DelayProxy.dll" --delay-ms "$(calc '%g' "$rtt_ms / 2")" "${ports[@]}" >"$work/proxy.log" 2>&1 &
+  pids+=("$!")
+  for _ in $(seq 1 300); do grep -q '^DelayProxy ready' "$work/proxy.log" && break; sleep 0.1; done
+  mapfile -t proxied < <(sed -n 's/^listening \(127\.0\.0\.1:[0-9]*\) -> .*/\1/p' "$work/proxy.log")
+  [[ ${#proxied[@]} -eq 2 ]] || { cat "$work/proxy.log" >&2; die "the delay proxy did not start"; }
+  printf '[ca]\ntype = webdav\nurl = http://%s/\nvendor = other\n\n[cb]\ntype = webdav\nurl = http://%s/\nvendor = other\n' "${proxied[0]}" "${proxied[1]}" > "$work/rclone.conf"
+  export RCLONE_CONFIG="$work/rclone.conf"
+  echo "cloud: 2 remotes, rclone serve webdav --bwlimit ${bwlimit}M each, +${rtt_ms} ms round trip through bench/DelayProxy"
+  measure cloud "ca:" "cb:" "ca:plain" "cb:plain" "$cloud_mb"
+fi
