@@ -17,6 +17,7 @@ using RclonePool.Server.Auth;
 using RclonePool.Server.Health;
 using RclonePool.Server.Tls;
 using RclonePool.Server.WebDav;
+using RclonePool.Server.WebUi;
 
 namespace RclonePool.Server;
 
@@ -72,6 +73,7 @@ public static class PoolServer
         var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
         app.UseMiddleware<HealthEndpoints>(pool);
         app.UseRequestAuthentication(options.Authenticator);
+        if (options.EnableWebUi) app.UseWebUi(pool, new WebUiOptions { DavBase = endpoint.Services.PathBase });
         app.Run(endpoint.InvokeAsync);
         try
         {

@@ -68,6 +68,12 @@ public sealed record ServerOptions
     /// </summary>
     public IReadOnlyList<Func<CancellationToken, Task>> BackgroundWork { get; init; } = [];
 
+    /// <summary>
+    /// Serve the web UI (<c>enable_webui</c>): its files under <c>/_rclonepool/ui/</c> and its page for browsers'
+    /// navigations to directories; WebDAV clients still get WebDAV at the same URLs.
+    /// </summary>
+    public bool EnableWebUi { get; init; } = true;
+
     /// <summary>Clock for lock timeouts and dates.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -65,6 +65,7 @@ internal static class ServeCommand
             Authenticator = authenticator,
             Https = certificate,
             AllowUnauthenticatedRemoteAccess = settings.InsecureNoAuth,
+            EnableWebUi = context.Config.EnableWebui,
             BackgroundWork = monitor is null ? [] : [monitor.RunAsync],
         };
         await using var server = await PoolServer.StartAsync(session.Pool, options, loggerFactory, cancellationToken);
