@@ -144,8 +144,8 @@ public static class ConfigKeys
                 "PEM certificate for HTTPS; set together with ssl_key_file. Must exist when enable_https is true. Replacing the files on disk takes effect for new connections without a restart."),
             Key(Advanced, true, "ssl_key_file", ConfigTypes.OptionalString, c => c.SslKeyFile, (c, v) => c.SslKeyFile = v,
                 "PEM private key for HTTPS; set together with ssl_cert_file. Must exist when enable_https is true."),
-            Key(Advanced, false, "enable_webui", ConfigTypes.Boolean, c => c.EnableWebui, (c, v) => c.EnableWebui = v,
-                "Serve the web dashboard at / of the WebDAV server for browsers."),
+            Key(Advanced, true, "enable_webui", ConfigTypes.Boolean, c => c.EnableWebui, (c, v) => c.EnableWebui = v,
+                "Serve the web UI from serve: a browser opening / or a directory's URL gets the dashboard and file browser (docs/webui.md); WebDAV clients still get WebDAV at the same URLs. Its files are built into the executable (no CDN)."),
 
             // v1.0 — production
             Key(Production, false, "enable_api_server", ConfigTypes.Boolean, c => c.EnableApiServer, (c, v) => c.EnableApiServer = v,

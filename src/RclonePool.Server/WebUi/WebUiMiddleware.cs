@@ -147,12 +147,21 @@ internal sealed class WebUiMiddleware(RequestDelegate next, IPoolFileSystem pool
         return accepted.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) && (a.Quality is null or > 0));
     }
 
-    /// <summary>Whether the request names <c>/</c> or a directory of the pool; anything doubtful is left to WebDAV.</summary>
+    /// <summary>
+    /// Whether the request names <c>/</c> or a directory of the pool; anything doubtful is left to WebDAV, and the
+    /// reserved prefix (the API, its documentation page, the WebSocket) to whatever serves it.
+    /// </summary>
     private async ValueTask<bool> IsDirectoryAsync(string path, CancellationToken cancellationToken)
     {
         if (path == "/")
         {
             return true;
+        }
+
+        if (path.StartsWith(WebUiOptions.ReservedPrefix, StringComparison.Ordinal)
+            && (path.Length == WebUiOptions.ReservedPrefix.Length || path[WebUiOptions.ReservedPrefix.Length] == '/'))
+        {
+            return false;
         }
 
         RequestTarget target;

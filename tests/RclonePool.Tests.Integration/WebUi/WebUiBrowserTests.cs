@@ -68,7 +68,10 @@ public sealed partial class WebUiBrowserTests(HeadlessChromium chromium) : IClas
         await cdp.SendAsync("Network.enable");
         await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
         {
-            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = 3 << 20,
+            ["offline"] = false,
+            ["latency"] = 0,
+            ["downloadThroughput"] = -1,
+            ["uploadThroughput"] = 3 << 20,
         });
         await page.SetInputFilesAsync("#upload-input", local);
         var progress = page.Locator("#uploads li[data-path='/trips 2026/holiday video.bin'] progress");
@@ -80,7 +83,10 @@ public sealed partial class WebUiBrowserTests(HeadlessChromium chromium) : IClas
         Assert.Equal(UploadSize, double.Parse(await progress.GetAttributeAsync("max") ?? "0", System.Globalization.CultureInfo.InvariantCulture));
         await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
         {
-            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = -1,
+            ["offline"] = false,
+            ["latency"] = 0,
+            ["downloadThroughput"] = -1,
+            ["uploadThroughput"] = -1,
         });
         Assert.Equal(UploadSize, (await _pool.Pool.StatAsync(PoolPath.Parse("/trips 2026/holiday video.bin"), Ct))?.Size);
 
