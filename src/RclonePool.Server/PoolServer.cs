@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Server.Api;
 using RclonePool.Server.Auth;
 using RclonePool.Server.Health;
 using RclonePool.Server.Tls;
@@ -20,7 +21,10 @@ using RclonePool.Server.WebDav;
 
 namespace RclonePool.Server;
 
-/// <summary>Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>).</summary>
+/// <summary>
+/// Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>) with the REST API under
+/// <c>/_rclonepool/api/v1</c>, or (<see cref="ServerRole.Api"/>) the REST API alone at <c>/api/v1</c>.
+/// </summary>
 public static class PoolServer
 {
     /// <summary>
@@ -56,6 +60,7 @@ public static class PoolServer
             builder.Services.AddSingleton(pool);
         }
 
+        builder.Services.AddPoolApi(options.Jobs, options.TimeProvider);
         foreach (var work in options.BackgroundWork)
         {
             builder.Services.AddSingleton<IHostedService>(new BackgroundLoop(work));
@@ -70,9 +75,14 @@ public static class PoolServer
 
         var app = builder.Build();
         var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
+        var apiPrefix = ServerPaths.Api(options.Role);
         app.UseMiddleware<HealthEndpoints>(pool);
         app.UseRequestAuthentication(options.Authenticator);
-        app.Run(endpoint.InvokeAsync);
+        app.UseRouting();
+        app.UsePoolApiProblems(apiPrefix);
+        app.MapPoolApi(apiPrefix);
+        app.UseEndpoints(_ => { });
+        app.Run(options.Role == ServerRole.Api ? ApiOnly.NotFoundAsync : ReservedPaths.Guard(endpoint.InvokeAsync));
         try
         {
             await app.StartAsync(cancellationToken);
