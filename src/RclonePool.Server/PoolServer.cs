@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Server.Api;
 using RclonePool.Server.Auth;
 using RclonePool.Server.Health;
 using RclonePool.Server.Tls;
@@ -21,7 +22,10 @@ using RclonePool.Server.WebUi;
 
 namespace RclonePool.Server;
 
-/// <summary>Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>).</summary>
+/// <summary>
+/// Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>) with the REST API under
+/// <c>/_rclonepool/api/v1</c>, or (<see cref="ServerRole.Api"/>) the REST API alone at <c>/api/v1</c>.
+/// </summary>
 public static class PoolServer
 {
     /// <summary>
@@ -57,6 +61,7 @@ public static class PoolServer
             builder.Services.AddSingleton(pool);
         }
 
+        builder.Services.AddPoolApi(options.Jobs, options.TimeProvider);
         foreach (var work in options.BackgroundWork)
         {
             builder.Services.AddSingleton<IHostedService>(new BackgroundLoop(work));
@@ -71,10 +76,15 @@ public static class PoolServer
 
         var app = builder.Build();
         var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
+        var apiPrefix = ServerPaths.Api(options.Role);
         app.UseMiddleware<HealthEndpoints>(pool);
         app.UseRequestAuthentication(options.Authenticator);
-        if (options.EnableWebUi) app.UseWebUi(pool, new WebUiOptions { DavBase = endpoint.Services.PathBase });
-        app.Run(endpoint.InvokeAsync);
+        if (options.EnableWebUi && options.Role == ServerRole.WebDav) app.UseWebUi(pool, new WebUiOptions { DavBase = endpoint.Services.PathBase });
+        app.UseRouting();
+        app.UsePoolApiProblems(apiPrefix);
+        app.MapPoolApi(apiPrefix);
+        app.UseEndpoints(_ => { });
+        app.Run(options.Role == ServerRole.Api ? ApiOnly.NotFoundAsync : ReservedPaths.Guard(endpoint.InvokeAsync));
         try
         {
             await app.StartAsync(cancellationToken);

@@ -16,6 +16,9 @@ public sealed class RunningServer : IAsyncDisposable
         Urls = urls.Select(u => new Uri(u, suffix)).ToArray();
     }
 
+    /// <summary>The server's services (for tests that look at its endpoints).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>The bound addresses with the real ports, each ending in the path base and '/'.</summary>
     public IReadOnlyList<Uri> Urls { get; }
 

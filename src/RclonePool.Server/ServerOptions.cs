@@ -68,6 +68,15 @@ public sealed record ServerOptions
     /// </summary>
     public IReadOnlyList<Func<CancellationToken, Task>> BackgroundWork { get; init; } = [];
 
+    /// <summary>WebDAV with the API under <c>/_rclonepool</c> (<c>serve</c>), or the API alone at <c>/api/v1</c> (<c>api</c>).</summary>
+    public ServerRole Role { get; init; } = ServerRole.WebDav;
+
+    /// <summary>
+    /// The REST API's job registry when it is shared with another server of the same process (<c>serve</c> with
+    /// <c>enable_api_server</c>); its creator disposes it. Null: the server keeps its own, stopped with it.
+    /// </summary>
+    public Api.Jobs.JobRegistry? Jobs { get; init; }
+
     /// <summary>
     /// Serve the web UI (<c>enable_webui</c>): its files under <c>/_rclonepool/ui/</c> and its page for browsers'
     /// navigations to directories; WebDAV clients still get WebDAV at the same URLs.

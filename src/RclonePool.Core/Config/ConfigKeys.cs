@@ -154,6 +154,8 @@ public static class ConfigKeys
                 "Address the API server listens on."),
             Key(Production, false, "api_server_port", ConfigTypes.Integer, c => c.ApiServerPort, (c, v) => c.ApiServerPort = v,
                 "TCP port of the API server, 0..65535; 0 picks a free port."),
+            Key(Production, true, "api_upload_roots", ConfigTypes.StringList, c => c.ApiUploadRoots, (c, v) => c.ApiUploadRoots = v,
+                "Local directories (absolute, or starting with ~/) whose files the REST API's JSON upload form ({\"local_path\", \"remote_path\"}) may read into the pool. Empty (the default) refuses that form with 403; multipart uploads need no root."),
             Key(Production, false, "enable_plugins", ConfigTypes.Boolean, c => c.EnablePlugins, (c, v) => c.EnablePlugins = v,
                 "Load plugin assemblies from plugins_dir."),
             Key(Production, false, "plugins_dir", ConfigTypes.String, c => c.PluginsDir, (c, v) => c.PluginsDir = v,
