@@ -25,6 +25,7 @@ public static class PoolApiEndpoints
     public static IServiceCollection AddPoolApi(this IServiceCollection services, JobRegistry? jobs = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddRouting();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -33,7 +33,7 @@ internal sealed class PoolSummary(IPoolFileSystem pool, TimeProvider time) : IDi
     }
 
     /// <summary>Forgets the counts (after a change made through the API), so the next status counts again.</summary>
-    public void Invalidate() => Volatile.Write(ref _last, _last is { } last ? last with { At = DateTimeOffset.MinValue } : null);
+    public void Invalidate() => Volatile.Write(ref _last, null);
 
     private async Task<Counts?> RefreshAsync(bool wait, CancellationToken cancellationToken)
     {

@@ -60,7 +60,8 @@ internal static class UploadEndpoints
         PoolEntry? stored = null;
         while (await reader.ReadNextSectionAsync(http.RequestAborted) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
+                !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
             {
                 throw ApiProblems.BadRequest("A part of the multipart body has no 'Content-Disposition: form-data' header.");
             }

@@ -70,7 +70,15 @@ public sealed class ApiJob : IProgress<long>, IDisposable
     internal CancellationToken Token { get; private set; }
 
     /// <summary>Sets the work's progress (called by the work with a running count).</summary>
-    public void Report(long value) => Interlocked.Exchange(ref _done, value);
+    public void Report(long value)
+    {
+        // Parallel workers report running totals out of order: keep the largest.
+        var seen = Interlocked.Read(ref _done);
+        while (value > seen && Interlocked.CompareExchange(ref _done, value, seen) is var current && current != seen)
+        {
+            seen = current;
+        }
+    }
 
     public void SetTotal(long total) => Interlocked.Exchange(ref _total, total);
 
