@@ -4,8 +4,7 @@ import { h } from "./dom.js";
 import { bytes, rate } from "./format.js";
 
 /** Upload and download rates over the last samples (oldest first), with a scale on the left. */
-export function throughputChart(samples, capacity) {
-  const width = 600;
+export function throughputChart(samples, capacity, width = 600) {
   const height = 160;
   const left = 64;
   const top = 8;
@@ -31,10 +30,9 @@ export function throughputChart(samples, capacity) {
 }
 
 /** One bar per remote: used against its total (used + free), labelled with both. */
-export function usageChart(remotes) {
-  const width = 600;
-  const row = 34;
-  const labelW = 150;
+export function usageChart(remotes, width = 600) {
+  const row = 38;
+  const labelW = Math.min(180, Math.round(width * 0.3));
   const barW = width - labelW - 8;
   const height = Math.max(row, remotes.length * row);
   const rows = remotes.map((r, i) => {
@@ -45,7 +43,7 @@ export function usageChart(remotes) {
     const label = `${bytes(used)} used${r.free_bytes !== null && r.free_bytes !== undefined ? `, ${bytes(r.free_bytes)} free` : ""}`;
     return h("svg:g", {},
       h("svg:title", {}, `${r.name}: ${label}`),
-      h("svg:text", { class: "bar-label", x: 0, y: yTop + 12 }, truncate(r.name, 20)),
+      h("svg:text", { class: "bar-label", x: 0, y: yTop + 12 }, truncate(r.name, Math.max(8, Math.floor(labelW / 7)))),
       h("svg:text", { x: 0, y: yTop + 26 }, total > 0 ? `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %` : "size unknown"),
       h("svg:rect", { class: "bar-free", x: labelW, y: yTop, width: barW, height: 16, rx: 3 }),
       h("svg:rect", { class: "bar-used", x: labelW, y: yTop, width: Math.max(share > 0 ? 2 : 0, barW * share), height: 16, rx: 3 }),
@@ -65,6 +63,7 @@ function niceCeiling(value) {
   return 10 * base * unit;
 }
 
+/** Keeps the end of a long name (remotes differ at their end: ".../remotes/r1", "gdrive:pool"). */
 function truncate(text, length) {
-  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+  return text.length <= length ? text : `…${text.slice(text.length - length + 1)}`;
 }

@@ -74,7 +74,7 @@ export class FileBrowser {
     actions.push(h("button", { type: "button", class: "small", "aria-label": `Rename ${name}`, onclick: () => this.#rename(entry.path, name) }, "Rename"));
     actions.push(h("button", { type: "button", class: "small danger", "aria-label": `Delete ${name}`, onclick: () => this.#delete(entry.path, name, isDir) }, "Delete"));
     return h("tr", { dataset: { path: entry.path, type: entry.type } },
-      h("td", { class: "name" }, h("span", { class: "icon", "aria-hidden": "true" }, isDir ? "📁" : "📄"), link),
+      h("td", { class: "name" }, icon(isDir), link),
       h("td", { class: "num" }, isDir ? "" : bytes(entry.size)),
       h("td", { class: "date" }, when(entry.modified)),
       h("td", { class: "actions" }, actions));
@@ -112,11 +112,13 @@ export class FileBrowser {
     const item = h("li", { dataset: { path: remotePath } }, h("div", { class: "upload-head" }, h("span", {}, remotePath), state), bar, h("div", {}, cancel));
     byId("uploads").prepend(item);
     const started = performance.now();
-    const request = upload(file, remotePath, (sent, total) => {
-      bar.max = total || 1;
+    const request = upload(file, remotePath, (loaded, total) => {
+      // The browser counts the multipart body; show the share of the file itself.
+      const fraction = total > 0 ? Math.min(1, loaded / total) : 1;
+      const sent = Math.round(fraction * file.size);
       bar.value = sent;
       const seconds = (performance.now() - started) / 1000;
-      state.textContent = `${total > 0 ? Math.floor((sent / total) * 100) : 100} % · ${bytes(sent)} of ${bytes(total)}${seconds > 0.5 ? ` · ${bytes(sent / seconds)}/s` : ""}`;
+      state.textContent = `${Math.floor(fraction * 100)} % · ${bytes(sent)} of ${bytes(file.size)}${seconds > 0.5 ? ` · ${bytes(sent / seconds)}/s` : ""}`;
     });
     cancel.addEventListener("click", () => request.abort());
     try {
@@ -175,6 +177,14 @@ export class FileBrowser {
       showError(e);
     }
   }
+}
+
+/** A folder or a page, drawn (no icon font, no emoji font needed). */
+function icon(isDir) {
+  const shape = isDir
+    ? h("svg:path", { d: "M1.5 3.5h4l1.5 1.5h7.5v8.5h-13z", class: "icon-folder" })
+    : h("svg:path", { d: "M3.5 1.5h6l3 3v10h-9z M9.5 1.5v3h3", class: "icon-file" });
+  return h("svg:svg", { class: "icon", viewBox: "0 0 16 16", width: 16, height: 16, "aria-hidden": "true", focusable: "false" }, shape);
 }
 
 function crumb(text, path, current, onclick) {

@@ -12,6 +12,7 @@ const samplesKept = 60;
 export class Overview {
   #samples = [];
   #refreshing = null;
+  #remotesShown = [];
 
   constructor(feed) {
     feed.addEventListener("stats", (e) => this.#stats(e.detail.data));
@@ -22,11 +23,17 @@ export class Overview {
     byId("health-refresh").addEventListener("click", () => this.#health(true));
     byId("verify-run").addEventListener("click", () => this.#verify());
     this.#drawThroughput();
+    // Charts are drawn at their box's width, so their text stays readable on a phone.
+    new ResizeObserver(() => {
+      this.#drawThroughput();
+      this.#drawUsage();
+    }).observe(byId("usage-chart"));
   }
 
   /** Loads status, remotes and health (each failure shown on its own). */
   async refresh() {
     await Promise.all([this.#status(), this.#remotes(), this.#health(false)]);
+    await this.#status(); // the health the first check found
   }
 
   /** Coalesces bursts of events (a folder upload) into one refresh a second later. */
@@ -54,7 +61,12 @@ export class Overview {
   }
 
   #drawThroughput() {
-    fill(byId("throughput-chart"), throughputChart(this.#samples, samplesKept));
+    fill(byId("throughput-chart"), throughputChart(this.#samples, samplesKept, widthOf("throughput-chart")));
+  }
+
+  #drawUsage() {
+    const remotes = this.#remotesShown;
+    fill(byId("usage-chart"), remotes.length > 0 ? usageChart(remotes, widthOf("usage-chart")) : h("p", {}, "The pool has no remotes."));
   }
 
   async #status() {
@@ -62,7 +74,7 @@ export class Overview {
       const s = await call("GET", "status");
       fill(byId("pool-facts"),
         h("dt", {}, "Health"), h("dd", {}, healthBadge(s.health)),
-        h("dt", {}, "Files"), h("dd", {}, `${count(s.pool?.files)} in ${count(s.pool?.directories)} directories`),
+        h("dt", {}, "Files"), h("dd", {}, `${plural(s.pool?.files, "file")} in ${plural(s.pool?.directories, "directory", "directories")}`),
         h("dt", {}, "Stored"), h("dd", {}, bytes(s.pool?.bytes)),
         h("dt", {}, "Remotes"), h("dd", {}, `${count(s.pool?.remotes_answering)} of ${count(s.pool?.remotes)} answering`),
         h("dt", {}, "Up for"), h("dd", {}, duration(s.uptime_seconds)),
@@ -76,7 +88,8 @@ export class Overview {
     const body = byId("remotes-table").tBodies[0];
     try {
       const remotes = await call("GET", "remotes");
-      fill(byId("usage-chart"), remotes.length > 0 ? usageChart(remotes) : h("p", {}, "The pool has no remotes."));
+      this.#remotesShown = remotes;
+      this.#drawUsage();
       fill(body, remotes.map((r) => h("tr", {},
         h("th", { scope: "row" }, h("span", { title: r.remote }, r.name)),
         h("td", {}, r.answering ? badge("answering", "ok") : badge("not answering", "bad")),
@@ -106,11 +119,21 @@ export class Overview {
   }
 
   #showHealth(result) {
-    const files = result.files ?? {};
-    const fileFacts = Object.entries(files).map(([key, value]) => [h("dt", {}, label(key)), h("dd", {}, typeof value === "number" ? count(value) : String(value))]);
+    const files = result.files;
+    const facts = [h("dt", {}, "Checked"), h("dd", {}, when(result.checked_at))];
+    if (files) {
+      facts.push(h("dt", {}, "Files"), h("dd", {},
+        `${count(files.healthy)} healthy, ${count(files.degraded)} degraded, ${count(files.critical)} critical, ${count(files.lost)} lost`));
+    }
+    const unreachable = (result.remotes ?? []).filter((r) => !r.reachable);
+    if (unreachable.length > 0) {
+      facts.push(h("dt", {}, "Unreachable"), h("dd", {}, unreachable.map((r) => r.name).join(", ")));
+    }
+    const sick = (files?.not_healthy ?? []).slice(0, 10).map((f) => h("li", {}, healthBadge(f.state), " ", f.path));
     fill(byId("health-body"),
       h("p", {}, healthBadge(result.state), " ", result.summary ?? ""),
-      h("dl", { class: "facts" }, h("dt", {}, "Checked"), h("dd", {}, when(result.checked_at)), fileFacts));
+      h("dl", { class: "facts" }, facts),
+      sick.length > 0 ? h("ul", { class: "events", "aria-label": "Files that are not healthy" }, sick) : null);
   }
 
   #healthEvent(message) {
@@ -165,6 +188,14 @@ export class Overview {
       h("p", {}, job.state === "cancelled" ? badge("cancelled", "warn") : badge("finished", "ok"), " ", when(job.finished_at ?? new Date().toISOString())),
       h("dl", { class: "facts" }, facts));
   }
+}
+
+function widthOf(id) {
+  return Math.max(280, Math.round(byId(id).clientWidth || 600));
+}
+
+function plural(n, one, many = `${one}s`) {
+  return `${count(n)} ${Number(n) === 1 ? one : many}`;
 }
 
 function healthBadge(state) {
