@@ -1,4 +1,6 @@
 using RclonePool.Server.Auth;
+using RclonePool.Server.Live;
+using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
 
 namespace RclonePool.Server;
@@ -67,6 +69,12 @@ public sealed record ServerOptions
     /// cancelled, then awaited, when it stops.
     /// </summary>
     public IReadOnlyList<Func<CancellationToken, Task>> BackgroundWork { get; init; } = [];
+
+    /// <summary>The Prometheus endpoint (<c>enable_metrics</c>): a second listener on <see cref="Host"/> serving only <c>GET /metrics</c>; null for none.</summary>
+    public MetricsOptions? Metrics { get; init; }
+
+    /// <summary>How the WebSocket event feed treats its clients (queue bound, close timeout, keep-alive).</summary>
+    public LiveOptions Live { get; init; } = new();
 
     /// <summary>Clock for lock timeouts and dates.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -6,6 +6,7 @@ using RclonePool.Core.Errors;
 using RclonePool.Core.Jobs;
 using RclonePool.Server;
 using RclonePool.Server.Auth;
+using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
 
 namespace RclonePool.Cli.Commands;
@@ -66,11 +67,17 @@ internal static class ServeCommand
             Https = certificate,
             AllowUnauthenticatedRemoteAccess = settings.InsecureNoAuth,
             BackgroundWork = monitor is null ? [] : [monitor.RunAsync],
+            Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,
         };
         await using var server = await PoolServer.StartAsync(session.Pool, options, loggerFactory, cancellationToken);
         foreach (var url in server.Urls)
         {
             Console.WriteLine($"serve: WebDAV on {url} (Ctrl-C stops)");
+        }
+
+        if (server.MetricsUrl is not null)
+        {
+            Console.WriteLine($"serve: Prometheus metrics on {server.MetricsUrl} (enable_metrics, metrics_port)");
         }
 
         if (certificate is not null)
