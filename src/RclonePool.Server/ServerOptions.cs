@@ -1,4 +1,6 @@
 using RclonePool.Server.Auth;
+using RclonePool.Server.Live;
+using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
 
 namespace RclonePool.Server;
@@ -82,6 +84,12 @@ public sealed record ServerOptions
     /// navigations to directories; WebDAV clients still get WebDAV at the same URLs.
     /// </summary>
     public bool EnableWebUi { get; init; } = true;
+
+    /// <summary>The Prometheus endpoint (<c>enable_metrics</c>): a second listener on <see cref="Host"/> serving only <c>GET /metrics</c>; null for none.</summary>
+    public MetricsOptions? Metrics { get; init; }
+
+    /// <summary>How the WebSocket event feed treats its clients (queue bound, close timeout, keep-alive).</summary>
+    public LiveOptions Live { get; init; } = new();
 
     /// <summary>Clock for lock timeouts and dates.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -7,6 +7,7 @@ using RclonePool.Core.Jobs;
 using RclonePool.Server;
 using RclonePool.Server.Api.Jobs;
 using RclonePool.Server.Auth;
+using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
 
 namespace RclonePool.Cli.Commands;
@@ -60,6 +61,7 @@ internal static class ServeCommand
             EnableWebUi = context.Config.EnableWebui,
             BackgroundWork = monitor is null ? [] : [monitor.RunAsync],
             Jobs = jobs,
+            Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,
         };
         await using var server = await PoolServer.StartAsync(session.Pool, options, loggerFactory, cancellationToken);
         await using var apiServer = role == ServerRole.WebDav && context.Config.EnableApiServer
@@ -81,6 +83,11 @@ internal static class ServeCommand
         foreach (var url in apiServer?.Urls ?? [])
         {
             Console.WriteLine($"serve: REST API server (enable_api_server) on {new Uri(url, ServerPaths.Api(ServerRole.Api))}");
+        }
+
+        if (server.MetricsUrl is not null)
+        {
+            Console.WriteLine($"serve: Prometheus metrics on {server.MetricsUrl} (enable_metrics, metrics_port)");
         }
 
         if (certificate is not null)
