@@ -17,9 +17,6 @@ public sealed class RunningServer : IAsyncDisposable
         Urls = urls.Select(u => new Uri(u, suffix)).ToArray();
     }
 
-    /// <summary>The server's services (for tests that look at its endpoints).</summary>
-    internal IServiceProvider Services => _app.Services;
-
     /// <summary>The bound addresses with the real ports, each ending in the path base and '/'.</summary>
     public IReadOnlyList<Uri> Urls { get; }
 
@@ -29,7 +26,7 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The Prometheus endpoint (<c>…:metrics_port/metrics</c>), or null when metrics are off.</summary>
     public Uri? MetricsUrl { get; }
 
-    /// <summary>The application's services (tests reach the event feed through them).</summary>
+    /// <summary>The application's services (tests reach the event feed and the API's endpoints through them).</summary>
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>Completes when the server has stopped (by <see cref="StopAsync"/> or the host shutting down).</summary>
