@@ -174,6 +174,11 @@ public sealed partial class WebUiBrowserTests(HeadlessChromium chromium) : IClas
         await Expect(page.Locator("#stat-down-total")).Not.ToHaveTextAsync("0 B in total", new() { Timeout = 15_000 });
         await Expect(page.Locator("#throughput-chart polyline")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
         await Expect(page.Locator("#health-body .badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        // A quick verify of the pool runs as a job; its result and the per-file verification events are shown.
+        await page.ClickAsync("#verify-run");
+        await Expect(page.Locator("#verify-body .badge")).ToHaveTextAsync("finished", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#verify-events li").First).ToContainTextAsync("/films/one.bin", new() { Timeout = 15_000 });
         await Screenshots.TakeAsync(page, "overview-desktop");
         Assert.Empty(_pageErrors);
     }

@@ -91,7 +91,9 @@ export class Overview {
       this.#remotesShown = remotes;
       this.#drawUsage();
       fill(body, remotes.map((r) => h("tr", {},
-        h("th", { scope: "row" }, h("span", { title: r.remote }, r.name)),
+        h("th", { scope: "row", title: r.remote },
+          h("span", { class: "full-name" }, r.name), h("span", { class: "short-name" }, shortName(r.name)),
+          r.draining ? h("span", { class: "draining-inline" }, " ", badge("draining", "warn")) : null),
         h("td", {}, r.answering ? badge("answering", "ok") : badge("not answering", "bad")),
         h("td", {}, circuitBadge(r.circuit)),
         h("td", { class: "num" }, bytes(r.used_bytes)),
@@ -188,6 +190,13 @@ export class Overview {
       h("p", {}, job.state === "cancelled" ? badge("cancelled", "warn") : badge("finished", "ok"), " ", when(job.finished_at ?? new Date().toISOString())),
       h("dl", { class: "facts" }, facts));
   }
+}
+
+/** "gdrive:pool" stays; a long local path keeps its last two names ("…/remotes/r1"). */
+function shortName(name) {
+  if (name.length <= 18) return name;
+  const parts = name.split("/").filter((p) => p.length > 0);
+  return parts.length >= 2 ? `…/${parts.slice(-2).join("/")}` : `…${name.slice(-17)}`;
 }
 
 function widthOf(id) {
