@@ -15,6 +15,7 @@ internal static class Screenshots
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name + ".png");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // else the sticky header lands mid-page in a full-page shot
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         if (Environment.GetEnvironmentVariable("RCLONEPOOL_UPDATE_SCREENSHOTS") == "1")
         {
