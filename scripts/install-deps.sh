@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the named prerequisites from Debian's packages when they are missing.
-# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium] [curl] [systemd-analyze] [unshare] [python3-yaml]
+# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium] [curl] [systemd-analyze] [unshare] [python3-yaml] [promtool]
 set -euo pipefail
-declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium [curl]=curl [systemd-analyze]=systemd [unshare]=util-linux [python3-yaml]=python3-yaml)
+declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium [curl]=curl [systemd-analyze]=systemd [unshare]=util-linux [python3-yaml]=python3-yaml [promtool]=prometheus)
 missing=()
 for tool in "$@"; do
   if [[ $tool == python3-yaml ]]; then

@@ -13,14 +13,21 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Server.Api;
 using RclonePool.Server.Auth;
 using RclonePool.Server.Health;
+using RclonePool.Server.Live;
+using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
 using RclonePool.Server.WebDav;
+using RclonePool.Server.WebUi;
 
 namespace RclonePool.Server;
 
-/// <summary>Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>).</summary>
+/// <summary>
+/// Hosts the pool on Kestrel: WebDAV at the root (or under <see cref="ServerOptions.PathBase"/>) with the REST API under
+/// <c>/_rclonepool/api/v1</c>, or (<see cref="ServerRole.Api"/>) the REST API alone at <c>/api/v1</c>.
+/// </summary>
 public static class PoolServer
 {
     /// <summary>
@@ -56,23 +63,45 @@ public static class PoolServer
             builder.Services.AddSingleton(pool);
         }
 
+        builder.Services.AddPoolApi(options.Jobs, options.TimeProvider);
         foreach (var work in options.BackgroundWork)
         {
             builder.Services.AddSingleton<IHostedService>(new BackgroundLoop(work));
         }
+
+        builder.Services.AddRouting(); // endpoints (the event feed, the API) sit after authentication, before WebDAV
+        builder.Services.AddSingleton(options.Live);
 
         builder.WebHost.UseKestrelCore();
         if (options.Https is not null)
         {
             builder.WebHost.UseKestrelHttpsConfiguration();
         }
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, addresses));
+        var metricsListeners = new List<ListenOptions>();
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, addresses, metricsListeners));
 
         var app = builder.Build();
         var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
+        var apiPrefix = ServerPaths.Api(options.Role);
+        var metrics = options.Metrics is { } metricsOptions
+            ? new PoolMetrics(pool, app.Services.GetService<IJobCounts>(), metricsOptions, options.TimeProvider, loggerFactory.CreateLogger("RclonePool.Server.Metrics"))
+            : null;
+        if (metrics is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
+            app.UseMetricsListener(metrics, options.Authenticator);
+            app.UseMiddleware<RequestTiming>(metrics, options.TimeProvider);
+        }
+
         app.UseMiddleware<HealthEndpoints>(pool);
         app.UseRequestAuthentication(options.Authenticator);
-        app.Run(endpoint.InvokeAsync);
+        if (options.EnableWebUi && options.Role == ServerRole.WebDav) app.UseWebUi(pool, new WebUiOptions { DavBase = endpoint.Services.PathBase });
+        app.UseRouting();
+        app.UsePoolApiProblems(apiPrefix);
+        app.MapPoolApi(apiPrefix);
+        app.MapPoolEvents(ServerPaths.Events(options.Role));
+        app.UseEndpoints(_ => { });
+        app.Run(options.Role == ServerRole.Api ? ApiOnly.NotFoundAsync : ReservedPaths.Guard(endpoint.InvokeAsync));
         try
         {
             await app.StartAsync(cancellationToken);
@@ -84,11 +113,19 @@ public static class PoolServer
         }
 
         var server = app.Services.GetRequiredService<IServer>();
-        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToArray() ?? [];
+        var metricsPorts = metricsListeners.Select(l => l.IPEndPoint?.Port).ToHashSet();
+        var all = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToArray() ?? [];
+        var bound = all.Where(u => !metricsPorts.Contains(u.Port)).ToArray();
+        var metricsUrl = all.Where(u => metricsPorts.Contains(u.Port)).Select(u => new Uri(u, MetricsListener.Path)).FirstOrDefault();
         var log = loggerFactory.CreateLogger("RclonePool.Server");
         foreach (var url in bound)
         {
             ServerLog.Listening(log, url);
+        }
+
+        if (metricsUrl is not null)
+        {
+            ServerLog.Listening(log, metricsUrl);
         }
 
         options.Https?.LogServing();
@@ -102,7 +139,7 @@ public static class PoolServer
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
         }
 
-        return new RunningServer(app, bound, endpoint.Services.PathBase);
+        return new RunningServer(app, bound, endpoint.Services.PathBase, metricsUrl);
     }
 
     private static void Validate(ServerOptions options)
@@ -120,12 +157,14 @@ public static class PoolServer
         Check(options.PathBase is null || PoolPath.TryParse(options.PathBase, out _, out _), $"The path base '{options.PathBase}' is not a valid path such as /dav.");
         Check(options.MaxRequestBodySize is null or > 0, "The largest request body must be positive (or null for no limit).");
         Check(options.MaxXmlBodySize > 0, "The largest XML body must be positive.");
+        Check(options.Metrics is null || options.Metrics.Port is >= 0 and <= 65535, $"The metrics port {options.Metrics?.Port} is not between 0 and 65535.");
+        Check(options.Metrics is null || options.Metrics.Port == 0 || options.Metrics.Port != options.Port, $"The metrics port {options.Metrics?.Port} is the server's port too; give metrics_port another port.");
         Check(options.MaxRanges >= 1, "At least one range must be allowed.");
         Check(options.DefaultLockTimeout > TimeSpan.Zero && options.MaxLockTimeout > TimeSpan.Zero, "Lock timeouts must be positive.");
         Check(options.RequestHeadersTimeout > TimeSpan.Zero && options.KeepAliveTimeout > TimeSpan.Zero, "Connection timeouts must be positive.");
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<IPAddress> addresses)
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<IPAddress> addresses, List<ListenOptions> metricsListeners)
     {
         kestrel.AddServerHeader = false;
         kestrel.AllowSynchronousIO = false;
@@ -153,6 +192,26 @@ public static class PoolServer
             else
             {
                 kestrel.Listen(address, options.Port, listen => ConfigureListener(listen, options.Https));
+            }
+
+            if (options.Metrics is { } metrics)
+            {
+                // The metrics listener: same host and TLS, its own port, marked so only GET /metrics answers there.
+                void Metrics(ListenOptions listen)
+                {
+                    ConfigureListener(listen, options.Https);
+                    MetricsListener.Mark(listen);
+                    metricsListeners.Add(listen);
+                }
+
+                if (address.Equals(IPAddress.IPv6Any))
+                {
+                    kestrel.ListenAnyIP(metrics.Port, Metrics);
+                }
+                else
+                {
+                    kestrel.Listen(address, metrics.Port, Metrics);
+                }
             }
         }
     }

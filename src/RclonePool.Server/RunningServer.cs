@@ -9,9 +9,10 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _stopped;
 
-    internal RunningServer(WebApplication app, IReadOnlyList<Uri> urls, string pathBase)
+    internal RunningServer(WebApplication app, IReadOnlyList<Uri> urls, string pathBase, Uri? metricsUrl = null)
     {
         _app = app;
+        MetricsUrl = metricsUrl;
         var suffix = RclonePool.Server.WebDav.RequestTarget.Href(pathBase, Core.Paths.PoolPath.Root, collection: true);
         Urls = urls.Select(u => new Uri(u, suffix)).ToArray();
     }
@@ -21,6 +22,12 @@ public sealed class RunningServer : IAsyncDisposable
 
     /// <summary>The first bound address, for clients that need one URL.</summary>
     public Uri Url => Urls[0];
+
+    /// <summary>The Prometheus endpoint (<c>…:metrics_port/metrics</c>), or null when metrics are off.</summary>
+    public Uri? MetricsUrl { get; }
+
+    /// <summary>The application's services (tests reach the event feed and the API's endpoints through them).</summary>
+    internal IServiceProvider Services => _app.Services;
 
     /// <summary>Completes when the server has stopped (by <see cref="StopAsync"/> or the host shutting down).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);

@@ -1,4 +1,6 @@
 using RclonePool.Server.Auth;
+using RclonePool.Server.Live;
+using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
 
 namespace RclonePool.Server;
@@ -67,6 +69,27 @@ public sealed record ServerOptions
     /// cancelled, then awaited, when it stops.
     /// </summary>
     public IReadOnlyList<Func<CancellationToken, Task>> BackgroundWork { get; init; } = [];
+
+    /// <summary>WebDAV with the API under <c>/_rclonepool</c> (<c>serve</c>), or the API alone at <c>/api/v1</c> (<c>api</c>).</summary>
+    public ServerRole Role { get; init; } = ServerRole.WebDav;
+
+    /// <summary>
+    /// The REST API's job registry when it is shared with another server of the same process (<c>serve</c> with
+    /// <c>enable_api_server</c>); its creator disposes it. Null: the server keeps its own, stopped with it.
+    /// </summary>
+    public Api.Jobs.JobRegistry? Jobs { get; init; }
+
+    /// <summary>
+    /// Serve the web UI (<c>enable_webui</c>): its files under <c>/_rclonepool/ui/</c> and its page for browsers'
+    /// navigations to directories; WebDAV clients still get WebDAV at the same URLs.
+    /// </summary>
+    public bool EnableWebUi { get; init; } = true;
+
+    /// <summary>The Prometheus endpoint (<c>enable_metrics</c>): a second listener on <see cref="Host"/> serving only <c>GET /metrics</c>; null for none.</summary>
+    public MetricsOptions? Metrics { get; init; }
+
+    /// <summary>How the WebSocket event feed treats its clients (queue bound, close timeout, keep-alive).</summary>
+    public LiveOptions Live { get; init; } = new();
 
     /// <summary>Clock for lock timeouts and dates.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

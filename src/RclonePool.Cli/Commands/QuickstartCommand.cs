@@ -68,7 +68,7 @@ internal static class QuickstartCommand
             Console.WriteLine();
             Console.WriteLine($"The chunks and manifests are plain files under {Path.Combine(demo, "remotes")}; 'export RCLONEPOOL_CONFIG={Quote(configPath)}' saves typing --config.");
             Console.WriteLine();
-            await ServeCommand.RunAsync(context, new ServeSettings(null, parse.GetValue(port), null, InsecureNoAuth: false), token);
+            await ServeCommand.RunAsync(context, new ServeSettings(null, parse.GetValue(port), null, InsecureNoAuth: false), RclonePool.Server.ServerRole.WebDav, token);
             return ExitCodes.Success;
         }, ct));
         return command;

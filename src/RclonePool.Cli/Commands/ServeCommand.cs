@@ -6,7 +6,9 @@ using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Jobs;
 using RclonePool.Server;
+using RclonePool.Server.Api.Jobs;
 using RclonePool.Server.Auth;
+using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
 
 namespace RclonePool.Cli.Commands;
@@ -16,43 +18,32 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var host = new Option<string?>("--host") { Description = "Address to listen on (default: the config's webdav_host, 127.0.0.1). 0.0.0.0 or * listens everywhere." };
-        var port = new Option<int?>("--port") { Description = "Port (default: the config's webdav_port, 8080; 0 picks a free one)." };
-        var auth = new Option<string?>("--auth")
-        {
-            Description = "Authentication: none, basic (users of 'rclonepool user add'), api_key or bearer (keys of 'rclonepool key create'). Default: the config's webdav_auth_method.",
-        };
-        auth.AcceptOnlyFromAmong("none", "basic", "api_key", "bearer");
-        var insecure = new Option<bool>("--insecure-no-auth")
-        {
-            Description = "Serve without authentication on an address beyond loopback, which is otherwise refused: anyone who reaches it can read, change and delete every file.",
-        };
-        var https = new Option<bool>("--https")
-        {
-            Description = "Serve HTTPS (as enable_https): ssl_cert_file and ssl_key_file, or a self-signed certificate generated once beside the config file. Its SHA-256 fingerprint is printed.",
-        };
+        var options = new ServerCommandOptions("webdav_host", "webdav_port", 8080);
         var command = new Command("serve", CommandText.WithExamples(
             "Serve the pool over WebDAV (class 1 and 2: streaming with Range/seek, PROPFIND from the index, locks) until Ctrl-C. " +
             "With enable_health_monitoring, a quick health check runs in the background every health_check_interval seconds and logs a warning when something is not healthy. " +
-            "Beyond 127.0.0.1 it needs authentication (--auth, webdav_auth_method); GET /healthz and /readyz answer without it.",
+            "Beyond 127.0.0.1 it needs authentication (--auth, webdav_auth_method); GET /healthz and /readyz answer without it. " +
+            "The REST API is also served under /_rclonepool/api/v1 (docs/api.md), and with enable_api_server on api_server_host:api_server_port at /api/v1.",
             "rclonepool serve",
             "rclonepool user add alice && rclonepool serve --host 0.0.0.0 --auth basic",
-            "rclone copy ./photos \":webdav,url='http://127.0.0.1:8080/':photos\""))
-        {
-            host, port, auth, insecure, https,
-        };
+            "rclone copy ./photos \":webdav,url='http://127.0.0.1:8080/':photos\""));
+        options.AddTo(command);
         command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
-            var serving = new ServeSettings(parse.GetValue(host), parse.GetValue(port), parse.GetValue(auth), parse.GetValue(insecure), parse.GetValue(https));
-            await RunAsync(context, serving, token);
+            await RunAsync(context, options.Read(parse), ServerRole.WebDav, token);
             return ExitCodes.Success;
         }, ct));
         return command;
     }
 
-    /// <summary>Opens the pool and serves it until <paramref name="cancellationToken"/> fires (Ctrl-C).</summary>
-    public static async Task RunAsync(CliContext context, ServeSettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the pool and serves it until <paramref name="cancellationToken"/> fires (Ctrl-C): WebDAV with the REST API under
+    /// /_rclonepool (<see cref="ServerRole.WebDav"/>, plus the API server when enable_api_server is on), or the REST API alone
+    /// (<see cref="ServerRole.Api"/>, the <c>api</c> command).
+    /// </summary>
+    public static async Task RunAsync(CliContext context, ServeSettings settings, ServerRole role, CancellationToken cancellationToken)
     {
+        var name = role == ServerRole.Api ? "api" : "serve";
         var method = AuthMethods.Parse(settings.Auth ?? context.Config.WebdavAuthMethod);
         using var loggerFactory = context.CreateLoggerFactory(context.Config);
         var authenticator = ServerAuthentication.Create(context.Config, method, loggerFactory);
@@ -63,41 +54,73 @@ internal static class ServeCommand
         var rebalancer = session.Pool.Config.AutoRebalance
             ? new AutoRebalancer(session.Pool, loggerFactory.CreateLogger("RclonePool.Rebalance"), () => ConfigLoader.LoadFrom(location).Remotes)
             : null;
+        await using var jobs = new JobRegistry();
         var options = new ServerOptions
         {
-            Host = settings.Host ?? context.Config.WebdavHost,
-            Port = settings.Port ?? context.Config.WebdavPort,
+            Role = role,
+            Host = settings.Host ?? (role == ServerRole.Api ? context.Config.ApiServerHost : context.Config.WebdavHost),
+            Port = settings.Port ?? (role == ServerRole.Api ? context.Config.ApiServerPort : context.Config.WebdavPort),
             Authenticator = authenticator,
             Https = certificate,
             AllowUnauthenticatedRemoteAccess = settings.InsecureNoAuth,
+            EnableWebUi = context.Config.EnableWebui,
             BackgroundWork = [.. monitor is null ? [] : new Func<CancellationToken, Task>[] { monitor.RunAsync }, .. rebalancer is null ? [] : new Func<CancellationToken, Task>[] { rebalancer.RunAsync }],
+            Jobs = jobs,
+            Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,
         };
         await using var server = await PoolServer.StartAsync(session.Pool, options, loggerFactory, cancellationToken);
+        await using var apiServer = role == ServerRole.WebDav && context.Config.EnableApiServer
+            ? await PoolServer.StartAsync(session.Pool, options with
+            {
+                Role = ServerRole.Api,
+                Host = context.Config.ApiServerHost,
+                Port = context.Config.ApiServerPort,
+                BackgroundWork = [],
+                Metrics = null, // one metrics listener per process: the WebDAV server's
+                EnableWebUi = false,
+            }, loggerFactory, cancellationToken)
+            : null;
         foreach (var url in server.Urls)
         {
-            Console.WriteLine($"serve: WebDAV on {url} (Ctrl-C stops)");
+            Console.WriteLine(role == ServerRole.Api
+                ? $"api: REST API on {new Uri(url, ServerPaths.Api(role))} (docs: {new Uri(url, ServerPaths.Api(role) + "/docs")}; Ctrl-C stops)"
+                : $"serve: WebDAV on {url}, REST API on {new Uri(url, ServerPaths.Api(role))} (Ctrl-C stops)");
+        }
+
+        foreach (var url in apiServer?.Urls ?? [])
+        {
+            Console.WriteLine($"serve: REST API server (enable_api_server) on {new Uri(url, ServerPaths.Api(ServerRole.Api))}");
+        }
+
+        if (server.MetricsUrl is not null)
+        {
+            Console.WriteLine($"serve: Prometheus metrics on {server.MetricsUrl} (enable_metrics, metrics_port)");
         }
 
         if (certificate is not null)
         {
-            Console.WriteLine($"serve: HTTPS certificate {certificate.CertificatePath}, SHA-256 fingerprint {certificate.Current.Fingerprint}");
+            Console.WriteLine($"{name}: HTTPS certificate {certificate.CertificatePath}, SHA-256 fingerprint {certificate.Current.Fingerprint}");
         }
 
         Console.WriteLine(method == AuthMethod.None
-            ? "serve: authentication: none (anyone who reaches the address has full access)"
-            : $"serve: authentication: {AuthMethods.Name(method)}; /healthz and /readyz answer without it");
+            ? $"{name}: authentication: none (anyone who reaches the address has full access)"
+            : $"{name}: authentication: {AuthMethods.Name(method)}; /healthz and /readyz answer without it");
 
         if (monitor is not null)
         {
-            Console.WriteLine($"serve: health monitoring: a quick check now and every {monitor.Interval.TotalSeconds:0} s (health_check_interval); problems are logged as warnings");
+            Console.WriteLine($"{name}: health monitoring: a quick check now and every {monitor.Interval.TotalSeconds:0} s (health_check_interval); problems are logged as warnings");
+        }
+
+        if (role == ServerRole.WebDav)
+        {
+            Console.WriteLine($"serve: mount it with: rclone mount :webdav,url='{server.Url}': /mnt/pool   or browse {server.Url}");
         }
 
         if (rebalancer is not null)
         {
-            Console.WriteLine($"serve: auto_rebalance: a check now and every {rebalancer.Interval.TotalSeconds:0} s (auto_rebalance_interval); a rebalance to {rebalancer.Target:0.0} % starts above {rebalancer.Threshold:0.0} % (rebalance_threshold) or when a remote joins");
+            Console.WriteLine($"{name}: auto_rebalance: a check now and every {rebalancer.Interval.TotalSeconds:0} s (auto_rebalance_interval); a rebalance to {rebalancer.Target:0.0} % starts above {rebalancer.Threshold:0.0} % (rebalance_threshold) or when a remote joins");
         }
 
-        Console.WriteLine($"serve: mount it with: rclone mount :webdav,url='{server.Url}': /mnt/pool   or browse {server.Url}");
         try
         {
             // Ctrl-C, or the host stopping itself (systemd's SIGTERM through its lifetime).
@@ -107,7 +130,12 @@ internal static class ServeCommand
         {
         }
 
-        Console.WriteLine("serve: stopping.");
+        Console.WriteLine($"{name}: stopping.");
+        if (apiServer is not null)
+        {
+            await apiServer.StopAsync(CancellationToken.None);
+        }
+
         await server.StopAsync(CancellationToken.None);
     }
 

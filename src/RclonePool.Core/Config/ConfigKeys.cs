@@ -146,8 +146,8 @@ public static class ConfigKeys
                 "PEM certificate for HTTPS; set together with ssl_key_file. Must exist when enable_https is true. Replacing the files on disk takes effect for new connections without a restart."),
             Key(Advanced, true, "ssl_key_file", ConfigTypes.OptionalString, c => c.SslKeyFile, (c, v) => c.SslKeyFile = v,
                 "PEM private key for HTTPS; set together with ssl_cert_file. Must exist when enable_https is true."),
-            Key(Advanced, false, "enable_webui", ConfigTypes.Boolean, c => c.EnableWebui, (c, v) => c.EnableWebui = v,
-                "Serve the web dashboard at / of the WebDAV server for browsers."),
+            Key(Advanced, true, "enable_webui", ConfigTypes.Boolean, c => c.EnableWebui, (c, v) => c.EnableWebui = v,
+                "Serve the web UI from serve: a browser opening / or a directory's URL gets the dashboard and file browser (docs/webui.md); WebDAV clients still get WebDAV at the same URLs. Its files are built into the executable (no CDN)."),
 
             // v1.0 — production
             Key(Production, false, "enable_api_server", ConfigTypes.Boolean, c => c.EnableApiServer, (c, v) => c.EnableApiServer = v,
@@ -156,6 +156,8 @@ public static class ConfigKeys
                 "Address the API server listens on."),
             Key(Production, false, "api_server_port", ConfigTypes.Integer, c => c.ApiServerPort, (c, v) => c.ApiServerPort = v,
                 "TCP port of the API server, 0..65535; 0 picks a free port."),
+            Key(Production, true, "api_upload_roots", ConfigTypes.StringList, c => c.ApiUploadRoots, (c, v) => c.ApiUploadRoots = v,
+                "Local directories (absolute, or starting with ~/) whose files the REST API's JSON upload form ({\"local_path\", \"remote_path\"}) may read into the pool. Empty (the default) refuses that form with 403; multipart uploads need no root."),
             Key(Production, false, "enable_plugins", ConfigTypes.Boolean, c => c.EnablePlugins, (c, v) => c.EnablePlugins = v,
                 "Load plugin assemblies from plugins_dir."),
             Key(Production, false, "plugins_dir", ConfigTypes.String, c => c.PluginsDir, (c, v) => c.PluginsDir = v,

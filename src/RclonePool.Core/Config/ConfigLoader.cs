@@ -202,6 +202,7 @@ public static class ConfigLoader
         config.TempDir = Expand(config.TempDir);
         config.ManifestCacheDir = Expand(config.ManifestCacheDir);
         config.PluginsDir = Expand(config.PluginsDir);
+        config.ApiUploadRoots = [.. config.ApiUploadRoots.Select(Expand)];
         config.RcloneBinary = Expand(config.RcloneBinary);
         config.SslCertFile = config.SslCertFile is null ? null : Expand(config.SslCertFile);
         config.SslKeyFile = config.SslKeyFile is null ? null : Expand(config.SslKeyFile);

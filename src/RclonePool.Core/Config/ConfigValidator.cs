@@ -115,6 +115,11 @@ public static partial class ConfigValidator
         CheckLocalPath("temp_dir", config.TempDir, problems);
         CheckLocalPath("manifest_cache_dir", config.ManifestCacheDir, problems);
         CheckLocalPath("plugins_dir", config.PluginsDir, problems);
+        foreach (var root in config.ApiUploadRoots)
+        {
+            CheckLocalPath("api_upload_roots", root, problems);
+        }
+
         if (string.IsNullOrWhiteSpace(config.RcloneBinary) || config.RcloneBinary.Any(char.IsControl))
         {
             problems.Add(new("rclone_binary", $"rclone_binary is {Quote(config.RcloneBinary)}; name the rclone executable, e.g. \"rclone\" or \"/usr/bin/rclone\"."));

@@ -78,6 +78,7 @@ public sealed class PoolConfig
     public bool EnableApiServer { get; set; }
     public string ApiServerHost { get; set; } = "127.0.0.1";
     public int ApiServerPort { get; set; } = 8081;
+    public List<string> ApiUploadRoots { get; set; } = [];
     public bool EnablePlugins { get; set; }
     public string PluginsDir { get; set; } = "~/.config/rclonepool/plugins";
     public string LogLevel { get; set; } = "INFO";

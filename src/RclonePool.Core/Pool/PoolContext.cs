@@ -70,6 +70,9 @@ internal sealed class PoolContext
 
     public required FileEvents FileEvents { get; init; }
 
+    /// <summary>File bytes stored and served, and the façade's operations (metrics, live statistics).</summary>
+    public PoolTraffic Traffic { get; } = new();
+
     public required UnclaimedRemotes Unclaimed { get; init; }
 
     public required RedundancyPolicy Redundancy { get; init; }

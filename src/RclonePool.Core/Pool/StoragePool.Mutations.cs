@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 
@@ -10,6 +11,7 @@ public sealed partial class StoragePool
 {
     public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
+        Context.Traffic.Started(PoolOperation.Upload);
         using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
         {
             return await Writing.Uploader.PutAsync(path, content, length, options, cancellationToken);
@@ -18,6 +20,7 @@ public sealed partial class StoragePool
 
     public async Task DeleteAsync(PoolPath path, bool recursive, CancellationToken cancellationToken)
     {
+        Context.Traffic.Started(PoolOperation.Delete);
         using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
         {
             await DeleteCoreAsync(path, recursive, cancellationToken);
@@ -26,6 +29,7 @@ public sealed partial class StoragePool
 
     public async Task MoveAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
     {
+        Context.Traffic.Started(PoolOperation.Move);
         using (await Context.Locks.AcquireAsync([from.Value, to.Value], cancellationToken))
         {
             await MoveCoreAsync(from, to, overwrite, cancellationToken);
@@ -34,6 +38,7 @@ public sealed partial class StoragePool
 
     public async Task CopyAsync(PoolPath from, PoolPath to, bool overwrite, CancellationToken cancellationToken)
     {
+        Context.Traffic.Started(PoolOperation.Copy);
         using (await Context.Locks.AcquireAsync([to.Value], cancellationToken))
         {
             await CopyCoreAsync(from, to, overwrite, cancellationToken);
@@ -42,6 +47,7 @@ public sealed partial class StoragePool
 
     public async Task MkdirAsync(PoolPath path, CancellationToken cancellationToken)
     {
+        Context.Traffic.Started(PoolOperation.Mkdir);
         using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
         {
             await MkdirCoreAsync(path, cancellationToken);
@@ -50,6 +56,7 @@ public sealed partial class StoragePool
 
     public async Task SetPropertiesAsync(PoolPath path, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
     {
+        Context.Traffic.Started(PoolOperation.SetProperties);
         using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
         {
             await SetPropertiesCoreAsync(path, changes, cancellationToken);

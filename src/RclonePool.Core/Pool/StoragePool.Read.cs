@@ -1,4 +1,6 @@
+using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool.Reading;
@@ -11,17 +13,21 @@ public sealed partial class StoragePool
     public async Task<Stream> OpenReadAsync(PoolPath path, long offset, long count, CancellationToken cancellationToken)
     {
         var manifest = await RequireFileAsync(path, cancellationToken);
-        return Reader.Open(manifest, offset, count);
+        Context.Traffic.Started(PoolOperation.Read);
+        var (start, length) = ChunkLayout.Clamp(manifest.Size, offset, count);
+        return length == 0 ? Stream.Null : new CompletionStream(Reader.Open(manifest, start, length), length, null, Context.Traffic);
     }
 
     /// <summary>
     /// A whole-file read bracketed by PRE_DOWNLOAD (now) and POST_DOWNLOAD (when the last byte has been read), as the
-    /// CLI's download publishes them; a reader that stops early (a client that disconnects) gets no POST_DOWNLOAD.
+    /// CLI's download publishes them; a reader that stops early (a client that disconnects) gets no POST_DOWNLOAD. In
+    /// between, when someone listens, PROGRESS events of operation "download" (at most four a second).
     /// </summary>
     public async Task<Stream> OpenDownloadAsync(PoolPath path, CancellationToken cancellationToken)
     {
         var manifest = await RequireFileAsync(path, cancellationToken);
         var entry = PoolEntry.Of(manifest);
+        Context.Traffic.Started(PoolOperation.Download);
         OnDownloading(entry);
         if (manifest.Size == 0)
         {
@@ -29,7 +35,8 @@ public sealed partial class StoragePool
             return Stream.Null;
         }
 
-        return new CompletionStream(Reader.Open(manifest, 0, manifest.Size), manifest.Size, () => OnDownloaded(entry, manifest.Size));
+        var progress = Context.FileEvents.Progress("download", path, manifest.Size, null);
+        return new CompletionStream(Reader.Open(manifest, 0, manifest.Size), manifest.Size, () => OnDownloaded(entry, manifest.Size), Context.Traffic, progress);
     }
 
     /// <summary>

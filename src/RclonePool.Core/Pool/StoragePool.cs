@@ -48,6 +48,9 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     /// <summary>The pool's event bus (hook points PRE_UPLOAD … REMOTE_ERROR, and progress).</summary>
     public PoolEventBus Events => Context.Events;
 
+    /// <summary>File bytes stored and served, and the façade's operations, since the pool was opened.</summary>
+    public PoolTraffic Traffic => Context.Traffic;
+
     /// <summary>The chunk cache every read of this pool shares (<see cref="NullChunkCache"/> when it is off).</summary>
     public IChunkCache ChunkCache => Context.ChunkCache;
 

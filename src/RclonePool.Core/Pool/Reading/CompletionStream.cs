@@ -1,12 +1,14 @@
+using RclonePool.Core.Events;
 using RclonePool.Core.IO;
 
 namespace RclonePool.Core.Pool.Reading;
 
 /// <summary>
-/// A read-only stream that passes reads through and calls <c>completed</c> once, when <c>length</c> bytes have been
+/// A read-only stream that passes reads through, counts them into <c>traffic</c>, reports the bytes read so far to
+/// <c>progress</c> (when given), and calls <c>completed</c> (when given) once, when <c>length</c> bytes have been
 /// read: a download that reached its end, as opposed to one abandoned part-way.
 /// </summary>
-internal sealed class CompletionStream(Stream inner, long length, Action completed) : ReadOnlyStream
+internal sealed class CompletionStream(Stream inner, long length, Action? completed, PoolTraffic traffic, IProgress<long>? progress = null) : ReadOnlyStream
 {
     private long _read;
     private int _done;
@@ -41,7 +43,13 @@ internal sealed class CompletionStream(Stream inner, long length, Action complet
     private int Count(int read)
     {
         _read += read;
-        if (_read >= length && Interlocked.Exchange(ref _done, 1) == 0)
+        traffic.AddDownloaded(read);
+        if (read > 0)
+        {
+            progress?.Report(_read);
+        }
+
+        if (_read >= length && completed is not null && Interlocked.Exchange(ref _done, 1) == 0)
         {
             completed();
         }

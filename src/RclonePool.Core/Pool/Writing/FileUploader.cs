@@ -28,7 +28,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         }
 
         var placement = await pool.Capacity.NewPlacementAsync(cancellationToken);
-        var upload = new UploadContext(placement, pool.Workers(options.Workers), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy);
+        var upload = new UploadContext(placement, pool.Workers(options.Workers), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy, pool.Traffic);
 
         Manifest manifest;
         byte[] serialized;

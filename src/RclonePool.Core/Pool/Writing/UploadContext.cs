@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Events;
 using RclonePool.Core.Placement;
 using RclonePool.Core.Redundancy;
 
 namespace RclonePool.Core.Pool.Writing;
 
 /// <summary>State shared by the chunk writes of one operation (an upload, a repair, a rebuild of one file).</summary>
-internal sealed class UploadContext(PlacementSession placement, int workers, IProgress<long>? progress, RedundancyPolicy policy)
+internal sealed class UploadContext(PlacementSession placement, int workers, IProgress<long>? progress, RedundancyPolicy policy, PoolTraffic? traffic = null)
 {
     private long _reported;
 
@@ -25,6 +26,7 @@ internal sealed class UploadContext(PlacementSession placement, int workers, IPr
 
     public void ReportProgress(int bytes)
     {
+        traffic?.AddUploaded(bytes);
         if (progress is not null)
         {
             progress.Report(Interlocked.Add(ref _reported, bytes));
