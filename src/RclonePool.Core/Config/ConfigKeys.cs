@@ -164,10 +164,10 @@ public static class ConfigKeys
                 "Directory of plugin assemblies. Absolute, or starting with ~/."),
             Key(Production, true, "log_level", ConfigTypes.String, c => c.LogLevel, (c, v) => c.LogLevel = v,
                 "DEBUG, INFO, WARNING, ERROR or CRITICAL, in any case; each shows its namesake level and above on stderr. INFO adds one line per file stored, moved, deleted or restored; WARNING shows only what needs attention. --verbose is DEBUG."),
-            Key(Production, false, "enable_metrics", ConfigTypes.Boolean, c => c.EnableMetrics, (c, v) => c.EnableMetrics = v,
-                "Expose Prometheus metrics."),
-            Key(Production, false, "metrics_port", ConfigTypes.Integer, c => c.MetricsPort, (c, v) => c.MetricsPort = v,
-                "TCP port of the metrics endpoint, 0..65535; 0 picks a free port."),
+            Key(Production, true, "enable_metrics", ConfigTypes.Boolean, c => c.EnableMetrics, (c, v) => c.EnableMetrics = v,
+                "Expose Prometheus metrics: serve (and api) add a listener on their host at metrics_port that answers only GET /metrics, with the server's authentication (docs/metrics.md)."),
+            Key(Production, true, "metrics_port", ConfigTypes.Integer, c => c.MetricsPort, (c, v) => c.MetricsPort = v,
+                "TCP port of the metrics endpoint, 0..65535; 0 picks a free port. Must differ from the server's own port."),
         ];
 
     /// <summary>The key named exactly <paramref name="name"/>, or null.</summary>

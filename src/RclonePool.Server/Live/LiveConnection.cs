@@ -11,7 +11,7 @@ namespace RclonePool.Server.Live;
 /// <see cref="ClientOutbox"/>. The pool only ever adds to the outbox; when it overflows, the client is closed with 1008
 /// and a reason, and dropped if it does not take the close frame within <see cref="LiveOptions.CloseTimeout"/>.
 /// </summary>
-internal sealed class LiveConnection(long id, WebSocket socket, LiveOptions options, TimeProvider time, ILogger logger) : IDisposable
+internal sealed class LiveConnection(long id, WebSocket socket, LiveOptions options, TimeProvider time, ILogger logger, Action? fellBehind = null) : IDisposable
 {
     private readonly CancellationTokenSource _sending = new();
     private int _topics;
@@ -30,6 +30,7 @@ internal sealed class LiveConnection(long id, WebSocket socket, LiveOptions opti
         if (Outbox.Offer(frame) == OutboxResult.Overflow)
         {
             LiveLog.TooFarBehind(logger, Id, Outbox.Capacity);
+            fellBehind?.Invoke();
             _closeStatus = WebSocketCloseStatus.PolicyViolation;
             _closeReason = $"too far behind: {Outbox.Capacity} messages were waiting; read faster or subscribe to fewer topics";
             DropAfterCloseTimeout();

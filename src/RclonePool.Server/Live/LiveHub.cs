@@ -24,6 +24,7 @@ internal sealed class LiveHub : IAsyncDisposable
     private LiveConnection[] _clients = [];
     private long _nextId;
     private long _errorCount;
+    private long _lagging;
 
     public LiveHub(PoolEventBus bus, PoolTraffic? traffic, LiveOptions options, TimeProvider time, ILogger logger)
     {
@@ -42,12 +43,12 @@ internal sealed class LiveHub : IAsyncDisposable
     public int ClientCount => Volatile.Read(ref _clients).Length;
 
     /// <summary>Clients closed because they fell too far behind.</summary>
-    public long Lagging { get; private set; }
+    public long Lagging => Interlocked.Read(ref _lagging);
 
     /// <summary>Serves one accepted WebSocket until the client leaves, falls behind, or the server stops.</summary>
     public async Task ServeAsync(WebSocket socket, string? address, CancellationToken aborted)
     {
-        using var client = new LiveConnection(Interlocked.Increment(ref _nextId), socket, _options, _time, _logger);
+        using var client = new LiveConnection(Interlocked.Increment(ref _nextId), socket, _options, _time, _logger, () => Interlocked.Increment(ref _lagging));
         lock (_lock)
         {
             _clients = [.. _clients, client];
@@ -63,10 +64,6 @@ internal sealed class LiveHub : IAsyncDisposable
             lock (_lock)
             {
                 _clients = [.. _clients.Where(c => c != client)];
-                if (client.Outbox.Overflowed)
-                {
-                    Lagging++;
-                }
             }
         }
     }
