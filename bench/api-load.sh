@@ -39,13 +39,13 @@ wrk.headers["Depth"] = "1"
 LUA
 run() { # name, url, [wrk script]
   local out
-  out=$(wrk -t2 -c50 -d"${duration}s" --latency ${3:+-s "$3"} "$2")
+  out=$(wrk -t2 -c50 -d"${duration}s" --timeout 30s --latency ${3:+-s "$3"} "$2")
   printf '%-48s %10s req/s   p50 %9s   p99 %9s\n' "$1" \
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
     "$(awk '$1=="50%" {print $2}' <<<"$out")" \
     "$(awk '$1=="99%" {print $2}' <<<"$out")"
 }
-echo "wrk, 2 threads, 50 connections, ${duration} s each; $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk, 2 threads, 50 connections, 30 s request timeout, ${duration} s each; $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "GET /api/v1/status" "http://127.0.0.1:$api_port/api/v1/status"
 run "GET /api/v1/files?dir=/many (1,000 per page)" "http://127.0.0.1:$api_port/api/v1/files?dir=/many"
 run "GET /api/v1/files?dir=/many&limit=10000" "http://127.0.0.1:$api_port/api/v1/files?dir=/many&limit=10000"
