@@ -8,7 +8,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-10}"
 work="$(mktemp -d /tmp/rclonepool-api-load.XXXXXX)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
@@ -25,8 +29,9 @@ echo "uploaded 10,000 small files through the pool in $(python3 -c "print(round(
 
 port_of() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 api_port=$(port_of); dav_port=$(port_of)
-rp api --port "$api_port" >"$work/api.log" 2>&1 & pids+=($!)
-rp serve --port "$dav_port" >"$work/serve.log" 2>&1 & pids+=($!)
+# Started directly (not through the rp function) so that $! is the server itself and the cleanup stops it.
+"$root/rclonepool" --config "$work/config.json" api --port "$api_port" >"$work/api.log" 2>&1 & pids+=($!)
+"$root/rclonepool" --config "$work/config.json" serve --port "$dav_port" >"$work/serve.log" 2>&1 & pids+=($!)
 for url in "http://127.0.0.1:$api_port/healthz" "http://127.0.0.1:$dav_port/healthz"; do
   for _ in $(seq 1 150); do curl -fs "$url" >/dev/null && break; sleep 0.2; done
 done
