@@ -120,7 +120,14 @@ public static class PoolServer
         var log = loggerFactory.CreateLogger("RclonePool.Server");
         foreach (var url in bound)
         {
-            ServerLog.Listening(log, url);
+            if (options.Role == ServerRole.Api)
+            {
+                ServerLog.ApiListening(log, new Uri(url, apiPrefix));
+            }
+            else
+            {
+                ServerLog.Listening(log, url);
+            }
         }
 
         if (metricsUrl is not null)

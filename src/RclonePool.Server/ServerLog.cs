@@ -8,6 +8,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Serving the pool over WebDAV at {Url}")]
     public static partial void Listening(ILogger logger, Uri url);
 
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Serving the REST API at {Url}")]
+    public static partial void ApiListening(ILogger logger, Uri url);
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message =
         "!!! The server listens on {Host}:{Port}, beyond this machine, WITHOUT AUTHENTICATION: anyone who can reach it can read, change and delete every file in the pool. Bind to 127.0.0.1 or configure webdav_auth_method. !!!")]
     public static partial void OpenWithoutAuthentication(ILogger logger, string host, int port);

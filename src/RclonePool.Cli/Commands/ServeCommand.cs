@@ -84,7 +84,7 @@ internal static class ServeCommand
         {
             Console.WriteLine(role == ServerRole.Api
                 ? $"api: REST API on {new Uri(url, ServerPaths.Api(role))} (docs: {new Uri(url, ServerPaths.Api(role) + "/docs")}; Ctrl-C stops)"
-                : $"serve: WebDAV on {url}, REST API on {new Uri(url, ServerPaths.Api(role))} (Ctrl-C stops)");
+                : $"serve: WebDAV on {url} (REST API at {new Uri(url, ServerPaths.Api(role))}; Ctrl-C stops)");
         }
 
         foreach (var url in apiServer?.Urls ?? [])

@@ -150,11 +150,11 @@ public static class ConfigKeys
                 "Serve the web UI from serve: a browser opening / or a directory's URL gets the dashboard and file browser (docs/webui.md); WebDAV clients still get WebDAV at the same URLs. Its files are built into the executable (no CDN)."),
 
             // v1.0 — production
-            Key(Production, false, "enable_api_server", ConfigTypes.Boolean, c => c.EnableApiServer, (c, v) => c.EnableApiServer = v,
-                "Serve the REST API (/api/v1) and its WebSocket events."),
-            Key(Production, false, "api_server_host", ConfigTypes.String, c => c.ApiServerHost, (c, v) => c.ApiServerHost = v,
-                "Address the API server listens on."),
-            Key(Production, false, "api_server_port", ConfigTypes.Integer, c => c.ApiServerPort, (c, v) => c.ApiServerPort = v,
+            Key(Production, true, "enable_api_server", ConfigTypes.Boolean, c => c.EnableApiServer, (c, v) => c.EnableApiServer = v,
+                "Make 'serve' also listen on api_server_host:api_server_port with the REST API at /api/v1 (docs/api.md); 'serve' always has it under /_rclonepool/api/v1, and 'rclonepool api' serves it alone."),
+            Key(Production, true, "api_server_host", ConfigTypes.String, c => c.ApiServerHost, (c, v) => c.ApiServerHost = v,
+                "Address the API server ('rclonepool api', or 'serve' with enable_api_server) listens on; --host overrides it for 'api'."),
+            Key(Production, true, "api_server_port", ConfigTypes.Integer, c => c.ApiServerPort, (c, v) => c.ApiServerPort = v,
                 "TCP port of the API server, 0..65535; 0 picks a free port."),
             Key(Production, true, "api_upload_roots", ConfigTypes.StringList, c => c.ApiUploadRoots, (c, v) => c.ApiUploadRoots = v,
                 "Local directories (absolute, or starting with ~/) whose files the REST API's JSON upload form ({\"local_path\", \"remote_path\"}) may read into the pool. Empty (the default) refuses that form with 403; multipart uploads need no root."),

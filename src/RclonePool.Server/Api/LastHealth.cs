@@ -7,16 +7,16 @@ namespace RclonePool.Server.Api;
 internal sealed class LastHealth(TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _checking = new(1, 1);
-    private (HealthReport Report, DateTimeOffset At)? _last;
+    private Checked? _last;
 
-    public (HealthReport Report, DateTimeOffset At)? Latest => _last;
+    public (HealthReport Report, DateTimeOffset At)? Latest => Volatile.Read(ref _last) is { } last ? (last.Report, last.At) : null;
 
-    public void Record(HealthReport report) => _last = (report, time.GetUtcNow());
+    public void Record(HealthReport report) => Volatile.Write(ref _last, new Checked(report, time.GetUtcNow()));
 
     /// <summary>The last result, running a quick check of the whole pool first when none ran yet (one at a time).</summary>
     public async Task<(HealthReport Report, DateTimeOffset At)> GetOrCheckAsync(HealthChecker checker, CancellationToken cancellationToken)
     {
-        if (_last is { } last)
+        if (Latest is { } last)
         {
             return last;
         }
@@ -24,13 +24,13 @@ internal sealed class LastHealth(TimeProvider time) : IDisposable
         await _checking.WaitAsync(cancellationToken);
         try
         {
-            if (_last is { } checkedMeanwhile)
+            if (Latest is { } checkedMeanwhile)
             {
                 return checkedMeanwhile;
             }
 
             Record(await checker.CheckAsync(PoolPath.Root, new HealthOptions(), cancellationToken));
-            return _last!.Value;
+            return Latest!.Value;
         }
         finally
         {
@@ -41,7 +41,7 @@ internal sealed class LastHealth(TimeProvider time) : IDisposable
     /// <summary>A file's health as the API names it: intact, degraded, damaged, or unknown when no check covered it.</summary>
     public string FileState(string path, long revision)
     {
-        var file = _last?.Report.Files.FirstOrDefault(f => string.Equals(f.Path, path, StringComparison.Ordinal));
+        var file = Volatile.Read(ref _last)?.Report.Files.FirstOrDefault(f => string.Equals(f.Path, path, StringComparison.Ordinal));
         return file is null || file.Revision != revision ? "unknown" : file.State switch
         {
             HealthState.Healthy => "intact",
@@ -51,7 +51,7 @@ internal sealed class LastHealth(TimeProvider time) : IDisposable
     }
 
     /// <summary>The pool's state as <c>GET status</c> names it: healthy, degraded, critical, or unknown before any check.</summary>
-    public string PoolState() => _last?.Report.State switch
+    public string PoolState() => Volatile.Read(ref _last)?.Report.State switch
     {
         null => "unknown",
         HealthState.Healthy => "healthy",
@@ -60,4 +60,7 @@ internal sealed class LastHealth(TimeProvider time) : IDisposable
     };
 
     public void Dispose() => _checking.Dispose();
+
+    /// <summary>A result and when it was taken, swapped as one reference.</summary>
+    private sealed record Checked(HealthReport Report, DateTimeOffset At);
 }

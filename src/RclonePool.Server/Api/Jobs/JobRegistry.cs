@@ -116,6 +116,7 @@ public sealed class JobRegistry : IAsyncDisposable
 
         try
         {
+            token.ThrowIfCancellationRequested(); // cancelled while it waited for its slot
             if (job.TryStart(Now))
             {
                 var result = await work(job, token);
