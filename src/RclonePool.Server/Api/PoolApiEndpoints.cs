@@ -10,6 +10,7 @@ using RclonePool.Core.Pool;
 using RclonePool.Server.Api.Endpoints;
 using RclonePool.Server.Api.Jobs;
 using RclonePool.Server.Api.Json;
+using RclonePool.Server.Metrics;
 using Scalar.AspNetCore;
 
 namespace RclonePool.Server.Api;
@@ -51,6 +52,7 @@ public static class PoolApiEndpoints
             services.AddSingleton(jobs);
         }
 
+        services.AddSingleton<IJobCounts>(provider => provider.GetRequiredService<JobRegistry>());
         services.AddSingleton(provider => new PoolApiContext(
             provider.GetRequiredService<IPoolFileSystem>(),
             provider.GetService<StoragePool>(),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RclonePool.Core.Errors;
 using RclonePool.Server.Api.Jobs;
+using RclonePool.Server.Metrics;
 
 namespace RclonePool.Tests.Unit.Api;
 
@@ -42,6 +43,30 @@ public sealed class JobRegistryTests
         Assert.Null(registry.Find(job.Id, "bob"));
         Assert.Empty(registry.Of("bob"));
         Assert.Single(registry.Of("alice"));
+    }
+
+    [Fact]
+    public async Task The_metrics_count_jobs_by_kind_and_state()
+    {
+        await using var registry = new JobRegistry();
+        var done = registry.Start("alice", "verify", "bytes", (_, _) => Task.FromResult<JsonElement?>(null));
+        await done.Completion.WaitAsync(Ct);
+        var release = new TaskCompletionSource();
+        var running = registry.Start("bob", "rebalance", "bytes", async (_, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            return null;
+        });
+        while (running.State != JobState.Running)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        var counts = registry.CountJobs().OrderBy(c => c.Kind, StringComparer.Ordinal).ToList();
+
+        Assert.Equal([new("rebalance", "running", 1), new("verify", "succeeded", 1)], counts);
+        release.SetResult();
+        await running.Completion.WaitAsync(Ct);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using RclonePool.Server.Metrics;
 
 namespace RclonePool.Server.Api.Jobs;
 
@@ -11,7 +12,7 @@ namespace RclonePool.Server.Api.Jobs;
 /// it, cancellable, and remembered for a while once finished (the oldest finished jobs are forgotten first).
 /// Disposing it cancels every job and waits for them to end.
 /// </summary>
-public sealed class JobRegistry : IAsyncDisposable
+public sealed class JobRegistry : IJobCounts, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ApiJob> _jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots;
@@ -75,6 +76,10 @@ public sealed class JobRegistry : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The jobs kept (running, queued and the finished history) by kind and state, for the metrics.</summary>
+    public IReadOnlyCollection<JobCount> CountJobs() =>
+        [.. _jobs.Values.GroupBy(j => (j.Kind, State: j.State.Name())).Select(g => new JobCount(g.Key.Kind, g.Key.State, g.Count()))];
 
     public async ValueTask DisposeAsync()
     {
