@@ -6,7 +6,7 @@
 # both tools, same chunk size (8 MiB), same data, one run; prints every figure for both and the ratio.
 #
 #   bench/cloud-vs-rclone.sh [--remotes 4] [--bwlimit 16] [--rtt-ms 80] [--size-mb 128] [--small-files 60]
-#                            [--seeks 20] [--rounds 1] [--case NAME[,NAME...]] [--quick] [--verbose]
+#                            [--seeks 20] [--rounds 1] [--case NAME[,NAME...]] [--workers N] [--quick] [--verbose]
 #
 # --bwlimit is in MiB/s per remote (rclone serve webdav --bwlimit NM); --rtt-ms is the round trip the proxy adds
 # (half of it in each direction). Cases (in this order; default: all):
@@ -26,6 +26,7 @@
 # the remotes' own servers and the proxy are not counted.
 # --verbose: rclonepool logs per file and per chunk (its --verbose), rclone and the remotes' servers with -v (one line
 # per WebDAV request); the logs are kept in a directory named at the end. For diagnosis: the logging costs time.
+# --workers N: rclonepool's max_parallel_workers (chunk transfers in flight; default: the pool's default, 4).
 # --quick: 32 MiB file, 20 small files, 10 seeks, 1 round. MB = 10^6 bytes. Throughput ratios are ours/theirs,
 # time and CPU ratios theirs/ours: above 1 means rclonepool is better either way.
 #
@@ -35,7 +36,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-remotes=4 bwlimit=16 rtt_ms=80 size_mb="" small_n="" seeks="" rounds=1 quick=0 verbose=0 cases="up,down,small,get,seek"
+workers="" remotes=4 bwlimit=16 rtt_ms=80 size_mb="" small_n="" seeks="" rounds=1 quick=0 verbose=0 cases="up,down,small,get,seek"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --remotes) remotes="$2"; shift 2 ;;
@@ -45,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --small-files) small_n="$2"; shift 2 ;;
     --seeks) seeks="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --workers) workers="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
     --verbose) verbose=1; shift ;;
     --case) cases="$2"; shift 2 ;;
@@ -172,7 +174,8 @@ export RCLONE_CONFIG="$work/rclone.conf"
 cat > "$work/pool.json" <<JSON
 {
   "remotes": [$(IFS=,; echo "${pool_remotes[*]}")],
-  "chunk_size": $chunk,
+  "chunk_size": $chunk,$([[ -n $workers ]] && echo "
+  \"max_parallel_workers\": $workers,")
   "manifest_cache_dir": "$work/index",
   "temp_dir": "$shm/pooltmp",
   "show_progress": false
@@ -186,7 +189,7 @@ probe_ms=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_starttransfer}\n' 
 echo "bench: rclonepool vs rclone chunker over union, on cloud-like remotes; $(rclone version | head -1)"
 echo "       ${remotes} remotes: rclone serve webdav --bwlimit ${bwlimit}M each (aggregate ${aggregate} MB/s), +${rtt_ms} ms round trip"
 echo "       through bench/DelayProxy (OPTIONS on a new connection: $(calc '%.0f' "$probe_ms * 1000") ms to first byte)"
-echo "       ${size_mb} MiB file, 8 MiB chunks, ${small_n} files of ${small_kb} KiB, ${seeks} seeks, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)")"
+echo "       ${size_mb} MiB file, 8 MiB chunks, rclonepool max_parallel_workers ${workers:-4 (default)}, ${small_n} files of ${small_kb} KiB, ${seeks} seeks, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)")"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
 
 results=()
