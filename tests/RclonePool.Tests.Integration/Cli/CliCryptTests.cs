@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text;
-using System.Text.Json.Nodes;
 using RclonePool.Tests.Integration.Support;
 
 namespace RclonePool.Tests.Integration.Cli;
@@ -12,22 +10,7 @@ public sealed class CliCryptTests
     public async Task Nothing_readable_reaches_the_remote_directories_and_round_trips_still_work()
     {
         await using var pool = await LocalPool.CreateAsync(init: false);
-        var rcloneConfig = Path.Combine(pool.Root, "rclone.conf");
-        var password = await ObscureAsync("correct horse battery staple");
-        var sections = new StringBuilder();
-        var crypts = new JsonArray();
-        for (var i = 0; i < pool.Remotes.Count; i++)
-        {
-            sections.Append($"[crypt{i}]\ntype = crypt\nremote = {pool.Remotes[i]}/encrypted\npassword = {password}\n\n");
-            crypts.Add($"crypt{i}:");
-        }
-
-        await File.WriteAllTextAsync(rcloneConfig, sections.ToString());
-        var config = JsonNode.Parse(await File.ReadAllTextAsync(pool.ConfigPath))!.AsObject();
-        config["use_crypt"] = true;
-        config["crypt_remotes"] = crypts;
-        await File.WriteAllTextAsync(pool.ConfigPath, config.ToJsonString());
-        var environment = new Dictionary<string, string> { ["RCLONE_CONFIG"] = rcloneConfig };
+        var environment = await CryptRemotes.WrapAsync(pool, "correct horse battery staple");
 
         async Task<CliResult> RunAsync(params string[] args)
         {
@@ -59,14 +42,4 @@ public sealed class CliCryptTests
         }
     }
 
-    private static async Task<string> ObscureAsync(string secret)
-    {
-        var start = new ProcessStartInfo("rclone") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add("obscure");
-        start.ArgumentList.Add(secret);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output.Trim();
-    }
 }

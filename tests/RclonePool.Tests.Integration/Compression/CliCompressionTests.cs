@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text;
-using System.Text.Json.Nodes;
 using RclonePool.Tests.Integration.Support;
 
 namespace RclonePool.Tests.Integration.Compression;
@@ -27,24 +25,11 @@ public sealed class CliCompressionTests
     public async Task Compressed_chunks_reach_crypt_remotes_already_small_and_read_back_exact_in_ranges()
     {
         await using var pool = await LocalPool.CreateAsync(chunkSize: 1024 * 1024, init: false);
-        var rcloneConfig = Path.Combine(pool.Root, "rclone.conf");
-        var password = await ObscureAsync("compression before crypt");
-        var sections = new StringBuilder();
-        var crypts = new JsonArray();
-        for (var i = 0; i < pool.Remotes.Count; i++)
+        var environment = await CryptRemotes.WrapAsync(pool, "compression before crypt", config =>
         {
-            sections.Append($"[crypt{i}]\ntype = crypt\nremote = {pool.Remotes[i]}/encrypted\npassword = {password}\n\n");
-            crypts.Add($"crypt{i}:");
-        }
-
-        await File.WriteAllTextAsync(rcloneConfig, sections.ToString());
-        var config = JsonNode.Parse(await File.ReadAllTextAsync(pool.ConfigPath))!.AsObject();
-        config["use_crypt"] = true;
-        config["crypt_remotes"] = crypts;
-        config["enable_compression"] = true;
-        config["compression_level"] = 6;
-        await File.WriteAllTextAsync(pool.ConfigPath, config.ToJsonString());
-        var environment = new Dictionary<string, string> { ["RCLONE_CONFIG"] = rcloneConfig };
+            config["enable_compression"] = true;
+            config["compression_level"] = 6;
+        });
 
         async Task<CliResult> RunAsync(params string[] args)
         {
@@ -83,14 +68,4 @@ public sealed class CliCompressionTests
     private static long DataBytes(string root) =>
         Directory.EnumerateFiles(Path.Combine(root, "remotes"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
-    private static async Task<string> ObscureAsync(string secret)
-    {
-        var start = new ProcessStartInfo("rclone") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add("obscure");
-        start.ArgumentList.Add(secret);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output.Trim();
-    }
 }
