@@ -16,4 +16,10 @@ public sealed class PoolException : Exception
 
     /// <summary>True when the same call may succeed if tried again.</summary>
     public bool IsTransient => Kind == PoolErrorKind.Transient;
+
+    /// <summary>
+    /// True when the failed operation may still have taken effect on some remote (a manifest copy that could be neither
+    /// confirmed nor removed): the caller must keep what that effect depends on, and leave the rest to 'orphans'.
+    /// </summary>
+    public bool InDoubt { get; init; }
 }

@@ -56,7 +56,7 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
             };
             await pool.Manifests.WriteAsync(moved, cancellationToken);
         }
-        catch
+        catch (Exception e) when (e is not PoolException { InDoubt: true })
         {
             await DeleteAsync(written, current.Path);
             throw;

@@ -163,13 +163,13 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
             };
             await pool.Manifests.WriteAsync(repaired, cancellationToken);
         }
-        catch
+        catch (Exception e) when (e is not PoolException { InDoubt: true })
         {
             await writing.Reclaimer.DiscardAsync(upload, upload.Written.Keys, $"a {operation} of {current.Path} that did not complete");
             throw;
         }
 
-        await pool.Index.PutAsync(repaired, cancellationToken);
+        await pool.Index.PutAsync(repaired, CancellationToken.None);
         await writing.Reclaimer.DiscardUnusedAsync(upload, repaired);
         var removedAll = true;
         foreach (var (revision, _) in entry.Revisions.Where(r => r.Revision < repaired.Revision))

@@ -20,20 +20,27 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
     /// <summary>
     /// Writes a manifest revision to every remote. Durable when at least one remote holds it; remotes that fail
     /// with a remote-side error are logged (verify reports them, repair and index rebuild restore them). Any other
-    /// failure, or failure everywhere, throws after removing the copies that were written. Returns the bytes written
-    /// (<see cref="ManifestSerializer.Serialize"/>), for the index.
+    /// failure, or failure everywhere, throws after removing the copies that were written; when a copy can be neither
+    /// confirmed nor removed, the exception is <see cref="PoolException.InDoubt"/> and the caller keeps the objects the
+    /// revision names. Returns the bytes written (<see cref="ManifestSerializer.Serialize"/>), for the index.
     /// </summary>
+    /// <remarks>
+    /// The write is the commit point of every change to the pool, so <paramref name="cancellationToken"/> is honoured only
+    /// before it starts: a write cancelled midway could leave copies on some remotes that name objects the caller then
+    /// removes. Once begun it runs to its end, each call bounded by the call time-out and the remote watchdog.
+    /// </remarks>
     public async Task<byte[]> WriteAsync(Manifest manifest, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var bytes = ManifestSerializer.Serialize(manifest);
         var results = await Task.WhenAll(remotes.Select(async remote =>
         {
             try
             {
-                await _writer.WriteAsync(layout.ManifestDirectory(remote), manifest.ObjectName, bytes, cancellationToken);
+                await _writer.WriteAsync(layout.ManifestDirectory(remote), manifest.ObjectName, bytes, CancellationToken.None);
                 return (Remote: remote, Error: (Exception?)null);
             }
-            catch (Exception e) when (e is PoolException or HttpRequestException or IOException)
+            catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)
             {
                 return (Remote: remote, Error: e);
             }
@@ -56,11 +63,13 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
             return bytes;
         }
 
-        await DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
+        var removed = await DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
         var first = failed[0];
-        throw first.Error is PoolException pe
-            ? new PoolException(pe.Kind, $"Writing the manifest of {manifest.Path} to {first.Remote.Name} failed: {pe.Message}", pe)
-            : new PoolException(PoolErrorKind.Transient, $"Writing the manifest of {manifest.Path} to {first.Remote.Name} failed: {first.Error!.Message}", first.Error);
+        var kind = first.Error is PoolException pe ? pe.Kind : PoolErrorKind.Transient;
+        var message = $"Writing the manifest of {manifest.Path} to {first.Remote.Name} failed: {first.Error!.Message}";
+        throw removed
+            ? new PoolException(kind, message, first.Error)
+            : new PoolException(kind, $"{message} A copy of it may remain where it could not be removed, so the data it names is kept; run 'rclonepool verify' when every remote answers.", first.Error) { InDoubt = true };
     }
 
     /// <summary>

@@ -217,6 +217,43 @@ public sealed class RebalanceTests : IAsyncDisposable
         Assert.Equal(referenced.Order(), stored.Order());
     }
 
+    public static TheoryData<string, int> CancelPoints =>
+        [.. from mode in new[] { "none", "parity" } from n in new[] { 1, 2, 4, 7 } select (mode, n)];
+
+    /// <summary>
+    /// Ctrl-C while a new manifest revision is being written (the remotes complete the writes already sent): the move
+    /// either commits or leaves nothing, never a revision naming copies that were removed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CancelPoints))]
+    public async Task Cancelled_while_a_manifest_is_written_every_file_still_reads_and_a_second_run_finishes(string mode, int cancelAt)
+    {
+        var pool = await FilledPoolWithNewRemoteAsync(mode);
+        using var stop = new CancellationTokenSource();
+        var manifests = 0;
+        _script.WritesOutliveCancellation = true;
+        _script.Fail = (op, target) =>
+        {
+            if (op == "write" && target.Path.StartsWith("rclonepool_manifests/", StringComparison.Ordinal) && Interlocked.Increment(ref manifests) == cancelAt)
+            {
+                stop.Cancel();
+            }
+
+            return null;
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new Rebalancer(pool).RebalanceAsync(new RebalanceOptions { TargetVariance = 5.0, Workers = 2 }, stop.Token));
+        _script.Fail = (_, _) => null;
+        _script.WritesOutliveCancellation = false;
+
+        var restarted = await OpenAsync(mode, withD: true);
+        await AssertEveryFileReadsBackAsync(restarted);
+        var rerun = await new Rebalancer(restarted).RebalanceAsync(new RebalanceOptions { TargetVariance = 5.0 }, None);
+        Assert.Empty(rerun.Failed);
+        await new OrphanCollector(restarted).FindAsync(new OrphanOptions { Delete = true, MinAge = TimeSpan.Zero }, None);
+        await AssertIntactAsync(restarted);
+    }
+
     /// <summary>Every chunk of every file: its objects' remotes, in manifest order.</summary>
     private async Task<Dictionary<(string, int), string[]>> LayoutAsync(StoragePool pool)
     {

@@ -131,6 +131,43 @@ public sealed class StoragePoolTests
         Assert.Equal(before, memory.Objects.Keys.ToHashSet());
     }
 
+    /// <summary>
+    /// Ctrl-C while the manifest of an upload is being written, the remotes completing the writes already sent: the
+    /// manifest write is the commit point, so the file is stored whole, never a manifest naming chunks that were removed.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Cancelled_while_its_manifest_is_written_an_upload_is_stored_whole(int cancelAt)
+    {
+        var memory = new InMemoryRemoteStore("a:", "b:", "c:");
+        var script = new ScriptedRemoteStore(memory);
+        var directory = Path.Combine(Path.GetTempPath(), "rclonepool-unit-" + Guid.NewGuid().ToString("N"));
+        var data = Random(3 * Chunk);
+        using var stop = new CancellationTokenSource();
+        await using (var first = await TestPool.CreateAsync(script, directory: directory))
+        {
+            var manifests = 0;
+            script.WritesOutliveCancellation = true;
+            script.Fail = (op, target) =>
+            {
+                if (op == "write" && target.Path.StartsWith("rclonepool_manifests/", StringComparison.Ordinal) && Interlocked.Increment(ref manifests) == cancelAt)
+                {
+                    stop.Cancel();
+                }
+
+                return null;
+            };
+            await first.Pool.PutAsync(PoolPath.Parse("/f"), new MemoryStream(data), data.Length, PutOptions.Default, stop.Token);
+            Assert.Equal(data, await ReadAllAsync(first.Pool, "/f"));
+        }
+
+        script.Fail = (_, _) => null;
+        await using var second = await TestPool.CreateAsync(memory);
+        Assert.Equal(data, await ReadAllAsync(second.Pool, "/f"));
+    }
+
     [Fact]
     public async Task A_failing_remote_is_avoided_and_the_upload_completes_on_the_others()
     {

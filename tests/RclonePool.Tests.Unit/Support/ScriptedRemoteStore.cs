@@ -15,6 +15,12 @@ internal sealed class ScriptedRemoteStore(IRemoteStore inner) : IRemoteStore
 
     public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When set, a write runs to its end on the remote even if its caller cancels it, and the caller then sees the
+    /// cancellation: as with rclone, where a request already sent completes though nobody waits for its answer.
+    /// </summary>
+    public bool WritesOutliveCancellation { get; set; }
+
     /// <summary>Fails the first <paramref name="times"/> calls of <paramref name="operation"/> with <paramref name="kind"/>.</summary>
     public void FailFirst(string operation, int times, PoolErrorKind kind)
     {
@@ -34,6 +40,13 @@ internal sealed class ScriptedRemoteStore(IRemoteStore inner) : IRemoteStore
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
         Before("write", target);
+        if (WritesOutliveCancellation)
+        {
+            await inner.WriteAsync(target, content, length, CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
+            return;
+        }
+
         await inner.WriteAsync(target, content, length, cancellationToken);
     }
 

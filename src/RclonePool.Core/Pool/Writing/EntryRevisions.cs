@@ -16,7 +16,7 @@ internal sealed class EntryRevisions(PoolContext pool, ObjectReclaimer reclaimer
     {
         var next = changed with { Revision = current.Revision + 1, Written = pool.Time.GetUtcNow() };
         await pool.Manifests.WriteAsync(next, cancellationToken);
-        await pool.Index.PutAsync(next, cancellationToken);
+        await pool.Index.PutAsync(next, CancellationToken.None);
         if (current.Revision > 0)
         {
             await pool.Manifests.DeleteRevisionAsync(current.FileId, current.Revision, CancellationToken.None);
@@ -28,7 +28,7 @@ internal sealed class EntryRevisions(PoolContext pool, ObjectReclaimer reclaimer
     {
         var manifest = NewDirectory(path);
         await pool.Manifests.WriteAsync(manifest, cancellationToken);
-        await pool.Index.PutAsync(manifest, cancellationToken);
+        await pool.Index.PutAsync(manifest, CancellationToken.None);
     }
 
     /// <summary>The manifest of a directory object not written yet (revision 1).</summary>

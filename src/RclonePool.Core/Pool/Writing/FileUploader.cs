@@ -67,13 +67,14 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             };
             serialized = await pool.Manifests.WriteAsync(manifest, cancellationToken);
         }
-        catch
+        catch (Exception e) when (e is not PoolException { InDoubt: true })
         {
             await reclaimer.DiscardAsync(upload, upload.Written.Keys, "an upload that did not complete");
             throw;
         }
 
-        await pool.Index.PutAsync(manifest, serialized, cancellationToken);
+        // The manifest is durable: from here on nothing is undone, and a cancellation waits for the bookkeeping.
+        await pool.Index.PutAsync(manifest, serialized, CancellationToken.None);
         PoolLog.Stored(pool.Logger, manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
         // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
         await reclaimer.DiscardUnusedAsync(upload, manifest);
