@@ -130,8 +130,14 @@ public sealed class LocalDirectTests : IAsyncLifetime
         await direct.WriteBytesAsync(manifests.Child("a-r1.json"), one, Ct);
         await direct.WriteManyAsync(manifests, [new NamedBytes("b-r1.json", two), new NamedBytes("c-r1.json", Array.Empty<byte>())], Ct);
         await direct.WriteBytesAsync(manifests.Child("a-r1.json"), two, Ct); // replaced whole
+        var chunk = new byte[(5 * 1024 * 1024) + 3];
+        Random.Shared.NextBytes(chunk);
+        var chunkPath = new RemotePath("alias:", "rclonepool_data/0a/0a1b2c");
+        await direct.WriteAsync(chunkPath, new MemoryStream(chunk), chunk.Length, Ct); // streamed to its file
 
         Assert.Equal(calls, counted.Calls);
+        Assert.Equal(chunk, await ReadAsync(counted, chunkPath, 0, -1));
+        Assert.Equal(chunk.Length, (await counted.StatAsync(chunkPath, Ct))!.Size);
         var listed = new List<RemoteEntry>();
         await foreach (var entry in counted.ListAsync(manifests, recursive: false, Ct))
         {

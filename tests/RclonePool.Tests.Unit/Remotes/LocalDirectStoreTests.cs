@@ -60,20 +60,55 @@ public sealed class LocalDirectStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Large_oddly_named_or_unwanted_writes_go_through_the_transport()
+    public async Task Oddly_named_or_unwanted_writes_go_through_the_transport()
     {
         var transport = new AnsweringStore(_directory);
         var store = new LocalDirectStore(transport);
-        var large = new RemotePath("disk:", "rclonepool_data/ab/ab02");
         var odd = new RemotePath("disk:", "dir with space/x");
 
-        await store.WriteBytesAsync(large, new byte[LocalDirectStore.MaxDirectWriteBytes + 1], Ct);
         await store.WriteBytesAsync(odd, new byte[] { 1 }, Ct);
-        await store.WriteAsync(new RemotePath("disk:", "rclonepool_data/ab/ab03"), new MemoryStream([1, 2]), -1, Ct);
         await new LocalDirectStore(transport, new LocalDirectOptions(Reads: true, Writes: false)).WriteBytesAsync(new RemotePath("disk:", "rclonepool_manifests/c-r1.json"), new byte[] { 4 }, Ct);
+        await new LocalDirectStore(transport, new LocalDirectOptions(Reads: true, Writes: false)).WriteBytesAsync(new RemotePath("disk:", "rclonepool_data/ab/ab04"), new byte[LocalDirectStore.MaxDirectWriteBytes + 1], Ct);
 
-        Assert.Equal(4, transport.Writes);
+        Assert.Equal(3, transport.Writes);
         Assert.Empty(Directory.GetFileSystemEntries(_directory));
+    }
+
+    [Theory]
+    [InlineData(LocalDirectStore.MaxDirectWriteBytes + 1, true)]
+    [InlineData((3 * 1024 * 1024) + 17, true)]
+    [InlineData((3 * 1024 * 1024) + 17, false)]
+    public async Task A_large_object_or_one_of_unknown_length_streams_to_its_file_and_replaces_the_old_one(int size, bool lengthKnown)
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var path = new RemotePath("disk:", "rclonepool_data/ab/ab02");
+        var data = new byte[size];
+        Random.Shared.NextBytes(data);
+
+        await store.WriteBytesAsync(path, new byte[] { 7 }, Ct);
+        await store.WriteAsync(path, new MemoryStream(data), lengthKnown ? size : -1, Ct);
+
+        Assert.Equal(data, await File.ReadAllBytesAsync(Path.Combine(_directory, path.Path), Ct));
+        Assert.Equal(["ab02"], Directory.GetFiles(Path.Combine(_directory, "rclonepool_data", "ab")).Select(Path.GetFileName));
+        Assert.Equal(0, transport.Writes);
+    }
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(300_000)]
+    public async Task A_large_object_of_another_length_than_announced_is_refused_and_nothing_is_kept(int actual)
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var path = new RemotePath("disk:", "rclonepool_data/ab/ab03");
+
+        var error = await Assert.ThrowsAsync<PoolException>(() => store.WriteAsync(path, new MemoryStream(new byte[actual]), 200_000, Ct));
+
+        Assert.Equal(PoolErrorKind.BadInput, error.Kind);
+        Assert.Contains("not the 200000 announced", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, "rclonepool_data", "ab")));
+        Assert.Equal(0, transport.Writes);
     }
 
     [Fact]
@@ -85,8 +120,9 @@ public sealed class LocalDirectStoreTests : IDisposable
 
         await store.WriteManyAsync(new RemotePath("disk:", "rclonepool_manifests"), [new NamedBytes("a-r1.json", new byte[] { 1 })], Ct);
         await store.WriteBytesAsync(new RemotePath("disk:", "rclonepool_manifests/b-r1.json"), new byte[] { 2 }, Ct);
+        await store.WriteBytesAsync(new RemotePath("disk:", "rclonepool_manifests/c-r1.json"), new byte[LocalDirectStore.MaxDirectWriteBytes + 1], Ct);
 
-        Assert.Equal(2, transport.Writes);
+        Assert.Equal(3, transport.Writes);
         Assert.Equal(["rclonepool_manifests"], Directory.GetFileSystemEntries(_directory).Select(Path.GetFileName));
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -9,25 +10,26 @@ using RclonePool.Core.Errors;
 namespace RclonePool.Core.Remotes.Local;
 
 /// <summary>
-/// Reads objects of remotes that rclone maps to a local directory (its local backend: a path, a <c>type = local</c>
-/// remote or an alias of one) straight from the filesystem, writes small objects of known length there (manifests,
-/// descriptors, markers, the chunks of small files: at most <see cref="MaxDirectWriteBytes"/>), and hands every other
-/// call to the transport it wraps.
-/// rclone's local backend stores an object as the plain file at root/path, so the bytes are the same; what is saved is
-/// the trip through the rclone process (a loopback HTTP request, and rclone's per-object work, which for a manifest of a
-/// few hundred bytes costs more than the write itself). Larger chunks, listings, deletes and moves always go through
-/// rclone. rclone itself says which remotes are local (<see cref="ILocalDirectoryLookup"/>, asked once per
-/// remote); crypt and every other backend go through rclone as before. Object paths with characters rclone's local
-/// name encoding might change go through rclone too. A file that cannot be opened directly (missing, unreadable) is
-/// asked of rclone, whose answer (the object, or NotFound) stands; a direct write that fails is handed to rclone, whose
-/// outcome stands. A direct write goes to a temporary <c>.partial</c> name beside the target and is renamed over it, so
-/// a reader sees the old object or the whole new one, never a part. What is read is verified by the caller against the
-/// manifest like any other read. Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
+/// Reads and writes the objects of remotes that rclone maps to a local directory (its local backend: a path, a
+/// <c>type = local</c> remote or an alias of one) straight in the filesystem, and hands every other call to the
+/// transport it wraps. rclone's local backend stores an object as the plain file at root/path, so the bytes are the
+/// same; what is saved is the trip through the rclone process (a loopback HTTP request that copies every byte twice
+/// more, and rclone's per-object work, which for a manifest of a few hundred bytes costs more than the write itself).
+/// Listings, deletes and moves always go through rclone. rclone itself says which remotes are local
+/// (<see cref="ILocalDirectoryLookup"/>, asked once per remote); crypt and every other backend go through rclone as before.
+/// Object paths with characters rclone's local name encoding might change go through rclone too. A file that cannot be
+/// opened directly (missing, unreadable) is asked of rclone, whose answer (the object, or NotFound) stands. A direct
+/// write goes to a temporary <c>.partial</c> name beside the target and is renamed over it, so a reader sees the old
+/// object or the whole new one, never a part; one the filesystem refuses before any byte is taken from its content is
+/// handed to rclone, whose outcome stands. What is read is verified by the caller against the manifest like any
+/// other read. Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
 /// </summary>
 public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
 {
-    /// <summary>The largest object written directly; larger ones stream through rclone.</summary>
+    /// <summary>The largest object written directly from one buffer; larger ones, and objects of unknown length, stream to their file.</summary>
     public const int MaxDirectWriteBytes = 64 * 1024;
+
+    private const int StreamBufferBytes = 1024 * 1024;
 
     /// <summary>The suffix of a direct write's temporary name (as rclone's own local backend names its partial files).</summary>
     public const string PartialSuffix = ".partial";
@@ -140,9 +142,19 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (length is < 0 or > MaxDirectWriteBytes || await DirectWriteDirectoryAsync(target, cancellationToken) is not { } directory)
+        if (await DirectWriteDirectoryAsync(target, cancellationToken) is not { } directory)
         {
             await inner.WriteAsync(target, content, length, cancellationToken);
+            return;
+        }
+
+        if (length is < 0 or > MaxDirectWriteBytes)
+        {
+            if (!await TryWriteStreamAsync(directory, target, content, length, cancellationToken))
+            {
+                await inner.WriteAsync(target, content, length, cancellationToken);
+            }
+
             return;
         }
 
@@ -192,7 +204,7 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
     private bool TryWrite(string directory, RemotePath target, ReadOnlySpan<byte> bytes)
     {
         var file = Path.Join(directory, target.Path);
-        var partial = string.Create(CultureInfo.InvariantCulture, $"{file}.{Random.Shared.Next():x8}{PartialSuffix}");
+        var partial = PartialName(file);
         try
         {
             try
@@ -215,6 +227,98 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
             return false;
         }
     }
+
+    /// <summary>
+    /// Streams <paramref name="content"/> to a temporary name beside the target and renames it into place. False, with
+    /// nothing taken from the content and nothing left behind, when the file cannot be created: the caller asks rclone
+    /// instead. Once bytes are taken, a failure (the disk, or content longer or shorter than announced) removes the
+    /// temporary file and throws, as a failed upload through rclone does.
+    /// </summary>
+    private async Task<bool> TryWriteStreamAsync(string directory, RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+    {
+        var file = Path.Join(directory, target.Path);
+        var partial = PartialName(file);
+        SafeFileHandle handle;
+        try
+        {
+            try
+            {
+                handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogDebug("Creating {Path} of {Remote} directly failed ({Error}); rclone writes it.", target.Path, target.Remote, e.Message);
+            return false;
+        }
+
+        try
+        {
+            using (handle)
+            {
+                await CopyExactlyAsync(content, handle, length, target, cancellationToken);
+            }
+
+            File.Move(partial, file, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(partial);
+            throw new PoolException(
+                IsDiskFull(e) ? PoolErrorKind.NoSpace : PoolErrorKind.Remote,
+                $"Writing {target.ToRcloneSpec()} to {file} failed ({e.Message}); nothing was kept. Check that disk (free space, permissions) and try again.",
+                e);
+        }
+        catch
+        {
+            TryDelete(partial);
+            throw;
+        }
+    }
+
+    /// <summary>Copies the content to the file through one pooled buffer; the content must hold exactly <paramref name="length"/> bytes when it is known.</summary>
+    private static async Task CopyExactlyAsync(Stream content, SafeFileHandle handle, long length, RemotePath target, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(StreamBufferBytes);
+        try
+        {
+            long written = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(0, StreamBufferBytes), cancellationToken)) > 0)
+            {
+                if (length >= 0 && written + read > length)
+                {
+                    throw LengthMismatch(target, length, $"more than {length}");
+                }
+
+                await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), written, cancellationToken);
+                written += read;
+            }
+
+            if (length >= 0 && written != length)
+            {
+                throw LengthMismatch(target, length, $"only {written}");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static PoolException LengthMismatch(RemotePath target, long length, string held) =>
+        new(PoolErrorKind.BadInput, $"The content written to {target.ToRcloneSpec()} holds {held} bytes, not the {length} announced; nothing was written.");
+
+    /// <summary>ENOSPC or EDQUOT (as .NET reports them on Unix), or the Windows disk-full codes.</summary>
+    private static bool IsDiskFull(Exception e) => e.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
+
+    private static string PartialName(string file) => string.Create(CultureInfo.InvariantCulture, $"{file}.{Random.Shared.Next():x8}{PartialSuffix}");
 
     private static void WriteNew(string path, ReadOnlySpan<byte> bytes)
     {
@@ -242,9 +346,7 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
         var extra = read == length ? await content.ReadAsync(new byte[1], cancellationToken) : 0;
         if (read != length || extra != 0)
         {
-            throw new PoolException(
-                PoolErrorKind.BadInput,
-                $"The content written to {target.ToRcloneSpec()} holds {(read != length ? "only " + read : "more than " + length)} bytes, not the {length} announced; nothing was written.");
+            throw LengthMismatch(target, length, read != length ? $"only {read}" : $"more than {length}");
         }
 
         return bytes;
