@@ -122,11 +122,8 @@ public static class ChunkCheck
     private static async Task<(DamageKind Kind, string Detail)?> CopyByContentAsync(
         IRemoteStore store, RemotePath path, ChunkEntry chunk, ChunkLocation location, int blockSize, Action<int>? onRead, CancellationToken cancellationToken)
     {
-        var expected = ExpectedLength(chunk, location);
-        using var hasher = location.StoredSha256 is null ? new ChunkHasher(blockSize) : null;
-        using var stored = location.StoredSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var check = new CopyContentCheck(chunk, location, blockSize);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long total = 0;
         try
         {
             if (await OpenOrNullAsync(store, path, cancellationToken) is not { } stream)
@@ -137,16 +134,9 @@ public static class ChunkCheck
             await using (stream)
             {
                 int read;
-                while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                while (!check.Overlong && (read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
                 {
-                    total += read;
-                    if (total > expected)
-                    {
-                        return (DamageKind.Corrupt, $"the object holds more than the {expected} bytes stored");
-                    }
-
-                    hasher?.Append(buffer.AsSpan(0, read));
-                    stored?.AppendData(buffer, 0, read);
+                    check.Append(buffer.AsSpan(0, read));
                     onRead?.Invoke(read);
                 }
             }
@@ -160,38 +150,6 @@ public static class ChunkCheck
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        if (total < expected)
-        {
-            return (DamageKind.Truncated, $"the object holds {total} of its {expected} bytes");
-        }
-
-        if (stored is not null)
-        {
-            var actual = Convert.ToHexStringLower(stored.GetHashAndReset());
-            return string.Equals(actual, location.StoredSha256, StringComparison.Ordinal) ? null : (DamageKind.Corrupt, "its SHA-256 does not match the manifest");
-        }
-
-        var (sha, blocks) = hasher!.Complete();
-        if (!string.Equals(sha, chunk.Sha256, StringComparison.Ordinal))
-        {
-            return (DamageKind.Corrupt, $"its SHA-256 does not match the manifest{FirstBadBlock(blocks, chunk.BlockHashes, blockSize)}");
-        }
-
-        return string.Equals(blocks, chunk.BlockHashes, StringComparison.Ordinal) ? null : (DamageKind.Corrupt, "its block hashes do not match the manifest");
-    }
-
-    private static string FirstBadBlock(string actualBase64, string expectedBase64, int blockSize)
-    {
-        var actual = Convert.FromBase64String(actualBase64);
-        var expected = Convert.FromBase64String(expectedBase64);
-        for (var i = 0; i * BlockDigest.Size < Math.Min(actual.Length, expected.Length); i++)
-        {
-            if (!actual.AsSpan(i * BlockDigest.Size, BlockDigest.Size).SequenceEqual(expected.AsSpan(i * BlockDigest.Size, BlockDigest.Size)))
-            {
-                return $" (first bad block {i}, bytes {(long)i * blockSize}..{((long)i + 1) * blockSize - 1} of the chunk)";
-            }
-        }
-
-        return string.Empty;
+        return check.Complete();
     }
 }

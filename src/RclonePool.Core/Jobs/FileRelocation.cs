@@ -85,21 +85,84 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         return done;
     }
 
-    /// <summary>Copies one object under a fresh id to its new remote and reads it back against the manifest's hashes there.</summary>
+    /// <summary>
+    /// Copies one object under a fresh id to its new remote and checks it there against the manifest's hashes. A copy
+    /// whose destination can report a hash rclonepool computes (most cloud backends keep one) is checked on its way
+    /// (every byte against the manifest) and then by asking the destination for its hash of what landed, so nothing is
+    /// read twice; a shard, a local directory (read back directly, at disk speed) or a remote without such a hash is
+    /// read back and checked.
+    /// </summary>
     private async Task<(ChunkMove Move, ChunkLocation Now)> CopyAndCheckAsync(Manifest current, ChunkMove move, ConcurrentBag<(PoolRemote Remote, string Object)> written, CancellationToken cancellationToken)
     {
         var chunk = current.Chunks.Single(c => c.Index == move.Chunk);
         var to = pool.Remote(move.To);
         var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
+        var target = new RemotePath(to.Storage, objectPath);
         written.Add((to, objectPath));
-        await CopyAsync(move, new RemotePath(to.Storage, objectPath), cancellationToken);
         var now = move.From with { Remote = to.Name, Object = objectPath };
-        if (await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(now), current, chunk, now, null, cancellationToken) is { } bad)
+        var hashType = await RemoteHashForAsync(move.From, to, cancellationToken);
+        var bad = hashType is null
+            ? await CopyThenReadBackAsync(current, chunk, move, target, now, cancellationToken)
+            : await CopyCheckedAsync(current, chunk, move, target, hashType, cancellationToken);
+        if (bad is { } damage)
         {
-            throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not read back intact ({bad.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
+            throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not check out ({damage.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
         }
 
         return (move, now);
+    }
+
+    /// <summary>The hash to check a copy by on its destination, or null when it is read back instead.</summary>
+    private async Task<string?> RemoteHashForAsync(ChunkLocation from, PoolRemote to, CancellationToken cancellationToken)
+    {
+        if (from.Role == LocationRole.Shard || await pool.Store.LocalDirectoryAsync(to.Storage, cancellationToken) is not null)
+        {
+            return null;
+        }
+
+        var types = await pool.Store.HashTypesAsync(to.Storage, cancellationToken);
+        return CheckedCopyStream.Supported.FirstOrDefault(t => types.Contains(t, StringComparer.Ordinal));
+    }
+
+    private async Task<(DamageKind Kind, string Detail)?> CopyThenReadBackAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, ChunkLocation now, CancellationToken cancellationToken)
+    {
+        await CopyAsync(move, target, cancellationToken);
+        return await ChunkCheck.ByContentAsync(pool.Store, target, current, chunk, now, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the copy through a check of every byte against the manifest, then compares the destination's hash of what
+    /// landed with the hash of what was sent. A destination that cannot tell after all is read back.
+    /// </summary>
+    private async Task<(DamageKind Kind, string Detail)?> CopyCheckedAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, string hashType, CancellationToken cancellationToken)
+    {
+        var (sent, source) = await pool.Retry.ExecuteAsync(async ct =>
+        {
+            using var check = new CopyContentCheck(chunk.StoredForm(), move.From, current.BlockSize);
+            await using var read = await pool.Store.OpenReadAsync(pool.PathOf(move.From), 0, move.Bytes, ct);
+            await using var copy = new CheckedCopyStream(read, check, hashType);
+            await pool.Store.WriteAsync(target, copy, move.Bytes, ct);
+            return (copy.SentHash(), check.Complete());
+        }, cancellationToken);
+        if (source is { } damaged)
+        {
+            return (damaged.Kind, $"the source on {move.From.Remote}: {damaged.Detail}");
+        }
+
+        var there = await pool.Store.HashAsync(target, hashType, cancellationToken);
+        if (there is null)
+        {
+            var now = move.From with { Remote = pool.Remote(move.To).Name, Object = target.Path };
+            return await ChunkCheck.ByContentAsync(pool.Store, target, current, chunk, now, null, cancellationToken);
+        }
+
+        if (!string.Equals(there, sent, StringComparison.Ordinal))
+        {
+            return (DamageKind.Corrupt, $"its {hashType} there is {there}, not the {sent} of the bytes sent");
+        }
+
+        pool.Logger.LogDebug("Chunk {Chunk} of {Path} checked on {Remote} by its {HashType}, without reading it back.", chunk.Index, current.Path, move.To, hashType);
+        return null;
     }
 
     /// <summary>

@@ -26,6 +26,20 @@ public static class RemoteStoreCapabilities
         return store is ILocalDirectoryLookup lookup ? lookup.LocalDirectoryAsync(remote, cancellationToken) : Task.FromResult<string?>(null);
     }
 
+    /// <summary>The hash types the remote can report when the store has <see cref="IRemoteHashes"/>; else none.</summary>
+    public static Task<IReadOnlyList<string>> HashTypesAsync(this IRemoteStore store, string remote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store is IRemoteHashes hashes ? hashes.HashTypesAsync(remote, cancellationToken) : Task.FromResult<IReadOnlyList<string>>([]);
+    }
+
+    /// <summary>The remote's hash of an object when the store has <see cref="IRemoteHashes"/>; else null (it cannot tell).</summary>
+    public static Task<string?> HashAsync(this IRemoteStore store, RemotePath path, string type, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store is IRemoteHashes hashes ? hashes.HashAsync(path, type, cancellationToken) : Task.FromResult<string?>(null);
+    }
+
     private static async Task WriteOneByOneAsync(IRemoteStore store, RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objects);

@@ -9,7 +9,7 @@ namespace RclonePool.Core.Remotes;
 /// an answer, not an error, and is not published), then lets the failure through unchanged. Counts the calls.
 /// Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
 /// </summary>
-public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events, Func<string, string>? remoteName = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events, Func<string, string>? remoteName = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
 {
     private long _calls;
 
@@ -136,6 +136,18 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
     {
         Interlocked.Increment(ref _calls);
         return await inner.LocalDirectoryAsync(remote, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return await inner.HashTypesAsync(remote, cancellationToken);
+    }
+
+    public async Task<string?> HashAsync(RemotePath path, string type, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return await inner.HashAsync(path, type, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -25,7 +25,7 @@ namespace RclonePool.Core.Resilience;
 /// as a whole.
 /// </summary>
 public sealed class RetryingRemoteStore(
-    IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null, RemoteWatchdog? watchdog = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+    IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null, RemoteWatchdog? watchdog = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
 {
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
@@ -95,6 +95,12 @@ public sealed class RetryingRemoteStore(
         GuardedAsync(remote, ct => inner.AboutAsync(remote, ct), cancellationToken);
 
     public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) => inner.LocalDirectoryAsync(remote, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(async ct => await GuardedAsync(remote, ct2 => inner.HashTypesAsync(remote, ct2), ct), cancellationToken);
+
+    public async Task<string?> HashAsync(RemotePath path, string type, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(async ct => await GuardedAsync(path.Remote, ct2 => inner.HashAsync(path, type, ct2), ct), cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 

@@ -24,9 +24,6 @@ public sealed class CliAutoRebalanceTests
 
     private static CliProcess Serve(LocalPool pool) => CliProcess.Start(["--config", pool.ConfigPath, "serve", "--port", "0"], new Dictionary<string, string>());
 
-    private static int ChunksOn(string remote) =>
-        Directory.Exists(Path.Combine(remote, "rclonepool_data")) ? Directory.EnumerateFiles(Path.Combine(remote, "rclonepool_data"), "*", SearchOption.AllDirectories).Count() : 0;
-
     /// <summary>Asks balance-status until the pool is under its threshold; fails after <see cref="Patience"/>.</summary>
     private static async Task WaitUntilBalancedAsync(LocalPool pool)
     {
@@ -58,11 +55,11 @@ public sealed class CliAutoRebalanceTests
         });
         await using var serve = Serve(pool);
         await serve.WaitForLineAsync(l => l.StartsWith("serve: auto_rebalance", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-        Assert.Equal(0, ChunksOn(fourth));
+        Assert.Equal(0, CliRebalanceTests.ChunksOn(fourth));
 
         await pool.OkAsync("remote", "add", fourth);
         await WaitUntilBalancedAsync(pool);
-        Assert.True(ChunksOn(fourth) > 0);
+        Assert.True(CliRebalanceTests.ChunksOn(fourth) > 0);
 
         var (exit, log) = await serve.SignalAndWaitAsync(2, TimeSpan.FromSeconds(60));
         Assert.True(exit == 0, log);
@@ -92,7 +89,7 @@ public sealed class CliAutoRebalanceTests
         await using (var serve = Serve(pool))
         {
             var deadline = DateTime.UtcNow + Patience;
-            while (ChunksOn(fourth) == 0)
+            while (CliRebalanceTests.ChunksOn(fourth) == 0)
             {
                 Assert.True(DateTime.UtcNow < deadline, "auto_rebalance moved nothing onto the empty remote");
                 await Task.Delay(20, TestContext.Current.CancellationToken);

@@ -29,7 +29,7 @@ public sealed class RemoteStoreCapabilityTests
         Assert.Superset(
             new HashSet<string>([typeof(RetryingRemoteStore).FullName!, typeof(ReportingRemoteStore).FullName!, typeof(LocalDirectStore).FullName!]),
             new HashSet<string>(Decorators().Select(row => row.Data)));
-        Assert.Superset(new HashSet<Type>([typeof(IBatchedWrites), typeof(ILocalDirectoryLookup)]), new HashSet<Type>(Capabilities()));
+        Assert.Superset(new HashSet<Type>([typeof(IBatchedWrites), typeof(ILocalDirectoryLookup), typeof(IRemoteHashes)]), new HashSet<Type>(Capabilities()));
     }
 
     [Theory]
@@ -55,6 +55,8 @@ public sealed class RemoteStoreCapabilityTests
         Assert.Equal(1, inner.Batches);
         Assert.Equal(2, inner.Memory.Writes);
         Assert.Equal(CapableStore.Directory, await store.LocalDirectoryAsync("disk:", Ct));
+        Assert.Equal(["md5"], await store.HashTypesAsync("mem:", Ct));
+        Assert.Equal("0123abcd", await store.HashAsync(new RemotePath("mem:", "m/a"), "md5", Ct));
     }
 
     [Theory]
@@ -69,6 +71,8 @@ public sealed class RemoteStoreCapabilityTests
         Assert.Equal(2, memory.Writes);
         Assert.Equal([1], memory.Objects["mem:m/a"]);
         Assert.Null(await store.LocalDirectoryAsync("mem:", Ct));
+        Assert.Empty(await store.HashTypesAsync("mem:", Ct));
+        Assert.Null(await store.HashAsync(new RemotePath("mem:", "m/a"), "md5", Ct));
     }
 
     private static IRemoteStore Wrap(string wrapper, IRemoteStore inner) => wrapper switch
@@ -79,8 +83,8 @@ public sealed class RemoteStoreCapabilityTests
         _ => throw new ArgumentOutOfRangeException(nameof(wrapper), wrapper, "no such decorator"),
     };
 
-    /// <summary>An in-memory store that has both capabilities: batched writes (counted) and "disk:" as a local remote.</summary>
-    private sealed class CapableStore : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+    /// <summary>An in-memory store that has every capability: batched writes (counted), "disk:" as a local remote, md5 hashes.</summary>
+    private sealed class CapableStore : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
     {
         public const string Directory = "/nonexistent/rclonepool-capability-test";
 
@@ -99,6 +103,12 @@ public sealed class RemoteStoreCapabilityTests
 
         public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) =>
             Task.FromResult(remote == "disk:" ? Directory : null);
+
+        public Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>(["md5"]);
+
+        public Task<string?> HashAsync(RemotePath path, string type, CancellationToken cancellationToken) =>
+            Task.FromResult<string?>("0123abcd");
 
         public Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken) => Memory.WriteAsync(target, content, length, cancellationToken);
 

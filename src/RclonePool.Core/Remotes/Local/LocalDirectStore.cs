@@ -24,7 +24,7 @@ namespace RclonePool.Core.Remotes.Local;
 /// handed to rclone, whose outcome stands. What is read is verified by the caller against the manifest like any
 /// other read. Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
 /// </summary>
-public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
 {
     /// <summary>The largest object written directly from one buffer; larger ones, and objects of unknown length, stream to their file.</summary>
     public const int MaxDirectWriteBytes = 64 * 1024;
@@ -362,6 +362,10 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
     public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
 
     public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
+
+    public Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken) => inner.HashTypesAsync(remote, cancellationToken);
+
+    public Task<string?> HashAsync(RemotePath path, string type, CancellationToken cancellationToken) => inner.HashAsync(path, type, cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

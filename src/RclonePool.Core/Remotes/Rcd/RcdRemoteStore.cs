@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -16,7 +17,7 @@ namespace RclonePool.Core.Remotes.Rcd;
 /// server, listing, stat, delete, move and about are rc calls. A call that finds the daemon dead restarts it and is
 /// sent once more when that is safe (nothing of the request was consumed).
 /// </summary>
-public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
 {
     private readonly RcloneDaemon _daemon;
     private readonly bool _ownsDaemon;
@@ -24,6 +25,7 @@ public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILoca
     private readonly ILoggerFactory? _loggerFactory;
     private readonly Lazy<CliRemoteStore> _commandStore;
     private readonly RcdUploadConfig _uploadConfig;
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _hashTypes = new(StringComparer.Ordinal);
 
     /// <summary>A store with its own daemon, stopped when the store is disposed.</summary>
     public RcdRemoteStore(RcloneOptions options, ILoggerFactory? loggerFactory = null)
@@ -291,6 +293,33 @@ public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILoca
         var call = new RcloneCall("describe", remote, remote);
         var reply = await CallAsync("operations/fsinfo", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.FsInfoReply, notFoundIsNull: false, Always, cancellationToken);
         return reply?.LocalDirectory;
+    }
+
+    public async Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(remote);
+        if (_hashTypes.TryGetValue(remote, out var known))
+        {
+            return known;
+        }
+
+        var call = new RcloneCall("describe", remote, remote);
+        var reply = await CallAsync("operations/fsinfo", new JsonObject { ["fs"] = remote }, call, RcloneJsonContext.Default.FsInfoReply, notFoundIsNull: false, Always, cancellationToken);
+        IReadOnlyList<string> types = reply?.Hashes ?? [];
+        return _hashTypes.GetOrAdd(remote, types);
+    }
+
+    public async Task<string?> HashAsync(RemotePath path, string type, CancellationToken cancellationToken)
+    {
+        _ = SplitObjectPath(path);
+        var input = new JsonObject
+        {
+            ["fs"] = path.Remote,
+            ["remote"] = path.Path,
+            ["opt"] = new JsonObject { ["noMimeType"] = true, ["showHash"] = true, ["hashTypes"] = new JsonArray(type) },
+        };
+        var reply = await CallAsync("operations/stat", input, RcloneCall.For("stat", path), RcloneJsonContext.Default.StatReply, notFoundIsNull: true, Always, cancellationToken);
+        return reply?.Item?.Hashes is { } hashes && hashes.TryGetValue(type, out var hash) && !string.IsNullOrEmpty(hash) ? hash.ToLowerInvariant() : null;
     }
 
     public async ValueTask DisposeAsync()

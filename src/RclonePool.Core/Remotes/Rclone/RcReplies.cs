@@ -43,6 +43,10 @@ internal static class RcReplies
         [JsonPropertyName("Features")]
         public Dictionary<string, bool>? Features { get; set; }
 
+        /// <summary>The hash types the backend can report, in rclone's names (md5, sha1 …).</summary>
+        [JsonPropertyName("Hashes")]
+        public List<string>? Hashes { get; set; }
+
         /// <summary>The local directory behind the remote, or null when it is not rclone's local backend.</summary>
         public string? LocalDirectory =>
             Features is not null && Features.TryGetValue("IsLocal", out var local) && local && Root is { Length: > 0 } root && Path.IsPathFullyQualified(root)

@@ -17,6 +17,10 @@ internal sealed class RcloneItem
     [JsonPropertyName("IsDir")]
     public bool IsDir { get; set; }
 
+    /// <summary>The hashes asked for (operations/stat with showHash), by rclone's hash name; an empty value when the remote cannot tell.</summary>
+    [JsonPropertyName("Hashes")]
+    public Dictionary<string, string>? Hashes { get; set; }
+
     /// <summary>The entry with its path made relative to the remote root: <paramref name="prefix"/> is the listed directory's path as rclone saw it relative to the root.</summary>
     public RemoteEntry ToEntry(string prefix)
     {

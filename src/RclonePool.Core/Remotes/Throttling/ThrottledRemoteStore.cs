@@ -7,7 +7,7 @@ namespace RclonePool.Core.Remotes.Throttling;
 /// (<c>bandwidth_limit_download_mbps</c>) with shared <see cref="BandwidthLimiter"/>s; a null limiter leaves that
 /// direction unlimited. Listing, stat, delete and move pass untouched. Forwards every capability of the store it wraps.
 /// </summary>
-public sealed class ThrottledRemoteStore(IRemoteStore inner, BandwidthLimiter? upload, BandwidthLimiter? download) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+public sealed class ThrottledRemoteStore(IRemoteStore inner, BandwidthLimiter? upload, BandwidthLimiter? download) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
 {
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
@@ -54,6 +54,10 @@ public sealed class ThrottledRemoteStore(IRemoteStore inner, BandwidthLimiter? u
     public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
 
     public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) => inner.LocalDirectoryAsync(remote, cancellationToken);
+
+    public Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken) => inner.HashTypesAsync(remote, cancellationToken);
+
+    public Task<string?> HashAsync(RemotePath path, string type, CancellationToken cancellationToken) => inner.HashAsync(path, type, cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
