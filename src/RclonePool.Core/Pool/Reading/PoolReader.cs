@@ -4,6 +4,7 @@ using RclonePool.Core.Caching;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
+using RclonePool.Core.IO;
 using RclonePool.Core.Manifests;
 
 namespace RclonePool.Core.Pool.Reading;
@@ -36,7 +37,11 @@ internal sealed class PoolReader(PoolContext pool)
     /// <summary>
     /// Downloads a file to a local path: chunks are fetched concurrently into a temporary file beside the
     /// destination, every byte verified, and the file is renamed into place only when complete. Straight from the
-    /// remotes: the chunks are fetched in parallel already, and a download would only churn the cache.
+    /// remotes: the chunks are fetched in parallel already, and a download would only churn the cache. The temporary
+    /// file is sparse (its length set, no blocks allocated: preallocated blocks are unwritten extents the file system
+    /// converts again on writeback), each worker writes whole <see cref="DownloadBuffer"/> pieces and advises the
+    /// kernel of its next piece before writing the current one (<see cref="PageCacheAdvice"/>): the page cache the
+    /// write needs is then set up outside the file's write lock, which all writers of one file share.
     /// </summary>
     public async Task DownloadToFileAsync(Manifest manifest, string destination, int? workers, IProgress<long>? progress, CancellationToken cancellationToken)
     {
@@ -50,8 +55,9 @@ internal sealed class PoolReader(PoolContext pool)
         long done = 0;
         try
         {
-            using (var handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous, manifest.Size))
+            using (var handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous))
             {
+                RandomAccess.SetLength(handle, manifest.Size);
                 await Parallel.ForEachAsync(manifest.Chunks, new ParallelOptions { MaxDegreeOfParallelism = pool.Workers(workers), CancellationToken = cancellationToken }, async (chunk, ct) =>
                 {
                     await using var source = OpenDirect(manifest, chunk.Offset, chunk.Length);
@@ -60,8 +66,9 @@ internal sealed class PoolReader(PoolContext pool)
                     {
                         var position = chunk.Offset;
                         int read;
-                        while ((read = await source.ReadAsync(buffer.AsMemory(0, DownloadBuffer), ct)) > 0)
+                        while ((read = await source.ReadAtLeastAsync(buffer.AsMemory(0, DownloadBuffer), DownloadBuffer, throwOnEndOfStream: false, ct)) > 0)
                         {
+                            PageCacheAdvice.WillWrite(handle, position + read, Math.Min(DownloadBuffer, chunk.Offset + chunk.Length - position - read));
                             await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), position, ct);
                             position += read;
                             progress?.Report(Interlocked.Add(ref done, read));
