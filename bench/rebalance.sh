@@ -2,24 +2,27 @@
 # Rebalance throughput (issue 15): rclonepool moving chunk objects from one remote to another against `rclone move` of
 # the same bytes (the same objects, copied aside beforehand) between the same two remotes, in one run.
 #
-#   bench/rebalance.sh [--size-mb 2048] [--cloud-size-mb 128] [--bwlimit 16] [--rtt-ms 80] [--case local,cloud]
+#   bench/rebalance.sh [--size-mb 2048] [--cloud-size-mb 128] [--bwlimit 16] [--rtt-ms 80] [--case local,cloud,cloud-sftp]
 #
 # Both cases: a pool of remotes A and B, redundancy none, 32 MiB chunks, default workers. One random file of SIZE is
 # uploaded while the config lists A only (every chunk on A); `rclonepool remote add B` joins B; then
-# `rclonepool remote drain A` is timed: it moves every chunk object of A to B (copy, read back and check the hashes on
-# B, new manifest revision on both remotes, delete the source). rclone's side: before the drain, A's chunk objects are
+# `rclonepool remote drain A` is timed: it moves every chunk object of A to B (copy, check the hashes on B: by reading
+# the copy back, or by B's own hash where B reports one, new manifest revision on both remotes, delete the source). rclone's side: before the drain, A's chunk objects are
 # copied aside to A/plain (untimed); `rclone move A/plain B/plain` (default flags: 4 transfers) is timed. Same bytes,
 # same object sizes, same two remotes, same direction.
 #   local  A is a directory under BENCH_DIR (default /tmp, a disk), B one under /dev/shm: two filesystems, so rclone
 #          copies and deletes as it would between two accounts (on one filesystem it would only rename).
 #   cloud  A and B are `rclone serve webdav DIR --bwlimit B` each (its own bandwidth, like one cloud account) behind
-#          bench/DelayProxy (+RTT per call), as in bench/cloud-vs-rclone.sh.
+#          bench/DelayProxy (+RTT per call), as in bench/cloud-vs-rclone.sh. rclone's webdav (vendor other) reports no
+#          hash, so every copy is read back.
+#   cloud-sftp  the same with `rclone serve sftp` remotes, which report md5 and sha1 (as most cloud accounts report a
+#          hash): rclonepool checks each copy by B's sha1 instead of reading it back; rclone move checks them too.
 # MB = 10^6 bytes; the ratio is rclonepool's throughput over rclone's (target >= 0.8). The load average is printed:
 # the machine may be shared.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-size_mb=2048 cloud_mb=128 bwlimit=16 rtt_ms=80 cases="local,cloud"
+size_mb=2048 cloud_mb=128 bwlimit=16 rtt_ms=80 cases="local,cloud,cloud-sftp"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -91,28 +94,49 @@ if [[ ",$cases," == *",local,"* ]]; then
   measure local "$work/a" "$shm/b" "$work/a/plain" "$shm/b/plain" "$size_mb"
 fi
 
-if [[ ",$cases," == *",cloud,"* ]]; then
-  dotnet build -c Release -nologo -v q -o "$work/proxy" "$root/bench/DelayProxy/DelayProxy.csproj" >"$work/proxy-build.log" 2>&1 \
+# cloud_case NAME webdav|sftp: two remotes behind the delay proxy, each with its own bandwidth.
+cloud_case() {
+  local name="$1" kind="$2" r port ports=() proxied=()
+  [[ -f "$work/proxy/DelayProxy.dll" ]] || dotnet build -c Release -nologo -v q -o "$work/proxy" "$root/bench/DelayProxy/DelayProxy.csproj" >"$work/proxy-build.log" 2>&1 \
     || { cat "$work/proxy-build.log" >&2; die "DelayProxy does not build"; }
-  ports=()
-  for r in ca cb; do
-    mkdir -p "$work/$r"
-    setsid rclone serve webdav "$work/$r" --addr 127.0.0.1:0 --bwlimit "${bwlimit}M" >"$work/$r.log" 2>&1 &
+  for r in a b; do
+    mkdir -p "$work/$name-$r"
+    if [[ $kind == sftp ]]; then
+      setsid rclone serve sftp "$work/$name-$r" --addr 127.0.0.1:0 --user bench --pass bench --bwlimit "${bwlimit}M" >"$work/$name-$r.log" 2>&1 &
+    else
+      setsid rclone serve webdav "$work/$name-$r" --addr 127.0.0.1:0 --bwlimit "${bwlimit}M" >"$work/$name-$r.log" 2>&1 &
+    fi
     pids+=("$!")
   done
-  for r in ca cb; do
-    for _ in $(seq 1 300); do grep -q 'http://127\.0\.0\.1:[0-9]*/' "$work/$r.log" && break; sleep 0.1; done
-    port=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/$r.log" | head -1 | sed 's|.*:\([0-9]*\)/|\1|')
-    [[ -n "$port" ]] || die "rclone serve webdav $r did not start"
+  for r in a b; do
+    for _ in $(seq 1 300); do grep -q '127\.0\.0\.1:[0-9]*' "$work/$name-$r.log" && break; sleep 0.1; done
+    port=$(grep -o '127\.0\.0\.1:[0-9]*' "$work/$name-$r.log" | head -1 | sed 's|.*:||')
+    [[ -n "$port" ]] || die "rclone serve $kind $r did not start"
     ports+=(--listen 127.0.0.1:0 --target "127.0.0.1:$port")
   done
-  setsid dotnet "$work/proxy/DelayProxy.dll" --delay-ms "$(calc '%g' "$rtt_ms / 2")" "${ports[@]}" >"$work/proxy.log" 2>&1 &
+  setsid dotnet "$work/proxy/DelayProxy.dll" --delay-ms "$(calc '%g' "$rtt_ms / 2")" "${ports[@]}" >"$work/$name-proxy.log" 2>&1 &
   pids+=("$!")
-  for _ in $(seq 1 300); do grep -q '^DelayProxy ready' "$work/proxy.log" && break; sleep 0.1; done
-  mapfile -t proxied < <(sed -n 's/^listening \(127\.0\.0\.1:[0-9]*\) -> .*/\1/p' "$work/proxy.log")
-  [[ ${#proxied[@]} -eq 2 ]] || { cat "$work/proxy.log" >&2; die "the delay proxy did not start"; }
-  printf '[ca]\ntype = webdav\nurl = http://%s/\nvendor = other\n\n[cb]\ntype = webdav\nurl = http://%s/\nvendor = other\n' "${proxied[0]}" "${proxied[1]}" > "$work/rclone.conf"
-  export RCLONE_CONFIG="$work/rclone.conf"
-  echo "cloud: 2 remotes, rclone serve webdav --bwlimit ${bwlimit}M each, +${rtt_ms} ms round trip through bench/DelayProxy"
-  measure cloud "ca:" "cb:" "ca:plain" "cb:plain" "$cloud_mb"
+  for _ in $(seq 1 300); do grep -q '^DelayProxy ready' "$work/$name-proxy.log" && break; sleep 0.1; done
+  mapfile -t proxied < <(sed -n 's/^listening \(127\.0\.0\.1:[0-9]*\) -> .*/\1/p' "$work/$name-proxy.log")
+  [[ ${#proxied[@]} -eq 2 ]] || { cat "$work/$name-proxy.log" >&2; die "the delay proxy did not start"; }
+  : > "$work/$name-rclone.conf"
+  for i in 0 1; do
+    r=$([[ $i == 0 ]] && echo "${name}a" || echo "${name}b")
+    if [[ $kind == sftp ]]; then
+      printf '[%s]\ntype = sftp\nhost = %s\nport = %s\nuser = bench\npass = %s\n\n' "$r" "${proxied[$i]%:*}" "${proxied[$i]##*:}" "$(rclone obscure bench)" >> "$work/$name-rclone.conf"
+    else
+      printf '[%s]\ntype = webdav\nurl = http://%s/\nvendor = other\n\n' "$r" "${proxied[$i]}" >> "$work/$name-rclone.conf"
+    fi
+  done
+  export RCLONE_CONFIG="$work/$name-rclone.conf"
+  echo "$name: 2 remotes, rclone serve $kind --bwlimit ${bwlimit}M each, +${rtt_ms} ms round trip through bench/DelayProxy"
+  measure "$name" "${name}a:" "${name}b:" "${name}a:plain" "${name}b:plain" "$cloud_mb"
+}
+
+if [[ ",$cases," == *",cloud,"* ]]; then
+  cloud_case cloud webdav
+fi
+
+if [[ ",$cases," == *",cloud-sftp,"* ]]; then
+  cloud_case cloud-sftp sftp
 fi
