@@ -51,4 +51,10 @@ public interface IPoolIndex : IAsyncDisposable
 
     /// <summary>Plain bytes the pool's current manifests store on each remote (placement fallback when about is unknown).</summary>
     ValueTask<IReadOnlyDictionary<string, long>> StoredBytesByRemoteAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The pool's totals (files, directories, logical bytes; objects and stored bytes per remote), kept up to date as the
+    /// index changes so that the answer costs the same however many files the pool holds. One consistent snapshot.
+    /// </summary>
+    ValueTask<PoolTotals> TotalsAsync(CancellationToken cancellationToken);
 }

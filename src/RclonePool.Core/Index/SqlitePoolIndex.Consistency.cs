@@ -6,7 +6,7 @@ namespace RclonePool.Core.Index;
 public sealed partial class SqlitePoolIndex
 {
     /// <summary>
-    /// Recomputes the derived tables (implied directories, stored bytes per remote) from the entries and lists
+    /// Recomputes the derived tables (implied directories, stored bytes and objects per remote, the totals) from the entries and lists
     /// every disagreement; empty when the index is consistent. Reads the whole index: for tests and diagnostics.
     /// </summary>
     internal ValueTask<IReadOnlyList<string>> CheckConsistencyAsync(CancellationToken cancellationToken) =>
@@ -29,8 +29,23 @@ public sealed partial class SqlitePoolIndex
             Compare("implied directory", expectedDirs, actualDirs, problems);
             Compare(
                 "stored bytes of remote",
-                Pairs(connection, "SELECT remote, sum(bytes) FROM stored GROUP BY remote HAVING sum(bytes) > 0;"),
+                Pairs(connection, "SELECT remote, sum(bytes) FROM stored GROUP BY remote;"),
                 Pairs(connection, "SELECT remote, bytes FROM remote_bytes;"),
+                problems);
+            Compare(
+                "objects of remote",
+                Pairs(connection, "SELECT remote, sum(objects) FROM stored GROUP BY remote;"),
+                Pairs(connection, "SELECT remote, objects FROM remote_bytes;"),
+                problems);
+            Compare(
+                "total",
+                Pairs(connection, """
+                    SELECT 'files', count(*) FROM entries WHERE kind = 0
+                    UNION ALL SELECT 'bytes', coalesce(sum(size), 0) FROM entries WHERE kind = 0
+                    UNION ALL SELECT 'directories', (SELECT count(*) FROM entries WHERE kind = 1)
+                        + (SELECT count(*) FROM dirs d WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path));
+                    """),
+                Pairs(connection, "SELECT 'files', files FROM totals UNION ALL SELECT 'bytes', bytes FROM totals UNION ALL SELECT 'directories', directories FROM totals;"),
                 problems);
             Compare(
                 "row count",

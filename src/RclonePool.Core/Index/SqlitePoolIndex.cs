@@ -116,6 +116,29 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             return totals;
         }, cancellationToken);
 
+    /// <inheritdoc />
+    /// <remarks>Reads the running totals the schema's triggers and the writer keep: one row, and one per remote.</remarks>
+    public ValueTask<PoolTotals> TotalsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(0, static (connection, _) =>
+        {
+            long files = 0, directories = 0, bytes = 0;
+            var remotes = new Dictionary<string, RemoteTotals>(StringComparer.Ordinal);
+            using var reader = connection.Command(IndexSql.Totals).ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.IsDBNull(0))
+                {
+                    (files, directories, bytes) = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                }
+                else
+                {
+                    remotes[reader.GetString(0)] = new RemoteTotals(reader.GetInt64(1), reader.GetInt64(2));
+                }
+            }
+
+            return new PoolTotals(files, directories, bytes, remotes);
+        }, cancellationToken);
+
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

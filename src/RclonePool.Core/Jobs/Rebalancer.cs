@@ -27,22 +27,12 @@ public sealed class Rebalancer(StoragePool owner)
     {
         var loads = await _pool.Capacity.MeasureAsync(cancellationToken);
         var usage = await _pool.Capacity.UsageAsync(cancellationToken);
-        var objects = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var entry in _pool.Index.ListAsync(PoolPath.Root, recursive: true, cancellationToken))
-        {
-            if (entry.Kind == EntryKind.File && await _pool.Index.GetAsync(PoolPath.Parse(entry.Path), cancellationToken) is { } manifest)
-            {
-                foreach (var location in manifest.Chunks.SelectMany(c => c.Locations))
-                {
-                    objects[location.Remote] = objects.GetValueOrDefault(location.Remote) + 1;
-                }
-            }
-        }
+        var objects = (await _pool.Index.TotalsAsync(cancellationToken)).Remotes;
 
         var total = (double)loads.Sum(l => l.Used);
         var deviations = Utilisation.Deviations(loads);
         return new BalanceReport(
-            [.. loads.Select((l, i) => new RemoteBalance(l.Remote, l.Used, l.Free, usage[i]?.Total, total > 0 ? l.Used * 100 / total : 0, objects.GetValueOrDefault(l.Remote), deviations[i], l.Weight, l.Priority))],
+            [.. loads.Select((l, i) => new RemoteBalance(l.Remote, l.Used, l.Free, usage[i]?.Total, total > 0 ? l.Used * 100 / total : 0, objects.GetValueOrDefault(l.Remote).Objects, deviations[i], l.Weight, l.Priority))],
             Utilisation.Variance(loads),
             _pool.Config.RebalanceThreshold);
     }

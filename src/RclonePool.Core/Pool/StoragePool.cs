@@ -3,6 +3,7 @@ using RclonePool.Core.Caching;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
+using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Placement;
@@ -95,6 +96,9 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             yield return PoolEntry.Of(item);
         }
     }
+
+    /// <summary>Files, directories and bytes in the pool, and the objects and stored bytes per remote, from the index's running totals.</summary>
+    public ValueTask<PoolTotals> TotalsAsync(CancellationToken cancellationToken) => Context.Index.TotalsAsync(cancellationToken);
 
     public ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken) => Context.Capacity.FreeBytesAsync(cancellationToken);
 

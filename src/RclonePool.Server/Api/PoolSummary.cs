@@ -4,8 +4,10 @@ using RclonePool.Core.Pool;
 namespace RclonePool.Server.Api;
 
 /// <summary>
-/// Files, directories and bytes in the pool, counted from the index and kept for a few seconds so that <c>GET status</c>
-/// stays cheap under load: a stale count is answered at once while one refresh runs in the background.
+/// Files, directories and bytes in the pool for <c>GET status</c> and <c>GET stats</c>. A pool of remotes answers from its
+/// index's running totals (<see cref="StoragePool.TotalsAsync"/>: a few rows, however large the pool), so the count is
+/// always current. Another <see cref="IPoolFileSystem"/> is counted by a recursive listing, kept for a few seconds so that
+/// status stays cheap under load: a stale count is answered at once while one refresh runs in the background.
 /// </summary>
 internal sealed class PoolSummary(IPoolFileSystem pool, TimeProvider time) : IDisposable
 {
@@ -18,6 +20,12 @@ internal sealed class PoolSummary(IPoolFileSystem pool, TimeProvider time) : IDi
 
     public async ValueTask<Counts> GetAsync(CancellationToken cancellationToken)
     {
+        if (pool is StoragePool indexed)
+        {
+            var totals = await indexed.TotalsAsync(cancellationToken);
+            return new Counts(totals.Files, totals.Directories, totals.Bytes, time.GetUtcNow());
+        }
+
         var last = Volatile.Read(ref _last);
         if (last is null)
         {

@@ -2,8 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using RclonePool.Core.Events;
-using RclonePool.Core.Manifests;
-using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 
 namespace RclonePool.Server.Metrics;
@@ -166,46 +164,23 @@ internal sealed class PoolMetrics : IDisposable
     {
         try
         {
-            long files = 0, directories = 0, bytes = 0;
-            var objects = _pool!.Remotes.ToDictionary(r => r.Name, _ => 0L, StringComparer.Ordinal);
-            await foreach (var entry in _pool.ListAsync(PoolPath.Root, recursive: true, cancellationToken))
+            var totals = await _pool!.TotalsAsync(cancellationToken);
+            _indexFiles.Set(totals.Files);
+            _indexDirectories.Set(totals.Directories);
+            _indexBytes.Set(totals.Bytes);
+            foreach (var remote in _pool.Remotes.Where(r => !totals.Remotes.ContainsKey(r.Name)))
             {
-                if (entry.IsDirectory)
-                {
-                    directories++;
-                    continue;
-                }
-
-                files++;
-                bytes += entry.Size;
-                if (await _pool.GetManifestAsync(entry.Path, cancellationToken) is { } manifest)
-                {
-                    CountObjects(manifest, objects);
-                }
+                _remoteObjects.WithLabels(remote.Name).Set(0);
             }
 
-            _indexFiles.Set(files);
-            _indexDirectories.Set(directories);
-            _indexBytes.Set(bytes);
-            foreach (var (remote, count) in objects)
+            foreach (var (remote, counted) in totals.Remotes)
             {
-                _remoteObjects.WithLabels(remote).Set(count);
+                _remoteObjects.WithLabels(remote).Set(counted.Objects);
             }
         }
         catch (Exception e)
         {
             MetricsLog.RefreshFailed(_logger, "index", e.Message);
-        }
-    }
-
-    private static void CountObjects(Manifest manifest, Dictionary<string, long> objects)
-    {
-        foreach (var chunk in manifest.Chunks)
-        {
-            foreach (var location in chunk.Locations)
-            {
-                objects[location.Remote] = objects.GetValueOrDefault(location.Remote) + 1;
-            }
         }
     }
 }

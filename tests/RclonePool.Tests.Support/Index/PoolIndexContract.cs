@@ -8,7 +8,7 @@ namespace RclonePool.Tests.Support.Index;
 
 /// <summary>
 /// What every <see cref="IPoolIndex"/> must do, written against the interface alone: lookups, listings, revisions,
-/// removal, replace-all, the populated flag, stored bytes, duplicate candidates, concurrent puts and disposal. Each test
+/// removal, replace-all, the populated flag, stored bytes, the pool's totals, duplicate candidates, concurrent puts and disposal. Each test
 /// starts from a new, empty index.
 /// </summary>
 /// <remarks>
@@ -315,6 +315,202 @@ public abstract class PoolIndexContract : IAsyncLifetime
         await Index.PutAsync(FileManifest("/a", Id(1), revision: 2, stored: [("r1:", 10), ("r3:", 10)]), Ct);
         await Index.RemoveAsync(Id(2), Ct);
         Assert.Equal(new Dictionary<string, long> { ["r1:"] = 10, ["r3:"] = 10 }, await Index.StoredBytesByRemoteAsync(Ct));
+    }
+
+    [Fact]
+    public async Task The_totals_of_an_empty_index_are_zero()
+    {
+        var totals = await Index.TotalsAsync(Ct);
+
+        Assert.Equal((0L, 0L, 0L), (totals.Files, totals.Directories, totals.Bytes));
+        Assert.Empty(totals.Remotes);
+    }
+
+    [Fact]
+    public async Task Totals_count_files_directories_bytes_and_objects_per_remote()
+    {
+        await Index.PutAsync(FileManifest("/films/2001/a.mkv", Id(1), size: 100, stored: [("r1:", 60), ("r2:", 60)]), Ct);
+        await Index.PutAsync(FileManifest("/films/b.mkv", Id(2), size: 30, stored: [("r2:", 10), ("r2:", 10), ("r3:", 10)]), Ct);
+        await Index.PutAsync(DirectoryManifest("/films", Id(3)), Ct);
+        await Index.PutAsync(DirectoryManifest("/empty", Id(4)), Ct);
+        await Index.PutAsync(FileManifest("/zero", Id(5), size: 0), Ct);
+
+        var totals = await Index.TotalsAsync(Ct);
+
+        Assert.Equal((3L, 3L, 130L), (totals.Files, totals.Directories, totals.Bytes)); // /empty, /films, /films/2001
+        Assert.Equal(
+            new Dictionary<string, RemoteTotals> { ["r1:"] = new(1, 60), ["r2:"] = new(3, 80), ["r3:"] = new(1, 10) },
+            totals.Remotes);
+        await AssertTotalsMatchARecountAsync();
+    }
+
+    [Fact]
+    public async Task An_overwrite_replaces_the_old_revision_in_the_totals()
+    {
+        await Index.PutAsync(FileManifest("/a.bin", Id(1), size: 100, stored: [("r1:", 100), ("r2:", 100)]), Ct);
+
+        await Index.PutAsync(FileManifest("/a.bin", Id(1), revision: 2, size: 40, stored: [("r3:", 20), ("r3:", 20)]), Ct);
+
+        var totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((1L, 0L, 40L), (totals.Files, totals.Directories, totals.Bytes));
+        Assert.Equal(new Dictionary<string, RemoteTotals> { ["r3:"] = new(2, 40) }, totals.Remotes);
+
+        // An older revision arriving late changes nothing.
+        await Index.PutAsync(FileManifest("/a.bin", Id(1), revision: 1, size: 100, stored: [("r1:", 100)]), Ct);
+        Assert.Equal(40, (await Index.TotalsAsync(Ct)).Bytes);
+        await AssertTotalsMatchARecountAsync();
+    }
+
+    [Fact]
+    public async Task A_rename_moves_the_implied_directories_in_the_totals()
+    {
+        await Index.PutAsync(FileManifest("/old/deep/x.bin", Id(1), size: 10), Ct);
+        await Index.PutAsync(FileManifest("/kept/y.bin", Id(2), size: 5), Ct);
+        Assert.Equal(3, (await Index.TotalsAsync(Ct)).Directories);
+
+        await Index.PutAsync(FileManifest("/new/x.bin", Id(1), revision: 2, size: 10), Ct);
+
+        var totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((2L, 2L, 15L), (totals.Files, totals.Directories, totals.Bytes)); // /kept, /new
+        Assert.Equal(new Dictionary<string, RemoteTotals> { ["r1:"] = new(2, 15) }, totals.Remotes);
+        await AssertTotalsMatchARecountAsync();
+    }
+
+    [Fact]
+    public async Task A_removed_file_leaves_the_totals_with_what_it_held()
+    {
+        await Index.PutAsync(FileManifest("/a/b/c.txt", Id(1), size: 10, stored: [("r1:", 10), ("r2:", 10)]), Ct);
+        await Index.PutAsync(FileManifest("/a/d.txt", Id(2), size: 20, stored: [("r1:", 20)]), Ct);
+        await Index.PutAsync(DirectoryManifest("/a/b", Id(3)), Ct);
+
+        await Index.RemoveAsync(Id(1), Ct);
+        await Index.RemoveAsync(Id(99), Ct);
+
+        var totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((1L, 2L, 20L), (totals.Files, totals.Directories, totals.Bytes)); // /a, and /a/b by its manifest
+        Assert.Equal(new Dictionary<string, RemoteTotals> { ["r1:"] = new(1, 20) }, totals.Remotes);
+
+        await Index.RemoveAsync(Id(3), Ct);
+        await Index.RemoveAsync(Id(2), Ct);
+        totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((0L, 0L, 0L), (totals.Files, totals.Directories, totals.Bytes));
+        Assert.Empty(totals.Remotes);
+    }
+
+    [Fact]
+    public async Task Objects_shared_by_duplicate_files_count_once_per_file_naming_them()
+    {
+        var content = new string('a', 64);
+        var original = FileManifest("/one.bin", Id(1), size: 50, sha256: content, stored: [("r1:", 50), ("r2:", 50)]);
+        await Index.PutAsync(original, Ct);
+        await Index.PutAsync(original with { FileId = Id(2), Path = "/copies/two.bin" }, Ct);
+
+        var totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((2L, 1L, 100L), (totals.Files, totals.Directories, totals.Bytes));
+        Assert.Equal(new Dictionary<string, RemoteTotals> { ["r1:"] = new(2, 100), ["r2:"] = new(2, 100) }, totals.Remotes);
+
+        await Index.RemoveAsync(Id(1), Ct);
+        Assert.Equal(new Dictionary<string, RemoteTotals> { ["r1:"] = new(1, 50), ["r2:"] = new(1, 50) }, (await Index.TotalsAsync(Ct)).Remotes);
+        await AssertTotalsMatchARecountAsync();
+    }
+
+    [Fact]
+    public async Task A_file_and_a_directory_at_one_path_count_as_what_the_listing_shows()
+    {
+        // A file below /x implies the directory /x; a file at /x then shows /x as a file, and a directory manifest as one directory.
+        await Index.PutAsync(FileManifest("/x/inner.txt", Id(1), size: 1), Ct);
+        await Index.PutAsync(FileManifest("/x", Id(2), size: 2), Ct);
+        var totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((2L, 0L), (totals.Files, totals.Directories));
+        await AssertTotalsMatchARecountAsync();
+
+        await Index.PutAsync(DirectoryManifest("/x", Id(3), revision: 1), Ct); // loses or wins the path by write time, as any put
+        await AssertTotalsMatchARecountAsync();
+        await Index.RemoveAsync(Id(1), Ct);
+        await AssertTotalsMatchARecountAsync();
+    }
+
+    [Fact]
+    public async Task Replace_all_resets_the_totals_to_the_new_content_and_they_survive_reopening()
+    {
+        await Index.PutAsync(FileManifest("/old/a.txt", Id(1), size: 1000, stored: [("r9:", 1000)]), Ct);
+
+        await Index.ReplaceAllAsync(
+            [FileManifest("/new/1.txt", Id(2), size: 10), FileManifest("/new/sub/2.txt", Id(3), size: 20, stored: [("r2:", 20)]), DirectoryManifest("/d", Id(4))],
+            Ct);
+
+        var totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((2L, 3L, 30L), (totals.Files, totals.Directories, totals.Bytes));
+        Assert.Equal(new Dictionary<string, RemoteTotals> { ["r1:"] = new(1, 10), ["r2:"] = new(1, 20) }, totals.Remotes);
+
+        await ReopenAsync();
+        var reopened = await Index.TotalsAsync(Ct);
+        Assert.Equal((totals.Files, totals.Directories, totals.Bytes), (reopened.Files, reopened.Directories, reopened.Bytes));
+        Assert.Equal(totals.Remotes, reopened.Remotes);
+    }
+
+    [Fact]
+    public async Task Totals_match_a_recount_after_any_sequence_of_puts_renames_and_removes()
+    {
+        var random = new Random(19);
+        string[] folders = ["/a", "/a/b", "/a/b/c", "/d", "/d/e", "/"];
+        var revisions = new Dictionary<int, long>();
+        for (var step = 0; step < 400; step++)
+        {
+            var file = random.Next(40);
+            var revision = revisions.GetValueOrDefault(file) + 1;
+            var folder = folders[random.Next(folders.Length)];
+            var path = (folder == "/" ? string.Empty : folder) + $"/f{random.Next(12)}";
+            switch (random.Next(10))
+            {
+                case < 6:
+                    var stored = Enumerable.Range(0, random.Next(0, 4)).Select(_ => ($"r{random.Next(5)}:", (long)random.Next(1, 500))).ToList();
+                    await Index.PutAsync(FileManifest(path, Id(file), revision, size: random.Next(0, 1000), written: BaseTime.AddSeconds(step), stored: stored.Count == 0 ? null : stored), Ct);
+                    break;
+                case < 8:
+                    await Index.PutAsync(DirectoryManifest(path, Id(file), revision), Ct);
+                    break;
+                default:
+                    await Index.RemoveAsync(Id(file), Ct);
+                    break;
+            }
+
+            revisions[file] = revision;
+            if (step % 50 == 49)
+            {
+                await AssertTotalsMatchARecountAsync();
+            }
+        }
+
+        await AssertTotalsMatchARecountAsync();
+    }
+
+    /// <summary>Counts the index the slow way (a recursive listing and every current manifest) and compares with <see cref="IPoolIndex.TotalsAsync"/>.</summary>
+    protected async Task AssertTotalsMatchARecountAsync()
+    {
+        long files = 0, directories = 0, bytes = 0;
+        var remotes = new Dictionary<string, RemoteTotals>(StringComparer.Ordinal);
+        foreach (var entry in await ListAsync(PoolPath.Root, recursive: true))
+        {
+            if (entry.Kind == EntryKind.Directory)
+            {
+                directories++;
+                continue;
+            }
+
+            files++;
+            bytes += entry.Size;
+            var manifest = await Index.GetAsync(PoolPath.Parse(entry.Path), Ct);
+            foreach (var location in manifest!.Chunks.SelectMany(c => c.Locations))
+            {
+                var (objects, stored) = remotes.GetValueOrDefault(location.Remote);
+                remotes[location.Remote] = new RemoteTotals(objects + 1, stored + location.StoredLength);
+            }
+        }
+
+        var totals = await Index.TotalsAsync(Ct);
+        Assert.Equal((files, directories, bytes), (totals.Files, totals.Directories, totals.Bytes));
+        Assert.Equal(remotes, totals.Remotes);
     }
 
     [Theory]

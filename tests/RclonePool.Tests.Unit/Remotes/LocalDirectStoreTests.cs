@@ -31,6 +31,23 @@ public sealed class LocalDirectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_absolute_path_is_known_as_a_local_directory_without_asking_rclone()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+
+        Assert.Equal(_directory, await store.LocalDirectoryAsync(_directory, Ct));
+        Assert.Equal(_directory, await store.LocalDirectoryAsync(_directory + "/", Ct));
+        Assert.Equal(_directory, await store.LocalDirectoryAsync(_directory + "/sub/..", Ct));
+        Assert.Equal(0, transport.Questions);
+
+        // A remote name, or a path rclone might read as one, is asked of rclone.
+        Assert.Equal(_directory, await store.LocalDirectoryAsync("disk:", Ct));
+        Assert.Equal(_directory, await store.LocalDirectoryAsync("/odd:name", Ct));
+        Assert.Equal(2, transport.Questions);
+    }
+
+    [Fact]
     public async Task A_small_write_lands_in_the_directory_whole_and_replaces_the_old_object()
     {
         var transport = new AnsweringStore(_directory);

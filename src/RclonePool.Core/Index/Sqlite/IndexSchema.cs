@@ -15,7 +15,7 @@ internal static class IndexSchema
     public static int CurrentVersion => Migrations.Length;
 
     /// <summary>Tables every valid index has; a file missing one is treated as damaged.</summary>
-    public static readonly string[] RequiredTables = ["meta", "entries", "manifests", "dirs", "stored", "remote_bytes", "superseded"];
+    public static readonly string[] RequiredTables = ["meta", "entries", "manifests", "dirs", "stored", "remote_bytes", "superseded", "totals"];
 
     public static readonly string[] Migrations =
     [
@@ -93,6 +93,61 @@ internal static class IndexSchema
         // 3 -> 4: files by content, so a duplicate is found with one indexed lookup however many files share its size.
         """
         CREATE INDEX entries_by_content ON entries (sha256, size) WHERE kind = 0;
+        """,
+
+        // 4 -> 5: the pool's totals, kept as the index changes so that counting the pool reads a few rows instead of every
+        // entry and manifest. Objects per remote are counted from the manifests already indexed (no rebuild needed).
+        """
+        ALTER TABLE stored ADD COLUMN objects INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE remote_bytes ADD COLUMN objects INTEGER NOT NULL DEFAULT 0;
+        WITH counted AS (
+            SELECT e.file_id AS file_id, json_extract(l.value, '$.remote') AS remote, count(*) AS objects
+            FROM entries e JOIN manifests m ON m.id = e.id,
+                json_each(CAST(m.json AS TEXT), '$.chunks') c, json_each(c.value, '$.locations') l
+            GROUP BY 1, 2)
+        UPDATE stored SET objects = counted.objects FROM counted WHERE counted.file_id = stored.file_id AND counted.remote = stored.remote;
+        DELETE FROM remote_bytes;
+        INSERT INTO remote_bytes (remote, bytes, objects) SELECT remote, sum(bytes), sum(objects) FROM stored GROUP BY remote;
+
+        -- One row: files, directories (explicit and implied, as a recursive listing of the root shows them) and the
+        -- files' bytes. The triggers keep it in step with every change to entries and dirs, whoever makes it.
+        CREATE TABLE totals (
+            id          INTEGER PRIMARY KEY CHECK (id = 0),
+            files       INTEGER NOT NULL,
+            directories INTEGER NOT NULL,
+            bytes       INTEGER NOT NULL
+        );
+        INSERT INTO totals (id, files, directories, bytes) SELECT 0,
+            (SELECT count(*) FROM entries WHERE kind = 0),
+            (SELECT count(*) FROM entries WHERE kind = 1) + (SELECT count(*) FROM dirs d WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path)),
+            (SELECT coalesce(sum(size), 0) FROM entries WHERE kind = 0);
+
+        -- A directory path counts once: as an entry of kind 1, or as an implied directory where no entry is at its path.
+        CREATE TRIGGER totals_entry_in AFTER INSERT ON entries BEGIN
+            UPDATE totals SET
+                files = files + (new.kind = 0),
+                bytes = bytes + CASE WHEN new.kind = 0 THEN new.size ELSE 0 END,
+                directories = directories + (new.kind = 1) - EXISTS (SELECT 1 FROM dirs WHERE path = new.path);
+        END;
+        CREATE TRIGGER totals_entry_out AFTER DELETE ON entries BEGIN
+            UPDATE totals SET
+                files = files - (old.kind = 0),
+                bytes = bytes - CASE WHEN old.kind = 0 THEN old.size ELSE 0 END,
+                directories = directories - (old.kind = 1) + EXISTS (SELECT 1 FROM dirs WHERE path = old.path);
+        END;
+        CREATE TRIGGER totals_entry_changed AFTER UPDATE OF path, kind, size ON entries BEGIN
+            UPDATE totals SET
+                files = files - (old.kind = 0) + (new.kind = 0),
+                bytes = bytes - CASE WHEN old.kind = 0 THEN old.size ELSE 0 END + CASE WHEN new.kind = 0 THEN new.size ELSE 0 END,
+                directories = directories - (old.kind = 1) + (new.kind = 1)
+                    + EXISTS (SELECT 1 FROM dirs WHERE path = old.path) - EXISTS (SELECT 1 FROM dirs WHERE path = new.path);
+        END;
+        CREATE TRIGGER totals_dir_in AFTER INSERT ON dirs BEGIN
+            UPDATE totals SET directories = directories + NOT EXISTS (SELECT 1 FROM entries WHERE path = new.path);
+        END;
+        CREATE TRIGGER totals_dir_out AFTER DELETE ON dirs BEGIN
+            UPDATE totals SET directories = directories - NOT EXISTS (SELECT 1 FROM entries WHERE path = old.path);
+        END;
         """,
     ];
 }

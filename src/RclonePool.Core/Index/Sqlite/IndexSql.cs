@@ -49,6 +49,14 @@ internal static class IndexSql
 
     public static readonly Statement StoredBytesByRemote = new("SELECT remote, bytes FROM remote_bytes;");
 
+    /// <summary>The totals row (remote null) then one row per remote, in one statement so that they are one snapshot.</summary>
+    public static readonly Statement Totals = new(
+        """
+        SELECT NULL, files, directories, bytes FROM totals
+        UNION ALL
+        SELECT remote, objects, bytes, 0 FROM remote_bytes;
+        """);
+
     /// <summary>Whether any file has this size (is hashing a local file for duplicate detection worth it).</summary>
     public static readonly Statement AnyFileOfSize = new("SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 0 AND size = $size);", "$size");
 
@@ -102,19 +110,22 @@ internal static class IndexSql
 
     public static readonly Statement AddStored = new(
         """
-        INSERT INTO stored (file_id, remote, bytes) VALUES ($file_id, $remote, $bytes);
-        INSERT INTO remote_bytes (remote, bytes) VALUES ($remote, $bytes)
-        ON CONFLICT (remote) DO UPDATE SET bytes = bytes + excluded.bytes;
+        INSERT INTO stored (file_id, remote, bytes, objects) VALUES ($file_id, $remote, $bytes, $objects);
+        INSERT INTO remote_bytes (remote, bytes, objects) VALUES ($remote, $bytes, $objects)
+        ON CONFLICT (remote) DO UPDATE SET bytes = bytes + excluded.bytes, objects = objects + excluded.objects;
         """,
         "$file_id",
         "$remote",
-        "$bytes");
+        "$bytes",
+        "$objects");
 
     public static readonly Statement ReleaseStored = new(
         """
-        UPDATE remote_bytes SET bytes = bytes - (SELECT s.bytes FROM stored s WHERE s.file_id = $file_id AND s.remote = remote_bytes.remote)
+        UPDATE remote_bytes SET
+            bytes = bytes - (SELECT s.bytes FROM stored s WHERE s.file_id = $file_id AND s.remote = remote_bytes.remote),
+            objects = objects - (SELECT s.objects FROM stored s WHERE s.file_id = $file_id AND s.remote = remote_bytes.remote)
         WHERE remote IN (SELECT remote FROM stored WHERE file_id = $file_id);
-        DELETE FROM remote_bytes WHERE bytes <= 0 AND remote IN (SELECT remote FROM stored WHERE file_id = $file_id);
+        DELETE FROM remote_bytes WHERE objects <= 0 AND bytes <= 0 AND remote IN (SELECT remote FROM stored WHERE file_id = $file_id);
         DELETE FROM stored WHERE file_id = $file_id;
         """,
         "$file_id");
@@ -132,7 +143,10 @@ internal static class IndexSql
     public static readonly Statement ForgetSuperseded = new("DELETE FROM superseded WHERE file_id = $file_id;", "$file_id");
 
     public static readonly Statement ClearContent = new(
-        "DELETE FROM manifests; DELETE FROM entries; DELETE FROM dirs; DELETE FROM stored; DELETE FROM remote_bytes; DELETE FROM superseded;");
+        """
+        DELETE FROM manifests; DELETE FROM entries; DELETE FROM dirs; DELETE FROM stored; DELETE FROM remote_bytes; DELETE FROM superseded;
+        UPDATE totals SET files = 0, directories = 0, bytes = 0;
+        """);
 
     public static readonly Statement SetMeta = new(
         "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;",

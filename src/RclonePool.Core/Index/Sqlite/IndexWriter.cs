@@ -11,7 +11,7 @@ namespace RclonePool.Core.Index.Sqlite;
 internal sealed class IndexWriter
 {
     private readonly IndexConnection _connection;
-    private readonly Dictionary<string, long> _storedByRemote = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Bytes, long Objects)> _storedByRemote = new(StringComparer.Ordinal);
 
     public IndexWriter(IndexConnection connection) => _connection = connection;
 
@@ -132,7 +132,8 @@ internal sealed class IndexWriter
         {
             foreach (var location in chunk.Locations)
             {
-                _storedByRemote[location.Remote] = _storedByRemote.GetValueOrDefault(location.Remote) + location.StoredLength;
+                var (bytes, objects) = _storedByRemote.GetValueOrDefault(location.Remote);
+                _storedByRemote[location.Remote] = (bytes + location.StoredLength, objects + 1);
             }
         }
 
@@ -143,10 +144,11 @@ internal sealed class IndexWriter
 
         var command = Command(IndexSql.AddStored);
         command.Parameters["$file_id"].Value = manifest.FileId;
-        foreach (var (remote, bytes) in _storedByRemote)
+        foreach (var (remote, (bytes, objects)) in _storedByRemote)
         {
             command.Parameters["$remote"].Value = remote;
             command.Parameters["$bytes"].Value = bytes;
+            command.Parameters["$objects"].Value = objects;
             command.ExecuteNonQuery();
         }
     }

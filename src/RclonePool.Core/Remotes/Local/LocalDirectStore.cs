@@ -69,7 +69,7 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
     {
         try
         {
-            var directory = await inner.LocalDirectoryAsync(remote, CancellationToken.None);
+            var directory = AbsolutePath(remote) ?? await inner.LocalDirectoryAsync(remote, CancellationToken.None);
             if (directory is not null)
             {
                 _logger.LogDebug("{Remote} is rclone's local backend at {Directory}: its objects are read from there directly.", remote, directory);
@@ -84,6 +84,16 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
             return null;
         }
     }
+
+    /// <summary>
+    /// The directory of a remote given as an absolute Unix path without a ':' (e.g. <c>/srv/disk1</c>): rclone's local
+    /// backend by rclone's own rule, so rclone need not be asked (nor started: a command that only reads the pool
+    /// descriptors and the index, such as <c>ls</c>, then runs without an rclone process). Null for anything else.
+    /// </summary>
+    internal static string? AbsolutePath(string remote) =>
+        remote.StartsWith('/') && !remote.Contains(':', StringComparison.Ordinal) && !remote.Contains('\\', StringComparison.Ordinal)
+            ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(remote))
+            : null;
 
     private static FileRangeStream? TryOpen(string file, long offset, long count, CancellationToken opened)
     {
