@@ -5,7 +5,7 @@
 # each, with ratios; then the incompressible case and the seek case.
 #
 #   bench/efficiency.sh [--remotes 4] [--sdk-mb 128] [--logs-mb 64] [--image-mb 256] [--big-mb 1024] [--rounds 3]
-#                       [--seeks 30] [--level 3] [--case table,incompressible,seek]
+#                       [--seeks 30] [--level 3] [--dedup-chunk-mb 8] [--case table,dedup,incompressible,seek]
 #
 # Parts of the dataset (made by the script, the same bytes on every run):
 #   sdk     the first --sdk-mb MiB of the installed .NET SDK directory, files in path order (many small binaries)
@@ -26,7 +26,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-remotes=4 sdk_mb=128 logs_mb=64 image_mb=256 big_mb=1024 seeks=30 level=3 rounds=3 cases=table,incompressible,seek
+remotes=4 sdk_mb=128 logs_mb=64 image_mb=256 big_mb=1024 seeks=30 level=3 rounds=3 cases=table,dedup,incompressible,seek dedup_chunk_mb=8
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --remotes) remotes="$2"; shift 2 ;;
@@ -38,13 +38,14 @@ while [[ $# -gt 0 ]]; do
     --level) level="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --case) cases="$2"; shift 2 ;;
+    --dedup-chunk-mb) dedup_chunk_mb="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 has_case() { [[ ",$cases," == *",$1,"* ]]; }
-declare -A bytes secs
+declare -A bytes secs dbytes dsecs
 "$root/scripts/install-deps.sh" rclone curl restic
 "$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
 dll="$root/.build/cli/rclonepool.dll"
@@ -68,7 +69,7 @@ export RESTIC_PASSWORD=bench-not-secret
 echo "bench: rclonepool (enable_compression, level $level, $remotes local remotes) vs $(restic version | head -1)"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work"
 
-if has_case table; then
+if has_case table || has_case dedup; then
 # --- the dataset ----------------------------------------------------------------------------------------------
 data="$work/data"
 mkdir -p "$data/sdk" "$data/logs" "$data/image"
@@ -103,9 +104,9 @@ for part in sdk logs image; do echo "data: $part $(mib "$(du -sb "$data/$part" |
 
 fi
 
-# make_pool NAME COMPRESSION [DUPLICATE_DETECTION] : a pool of $remotes empty local remotes with its config at $work/NAME.json
+# make_pool NAME COMPRESSION [DUPLICATE_DETECTION] [DEDUPLICATION] : a pool of $remotes empty local remotes with its config at $work/NAME.json
 make_pool() {
-  local name="$1" compression="$2" duplicates="${3:-true}" list=() i
+  local name="$1" compression="$2" duplicates="${3:-true}" dedup="${4:-false}" list=() i
   for i in $(seq 1 "$remotes"); do mkdir -p "$work/$name/r$i"; list+=("\"$work/$name/r$i\""); done
   cat > "$work/$name.json" <<JSON
 {
@@ -114,7 +115,8 @@ make_pool() {
   "temp_dir": "$shm/$name-tmp",
   "enable_compression": $compression,
   "compression_level": $level,
-  "enable_duplicate_detection": $duplicates
+  "enable_duplicate_detection": $duplicates,
+  "enable_deduplication": $dedup
 }
 JSON
   dotnet "$dll" --config "$work/$name.json" --no-progress init >/dev/null
@@ -144,6 +146,28 @@ for part in sdk logs image; do
 done
 echo "  (targets: stored bytes <= 1.1x restic's, upload time <= 1.0x restic's; the pool keeps a manifest copy on each of its $remotes remotes)"
 
+fi
+
+if has_case dedup; then
+# --- dedup: the image part (an image, a copy shifted by 1000 bytes, a copy with 64 KiB edited), restic vs the pool with
+# enable_deduplication (and compression), and without it for reference ------------------------------------------------
+restic init --repo "$work/restic-dedup" --repository-version 2 >/dev/null
+t0=$(now); restic backup --repo "$work/restic-dedup" --compression auto --quiet "$data/image" >/dev/null; t1=$(now)
+dbytes[restic]=$(du -sb "$work/restic-dedup" | cut -f1); dsecs[restic]=$(calc '%.2f' "$t1 - $t0")
+for mode in dedup plain; do
+  make_pool "pool-image-$mode" true true "$([[ $mode == dedup ]] && echo true || echo false)"
+  sed -i "s/^{\$/{ \"chunk_size\": $((dedup_chunk_mb * 1048576)),/" "$work/pool-image-$mode.json"
+  t0=$(now); dotnet "$dll" --config "$work/pool-image-$mode.json" --no-progress upload --parallel "$data/image" "/image" >"$work/upload.log" 2>&1 \
+    || { cat "$work/upload.log" >&2; die "rclonepool upload of the image part ($mode) failed"; }; t1=$(now)
+  dbytes[$mode]=$(pool_bytes "pool-image-$mode"); dsecs[$mode]=$(calc '%.2f' "$t1 - $t0")
+done
+rm -rf "$work/restic-dedup" "$work"/pool-image-*
+echo
+printf '  %-34s %12s %10s %12s %12s\n' "image + shifted + edited copy" "MiB stored" "seconds" "bytes/restic" "time/restic"
+for mode in restic dedup plain; do
+  printf '  %-34s %12s %10s %12s %12s\n' "$mode" "$(mib "${dbytes[$mode]}")" "${dsecs[$mode]}" "$(calc '%.2f' "${dbytes[$mode]} / ${dbytes[restic]}")" "$(calc '%.2f' "${dsecs[$mode]} / ${dsecs[restic]}")"
+done
+echo "  (dedup: enable_deduplication + enable_compression, fixed $dedup_chunk_mb MiB chunks; plain: compression only, same chunks)"
 fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -121,8 +121,8 @@ public static class ConfigKeys
                 "Seconds between health checks, 1 or more."),
 
             // v0.6 — advanced
-            Key(Advanced, false, "enable_deduplication", ConfigTypes.Boolean, c => c.EnableDeduplication, (c, v) => c.EnableDeduplication = v,
-                "Store identical chunks once (content-addressed by SHA-256)."),
+            Key(Advanced, true, "enable_deduplication", ConfigTypes.Boolean, c => c.EnableDeduplication, (c, v) => c.EnableDeduplication = v,
+                "Store identical chunks once: new chunk objects are named by a keyed hash (HMAC-SHA256 with a secret kept in the pool descriptor) of their content and reused across files, in every redundancy mode; a delete leaves them to 'rclonepool orphans', which removes what no manifest names. Files already stored keep their form (docs/efficiency.md)."),
             Key(Advanced, true, "enable_compression", ConfigTypes.Boolean, c => c.EnableCompression, (c, v) => c.EnableCompression = v,
                 "Compress new chunks with zstd, each 256 KiB hash block on its own (so a seek decompresses one or two blocks), before encryption and upload; a block stays compressed only when that makes it smaller, and a chunk whose first block does not shrink (video, archives) is stored as it is. Files already stored keep their form (docs/efficiency.md)."),
             Key(Advanced, true, "compression_level", ConfigTypes.Integer, c => c.CompressionLevel, (c, v) => c.CompressionLevel = v,

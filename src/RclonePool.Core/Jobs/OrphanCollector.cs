@@ -70,13 +70,16 @@ public sealed class OrphanCollector(StoragePool owner)
         }
 
         var (markers, _) = await SharedMarkersAsync(survey, OldEnough, referenced, cancellationToken);
+
+        // Content claims are read after the manifests: an upload claims what it reuses before it checks it exists.
+        var claims = await ClaimedObjects.ReadAsync(_pool, survey.Remotes.Where(r => r.Listed).Select(r => r.Remote), OldEnough, cancellationToken);
         var orphans = new List<OrphanObject>();
         var referencedCount = 0;
         foreach (var inventory in survey.Remotes.Where(r => r.Listed))
         {
             foreach (var (name, entry) in inventory.Data!)
             {
-                if (referenced.Contains((inventory.Remote.Name, name)))
+                if (referenced.Contains((inventory.Remote.Name, name)) || claims.Keeps(inventory.Remote.Name, name))
                 {
                     referencedCount++;
                 }
@@ -99,12 +102,12 @@ public sealed class OrphanCollector(StoragePool owner)
         {
             Chunks = [.. orphans.OrderBy(o => o.Remote, StringComparer.Ordinal).ThenBy(o => o.Object, StringComparer.Ordinal)],
             StaleManifests = stale,
-            StaleMarkers = markers,
+            StaleMarkers = [.. markers, .. claims.Stale],
             ReferencedChunks = referencedCount,
             Blockers = blockers,
             UnreachableRemotes = survey.Remotes.Count(r => !r.Listed),
         };
-        report = options.Delete && blockers.Count == 0 ? await RemoveOrphansAsync(report, survey, cancellationToken) : report;
+        report = options.Delete && blockers.Count == 0 ? await RemoveOrphansAsync(report, survey, OldEnough, cancellationToken) : report;
         return report with { RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
     }
 
@@ -149,7 +152,7 @@ public sealed class OrphanCollector(StoragePool owner)
         return (removable, reads);
     }
 
-    private async Task<OrphanReport> RemoveOrphansAsync(OrphanReport report, PoolSurvey survey, CancellationToken cancellationToken)
+    private async Task<OrphanReport> RemoveOrphansAsync(OrphanReport report, PoolSurvey survey, Func<DateTimeOffset, bool> oldEnough, CancellationToken cancellationToken)
     {
         var corrections = await ReconcileIndexAsync(survey, cancellationToken);
         var byName = _pool.Remotes.ToDictionary(r => r.Name, StringComparer.Ordinal);
@@ -160,9 +163,11 @@ public sealed class OrphanCollector(StoragePool owner)
             manifests++;
         }
 
+        // Claims once more, just before removing: an upload that claimed an object since the listing keeps it.
+        var claims = await ClaimedObjects.ReadAsync(_pool, survey.Remotes.Where(r => r.Listed).Select(r => r.Remote), oldEnough, cancellationToken);
         var chunks = 0;
         long bytes = 0;
-        await Parallel.ForEachAsync(report.Chunks.Where(c => c.OldEnough), new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism, CancellationToken = cancellationToken }, async (o, ct) =>
+        await Parallel.ForEachAsync(report.Chunks.Where(c => c.OldEnough && !claims.Keeps(c.Remote, c.Object)), new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism, CancellationToken = cancellationToken }, async (o, ct) =>
         {
             if (await _pool.Store.DeleteAsync(new RemotePath(byName[o.Remote].Storage, o.Object), ct))
             {

@@ -9,7 +9,7 @@ public sealed record Manifest
 {
     public const string FormatName = "rclonepool-manifest";
     /// <summary>The highest format this rclonepool reads.</summary>
-    public const int CurrentFormatVersion = 3;
+    public const int CurrentFormatVersion = 4;
 
     /// <summary>Format 1: every chunk is stored as objects. What manifests are written as unless they need more.</summary>
     public const int BaseFormatVersion = 1;
@@ -18,6 +18,12 @@ public sealed record Manifest
     public const int InlineFormatVersion = 2;
     /// <summary>Format 3: some chunk is compressed (<see cref="ChunkEntry.Codec"/>); format-1 and 2 readers must refuse it.</summary>
     public const int CompressedFormatVersion = 3;
+
+    /// <summary>
+    /// Format 4: some chunk object is content-addressed (<c>enable_deduplication</c>) and may be named by other manifests
+    /// too. Nothing new to read, but a format-3 writer would delete such objects with the file; so it must refuse them.
+    /// </summary>
+    public const int DedupFormatVersion = 4;
 
     public const string DefaultBlockHash = "xxh128";
 

@@ -45,9 +45,26 @@ public static class ManifestNames
     /// <summary>Chunk object path under the data prefix, fanned out by the id's first two characters.</summary>
     public static string ChunkObject(string dataPrefix, string chunkId) => $"{dataPrefix}/{chunkId[..2]}/{chunkId}";
 
-    public static bool IsId(ReadOnlySpan<char> s)
+    /// <summary>Length of a content-addressed chunk id: a whole HMAC-SHA256 in lowercase hex (a random id has 32).</summary>
+    public const int ContentIdLength = 64;
+
+    /// <summary>
+    /// True for an object named by its content (<c>enable_deduplication</c>): its last path segment is a 64-character
+    /// lowercase hex id. Such an object may be named by several manifests, so only <c>rclonepool orphans</c>, which reads
+    /// every manifest, ever removes it.
+    /// </summary>
+    public static bool IsContentAddressed(string objectPath)
     {
-        if (s.Length != 32)
+        ArgumentNullException.ThrowIfNull(objectPath);
+        var name = objectPath.AsSpan(objectPath.LastIndexOf('/') + 1);
+        return name.Length == ContentIdLength && IsHex(name);
+    }
+
+    public static bool IsId(ReadOnlySpan<char> s) => s.Length == 32 && IsHex(s);
+
+    private static bool IsHex(ReadOnlySpan<char> s)
+    {
+        if (s.IsEmpty)
         {
             return false;
         }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace RclonePool.Core.Manifests;
 
 /// <summary>
@@ -19,4 +21,18 @@ public sealed record PoolDescriptor
     public required string Remote { get; init; }
 
     public DateTimeOffset Created { get; init; }
+
+    /// <summary>
+    /// The pool's deduplication secret (32 random bytes, base64): the key of the HMAC-SHA256 that names content-addressed
+    /// chunk objects (<c>enable_deduplication</c>, docs/efficiency.md). Written on first use to every remote's descriptor;
+    /// null in pools that never deduplicated. Never printed: <see cref="ToString"/> leaves it out.
+    /// </summary>
+    public string? DedupSecret { get; init; }
+
+    // Records print every property; the secret must not reach a log or an error message.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Format = {Format}, FormatVersion = {FormatVersion}, PoolId = {PoolId}, Remote = {Remote}, Created = {Created:O}");
+        return true;
+    }
 }

@@ -9,6 +9,9 @@ public sealed record PoolLayout(string DataPrefix, string ManifestPrefix)
     /// <summary>The name of the shared-content markers' directory inside the manifest directory.</summary>
     public const string SharedDirectory = "shared";
 
+    /// <summary>The name of the content claims' directory inside the manifest directory (<see cref="ContentClaim"/>).</summary>
+    public const string ClaimDirectory = "claims";
+
     public RemotePath Manifest(PoolRemote remote, string objectName) => new(remote.Storage, $"{ManifestPrefix}/{objectName}");
 
     public RemotePath ManifestDirectory(PoolRemote remote) => new(remote.Storage, ManifestPrefix);
@@ -22,6 +25,12 @@ public sealed record PoolLayout(string DataPrefix, string ManifestPrefix)
 
     /// <summary>The marker saying that the content with <paramref name="sha256"/> may be shared by several files.</summary>
     public RemotePath SharedMarker(PoolRemote remote, string sha256) => SharedMarkerDirectory(remote).Child(sha256 + ManifestNames.Extension);
+
+    /// <summary>The directory of content claims (docs/efficiency.md), beside the manifests.</summary>
+    public RemotePath ContentClaimDirectory(PoolRemote remote) => ManifestDirectory(remote).Child(ClaimDirectory);
+
+    /// <summary>One content claim.</summary>
+    public RemotePath ContentClaim(PoolRemote remote, string claimId) => ContentClaimDirectory(remote).Child(claimId + ManifestNames.Extension);
 
     /// <summary>The stored object path (relative to the remote) for a new chunk id.</summary>
     public string ChunkObject(string chunkId) => ManifestNames.ChunkObject(DataPrefix, chunkId);

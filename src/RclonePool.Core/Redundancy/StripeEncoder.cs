@@ -12,8 +12,9 @@ namespace RclonePool.Core.Redundancy;
 internal static class StripeEncoder
 {
     /// <summary>
-    /// Encodes <paramref name="source"/> into <paramref name="shards"/> (null for a data shard with no bytes) and
-    /// returns the digests of each parity shard's blocks (base64, one per row).
+    /// Encodes <paramref name="source"/> into <paramref name="shards"/> (null for a shard not to be written: a data shard
+    /// with no bytes, or every shard when only the digests are wanted) and returns the digests of each parity shard's
+    /// blocks (base64, one per row).
     /// </summary>
     public static async Task<string[]> EncodeAsync(Stream source, StripeGeometry geometry, ReedSolomonCodec codec, IReadOnlyList<PipeWriter?> shards, ChunkHasher hasher, Action<int>? progress, CancellationToken cancellationToken)
     {
@@ -41,9 +42,9 @@ internal static class StripeEncoder
             for (var shard = 0; shard < geometry.TotalShards; shard++)
             {
                 var bytes = stripe.Shard(shard);
-                if (bytes.Length > 0)
+                if (bytes.Length > 0 && shards[shard] is { } writer)
                 {
-                    var written = await shards[shard]!.WriteAsync(bytes, cancellationToken);
+                    var written = await writer.WriteAsync(bytes, cancellationToken);
                     if (written.IsCompleted || written.IsCanceled)
                     {
                         // The shard's upload ended early (it failed): the caller reports why.

@@ -11,12 +11,16 @@ namespace RclonePool.Core.Pool.Writing;
 
 /// <summary>
 /// Stores chunks as the redundancy policy says (docs/redundancy.md): one object, whole copies on distinct remotes, or
-/// a parity stripe (<see cref="StripeWriter"/>). Every object goes under a fresh object id; a failing remote is retried,
-/// then left for another one with room.
+/// a parity stripe (<see cref="StripeWriter"/>). Every object goes under a fresh object id, or with
+/// <c>enable_deduplication</c> under a name made from its content (<see cref="ContentAddressedChunks"/>); a failing remote
+/// is retried, then left for another one with room.
 /// </summary>
-internal sealed class ChunkWriter(PoolContext pool)
+internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
 {
     private readonly StripeWriter _stripes = new(pool);
+
+    /// <summary>The content-addressed writes of <c>enable_deduplication</c>.</summary>
+    private ContentAddressedChunks ContentAddressed => field ??= new(pool, new ContentAddresses(pool), claims, this, _stripes);
 
     private int BlockSize => ChunkLayout.BlockSizeFor(pool.Config.ChunkSize);
 
@@ -61,6 +65,11 @@ internal sealed class ChunkWriter(PoolContext pool)
     private Task<ChunkEntry> WriteStoredAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
     {
         var scheme = upload.Policy.SchemeFor(length, BlockSize);
+        if (pool.Config.EnableDeduplication)
+        {
+            return ContentAddressed.WriteAsync(index, offset, length, openSource, scheme, BlockSize, upload, cancellationToken);
+        }
+
         return scheme.Kind switch
         {
             ChunkSchemeKind.Striped => _stripes.WriteAsync(index, offset, length, openSource, scheme, upload, cancellationToken),
@@ -123,7 +132,11 @@ internal sealed class ChunkWriter(PoolContext pool)
     /// transient failures on the same remote, then moves on to another remote with room, excluding the failing one
     /// for the rest of the operation. Hashes (and reports progress for) the bytes when <paramref name="hash"/> is set.
     /// </summary>
-    public async Task<StoredCopy> StoreCopyAsync(int index, long length, Func<Stream> openSource, bool hash, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
+    public Task<StoredCopy> StoreCopyAsync(int index, long length, Func<Stream> openSource, bool hash, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken) =>
+        StoreCopyAsync(index, length, openSource, hash, upload, claims, contentObject: null, cancellationToken);
+
+    /// <summary>As above, under <paramref name="contentObject"/> (a content-addressed name) instead of a fresh id when it is set.</summary>
+    public async Task<StoredCopy> StoreCopyAsync(int index, long length, Func<Stream> openSource, bool hash, UploadContext upload, RemoteClaims claims, string? contentObject, CancellationToken cancellationToken)
     {
         var blockSize = BlockSize;
         while (true)
@@ -149,7 +162,7 @@ internal sealed class ChunkWriter(PoolContext pool)
                     }
 
                     // A failed attempt may leave a truncated object: it stays in Written and is removed after the upload.
-                    var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
+                    var objectPath = contentObject ?? pool.Layout.ChunkObject(ManifestNames.NewId());
                     var target = new RemotePath(remote.Storage, objectPath);
                     upload.Written.TryAdd((remote, objectPath), 0);
                     using var hasher = hash ? new ChunkHasher(blockSize) : null;

@@ -14,7 +14,7 @@ namespace RclonePool.Core.Pool.Writing;
 /// every remote, then the index; only then does the file become visible, and only then is the revision it replaces
 /// retired. A failure removes what the attempt wrote. The caller holds the path's lock.
 /// </summary>
-internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, DuplicateFinder duplicates, ObjectReclaimer reclaimer)
+internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, DuplicateFinder duplicates, ObjectReclaimer reclaimer, ContentClaims claims)
 {
     /// <summary>Files up to this size live inside their manifest (written to every remote anyway): one call per remote, none for data.</summary>
     public const int InlineMaxBytes = 4096;
@@ -70,11 +70,13 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         catch (Exception e) when (e is not PoolException { InDoubt: true })
         {
             await reclaimer.DiscardAsync(upload, upload.Written.Keys, "an upload that did not complete");
+            await claims.RemoveAsync(upload);
             throw;
         }
 
         // The manifest is durable: from here on nothing is undone, and a cancellation waits for the bookkeeping.
         await pool.Index.PutAsync(manifest, serialized, CancellationToken.None);
+        await claims.RemoveAsync(upload); // the manifest names what they claimed
         PoolLog.Stored(pool.Logger, manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
         // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
         await reclaimer.DiscardUnusedAsync(upload, manifest);
@@ -90,7 +92,8 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
 
     /// <summary>The lowest format that describes the chunks: older readers refuse what they would misread.</summary>
     private static int FormatVersionOf(List<ChunkEntry> chunks) =>
-        chunks.Any(c => c.IsCompressed) ? Manifest.CompressedFormatVersion
+        chunks.Any(c => c.Locations.Any(l => ManifestNames.IsContentAddressed(l.Object))) ? Manifest.DedupFormatVersion
+        : chunks.Any(c => c.IsCompressed) ? Manifest.CompressedFormatVersion
         : chunks.Any(c => c.Inline is not null) ? Manifest.InlineFormatVersion
         : Manifest.BaseFormatVersion;
 

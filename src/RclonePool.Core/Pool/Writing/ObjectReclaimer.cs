@@ -8,7 +8,9 @@ namespace RclonePool.Core.Pool.Writing;
 /// <summary>
 /// Removes objects nothing needs any more: what a failed or finished upload wrote that its manifest does not name,
 /// the chunks of a retired revision, the chunks of a deleted entry. Best effort: what cannot be removed now is left for
-/// <c>rclonepool orphans</c>, which finds it from the manifests on the remotes.
+/// <c>rclonepool orphans</c>, which finds it from the manifests on the remotes. A content-addressed object
+/// (<c>enable_deduplication</c>) is never removed here: another manifest, or an upload in flight, may name it; the sweep
+/// in 'orphans' removes it once no manifest names it and it is older than the grace period (docs/efficiency.md).
 /// </summary>
 internal sealed class ObjectReclaimer(PoolContext pool, SharedContentMarkers markers)
 {
@@ -49,7 +51,7 @@ internal sealed class ObjectReclaimer(PoolContext pool, SharedContentMarkers mar
     public async Task DiscardAsync(UploadContext upload, IEnumerable<(PoolRemote Remote, string Object)> objects, string what)
     {
         var deletable = new List<(PoolRemote Remote, string Object)>();
-        foreach (var group in objects.GroupBy(o => o.Remote))
+        foreach (var group in objects.Where(o => !ManifestNames.IsContentAddressed(o.Object)).GroupBy(o => o.Remote))
         {
             var items = group.ToList();
             if (upload.Failures.TryGetValue(group.Key.Name, out var failure) && failure.Kind == PoolErrorKind.Transient)
@@ -73,12 +75,13 @@ internal sealed class ObjectReclaimer(PoolContext pool, SharedContentMarkers mar
     }
 
     /// <summary>
-    /// Removes chunk objects an entry no longer uses, unless its content may be shared with another file: those are
-    /// left for 'rclonepool orphans', which removes them once no manifest on any remote names them.
+    /// Removes chunk objects an entry no longer uses, unless its content may be shared with another file (a shared-content
+    /// marker, or content-addressed objects): those are left for 'rclonepool orphans', which removes them once no manifest
+    /// on any remote names them.
     /// </summary>
     public async Task ReleaseChunksAsync(Manifest owner, IEnumerable<(PoolRemote Remote, string Object)> objects, string what)
     {
-        var unused = objects.Distinct().ToList();
+        var unused = objects.Where(o => !ManifestNames.IsContentAddressed(o.Object)).Distinct().ToList();
         if (unused.Count == 0)
         {
             return;

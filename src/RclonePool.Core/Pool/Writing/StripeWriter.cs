@@ -18,7 +18,11 @@ namespace RclonePool.Core.Pool.Writing;
 /// </summary>
 internal sealed class StripeWriter(PoolContext pool)
 {
-    public async Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, ChunkScheme scheme, UploadContext upload, CancellationToken cancellationToken)
+    public Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, ChunkScheme scheme, UploadContext upload, CancellationToken cancellationToken) =>
+        WriteAsync(index, offset, length, openSource, scheme, upload, shardObject: null, cancellationToken);
+
+    /// <summary>As above, naming shard s <c>shardObject(geometry, s)</c> (content-addressed) instead of a fresh id when it is set.</summary>
+    public async Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, ChunkScheme scheme, UploadContext upload, Func<StripeGeometry, int, string>? shardObject, CancellationToken cancellationToken)
     {
         var geometry = new StripeGeometry(length, ChunkLayout.BlockSizeFor(pool.Config.ChunkSize), scheme.DataShards, scheme.ParityShards);
         var codec = SharedCodecs.For(scheme.DataShards, scheme.ParityShards);
@@ -47,7 +51,7 @@ internal sealed class StripeWriter(PoolContext pool)
             var failing = new StrongBox<string?>(); // which remote made the attempt fail (set by the attempt)
             try
             {
-                return await pool.Retry.ExecuteAsync(async ct => await StoreStripeAsync(index, offset, length, openSource, geometry, codec, remotes, upload, failing, ct), cancellationToken);
+                return await pool.Retry.ExecuteAsync(async ct => await StoreStripeAsync(index, offset, length, openSource, geometry, codec, remotes, upload, failing, shardObject, ct), cancellationToken);
             }
             catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace && failing.Value is { } remote)
             {
@@ -70,7 +74,7 @@ internal sealed class StripeWriter(PoolContext pool)
     }
 
     /// <summary>One attempt at a stripe: k + m uploads fed through pipes by one encoding pass over the chunk.</summary>
-    private async Task<ChunkEntry> StoreStripeAsync(int index, long offset, long length, Func<Stream> openSource, StripeGeometry geometry, ReedSolomonCodec codec, string?[] remotes, UploadContext upload, StrongBox<string?> failing, CancellationToken cancellationToken)
+    private async Task<ChunkEntry> StoreStripeAsync(int index, long offset, long length, Func<Stream> openSource, StripeGeometry geometry, ReedSolomonCodec codec, string?[] remotes, UploadContext upload, StrongBox<string?> failing, Func<StripeGeometry, int, string>? shardObject, CancellationToken cancellationToken)
     {
         if (remotes.FirstOrDefault(r => r is not null && upload.Failures.ContainsKey(r)) is { } gaveUp)
         {
@@ -93,7 +97,7 @@ internal sealed class StripeWriter(PoolContext pool)
             }
 
             var remote = pool.Remote(name);
-            var objectPath = pool.Layout.ChunkObject(ManifestNames.NewId());
+            var objectPath = shardObject?.Invoke(geometry, shard) ?? pool.Layout.ChunkObject(ManifestNames.NewId());
             objects[shard] = objectPath;
             upload.Written.TryAdd((remote, objectPath), 0);
             var pipe = pipes[shard] = new Pipe(pipeOptions);

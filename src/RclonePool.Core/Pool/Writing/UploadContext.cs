@@ -3,6 +3,7 @@ using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
 using RclonePool.Core.Placement;
 using RclonePool.Core.Redundancy;
+using RclonePool.Core.Remotes;
 
 namespace RclonePool.Core.Pool.Writing;
 
@@ -23,6 +24,9 @@ internal sealed class UploadContext(PlacementSession placement, int workers, IPr
 
     /// <summary>Every object an attempt wrote to (or may have), so a failed upload can remove them.</summary>
     public ConcurrentDictionary<(PoolRemote Remote, string Object), byte> Written { get; } = new();
+
+    /// <summary>Content claims this operation wrote (<see cref="ContentClaims"/>), removed when it ends.</summary>
+    public ConcurrentBag<RemotePath> Claims { get; } = [];
 
     public void ReportProgress(int bytes)
     {

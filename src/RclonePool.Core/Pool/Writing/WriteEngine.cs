@@ -7,9 +7,10 @@ internal sealed class WriteEngine
     {
         var markers = new SharedContentMarkers(pool);
         Reclaimer = new ObjectReclaimer(pool, markers);
-        Chunks = new ChunkWriter(pool);
+        var claims = new ContentClaims(pool);
+        Chunks = new ChunkWriter(pool, claims);
         Revisions = new EntryRevisions(pool, Reclaimer);
-        Uploader = new FileUploader(pool, Chunks, new DuplicateFinder(pool, markers), Reclaimer);
+        Uploader = new FileUploader(pool, Chunks, new DuplicateFinder(pool, markers), Reclaimer, claims);
     }
 
     /// <summary>Stores chunks: single objects, copies, stripes.</summary>
