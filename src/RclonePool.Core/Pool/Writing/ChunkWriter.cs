@@ -19,8 +19,14 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
 {
     private readonly StripeWriter _stripes = new(pool);
 
-    /// <summary>The content-addressed writes of <c>enable_deduplication</c>.</summary>
-    private ContentAddressedChunks ContentAddressed => field ??= new(pool, new ContentAddresses(pool), claims, this, _stripes);
+    /// <summary>
+    /// The content-addressed writes of <c>enable_deduplication</c>: one for the pool, made once even when the chunks of an
+    /// upload ask for it at the same moment (two would each make their own secret for a new pool, and name its chunks apart).
+    /// </summary>
+    private ContentAddressedChunks ContentAddressed => LazyInitializer.EnsureInitialized(ref _contentAddressed, ref _contentAddressedLock, () => new(pool, new ContentAddresses(pool), claims, this, _stripes));
+
+    private ContentAddressedChunks? _contentAddressed;
+    private object? _contentAddressedLock;
 
     private int BlockSize => ChunkLayout.BlockSizeFor(pool.Config.ChunkSize);
 
