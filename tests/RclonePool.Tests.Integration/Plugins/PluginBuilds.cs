@@ -3,9 +3,10 @@ using RclonePool.Tests.Integration.Packaging;
 namespace RclonePool.Tests.Integration.Plugins;
 
 /// <summary>The plugin files the suite builds (samples/plugins and tests/plugins), in the configuration these tests were built in.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class PluginBuilds
 {
-    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     public static string Sample(string project) => Output("samples", "plugins", project);
 

@@ -4,6 +4,7 @@ using RclonePool.Tests.Integration.Support;
 namespace RclonePool.Tests.Integration.Plugins;
 
 /// <summary>'plugins load|list|enable|disable' through the real CLI, with the sample plugins and misbehaving ones, on a pool of local remotes through real rclone.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PluginCommandTests
 {
     public static TheoryData<string, string> Samples => new()

@@ -14,6 +14,7 @@ namespace RclonePool.Tests.Integration.Plugins;
 /// transformer changes what is stored and round-trips, the sample webhook receives events; and misbehaving plugins
 /// (wrong answers, hangs, a transform that does not round-trip) are caught, logged, disabled, while the pool keeps working.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PluginPoolTests
 {
     private const int Chunk = 256 * 1024;
