@@ -93,8 +93,8 @@ for round in $(seq 1 "$rounds"); do
   echo "bench: round $round done"
 done
 
-# The balancer really placed everything on one remote.
-echo "prefer_remote: chunk objects per remote: $(for i in $(seq 1 "$remotes"); do find "$work/balancer/r$i" -path '*rclonepool_data*' -type f | wc -l; done | paste -sd' ')"
+# Without a "remote" setting the sample balancer picks the most free space after reservations (it spreads on one disk).
+echo "prefer_remote (no setting): chunk objects per remote: $(for i in $(seq 1 "$remotes"); do find "$work/balancer/r$i" -path '*rclonepool_data*' -type f | wc -l; done | paste -sd' ')"
 bytes=$((size_mb * 1024 * 1024))
 printf '%-10s %12s %12s %10s %10s\n' variant "upload MB/s" "download MB/s" "up ratio" "down ratio"
 for name in plain xor balancer commands rclone; do
