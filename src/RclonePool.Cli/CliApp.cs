@@ -24,7 +24,7 @@ internal static class CliApp
             InitCommand.Create(), QuickstartCommand.Create(), UploadCommand.Create(), DownloadCommand.Create(),
             LsCommand.Create(), DeleteCommand.Create(), MvCommand.Create(), CatCommand.Create(), InfoCommand.Create(),
             IndexCommand.Create(), ServeCommand.Create(), ApiCommand.Create(), UserCommand.Create(), KeyCommand.Create(), VerifyCommand.Create(), RepairCommand.Create(), RebuildCommand.Create(), HealthCommand.Create(), OrphansCommand.Create(),
-            BalanceStatusCommand.Create(), RebalanceCommand.Create(), RemoteCommand.Create(),
+            BalanceStatusCommand.Create(), RebalanceCommand.Create(), RemoteCommand.Create(), PluginsCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

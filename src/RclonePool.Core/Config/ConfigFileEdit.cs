@@ -144,6 +144,20 @@ public static class ConfigFileEdit
         });
     }
 
+    /// <summary>
+    /// Replaces the list key <paramref name="key"/> (<c>enabled_plugins</c>) with <paramref name="values"/>, created when
+    /// missing; <paramref name="set"/> puts it in a config, so the changed config is validated first. The rest of the file
+    /// stays as the user wrote it.
+    /// </summary>
+    public static void SetList(string path, PoolConfig loaded, string key, Action<PoolConfig, List<string>> set, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(values);
+        var changed = WithRemotes(loaded, loaded.Remotes);
+        set(changed, [.. values]);
+        Edit(path, changed, root => root[key] = new JsonArray([.. values.Select(v => (JsonNode)JsonValue.Create(v))]));
+    }
+
     private static void AppendToList(string path, PoolConfig changed, string key, string value)
     {
         ArgumentNullException.ThrowIfNull(value);

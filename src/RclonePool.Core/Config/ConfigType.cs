@@ -62,6 +62,9 @@ internal static class ConfigTypes
     public static readonly ConfigType<Dictionary<string, int>> IntegerMap = new MapType<int>(Integer, "map of remote to integer");
     public static readonly ConfigType<Dictionary<string, string>> StringMap = new MapType<string>(String, "map of user to password hash");
     public static readonly ConfigType<Dictionary<string, string>> KeyHashMap = new MapType<string>(String, "map of key name to key hash");
+    public static readonly ConfigType<Dictionary<string, List<string>>> CommandMap = new MapType<List<string>>(StringList, "map of hook to command (list of strings)");
+    public static readonly ConfigType<Dictionary<string, Dictionary<string, string>>> SettingsMap =
+        new MapType<Dictionary<string, string>>(new MapType<string>(String, "map of setting to string"), "map of TYPE:NAME to a map of setting to string");
 
     private sealed class BooleanType : ConfigType<bool>
     {

@@ -38,6 +38,7 @@ public static partial class ConfigValidator
         CheckNumbers(config, problems);
         CheckRedundancy(config, problems);
         CheckServer(config, problems);
+        CheckPlugins(config, problems);
         return problems;
     }
 

@@ -81,6 +81,11 @@ public sealed class PoolConfig
     public List<string> ApiUploadRoots { get; set; } = [];
     public bool EnablePlugins { get; set; }
     public string PluginsDir { get; set; } = "~/.config/rclonepool/plugins";
+    public List<string> EnabledPlugins { get; set; } = [];
+    public Dictionary<string, Dictionary<string, string>> PluginSettings { get; set; } = [];
+    public double PluginTimeout { get; set; } = 5;
+    public Dictionary<string, List<string>> EventCommands { get; set; } = [];
+    public double EventCommandTimeout { get; set; } = 30;
     public string LogLevel { get; set; } = "INFO";
     public bool EnableMetrics { get; set; }
     public int MetricsPort { get; set; } = 9090;

@@ -6,6 +6,7 @@ using RclonePool.Core.Config;
 using RclonePool.Core.Events;
 using RclonePool.Core.Index;
 using RclonePool.Core.Placement;
+using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
@@ -114,18 +115,20 @@ public sealed class PoolBuilder(PoolConfig config)
         IPoolIndex? index = null;
         StoragePool? pool = null;
         RemoteAccess? access = null;
+        var plugins = PoolPlugins.Load(Config, _loggerFactory.CreateLogger("rclonepool.plugins"));
         try
         {
             var remotes = PoolRemote.FromConfig(Config);
             var layout = new PoolLayout(Config.DataPrefix, Config.ManifestPrefix);
-            access = BuildAccess(transport, remotes);
+            access = BuildAccess(plugins.WrapTransport(transport), remotes);
+            plugins.Attach(access.Events);
 
             // Through the watched, retrying store: a remote that is down costs seconds here too, not rclone's timeouts.
             var identity = await new PoolDescriptors(access.Store, layout).ReadPoolIdAsync(remotes, cancellationToken);
             index = await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
-            var context = Assemble(access, remotes, layout, identity.PoolId, index);
+            var context = Assemble(access, remotes, layout, identity.PoolId, index, plugins);
             context.Unclaimed.Found(identity.WithoutDescriptor);
-            pool = new StoragePool(context, ownedTransport);
+            pool = new StoragePool(context, ownedTransport, plugins);
             if (!await index.IsPopulatedAsync(cancellationToken))
             {
                 await new IndexLoader(context).LoadAsync(cancellationToken);
@@ -142,6 +145,7 @@ public sealed class PoolBuilder(PoolConfig config)
             }
             else
             {
+                await plugins.DisposeAsync();
                 if (access is not null)
                 {
                     await access.Watchdog.DisposeAsync();
@@ -210,7 +214,7 @@ public sealed class PoolBuilder(PoolConfig config)
         ILogger Logger, PoolEventBus Events, RemoteCircuitBreaker Breaker, RemoteWatchdog Watchdog, ResiliencePipeline Retry,
         ReportingRemoteStore Reporting, RetryingRemoteStore Store, RetryingRemoteStore StoreOnce);
 
-    private PoolContext Assemble(RemoteAccess access, IReadOnlyList<PoolRemote> remotes, PoolLayout layout, string poolId, IPoolIndex index)
+    private PoolContext Assemble(RemoteAccess access, IReadOnlyList<PoolRemote> remotes, PoolLayout layout, string poolId, IPoolIndex index, PoolPlugins plugins)
     {
         var (logger, events, breaker, watchdog, retry, reporting, store, storeOnce) = access;
         var unclaimed = new UnclaimedRemotes(logger);
@@ -229,7 +233,7 @@ public sealed class PoolBuilder(PoolConfig config)
             Index = index,
             Manifests = new ManifestStore(store, layout, remotes, logger),
             ChunkCache = _chunkCache ?? ChunkCache.FromConfig(Config, logger),
-            Capacity = new PoolCapacity(remotes, Config, store, index, _balancer ?? BalancingStrategies.Create(Config.BalancingStrategy), breaker, unclaimed, _time, logger),
+            Capacity = new PoolCapacity(remotes, Config, store, index, plugins.WrapBalancer(_balancer ?? BalancingStrategies.Create(Config.BalancingStrategy)), breaker, unclaimed, _time, logger),
             Events = events,
             FileEvents = new FileEvents(events, _time),
             Unclaimed = unclaimed,

@@ -7,6 +7,7 @@ using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Placement;
+using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Pool.Writing;
 using RclonePool.Core.Remotes;
@@ -24,11 +25,13 @@ namespace RclonePool.Core.Pool;
 public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
 {
     private readonly IRemoteStore? _ownedTransport;
+    private readonly PoolPlugins? _plugins;
 
-    internal StoragePool(PoolContext context, IRemoteStore? ownedTransport)
+    internal StoragePool(PoolContext context, IRemoteStore? ownedTransport, PoolPlugins? plugins = null)
     {
         Context = context;
         _ownedTransport = ownedTransport;
+        _plugins = plugins;
         Writing = new WriteEngine(context);
         Reader = new PoolReader(context);
     }
@@ -106,8 +109,17 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     public Task<IReadOnlyList<RemoteLoad>> MeasureAsync(CancellationToken cancellationToken) => Context.Capacity.MeasureAsync(cancellationToken);
 
     /// <summary>Closes the index and the chunk cache (the pool owns them), and the transport when the builder created it.</summary>
+    /// <summary>The plugins and event commands this pool runs (null for a pool built without them).</summary>
+    public PoolPlugins? Plugins => _plugins;
+
     public async ValueTask DisposeAsync()
     {
+        if (_plugins is not null)
+        {
+            // First: the events still queued go to their handlers and commands while the pool is whole.
+            await _plugins.DisposeAsync();
+        }
+
         await Context.Watchdog.DisposeAsync();
         await Context.ChunkCache.DisposeAsync();
         await Context.Index.DisposeAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RclonePool.Core.Config;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
@@ -23,7 +24,8 @@ public sealed class RealPool : IAsyncDisposable
 
     public IRemoteStore Store { get; }
 
-    public static async Task<RealPool> OpenAsync(int remotes = 3, long chunkSize = 1024 * 1024, bool daemon = true, Action<PoolConfig>? configure = null)
+    public static async Task<RealPool> OpenAsync(
+        int remotes = 3, long chunkSize = 1024 * 1024, bool daemon = true, Action<PoolConfig>? configure = null, ILoggerFactory? loggers = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "rclonepool-real-" + Guid.NewGuid().ToString("N")[..12]);
         var config = new PoolConfig
@@ -47,7 +49,13 @@ public sealed class RealPool : IAsyncDisposable
         {
             var layout = new PoolLayout(config.DataPrefix, config.ManifestPrefix);
             await new PoolDescriptors(store, layout).EnsureAsync(PoolRemote.FromConfig(config), TimeProvider.System, CancellationToken.None);
-            var pool = await new PoolBuilder(config).UseTransport(store).OpenAsync(CancellationToken.None);
+            var builder = new PoolBuilder(config).UseTransport(store);
+            if (loggers is not null)
+            {
+                builder.UseLoggerFactory(loggers);
+            }
+
+            var pool = await builder.OpenAsync(CancellationToken.None);
             return new RealPool(root, pool, store);
         }
         catch

@@ -50,8 +50,8 @@ public sealed class ConfigKeysTests
     [Fact]
     public void Inactive_keys_in_use_are_those_of_later_features_set_away_from_their_default()
     {
-        var config = new PoolConfig { Remotes = ["a:"], MaxRetries = 9, EnableHealthMonitoring = true, HealthCheckInterval = 60, EnableMetrics = true, EnablePlugins = true };
-        Assert.Equal(["enable_plugins"], ConfigKeys.InactiveKeysInUse(config).Select(k => k.Name));
+        var config = new PoolConfig { Remotes = ["a:"], MaxRetries = 9, EnableHealthMonitoring = true, HealthCheckInterval = 60, EnableMetrics = true, EnablePlugins = true, EnableDeduplication = true };
+        Assert.Equal(["enable_deduplication"], ConfigKeys.InactiveKeysInUse(config).Select(k => k.Name));
     }
 
     [Theory]

@@ -41,7 +41,7 @@ public sealed class RemoteStoreCapabilityTests
         Assert.Empty(Capabilities().Where(c => !c.IsAssignableFrom(type)).Select(c => c.Name));
     }
 
-    public static TheoryData<string> Wrappers() => ["retrying", "reporting", "local direct"];
+    public static TheoryData<string> Wrappers() => ["retrying", "reporting", "local direct", "transforming"];
 
     [Theory]
     [MemberData(nameof(Wrappers))]
@@ -80,6 +80,7 @@ public sealed class RemoteStoreCapabilityTests
         "retrying" => new RetryingRemoteStore(inner, Polly.ResiliencePipeline.Empty),
         "reporting" => new ReportingRemoteStore(inner, new PoolEventBus()),
         "local direct" => new LocalDirectStore(inner),
+        "transforming" => new Core.Plugins.TransformingRemoteStore(inner, Plugins.TestPlugins.Transform(new Plugins.TestPlugins.OffsetXor()), "rclonepool_data"),
         _ => throw new ArgumentOutOfRangeException(nameof(wrapper), wrapper, "no such decorator"),
     };
 

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using RclonePool.Core.Config;
+using RclonePool.Core.Events;
+using RclonePool.Core.Placement;
+using RclonePool.Core.Remotes;
+using RclonePool.Plugins;
+
+namespace RclonePool.Core.Plugins;
+
+/// <summary>
+/// What plugins and <c>event_commands</c> add to one open pool, as the pool builder asks for it: the transformer around
+/// the transport, the balancer plugin in front of the configured strategy, the event handlers and commands on the event
+/// bus. With <c>enable_plugins</c> off no plugin code loads; <c>event_commands</c> run either way. The pool owns it and
+/// disposes it first when it closes (queued events are handed out, then the plugins unload).
+/// </summary>
+public sealed class PoolPlugins : IAsyncDisposable
+{
+    private static readonly PluginType[] Wired = [PluginType.Balancer, PluginType.EventHandler, PluginType.Transformer];
+
+    private readonly PoolConfig _config;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _timeout;
+    private PluginEventHandlers? _handlers;
+    private EventCommands? _commands;
+
+    private PoolPlugins(PoolConfig config, PluginCatalog? catalog, ILogger logger)
+    {
+        _config = config;
+        Catalog = catalog;
+        _logger = logger;
+        _timeout = TimeSpan.FromSeconds(config.PluginTimeout);
+    }
+
+    /// <summary>The plugins loaded, or null with <c>enable_plugins</c> off.</summary>
+    public PluginCatalog? Catalog { get; }
+
+    /// <summary>The balancer plugin in use, when one is enabled.</summary>
+    public PluginBalancer? Balancer { get; private set; }
+
+    /// <summary>The transformer in use, when one is enabled.</summary>
+    public BlockTransform? Transform { get; private set; }
+
+    /// <summary>Loads the plugins the config enables (none unless <c>enable_plugins</c>).</summary>
+    public static PoolPlugins Load(PoolConfig config, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(logger);
+        var catalog = config.EnablePlugins ? PluginCatalog.Load(PluginCatalogOptions.FromConfig(config), logger) : null;
+        foreach (var plugin in catalog?.Plugins.Where(p => p.Enabled) ?? [])
+        {
+            if (Wired.Contains(plugin.Metadata.Type))
+            {
+                PluginLog.InUse(logger, plugin.Id.ToString(), plugin.Metadata.Version, plugin.Path);
+            }
+            else
+            {
+                PluginLog.NotWired(logger, plugin.Id.ToString());
+            }
+        }
+
+        return new PoolPlugins(config, catalog, logger);
+    }
+
+    /// <summary>The transport with the enabled transformer around it (for chunk objects), or the transport as it is.</summary>
+    public IRemoteStore WrapTransport(IRemoteStore transport)
+    {
+        if (Catalog?.Enabled<ITransformerPlugin>(PluginType.Transformer).FirstOrDefault() is not ({ } plugin, { } transformer))
+        {
+            return transport;
+        }
+
+        Transform = new BlockTransform(transformer, new PluginGuard(plugin.Id.ToString(), _timeout, _logger), _logger);
+        return new TransformingRemoteStore(transport, Transform, _config.DataPrefix);
+    }
+
+    /// <summary>The enabled balancer plugin, falling back to <paramref name="configured"/>; or <paramref name="configured"/> itself.</summary>
+    public IBalancer WrapBalancer(IBalancer configured)
+    {
+        if (Catalog?.Enabled<IBalancerPlugin>(PluginType.Balancer).FirstOrDefault() is not ({ } plugin, { } balancer))
+        {
+            return configured;
+        }
+
+        Balancer = new PluginBalancer(balancer, new PluginGuard(plugin.Id.ToString(), _timeout, _logger), configured);
+        return Balancer;
+    }
+
+    /// <summary>Subscribes the enabled event handlers and the <c>event_commands</c> to <paramref name="events"/>.</summary>
+    public void Attach(PoolEventBus events)
+    {
+        var handlers = Catalog?.Enabled<IEventHandlerPlugin>(PluginType.EventHandler)
+            .Select(p => (p.Instance, new PluginGuard(p.Plugin.Id.ToString(), _timeout, _logger))).ToList() ?? [];
+        if (handlers.Count > 0)
+        {
+            _handlers = new PluginEventHandlers(events, handlers, _logger);
+        }
+
+        _commands = EventCommands.FromConfig(_config, events, _logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_commands is not null)
+        {
+            await _commands.DisposeAsync();
+        }
+
+        if (_handlers is not null)
+        {
+            await _handlers.DisposeAsync();
+        }
+
+        Catalog?.Dispose();
+    }
+}
