@@ -9,7 +9,7 @@ namespace RclonePool.Core.Plugins;
 /// stored form are unchanged for the rest of the pool). Manifests and pool descriptors pass untouched, so the pool can
 /// still be read from the remotes. Forwards every capability of the store it wraps.
 /// </summary>
-public sealed class TransformingRemoteStore(IRemoteStore inner, BlockTransform transform, string dataPrefix) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup
+public sealed class TransformingRemoteStore(IRemoteStore inner, BlockTransform transform, string dataPrefix) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
 {
     private readonly string _prefix = dataPrefix.TrimEnd('/') + "/";
 
@@ -68,6 +68,13 @@ public sealed class TransformingRemoteStore(IRemoteStore inner, BlockTransform t
     public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
 
     public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) => inner.LocalDirectoryAsync(remote, cancellationToken);
+
+    /// <summary>None: a remote's hash of a chunk object is of the transformed bytes, not of the bytes the pool sees.</summary>
+    public Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>A chunk object's hash cannot be told (its stored bytes are transformed); other objects' as the remote says.</summary>
+    public Task<string?> HashAsync(RemotePath path, string type, CancellationToken cancellationToken) =>
+        IsData(path) ? Task.FromResult<string?>(null) : inner.HashAsync(path, type, cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 

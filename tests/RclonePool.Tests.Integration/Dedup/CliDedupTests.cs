@@ -124,9 +124,7 @@ public sealed class CliDedupTests
         await RunAsync("upload", pool.Local("b"), "/b.img");
 
         // One new chunk (plus crypt's overhead) and a manifest copy per remote; without dedup it would be four chunks.
-        // Under load a probe through crypt now and then misses an existing object, which is then written once more
-        // (same name, another remote): a known weakness (docs/efficiency.md), so up to one extra chunk is tolerated.
-        Assert.InRange(EncryptedBytes() - afterFirst, Chunk, 3 * Chunk);
+        Assert.InRange(EncryptedBytes() - afterFirst, Chunk, 2 * Chunk);
         Assert.Equal(Mix(4, 3, 2, 9), (await RunAsync("cat", "/b.img")).StdOutBytes);
         await RunAsync("delete", "/a.img");
         Assert.Equal(Mix(4, 3, 2, 9), (await RunAsync("cat", "/b.img")).StdOutBytes);
