@@ -68,6 +68,7 @@ public sealed class EventCommands : IAsyncDisposable
         }
 
         start.Environment["RCLONEPOOL_HOOK"] = hook;
+        start.Environment.Remove("NOTIFY_SOCKET"); // only rclonepool's host talks to the service manager
         var clock = Stopwatch.StartNew();
         using var process = new Process { StartInfo = start };
         try

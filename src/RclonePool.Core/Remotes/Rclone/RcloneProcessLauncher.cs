@@ -57,6 +57,9 @@ internal static class RcloneProcessLauncher
             info.ArgumentList.Add(argument);
         }
 
+        // rclone speaks systemd's notify protocol itself: under a service manager (Type=notify) it must not say READY=1 or
+        // STOPPING=1 for rclonepool, whose own host says both.
+        info.Environment.Remove("NOTIFY_SOCKET");
         ApplyEnvironment(info, options.Environment);
         if (environment is not null)
         {
