@@ -8,7 +8,7 @@
 #
 # --through-rclone: the pool reads and writes its local remotes only through rclone (local_direct_reads and
 # local_direct_writes: false); by default rclonepool reads the files of remotes rclone reports as local directories
-# directly and writes its manifests there (chunks over 64 KiB always go through rclone).
+# directly and writes its objects there (chunks and manifests, through a temporary name renamed into place).
 # The machine may be shared: each round runs the four transfers back to back, and the best time of each
 # transfer over the rounds is kept.
 set -euo pipefail
