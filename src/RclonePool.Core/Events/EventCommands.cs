@@ -31,7 +31,8 @@ public sealed class EventCommands : IAsyncDisposable
             .ToDictionary(t => t, t => (IReadOnlyList<string>)commands[t.HookName()]);
         _timeout = timeout;
         _logger = logger;
-        _subscription = events.SubscribeBuffered(Run, QueueCapacity, [.. _commands.Keys]);
+        // The subscription's pump hands over one event at a time and waits for its task: the commands run one at a time.
+        _subscription = events.SubscribeBuffered(RunAsync, QueueCapacity, [.. _commands.Keys]);
     }
 
     /// <summary>The <c>event_commands</c> of <paramref name="config"/> on <paramref name="events"/>, or null when it has none.</summary>
@@ -43,12 +44,6 @@ public sealed class EventCommands : IAsyncDisposable
 
     /// <summary>Events lost because the queue was full.</summary>
     public long Dropped => _subscription.Dropped;
-
-    private void Run(PoolEvent poolEvent)
-    {
-        // The subscription's pump runs one event at a time; waiting here is what keeps the commands one at a time.
-        RunAsync(poolEvent).GetAwaiter().GetResult();
-    }
 
     private async Task RunAsync(PoolEvent poolEvent)
     {

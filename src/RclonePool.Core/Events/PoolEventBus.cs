@@ -10,7 +10,7 @@ namespace RclonePool.Core.Events;
 /// <list type="bullet">
 /// <item><see cref="Subscribe"/>: the handler runs on the publishing thread, in order; it must be quick (a counter,
 /// a log line). An exception it throws is logged and swallowed.</item>
-/// <item><see cref="SubscribeBuffered"/>: the handler runs on its own task, fed through a bounded queue; when the
+/// <item><see cref="SubscribeBuffered(Action{PoolEvent}, int, PoolEventType[])"/>: the handler runs on its own task, fed through a bounded queue; when the
 /// handler falls behind, the oldest queued events are dropped (counted in <see cref="Subscription.Dropped"/>), so a
 /// slow or stuck subscriber (a WebSocket) never slows the pool.</item>
 /// </list>
@@ -42,6 +42,17 @@ public sealed class PoolEventBus
 
     /// <summary>Runs <paramref name="handler"/> on its own task through a queue of <paramref name="capacity"/> events.</summary>
     public Subscription SubscribeBuffered(Action<PoolEvent> handler, int capacity = 1024, params PoolEventType[] types)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        return Add(new Subscription(this, handler, types, capacity));
+    }
+
+    /// <summary>
+    /// Runs the asynchronous <paramref name="handler"/> on its own task through a queue of <paramref name="capacity"/>
+    /// events, one event at a time: the next waits until the handler's task ends, and no thread waits meanwhile.
+    /// </summary>
+    public Subscription SubscribeBuffered(Func<PoolEvent, Task> handler, int capacity = 1024, params PoolEventType[] types)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
@@ -91,7 +102,7 @@ public sealed class PoolEventBus
     public sealed class Subscription : IDisposable, IAsyncDisposable
     {
         private readonly PoolEventBus _bus;
-        private readonly Action<PoolEvent> _handler;
+        private readonly Func<PoolEvent, Task> _handler;
         private readonly HashSet<PoolEventType>? _types;
         private readonly Channel<PoolEvent>? _queue;
         private readonly Task _pump = Task.CompletedTask;
@@ -99,6 +110,15 @@ public sealed class PoolEventBus
         private long _failures;
 
         internal Subscription(PoolEventBus bus, Action<PoolEvent> handler, PoolEventType[] types, int capacity)
+            : this(bus, e =>
+            {
+                handler(e);
+                return Task.CompletedTask;
+            }, types, capacity)
+        {
+        }
+
+        internal Subscription(PoolEventBus bus, Func<PoolEvent, Task> handler, PoolEventType[] types, int capacity)
         {
             _bus = bus;
             _handler = handler;
@@ -131,30 +151,44 @@ public sealed class PoolEventBus
                 return;
             }
 
-            Deliver(poolEvent);
-        }
-
-        private void Deliver(PoolEvent poolEvent)
-        {
+            // A synchronous subscriber's handler is an Action: it has run when the call returns.
+            Exception? failure = null;
             try
             {
                 _handler(poolEvent);
             }
             catch (Exception e)
             {
-                // A subscriber never breaks the publisher: log once per subscriber and failure count, go on.
-                if (Interlocked.Increment(ref _failures) <= 3)
-                {
-                    EventLog.SubscriberFailed(_bus._logger, poolEvent.Type.HookName(), e);
-                }
+                failure = e;
             }
+
+            Observe(failure, poolEvent);
         }
 
         private async Task PumpAsync()
         {
             await foreach (var poolEvent in _queue!.Reader.ReadAllAsync())
             {
-                Deliver(poolEvent);
+                Exception? failure = null;
+                try
+                {
+                    await _handler(poolEvent);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+
+                Observe(failure, poolEvent);
+            }
+        }
+
+        private void Observe(Exception? failure, PoolEvent poolEvent)
+        {
+            // A subscriber never breaks the publisher: log once per subscriber and failure count, go on.
+            if (failure is not null && Interlocked.Increment(ref _failures) <= 3)
+            {
+                EventLog.SubscriberFailed(_bus._logger, poolEvent.Type.HookName(), failure);
             }
         }
 

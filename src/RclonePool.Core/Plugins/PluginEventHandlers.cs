@@ -25,7 +25,7 @@ public sealed class PluginEventHandlers : IAsyncDisposable
         foreach (var (handler, guard) in handlers)
         {
             _subscriptions.Add(events.SubscribeBuffered(
-                e => Deliver(handler, guard, e),
+                e => DeliverAsync(handler, guard, e),
                 QueueCapacity,
                 Hooks));
         }
@@ -35,7 +35,7 @@ public sealed class PluginEventHandlers : IAsyncDisposable
 
     private ILogger Logger { get; }
 
-    private void Deliver(IEventHandlerPlugin handler, PluginGuard guard, PoolEvent poolEvent)
+    private async Task DeliverAsync(IEventHandlerPlugin handler, PluginGuard guard, PoolEvent poolEvent)
     {
         if (guard.IsDisabled || _stop.IsCancellationRequested)
         {
@@ -43,9 +43,15 @@ public sealed class PluginEventHandlers : IAsyncDisposable
         }
 
         var pluginEvent = PluginEvents.From(poolEvent);
-        // The subscription's pump runs one event at a time: waiting here keeps the handler's events in order.
-        guard.TryInvokeAsync(ct => handler.HandleAsync(pluginEvent, ct), $"it missed the {pluginEvent.Hook} event", _stop.Token)
-            .ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+        // The subscription's pump hands over the next event when this task ends: the handler's events stay in order.
+        try
+        {
+            await guard.TryInvokeAsync(ct => handler.HandleAsync(pluginEvent, ct), $"it missed the {pluginEvent.Hook} event", _stop.Token);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping: what is left is not delivered.
+        }
     }
 
     public async ValueTask DisposeAsync()

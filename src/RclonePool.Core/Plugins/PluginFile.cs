@@ -89,7 +89,8 @@ internal static class PluginFile
     private static bool TryRun<T>(Func<T> call, string? directory, TimeSpan timeout, string late, out T? result, out string? failure)
     {
         result = default;
-        var task = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        // A thread of its own (LongRunning), not the thread pool's: a constructor that hangs keeps it for good.
+        var task = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.DenyChildAttach | TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             if (!task.Wait(timeout))

@@ -5,14 +5,15 @@ namespace RclonePool.Core.Plugins;
 /// <summary>
 /// Every call into one plugin goes through here: it runs with a time-out, an exception or a time-out is caught and
 /// logged, and after <see cref="Limit"/> failures in a row the plugin is disabled for the rest of the process, with a
-/// message that says so. A call that hangs keeps its thread (.NET cannot stop it), but the pool no longer waits for it.
-/// Thread-safe.
+/// message that says so. Calls run on the plugin's own threads (<see cref="PluginThreads"/>): a call that hangs keeps its
+/// thread (.NET cannot stop it), never one of the thread pool's, and the pool no longer waits for it. Thread-safe.
 /// </summary>
 public sealed class PluginGuard(string id, TimeSpan timeout, ILogger logger)
 {
     /// <summary>Failures in a row that disable a plugin.</summary>
     public const int Limit = 3;
 
+    private readonly PluginThreads _threads = new($"plugin {id}");
     private int _failuresInARow;
     private int _disabled;
 
@@ -24,7 +25,7 @@ public sealed class PluginGuard(string id, TimeSpan timeout, ILogger logger)
     public bool IsDisabled => Volatile.Read(ref _disabled) == 1;
 
     /// <summary>
-    /// Runs <paramref name="call"/> on a pool thread within the time-out; false (logged with <paramref name="consequence"/>)
+    /// Runs <paramref name="call"/> on the plugin's threads within the time-out; false (logged with <paramref name="consequence"/>)
     /// when it failed, when <paramref name="check"/> finds the answer wrong (it returns why), or when the plugin is disabled.
     /// </summary>
     public bool TryInvoke<T>(Func<T> call, string consequence, out T result, Func<T, string?>? check = null)
@@ -35,7 +36,7 @@ public sealed class PluginGuard(string id, TimeSpan timeout, ILogger logger)
             return false;
         }
 
-        var task = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        var task = _threads.Run(call);
         try
         {
             if (!task.Wait(Timeout))
@@ -74,8 +75,8 @@ public sealed class PluginGuard(string id, TimeSpan timeout, ILogger logger)
         limit.CancelAfter(Timeout);
         try
         {
-            // Task.Run: a handler that blocks before its first await must not block the caller.
-            await Task.Run(() => call(limit.Token), CancellationToken.None).WaitAsync(Timeout, cancellationToken);
+            // On the plugin's threads: a handler that blocks before its first await blocks neither the caller nor the thread pool.
+            await _threads.Run(() => call(limit.Token)).Unwrap().WaitAsync(Timeout, cancellationToken);
             Succeeded();
             return true;
         }

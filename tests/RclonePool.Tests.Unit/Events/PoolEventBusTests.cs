@@ -89,6 +89,36 @@ public sealed class PoolEventBusTests
     }
 
     [Fact]
+    public async Task An_asynchronous_buffered_subscriber_gets_one_event_at_a_time_in_order_and_its_failures_stay_its_own()
+    {
+        var bus = new PoolEventBus();
+        var seen = new ConcurrentQueue<string?>();
+        var running = 0;
+        var overlapped = false;
+        var subscription = bus.SubscribeBuffered(async e =>
+        {
+            overlapped |= Interlocked.Increment(ref running) > 1;
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+            seen.Enqueue(e.Path);
+            Interlocked.Decrement(ref running);
+            if (e.Path == "/3")
+            {
+                throw new InvalidOperationException("subscriber bug");
+            }
+        }, capacity: 64);
+
+        for (var i = 0; i < 10; i++)
+        {
+            bus.Publish(Event(PoolEventType.PostUpload, $"/{i}"));
+        }
+
+        await subscription.DisposeAsync();
+        Assert.False(overlapped);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"/{i}"), seen);
+        Assert.Equal(1, subscription.Failures);
+    }
+
+    [Fact]
     public async Task Concurrent_publishers_and_subscribers_lose_nothing_synchronous()
     {
         var bus = new PoolEventBus();
