@@ -39,7 +39,7 @@ internal sealed class PoolReader(PoolContext pool)
     /// destination, every byte verified, and the file is renamed into place only when complete. Straight from the
     /// remotes: the chunks are fetched in parallel already, and a download would only churn the cache. The temporary
     /// file is sparse (its length set, no blocks allocated: preallocated blocks are unwritten extents the file system
-    /// converts again on writeback), each worker writes whole <see cref="DownloadBuffer"/> pieces and advises the
+    /// converts again on writeback); the free space is checked first instead. Each worker writes whole <see cref="DownloadBuffer"/> pieces and advises the
     /// kernel of its next piece before writing the current one (<see cref="PageCacheAdvice"/>): the page cache the
     /// write needs is then set up outside the file's write lock, which all writers of one file share.
     /// </summary>
@@ -49,6 +49,12 @@ internal sealed class PoolReader(PoolContext pool)
         if (!Directory.Exists(directory))
         {
             throw new PoolException(PoolErrorKind.BadInput, $"The local directory {directory} does not exist; create it first.");
+        }
+
+        if (DiskErrors.FreeBytes(directory) is { } free && free < manifest.Size)
+        {
+            throw new PoolException(PoolErrorKind.NoSpace,
+                $"{manifest.Path} is {Units.FormatBytes(manifest.Size)}, and only {Units.FormatBytes(free)} is free on the disk of {directory}; nothing was written. Free space there, or download to another disk.");
         }
 
         var partial = Path.Combine(directory, $".{Path.GetFileName(destination)}.rclonepool-{Guid.NewGuid():N}.partial");
@@ -83,6 +89,12 @@ internal sealed class PoolReader(PoolContext pool)
 
             File.Move(partial, destination, overwrite: true);
             File.SetLastWriteTimeUtc(destination, manifest.Modified.UtcDateTime);
+        }
+        catch (Exception e) when (DiskErrors.IsDiskFull(e))
+        {
+            File.Delete(partial);
+            throw new PoolException(PoolErrorKind.NoSpace,
+                $"The disk of {directory} filled up while {manifest.Path} was downloaded to it; the partial file was removed and {destination} is unchanged. Free space there, or download to another disk.", e);
         }
         catch
         {

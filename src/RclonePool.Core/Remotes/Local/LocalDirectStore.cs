@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
+using RclonePool.Core.IO;
 
 namespace RclonePool.Core.Remotes.Local;
 
@@ -281,7 +282,7 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
         {
             TryDelete(partial);
             throw new PoolException(
-                IsDiskFull(e) ? PoolErrorKind.NoSpace : PoolErrorKind.Remote,
+                DiskErrors.IsDiskFull(e) ? PoolErrorKind.NoSpace : PoolErrorKind.Remote,
                 $"Writing {target.ToRcloneSpec()} to {file} failed ({e.Message}); nothing was kept. Check that disk (free space, permissions) and try again.",
                 e);
         }
@@ -326,8 +327,6 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
         new(PoolErrorKind.BadInput, $"The content written to {target.ToRcloneSpec()} holds {held} bytes, not the {length} announced; nothing was written.");
 
     /// <summary>ENOSPC or EDQUOT (as .NET reports them on Unix), or the Windows disk-full codes.</summary>
-    private static bool IsDiskFull(Exception e) => e.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
-
     private static string PartialName(string file) => string.Create(CultureInfo.InvariantCulture, $"{file}.{Random.Shared.Next():x8}{PartialSuffix}");
 
     private static void WriteNew(string path, ReadOnlySpan<byte> bytes)
