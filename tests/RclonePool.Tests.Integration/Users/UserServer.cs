@@ -46,6 +46,34 @@ public sealed class UserServer : IAsyncDisposable
     public static async Task<UserServer> StartAsync(IReadOnlyDictionary<string, (long Bytes, long Files)>? quotas = null, bool metrics = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "rclonepool-users-" + Guid.NewGuid().ToString("N")[..10]);
+        var serverConfigPath = await WriteConfigsAsync(root, quotas);
+        var loaded = ConfigLoader.Load(serverConfigPath);
+        var pools = UserPools.FromConfig(loaded, NullLoggerFactory.Instance);
+        try
+        {
+            var options = new ServerOptions
+            {
+                Host = "127.0.0.1",
+                Port = 0,
+                Authenticator = ServerAuthentication.Create(loaded, AuthMethod.Basic, NullLoggerFactory.Instance),
+                Metrics = metrics ? new MetricsOptions { Port = 0 } : null,
+            };
+            var server = await PoolServer.StartAsync(pools, options, NullLoggerFactory.Instance, Ct);
+            return new UserServer(root, serverConfigPath, pools, server);
+        }
+        catch
+        {
+            await pools.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes the users' pool configs (and creates their pools) and the server's config under <paramref name="root"/>, as
+    /// an administrator would; returns the server config's path.
+    /// </summary>
+    public static async Task<string> WriteConfigsAsync(string root, IReadOnlyDictionary<string, (long Bytes, long Files)>? quotas = null)
+    {
         var users = new Dictionary<string, UserPoolSpec>(StringComparer.Ordinal);
         foreach (var user in Names)
         {
@@ -79,26 +107,7 @@ public sealed class UserServer : IAsyncDisposable
         };
         var serverConfigPath = Path.Combine(root, "server.json");
         ConfigWriter.Write(serverConfig, serverConfigPath);
-
-        var loaded = ConfigLoader.Load(serverConfigPath);
-        var pools = UserPools.FromConfig(loaded, NullLoggerFactory.Instance);
-        try
-        {
-            var options = new ServerOptions
-            {
-                Host = "127.0.0.1",
-                Port = 0,
-                Authenticator = ServerAuthentication.Create(loaded, AuthMethod.Basic, NullLoggerFactory.Instance),
-                Metrics = metrics ? new MetricsOptions { Port = 0 } : null,
-            };
-            var server = await PoolServer.StartAsync(pools, options, NullLoggerFactory.Instance, Ct);
-            return new UserServer(root, serverConfigPath, pools, server);
-        }
-        catch
-        {
-            await pools.DisposeAsync();
-            throw;
-        }
+        return serverConfigPath;
     }
 
     /// <summary>A client signed in as <paramref name="user"/>, based at the WebDAV root.</summary>
