@@ -53,16 +53,17 @@ internal sealed class UserRouter : IDisposable
         {
             session = await _users.OpenAsync(user, context.RequestAborted);
         }
-        catch (PoolException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A remote down, an index that cannot be opened: this user's requests fail with the reason, the others go on.
             UserLog.OpenFailed(_log, user, e.Message);
-            var status = WebDav.PoolErrors.StatusOf(e.Kind);
+            var status = e is PoolException pool ? WebDav.PoolErrors.StatusOf(pool.Kind) : StatusCodes.Status503ServiceUnavailable;
             if (status >= 500)
             {
                 context.Response.Headers.RetryAfter = "5";
             }
 
-            await ApiProblems.WriteAsync(context, status, e.Message);
+            await ApiProblems.WriteAsync(context, status, e is PoolException ? e.Message : $"The pool of user '{user}' could not be opened ({e.Message}); try again, and see the server's log.");
             return;
         }
 
