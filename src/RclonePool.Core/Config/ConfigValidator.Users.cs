@@ -3,8 +3,9 @@ namespace RclonePool.Core.Config;
 public static partial class ConfigValidator
 {
     /// <summary>
-    /// The <c>users</c> section: a valid user name with credentials (a password, or a key named USER or USER:LABEL), an
-    /// existing pool config file that is not this one's users section again, and quotas of 0 or more.
+    /// The <c>users</c> section: a valid user name, an existing pool config file of the user's own, and quotas of 0 or
+    /// more. That each user has credentials is checked when a server starts (<see cref="UsersWithoutCredentials"/>), not
+    /// here: 'rclonepool user add' must be able to edit a config whose users section names a user who has none yet.
     /// </summary>
     private static void CheckUsers(PoolConfig config, List<ConfigProblem> problems)
     {
@@ -14,12 +15,6 @@ public static partial class ConfigValidator
             {
                 problems.Add(new("users", $"users has the user name {Quote(user)}; a user name must be non-empty, without ':' or control characters."));
                 continue;
-            }
-
-            if (!config.WebdavUsers.ContainsKey(user) && !config.WebdavApiKeys.Keys.Any(k => KeyBelongsTo(k, user)))
-            {
-                problems.Add(new("users",
-                    $"users gives {Quote(user)} a pool, but {Quote(user)} has no credentials: add a password with 'rclonepool user add {user}' or a key with 'rclonepool key create {user}' (or {user}:LABEL)."));
             }
 
             var path = spec.Config;
@@ -59,4 +54,14 @@ public static partial class ConfigValidator
     public static bool KeyBelongsTo(string keyName, string user) =>
         string.Equals(keyName, user, StringComparison.Ordinal) ||
         (keyName.Length > user.Length && keyName[user.Length] == ':' && keyName.StartsWith(user, StringComparison.Ordinal));
+
+    /// <summary>The users of the users section with neither a password nor a key, each as a sentence saying how to add one.</summary>
+    public static IReadOnlyList<string> UsersWithoutCredentials(PoolConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return [.. config.Users.Keys
+            .Where(user => !config.WebdavUsers.ContainsKey(user) && !config.WebdavApiKeys.Keys.Any(k => KeyBelongsTo(k, user)))
+            .Order(StringComparer.Ordinal)
+            .Select(user => $"users gives \"{user}\" a pool, but \"{user}\" has no credentials: add a password with 'rclonepool user add {user}' or a key with 'rclonepool key create {user}' (or {user}:LABEL).")];
+    }
 }

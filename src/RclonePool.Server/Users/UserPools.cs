@@ -31,7 +31,8 @@ public sealed class UserPools : IAsyncDisposable
 
     /// <summary>
     /// Reads and checks every user's config of <paramref name="serverConfig"/>'s <c>users</c> section (BadInput naming
-    /// the user and the file when one is missing, invalid, or has a users section itself); pools open later.
+    /// the user and the file when one is missing, invalid, or has a users section itself, or when a user has neither a
+    /// password nor a key); pools open later.
     /// <paramref name="configure"/> adds to each user's <see cref="PoolBuilder"/> (tests pass their own transports).
     /// </summary>
     public static UserPools FromConfig(PoolConfig serverConfig, ILoggerFactory loggerFactory, Func<string, PoolBuilder, PoolBuilder>? configure = null)
@@ -41,6 +42,11 @@ public sealed class UserPools : IAsyncDisposable
         if (serverConfig.Users.Count == 0)
         {
             throw new PoolException(PoolErrorKind.BadInput, "The config has no users section; add one (docs/multi-user.md) to serve a pool per user.");
+        }
+
+        if (ConfigValidator.UsersWithoutCredentials(serverConfig) is { Count: > 0 } missing)
+        {
+            throw new PoolException(PoolErrorKind.BadInput, string.Join(" ", missing));
         }
 
         var users = serverConfig.Users.Select(u => (u.Key, u.Value, LoadUserConfig(u.Key, u.Value))).ToList();

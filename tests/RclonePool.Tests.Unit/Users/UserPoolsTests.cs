@@ -15,7 +15,7 @@ public sealed class UserPoolsTests : IDisposable
 
     private PoolConfig Server(params (string User, string Json)[] users)
     {
-        var config = new PoolConfig();
+        var config = new PoolConfig { WebdavUsers = users.ToDictionary(u => u.User, _ => "hash") };
         foreach (var (user, json) in users)
         {
             var path = _dir.File(user + ".json");
@@ -59,6 +59,22 @@ public sealed class UserPoolsTests : IDisposable
         var e = Assert.Throws<PoolException>(() => UserPools.FromConfig(
             Server(("alice", """{"webdav_users": {"x": "h"}, "users": {"x": {"config": """ + "\"" + inner + "\"}}}")), NullLoggerFactory.Instance));
         Assert.Contains("has a users section of its own", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_without_credentials_stops_the_start_saying_how_to_add_them()
+    {
+        var config = Server(("alice", """{"remotes": ["/srv/a"]}"""));
+        config.WebdavUsers.Clear();
+        config.WebdavApiKeys["alice:phone"] = "sha256$x";
+        await using (var pools = UserPools.FromConfig(config, NullLoggerFactory.Instance))
+        {
+            Assert.Equal("alice", pools.OwnerOf("alice:phone"));
+        }
+
+        config.WebdavApiKeys.Clear();
+        var e = Assert.Throws<PoolException>(() => UserPools.FromConfig(config, NullLoggerFactory.Instance));
+        Assert.Contains("'rclonepool user add alice'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
