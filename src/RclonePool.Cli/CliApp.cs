@@ -19,6 +19,7 @@ internal static class CliApp
         root.Options.Add(GlobalOptions.NoProgress);
         root.Options.Add(GlobalOptions.BandwidthLimitUpload);
         root.Options.Add(GlobalOptions.BandwidthLimitDownload);
+        root.Options.Add(GlobalOptions.User);
         foreach (var command in new[]
         {
             InitCommand.Create(), QuickstartCommand.Create(), UploadCommand.Create(), DownloadCommand.Create(),

@@ -19,6 +19,7 @@ using RclonePool.Server.Health;
 using RclonePool.Server.Live;
 using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
+using RclonePool.Server.Users;
 using RclonePool.Server.WebDav;
 using RclonePool.Server.WebUi;
 
@@ -34,13 +35,44 @@ public static class PoolServer
     /// Binds, starts serving <paramref name="pool"/> and returns once the listening sockets are open. Port 0 binds a
     /// port the operating system chooses; <see cref="RunningServer.Urls"/> has the real addresses.
     /// </summary>
-    public static async Task<RunningServer> StartAsync(
+    public static Task<RunningServer> StartAsync(
         IPoolFileSystem pool,
         ServerOptions options,
         ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pool);
+        return StartCoreAsync(pool, null, options, loggerFactory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Binds and starts serving one pool per user of <paramref name="users"/> (the <c>users</c> section): each request
+    /// acts only on the pool of the user it authenticated as, seen at <c>/</c>; a user without a pool gets 403.
+    /// Authentication is required. The caller owns <paramref name="users"/> and disposes it after the server stopped.
+    /// </summary>
+    public static Task<RunningServer> StartAsync(
+        UserPools users,
+        ServerOptions options,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Authenticator is null)
+        {
+            throw ServerErrors.UsersWithoutAuthentication();
+        }
+
+        return StartCoreAsync(null, users, options, loggerFactory, cancellationToken);
+    }
+
+    private static async Task<RunningServer> StartCoreAsync(
+        IPoolFileSystem? pool,
+        UserPools? users,
+        ServerOptions options,
+        ILoggerFactory? loggerFactory,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -54,16 +86,11 @@ public static class PoolServer
         builder.Services.AddSystemd(); // under systemd (Type=notify): READY=1 once listening, STOPPING=1 on stop; nothing otherwise
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        if (pool is StoragePool storage)
+        if (pool is not null)
         {
-            builder.Services.AddRclonePool(storage); // the pool and its jobs, for the endpoints that run them
-        }
-        else
-        {
-            builder.Services.AddSingleton(pool);
+            PoolPipeline.AddServices(builder.Services, pool, options);
         }
 
-        builder.Services.AddPoolApi(options.Jobs, options.TimeProvider);
         foreach (var work in options.BackgroundWork)
         {
             builder.Services.AddSingleton<IHostedService>(new BackgroundLoop(work));
@@ -81,27 +108,33 @@ public static class PoolServer
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, addresses, metricsListeners));
 
         var app = builder.Build();
-        var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
+        var router = users is null ? null : new UserRouter(users, options, app.Services, loggerFactory);
         var apiPrefix = ServerPaths.Api(options.Role);
         var metrics = options.Metrics is { } metricsOptions
             ? new PoolMetrics(pool, app.Services.GetService<IJobCounts>(), metricsOptions, options.TimeProvider, loggerFactory.CreateLogger("RclonePool.Server.Metrics"))
             : null;
         if (metrics is not null)
         {
+            router?.AddMetrics(metrics);
             app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
-            app.UseMetricsListener(metrics, options.Authenticator);
+            app.UseMetricsListener(metrics, options.Authenticator, router is null ? null : router.MayScrape);
             app.UseMiddleware<RequestTiming>(metrics, options.TimeProvider);
         }
 
-        app.UseMiddleware<HealthEndpoints>(pool);
+        app.UseMiddleware<HealthEndpoints>(router is null ? () => PoolReadiness.IsReady(pool!) : new Func<bool>(router.IsReady));
         app.UseRequestAuthentication(options.Authenticator);
-        if (options.EnableWebUi && options.Role == ServerRole.WebDav) app.UseWebUi(pool, new WebUiOptions { DavBase = endpoint.Services.PathBase });
-        app.UseRouting();
-        app.UsePoolApiProblems(apiPrefix);
-        app.MapPoolApi(apiPrefix);
-        app.MapPoolEvents(ServerPaths.Events(options.Role));
-        app.UseEndpoints(_ => { });
-        app.Run(options.Role == ServerRole.Api ? ApiOnly.NotFoundAsync : ReservedPaths.Guard(endpoint.InvokeAsync));
+        string pathBase;
+        if (router is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(router.Dispose);
+            app.Run(router.InvokeAsync);
+            pathBase = router.PathBase;
+        }
+        else
+        {
+            pathBase = PoolPipeline.Use(app, pool!, options, loggerFactory);
+        }
+
         try
         {
             await app.StartAsync(cancellationToken);
@@ -146,7 +179,7 @@ public static class PoolServer
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
         }
 
-        return new RunningServer(app, bound, endpoint.Services.PathBase, metricsUrl);
+        return new RunningServer(app, bound, pathBase, metricsUrl);
     }
 
     private static void Validate(ServerOptions options)

@@ -10,6 +10,7 @@ using RclonePool.Server.Api.Jobs;
 using RclonePool.Server.Auth;
 using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
+using RclonePool.Server.Users;
 
 namespace RclonePool.Cli.Commands;
 
@@ -48,10 +49,12 @@ internal static class ServeCommand
         using var loggerFactory = context.CreateLoggerFactory(context.Config);
         var authenticator = ServerAuthentication.Create(context.Config, method, loggerFactory);
         var certificate = settings.Https || context.Config.EnableHttps ? OpenCertificate(context, loggerFactory) : null;
-        await using var session = await context.OpenPoolAsync(cancellationToken);
-        var monitor = session.Pool.Config.EnableHealthMonitoring ? new HealthMonitor(session.Pool, loggerFactory.CreateLogger("RclonePool.Health")) : null;
+        // With a users section: one pool per user, each opened on its user's first request (docs/multi-user.md).
+        await using var users = context.Config.Users.Count > 0 ? UserPools.FromConfig(context.Config, loggerFactory) : null;
+        await using var session = users is null ? await context.OpenPoolAsync(cancellationToken) : null;
+        var monitor = session?.Pool.Config.EnableHealthMonitoring == true ? new HealthMonitor(session.Pool, loggerFactory.CreateLogger("RclonePool.Health")) : null;
         var location = context.ConfigLocation;
-        var rebalancer = session.Pool.Config.AutoRebalance
+        var rebalancer = session?.Pool.Config.AutoRebalance == true
             ? new AutoRebalancer(session.Pool, loggerFactory.CreateLogger("RclonePool.Rebalance"), () => ConfigLoader.LoadFrom(location).Remotes)
             : null;
         await using var jobs = new JobRegistry();
@@ -68,9 +71,12 @@ internal static class ServeCommand
             Jobs = jobs,
             Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,
         };
-        await using var server = await PoolServer.StartAsync(session.Pool, options, loggerFactory, cancellationToken);
+        Task<RunningServer> StartAsync(ServerOptions with) => session is not null
+            ? PoolServer.StartAsync(session.Pool, with, loggerFactory, cancellationToken)
+            : PoolServer.StartAsync(users!, with, loggerFactory, cancellationToken);
+        await using var server = await StartAsync(options);
         await using var apiServer = role == ServerRole.WebDav && context.Config.EnableApiServer
-            ? await PoolServer.StartAsync(session.Pool, options with
+            ? await StartAsync(options with
             {
                 Role = ServerRole.Api,
                 Host = context.Config.ApiServerHost,
@@ -78,7 +84,7 @@ internal static class ServeCommand
                 BackgroundWork = [],
                 Metrics = null, // one metrics listener per process: the WebDAV server's
                 EnableWebUi = false,
-            }, loggerFactory, cancellationToken)
+            })
             : null;
         foreach (var url in server.Urls)
         {
@@ -100,6 +106,11 @@ internal static class ServeCommand
         if (certificate is not null)
         {
             Console.WriteLine($"{name}: HTTPS certificate {certificate.CertificatePath}, SHA-256 fingerprint {certificate.Current.Fingerprint}");
+        }
+
+        if (users is not null)
+        {
+            Console.WriteLine($"{name}: {users.Names.Count} users, each with a pool of their own at / (users section; pools open on first use): {string.Join(", ", users.Names)}");
         }
 
         Console.WriteLine(method == AuthMethod.None

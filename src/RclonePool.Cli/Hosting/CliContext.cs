@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Config;
 using RclonePool.Core.Pool;
+using RclonePool.Core.Quotas;
 
 namespace RclonePool.Cli.Hosting;
 
@@ -51,9 +52,17 @@ internal sealed class CliContext
         builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     });
 
+    /// <summary>The quota of the --user pool being acted on, or null without --user.</summary>
+    public QuotaLimits? Quota { get; private set; }
+
     private PoolConfig LoadConfig()
     {
         var config = ConfigLoader.Load(_parse.GetValue(GlobalOptions.Config));
+        if (_parse.GetValue(GlobalOptions.User) is { } user)
+        {
+            (config, Quota) = UserConfig.Load(config, user);
+        }
+
         ApplyBandwidthOverrides(config);
         var inactive = ConfigKeys.InactiveKeysInUse(config);
         if (inactive.Count > 0)
@@ -70,7 +79,13 @@ internal sealed class CliContext
         var loggerFactory = CreateLoggerFactory(config);
         try
         {
-            var pool = await new PoolBuilder(config).UseLoggerFactory(loggerFactory).OpenAsync(cancellationToken);
+            var builder = new PoolBuilder(config).UseLoggerFactory(loggerFactory);
+            if (Quota is not null)
+            {
+                builder.UseQuota(Quota);
+            }
+
+            var pool = await builder.OpenAsync(cancellationToken);
             return new PoolSession(pool, loggerFactory);
         }
         catch

@@ -37,4 +37,11 @@ internal static class GlobalOptions
         Recursive = true,
         HelpName = "MBIT/S",
     };
+
+    public static Option<string?> User { get; } = new("--user")
+    {
+        Description = "Act on the pool of this user of the config's users section (docs/multi-user.md): its own config, held to its quota_bytes and quota_files (exit code 7 past them).",
+        Recursive = true,
+        HelpName = "NAME",
+    };
 }

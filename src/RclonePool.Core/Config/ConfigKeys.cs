@@ -178,6 +178,8 @@ public static class ConfigKeys
                 "Expose Prometheus metrics: serve (and api) add a listener on their host at metrics_port that answers only GET /metrics, with the server's authentication (docs/metrics.md)."),
             Key(Production, true, "metrics_port", ConfigTypes.Integer, c => c.MetricsPort, (c, v) => c.MetricsPort = v,
                 "TCP port of the metrics endpoint, 0..65535; 0 picks a free port. Must differ from the server's own port."),
+            Key(Production, true, "users", UserPoolsType.Instance, c => c.Users, (c, v) => c.Users = v,
+                "Multi-user serving (docs/multi-user.md): user name → {\"config\": PATH, \"quota_bytes\": N, \"quota_files\": N}. 'serve' and 'api' then host one isolated pool per user, opened from that user's own config file (absolute, or starting with ~/; its own remotes, index and cache) on the user's first request; each request acts only on the pool of the user it authenticated as (a password of webdav_users, or a key of webdav_api_keys named USER or USER:LABEL), who sees it at /. Quotas (0 or missing: none) count the files' logical bytes and the files, are checked before any byte is stored (WebDAV 507, API 507, CLI exit code 7), and apply to 'rclonepool --user NAME' commands too. Empty (the default): one pool, this config's."),
         ];
 
     /// <summary>The key named exactly <paramref name="name"/>, or null.</summary>

@@ -211,6 +211,7 @@ public static class ConfigLoader
         config.RemoteWeights = ExpandKeys(config.RemoteWeights, Expand);
         config.RemotePriorities = ExpandKeys(config.RemotePriorities, Expand);
         config.DrainingRemotes = [.. config.DrainingRemotes.Select(Expand)];
+        config.Users = config.Users.ToDictionary(u => u.Key, u => u.Value with { Config = Expand(u.Value.Config) }, StringComparer.Ordinal);
         if (ConfigValidator.LogLevels.FirstOrDefault(l => l.Equals(config.LogLevel, StringComparison.OrdinalIgnoreCase)) is { } level)
         {
             config.LogLevel = level;

@@ -17,7 +17,7 @@ public static partial class ConfigValidator
 
     private static void CheckRemotes(PoolConfig config, List<ConfigProblem> problems)
     {
-        if (config.Remotes.Count == 0)
+        if (config.Remotes.Count == 0 && config.Users.Count == 0)
         {
             problems.Add(new("remotes", "remotes is empty; list at least one rclone remote, e.g. [\"gdrive:\", \"/srv/disk1\"]."));
         }

@@ -39,6 +39,7 @@ public static partial class ConfigValidator
         CheckRedundancy(config, problems);
         CheckServer(config, problems);
         CheckPlugins(config, problems);
+        CheckUsers(config, problems);
         return problems;
     }
 

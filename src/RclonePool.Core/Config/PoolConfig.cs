@@ -89,6 +89,7 @@ public sealed class PoolConfig
     public string LogLevel { get; set; } = "INFO";
     public bool EnableMetrics { get; set; }
     public int MetricsPort { get; set; } = 9090;
+    public Dictionary<string, UserPoolSpec> Users { get; set; } = [];
 
     /// <summary>The remote that stores data for pool remote <paramref name="index"/>: its crypt overlay when <see cref="UseCrypt"/>.</summary>
     public string StorageRemote(int index) => UseCrypt ? CryptRemotes[index] : Remotes[index];

@@ -8,6 +8,7 @@ using RclonePool.Core.Index;
 using RclonePool.Core.Placement;
 using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool.Reading;
+using RclonePool.Core.Quotas;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Remotes.Throttling;
@@ -35,6 +36,7 @@ public sealed class PoolBuilder(PoolConfig config)
     private ReadPolicy? _readPolicy;
     private TimeProvider _time = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+    private QuotaLimits? _quota;
 
     public PoolConfig Config { get; } = config ?? throw new ArgumentNullException(nameof(config));
 
@@ -101,6 +103,13 @@ public sealed class PoolBuilder(PoolConfig config)
     public PoolBuilder UseLoggerFactory(ILoggerFactory loggerFactory)
     {
         _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        return this;
+    }
+
+    /// <summary>Holds the pool to <paramref name="quota"/> (a user's <c>quota_bytes</c> and <c>quota_files</c>); default: no quota.</summary>
+    public PoolBuilder UseQuota(QuotaLimits quota)
+    {
+        _quota = quota ?? throw new ArgumentNullException(nameof(quota));
         return this;
     }
 
@@ -241,6 +250,11 @@ public sealed class PoolBuilder(PoolConfig config)
             ReadPolicy = _readPolicy ?? ReadPolicy.FromConfig(Config),
             Time = _time,
             Logger = logger,
+            Quota = _quota is { Limited: true } quota ? new QuotaLedger(quota, async ct =>
+            {
+                var totals = await index.TotalsAsync(ct);
+                return (totals.Bytes, totals.Files);
+            }) : null,
         };
     }
 }

@@ -8,6 +8,7 @@ using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Pool.Scanning;
+using RclonePool.Core.Quotas;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Resilience;
@@ -82,6 +83,9 @@ internal sealed class PoolContext
     public required TimeProvider Time { get; init; }
 
     public required ILogger Logger { get; init; }
+
+    /// <summary>The quota uploads and copies are checked against before they store a byte; null when the pool has none.</summary>
+    public QuotaLedger? Quota { get; init; }
 
     /// <summary>In-process locks of the paths being changed, shared by the façade's mutations and the jobs that rewrite files.</summary>
     public PathLocks Locks { get; } = new();

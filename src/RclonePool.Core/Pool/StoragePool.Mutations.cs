@@ -14,7 +14,16 @@ public sealed partial class StoragePool
         Context.Traffic.Started(PoolOperation.Upload);
         using (await Context.Locks.AcquireAsync([path.Value], cancellationToken))
         {
-            return await Writing.Uploader.PutAsync(path, content, length, options, cancellationToken);
+            if (Context.Quota is null)
+            {
+                return await Writing.Uploader.PutAsync(path, content, length, options, cancellationToken);
+            }
+
+            var replaced = options.Overwrite && await Context.Index.GetAsync(path, cancellationToken) is { Kind: EntryKind.File } existing ? existing : null;
+            await using var reservation = await Context.Quota.ReserveAsync(path, length, replaced is null ? 1 : 0, replaced?.Size ?? 0, cancellationToken);
+            var stored = await Writing.Uploader.PutAsync(path, reservation.Watch(content, length), length, options, cancellationToken);
+            reservation.Complete(stored.Size);
+            return stored;
         }
     }
 
@@ -41,7 +50,17 @@ public sealed partial class StoragePool
         Context.Traffic.Started(PoolOperation.Copy);
         using (await Context.Locks.AcquireAsync([to.Value], cancellationToken))
         {
+            if (Context.Quota is null)
+            {
+                await CopyCoreAsync(from, to, overwrite, cancellationToken);
+                return;
+            }
+
+            // A copy adds what it copies; what it replaces is freed only afterwards (counted when the index says so).
+            var (bytes, files) = await SizeOfAsync(from, cancellationToken);
+            await using var reservation = await Context.Quota.ReserveAsync(to, bytes, files, 0, cancellationToken);
             await CopyCoreAsync(from, to, overwrite, cancellationToken);
+            reservation.Complete(bytes);
         }
     }
 
@@ -279,6 +298,27 @@ public sealed partial class StoragePool
 
         await Writing.Uploader.EnsureNoFileAboveAsync(to, cancellationToken);
         return source;
+    }
+
+    /// <summary>The logical bytes and files at <paramref name="path"/>: a file's own, or a directory's whole subtree.</summary>
+    private async Task<(long Bytes, long Files)> SizeOfAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        if (await Context.Index.GetAsync(path, cancellationToken) is { Kind: EntryKind.File } file)
+        {
+            return (file.Size, 1);
+        }
+
+        long bytes = 0, files = 0;
+        await foreach (var entry in Context.Index.ListAsync(path, recursive: true, cancellationToken))
+        {
+            if (entry.Kind == EntryKind.File)
+            {
+                bytes += entry.Size;
+                files++;
+            }
+        }
+
+        return (bytes, files);
     }
 
     /// <summary>Manifests (files and directory objects) strictly below a directory.</summary>

@@ -10,6 +10,7 @@ using RclonePool.Core.Placement;
 using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Pool.Writing;
+using RclonePool.Core.Quotas;
 using RclonePool.Core.Remotes;
 using RclonePool.Core.Resilience;
 
@@ -101,6 +102,9 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
     }
 
     /// <summary>Files, directories and bytes in the pool, and the objects and stored bytes per remote, from the index's running totals.</summary>
+    /// <summary>The quota this pool is held to (a user's, in a multi-user server), or null when it has none.</summary>
+    public QuotaLedger? Quota => Context.Quota;
+
     public ValueTask<PoolTotals> TotalsAsync(CancellationToken cancellationToken) => Context.Index.TotalsAsync(cancellationToken);
 
     public ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken) => Context.Capacity.FreeBytesAsync(cancellationToken);
@@ -124,6 +128,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         await Context.ChunkCache.DisposeAsync();
         await Context.Index.DisposeAsync();
         Context.Capacity.Dispose();
+        Context.Quota?.Dispose();
         if (_ownedTransport is not null)
         {
             await _ownedTransport.DisposeAsync();

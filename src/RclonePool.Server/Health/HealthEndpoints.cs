@@ -1,15 +1,14 @@
 using Microsoft.AspNetCore.Http;
-using RclonePool.Core.Pool;
 
 namespace RclonePool.Server.Health;
 
 /// <summary>
 /// <c>GET|HEAD /healthz</c> (the process answers: 200 <c>ok</c>) and <c>GET|HEAD /readyz</c> (200 <c>ready</c>, or 503
-/// <c>not ready</c> while <see cref="PoolReadiness"/> says no), before authentication and revealing nothing else. Other
+/// <c>not ready</c> while <paramref name="isReady"/> says no: <see cref="PoolReadiness"/> of the pool, or of every user's open pool), before authentication and revealing nothing else. Other
 /// methods on these paths, and every other path, go on to the pool (so a pool file named <c>healthz</c> at the root
 /// is still reachable by PROPFIND, PUT and DELETE, not by GET).
 /// </summary>
-internal sealed class HealthEndpoints(RequestDelegate next, IPoolFileSystem pool)
+internal sealed class HealthEndpoints(RequestDelegate next, Func<bool> isReady)
 {
     public const string Alive = "/healthz";
     public const string Ready = "/readyz";
@@ -30,7 +29,7 @@ internal sealed class HealthEndpoints(RequestDelegate next, IPoolFileSystem pool
 
         if (string.Equals(path, Ready, StringComparison.Ordinal))
         {
-            var ready = PoolReadiness.IsReady(pool);
+            var ready = isReady();
             return WriteAsync(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, ready ? "ready" : "not ready");
         }
 

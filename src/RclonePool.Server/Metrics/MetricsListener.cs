@@ -27,11 +27,15 @@ internal static class MetricsListener
         });
 
     /// <summary>Adds the branch for the metrics listener's requests (before everything else in the pipeline).</summary>
-    public static IApplicationBuilder UseMetricsListener(this IApplicationBuilder app, PoolMetrics metrics, IRequestAuthenticator? authenticator) =>
+    /// <param name="mayScrape">With a multi-user server: which authenticated names may read the metrics (others get 403).</param>
+    public static IApplicationBuilder UseMetricsListener(this IApplicationBuilder app, PoolMetrics metrics, IRequestAuthenticator? authenticator, Func<string, bool>? mayScrape = null) =>
         app.MapWhen(IsMetricsConnection, branch =>
         {
             branch.UseRequestAuthentication(authenticator);
-            branch.Run(context => ServeAsync(context, metrics));
+            branch.Run(context => mayScrape is null || mayScrape(context.User.Identity?.Name ?? string.Empty)
+                ? ServeAsync(context, metrics)
+                : Api.ApiProblems.WriteAsync(context, StatusCodes.Status403Forbidden,
+                    "The metrics name every user of this server, so a user with a pool cannot read them; scrape with credentials of their own (rclonepool user add prometheus)."));
         });
 
     private static bool IsMetricsConnection(HttpContext context) =>

@@ -41,7 +41,7 @@ internal sealed class PoolMetrics : IDisposable
     private readonly Gauge _jobsGauge;
     private readonly Histogram _requests;
 
-    public PoolMetrics(IPoolFileSystem pool, IJobCounts? jobs, MetricsOptions options, TimeProvider time, ILogger logger)
+    public PoolMetrics(IPoolFileSystem? pool, IJobCounts? jobs, MetricsOptions options, TimeProvider time, ILogger logger)
     {
         _pool = pool as StoragePool;
         _jobs = jobs;
@@ -90,6 +90,9 @@ internal sealed class PoolMetrics : IDisposable
 
         _registry.AddBeforeCollectCallback(BeforeScrapeAsync);
     }
+
+    /// <summary>The registry of these series (a multi-user server adds its per-user series to it).</summary>
+    internal CollectorRegistry Registry => _registry;
 
     /// <summary>Records the time an HTTP request took.</summary>
     public void ObserveRequest(string route, string method, int status, double seconds) =>

@@ -59,7 +59,7 @@ public sealed class ConfigKeysTests
     [InlineData("chunk_szie", "chunk_size")]
     [InlineData("CHUNK_SIZE", "chunk_size")]
     [InlineData("webdav_user", "webdav_users")]
-    [InlineData("users", "webdav_users")]
+    [InlineData("user", "users")]
     [InlineData("port", null)]
     [InlineData("x", null)]
     public void Suggest_finds_the_nearest_key(string input, string? expected) =>

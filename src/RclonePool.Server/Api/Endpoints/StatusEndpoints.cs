@@ -75,6 +75,7 @@ internal static class StatusEndpoints
         api.RequirePool();
         var balance = await http.RequestServices.GetRequiredService<Rebalancer>().StatusAsync(http.RequestAborted);
         var counts = await api.Summary.GetAsync(http.RequestAborted);
+        var quota = api.Pool?.Quota is { } ledger ? await ledger.UsageAsync(http.RequestAborted) : (Core.Quotas.QuotaUsage?)null;
         return TypedResults.Json(
             new StatsJson(
                 counts.Files,
@@ -82,7 +83,8 @@ internal static class StatusEndpoints
                 balance.Used,
                 balance.Remotes.Sum(r => r.Objects),
                 [.. balance.Remotes.Select(r => new RemoteShareJson(r.Remote, r.Used, r.Free, r.Objects, r.Share))],
-                balance.Variance),
+                balance.Variance,
+                quota is { } q ? new QuotaJson(q.Limits.Owner, q.Limits.Bytes, q.Limits.Files, q.Bytes, q.Files, q.ReservedBytes, q.ReservedFiles) : null),
             ApiJsonContext.Default.StatsJson);
     }
 
