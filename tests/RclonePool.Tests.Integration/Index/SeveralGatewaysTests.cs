@@ -68,6 +68,10 @@ public sealed class SeveralGatewaysTests(PostgresServer server)
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    /// <remarks>
+    /// Without the shared path locks (<c>ISharedPathLocks</c>) this fails: both gateways derive the same next revision, the
+    /// remotes end with a mix of the two manifests of that revision, and the gateways serve different bytes.
+    /// </remarks>
     [Fact]
     public async Task Two_gateways_overwriting_one_path_at_once_leave_one_whole_winner()
     {
