@@ -4,7 +4,7 @@ set -uo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 cd "$root"
 
-scripts/install-deps.sh rclone litmus chromium curl systemd-analyze unshare python3-yaml promtool || exit 1
+scripts/install-deps.sh rclone litmus chromium curl systemd-analyze unshare python3-yaml promtool postgresql || exit 1
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if ! dotnet build RclonePool.slnx -c Release --nologo -v q -clp:ErrorsOnly; then

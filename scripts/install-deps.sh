@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the named prerequisites from Debian's packages when they are missing.
-# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium] [curl] [systemd-analyze] [unshare] [python3-yaml] [promtool]
+# Usage: scripts/install-deps.sh [rclone] [litmus] [chromium] [curl] [systemd-analyze] [unshare] [python3-yaml] [promtool] [postgresql]
 set -euo pipefail
 declare -A pkg=([rclone]=rclone [litmus]=litmus [chromium]=chromium [curl]=curl [systemd-analyze]=systemd [unshare]=util-linux [python3-yaml]=python3-yaml [promtool]=prometheus)
 missing=()
 for tool in "$@"; do
   if [[ $tool == python3-yaml ]]; then
     python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+  elif [[ $tool == postgresql ]]; then
+    # Debian keeps initdb and pg_ctl off PATH, under /usr/lib/postgresql/VERSION/bin.
+    { command -v initdb || compgen -G '/usr/lib/postgresql/*/bin/initdb'; } >/dev/null 2>&1 || missing+=(postgresql)
   else
     command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg[$tool]:-$tool}")
   fi

@@ -61,6 +61,11 @@ public static class ConfigKeys
                 "Keep the index (a SQLite cache of the manifests) under manifest_cache_dir, so ls and info need not ask the remotes."),
             Key(Robustness, true, "manifest_cache_dir", ConfigTypes.String, c => c.ManifestCacheDir, (c, v) => c.ManifestCacheDir = v,
                 "Directory of the index. Absolute, or starting with ~/."),
+            Key(Robustness, true, "index_backend", ConfigTypes.String, c => c.IndexBackend, (c, v) => c.IndexBackend = v,
+                "Where the index lives: \"sqlite\" (a file under manifest_cache_dir, for one machine) or \"postgresql\" (a database named by index_connection_string, shared by several 'serve' gateways of one pool; docs/scaling.md). Beyond the feature document."),
+            Key(Robustness, true, "index_connection_string", ConfigTypes.OptionalString, c => c.IndexConnectionString, (c, v) => c.IndexConnectionString = v,
+                "Npgsql connection string of the PostgreSQL index, e.g. \"Host=db;Database=rclonepool;Username=rclonepool;Password=...\"; required when index_backend is postgresql. Each pool gets a schema of its own (rclonepool_<pool id>), created at first use. Beyond the feature document.",
+                secret: true),
             Key(Robustness, true, "enable_duplicate_detection", ConfigTypes.Boolean, c => c.EnableDuplicateDetection, (c, v) => c.EnableDuplicateDetection = v,
                 "An upload whose content (SHA-256) matches a file already in the pool stores no chunks: its manifest names the existing ones. Local files are hashed first only when a file of the same size exists; streams are stored, then their chunks are dropped again when they turn out to be duplicates."),
 

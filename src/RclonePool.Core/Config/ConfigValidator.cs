@@ -20,6 +20,8 @@ public static partial class ConfigValidator
 
     public static IReadOnlyList<string> BalancingStrategies { get; } = ["least_used", "round_robin", "weighted", "random", "round_robin_least_used"];
 
+    public static IReadOnlyList<string> IndexBackends { get; } = ["sqlite", "postgresql"];
+
     public static IReadOnlyList<string> RedundancyModes { get; } = ["none", "replication", "parity", "hybrid"];
 
     public static IReadOnlyList<string> AuthMethods { get; } = ["none", "basic", "api_key", "bearer"];
@@ -163,6 +165,11 @@ public static partial class ConfigValidator
         Range(problems, "prefetch_chunks", config.PrefetchChunks, 0, 32);
         Port(problems, "rclone_daemon_port", config.RcloneDaemonPort);
         OneOf(problems, "balancing_strategy", config.BalancingStrategy, BalancingStrategies);
+        OneOf(problems, "index_backend", config.IndexBackend, IndexBackends);
+        if (config.IndexBackend == "postgresql" && Index.Postgres.PostgresConnectionString.Problem(config.IndexConnectionString) is { } connectionProblem)
+        {
+            problems.Add(new("index_connection_string", connectionProblem));
+        }
         Range(problems, "rebalance_threshold", config.RebalanceThreshold, 0, 100, " percent");
         AtLeast(problems, "auto_rebalance_interval", config.AutoRebalanceInterval, 1, " seconds");
         Range(problems, "compression_level", config.CompressionLevel, 1, 22);

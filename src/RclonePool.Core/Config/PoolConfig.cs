@@ -27,6 +27,8 @@ public sealed class PoolConfig
     public double RemoteAnswerTimeout { get; set; } = 5.0;
     public bool EnableManifestCache { get; set; } = true;
     public string ManifestCacheDir { get; set; } = "~/.cache/rclonepool";
+    public string IndexBackend { get; set; } = "sqlite";
+    public string? IndexConnectionString { get; set; }
     public bool EnableDuplicateDetection { get; set; } = true;
 
     // v0.3 — performance

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using RclonePool.Core.Index.Sqlite;
 using RclonePool.Core.Manifests;
-using RclonePool.Core.Paths;
 
 namespace RclonePool.Core.Index;
 
@@ -49,19 +48,7 @@ public sealed partial class SqlitePoolIndex
         }, cancellationToken);
     }
 
-    /// <summary>Refuses a manifest whose id or path would break the index's path arithmetic.</summary>
-    private static void Validate(Manifest manifest)
-    {
-        if (!ManifestNames.IsId(manifest.FileId))
-        {
-            throw IndexErrors.NotIndexable(manifest.FileId, manifest.Path, "the file id is not 32 lowercase hex characters");
-        }
-
-        if (!PoolPath.TryParse(manifest.Path, out var path, out _) || path.IsRoot || path.Value != manifest.Path)
-        {
-            throw IndexErrors.NotIndexable(manifest.FileId, manifest.Path, "the path is not a normalised pool path below the root");
-        }
-    }
+    private static void Validate(Manifest manifest) => IndexableManifest.Validate(manifest);
 
     /// <summary>
     /// Runs a write in a transaction: writes of this instance that arrive together share one (<see cref="IndexWriteQueue"/>);

@@ -1,12 +1,19 @@
+using RclonePool.Core.Index;
+
 namespace RclonePool.Core.Pool;
 
 /// <summary>
 /// In-process exclusive locks keyed by pool path, so two writers of one path (two PUTs, a PUT and a MOVE)
-/// never derive the same next revision. Several keys are taken in ordinal order, so callers cannot deadlock.
+/// never derive the same next revision. Several keys are taken in ordinal order, so callers cannot deadlock. When the index is
+/// shared by several processes (<see cref="ISharedPathLocks"/>), its locks are taken next, so gateways exclude each other too.
 /// </summary>
 public sealed class PathLocks
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private ISharedPathLocks? _shared;
+
+    /// <summary>Locks held across processes as well, taken after the in-process ones (set once, when the pool is assembled).</summary>
+    internal void Share(ISharedPathLocks shared) => _shared = shared;
 
     public async Task<IDisposable> AcquireAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
     {
@@ -35,7 +42,20 @@ public sealed class PathLocks
             throw;
         }
 
-        return new Releaser(this, held);
+        if (_shared is null)
+        {
+            return new Releaser(this, held, null);
+        }
+
+        try
+        {
+            return new Releaser(this, held, await _shared.LockPathsAsync(ordered, cancellationToken));
+        }
+        catch
+        {
+            new Releaser(this, held, null).Dispose();
+            throw;
+        }
     }
 
     private SemaphoreSlim Enter(string key)
@@ -77,7 +97,7 @@ public sealed class PathLocks
         public int Users { get; set; }
     }
 
-    private sealed class Releaser(PathLocks owner, List<string> keys) : IDisposable
+    private sealed class Releaser(PathLocks owner, List<string> keys, IDisposable? shared) : IDisposable
     {
         private int _released;
 
@@ -85,6 +105,7 @@ public sealed class PathLocks
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
+                shared?.Dispose();
                 foreach (var key in keys)
                 {
                     owner.Exit(key, wasHeld: true);

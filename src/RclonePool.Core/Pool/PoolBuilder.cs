@@ -5,6 +5,7 @@ using RclonePool.Core.Caching;
 using RclonePool.Core.Config;
 using RclonePool.Core.Events;
 using RclonePool.Core.Index;
+using RclonePool.Core.Index.Postgres;
 using RclonePool.Core.Placement;
 using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool.Reading;
@@ -52,7 +53,7 @@ public sealed class PoolBuilder(PoolConfig config)
         return this;
     }
 
-    /// <summary>Opens the index with <paramref name="openIndex"/> (any <see cref="IPoolIndex"/>); default: SQLite under <c>manifest_cache_dir</c>.</summary>
+    /// <summary>Opens the index with <paramref name="openIndex"/> (any <see cref="IPoolIndex"/>); default: SQLite under <c>manifest_cache_dir</c>, or PostgreSQL when <c>index_backend</c> says so.</summary>
     public PoolBuilder UseIndex(IndexOpener openIndex)
     {
         _openIndex = openIndex ?? throw new ArgumentNullException(nameof(openIndex));
@@ -134,8 +135,15 @@ public sealed class PoolBuilder(PoolConfig config)
 
             // Through the watched, retrying store: a remote that is down costs seconds here too, not rclone's timeouts.
             var identity = await new PoolDescriptors(access.Store, layout).ReadPoolIdAsync(remotes, cancellationToken);
-            index = await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
+            index = _openIndex is null && Config.IndexBackend == "postgresql"
+                ? await PostgresPoolIndex.OpenAsync(Config.IndexConnectionString, identity.PoolId, _loggerFactory.CreateLogger("rclonepool.index"), cancellationToken)
+                : await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
             var context = Assemble(access, remotes, layout, identity.PoolId, index, plugins);
+            if (index is ISharedPathLocks shared)
+            {
+                context.Locks.Share(shared);
+            }
+
             context.Unclaimed.Found(identity.WithoutDescriptor);
             pool = new StoragePool(context, ownedTransport, plugins);
             if (!await index.IsPopulatedAsync(cancellationToken))

@@ -41,6 +41,15 @@ public sealed class LayerRulesTests
         Assert.True(result.IsSuccessful, Breaking("code outside RclonePool.Core.Index uses Microsoft.Data.Sqlite", result));
     }
 
+    [Fact]
+    public void Only_the_index_layer_talks_to_PostgreSQL()
+    {
+        var result = Types.InAssembly(Core).That().DoNotResideInNamespace("RclonePool.Core.Index")
+            .ShouldNot().HaveDependencyOn("Npgsql").GetResult();
+
+        Assert.True(result.IsSuccessful, Breaking("code outside RclonePool.Core.Index uses Npgsql", result));
+    }
+
     [Theory]
     [InlineData("RclonePool.Core.Remotes")]
     [InlineData("RclonePool.Core.Manifests")]

@@ -61,7 +61,4 @@ internal static class IndexErrors
         PoolErrorKind.Transient,
         $"Another rclonepool process held {lockPath} for more than {timeout.TotalSeconds:0} s while opening the index; try again.");
 
-    public static PoolException NotIndexable(string fileId, string path, string problem) => new(
-        PoolErrorKind.BadInput,
-        $"The manifest of file '{fileId}' at '{path}' cannot be indexed: {problem}; the index was not changed.");
 }
