@@ -5,7 +5,7 @@
 # each, with ratios; then the incompressible case and the seek case.
 #
 #   bench/efficiency.sh [--remotes 4] [--sdk-mb 128] [--logs-mb 64] [--image-mb 256] [--big-mb 1024] [--rounds 3]
-#                       [--seeks 30] [--level 3] [--dedup-chunk-mb 8] [--case table,dedup,incompressible,seek]
+#                       [--seeks 30] [--level 3] [--dedup-chunk-mb 8] [--case table,dedup,parts,incompressible,seek]
 #                       [--chunking fixed|cdc] [--cdc-sizes 1M,4M,16M]
 #
 # Parts of the dataset (made by the script, the same bytes on every run):
@@ -20,6 +20,7 @@
 #                   file stored compressed and the same file stored raw (one pool, two configs, duplicate detection
 #                   off so the raw copy does not borrow the compressed chunks), each offset requested from both,
 #                   alternating which goes first: TTFB median and p95, ratio compressed/raw (the target is <= 1.2)
+#   parts           the image part file by file into restic, a cdc pool and a fixed-chunk dedup pool: what each file adds
 # --chunking cdc: the table's compressed pool also has enable_deduplication and chunking "cdc" (--cdc-sizes: min, avg,
 # max); the dedup case always shows both, fixed chunks (before) and cdc (after).
 # Stored bytes: du -sb of the restic repository; of every pool remote (chunks and the manifests every remote holds).
@@ -77,7 +78,7 @@ export RESTIC_PASSWORD=bench-not-secret
 echo "bench: rclonepool (enable_compression, level $level, $remotes local remotes, table chunking $chunking, cdc sizes $cdc_sizes) vs $(restic version | head -1)"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work"
 
-if has_case table || has_case dedup; then
+if has_case table || has_case dedup || has_case parts; then
 # --- the dataset ----------------------------------------------------------------------------------------------
 data="$work/data"
 mkdir -p "$data/sdk" "$data/logs" "$data/image"
@@ -183,6 +184,35 @@ for mode in restic cdc dedup plain; do
   printf '  %-34s %12s %10s %12s %12s\n' "$mode" "$(mib "${dbytes[$mode]}")" "${dsecs[$mode]}" "$(calc '%.2f' "${dbytes[$mode]} / ${dbytes[restic]}")" "$(calc '%.2f' "${dsecs[$mode]} / ${dsecs[restic]}")"
 done
 echo "  (cdc: enable_deduplication + enable_compression + chunking cdc $cdc_sizes; dedup: the same with fixed $dedup_chunk_mb MiB chunks; plain: compression only, fixed chunks)"
+fi
+
+if has_case parts; then
+# --- parts: the image part file by file (the image, then the shifted copy, then the edited copy) into one store each:
+# restic, the pool with cdc, the pool with fixed-chunk dedup; MiB each file adds to what is stored ---------------------
+declare -A added
+restic init --repo "$work/restic-parts" --repository-version 2 >/dev/null
+make_pool "parts-cdc" true true true cdc
+make_pool "parts-dedup" true true true
+sed -i "s/^{\$/{ \"chunk_size\": $((dedup_chunk_mb * 1048576)),/" "$work/parts-dedup.json"
+for f in disk disk-shifted disk-edited; do
+  b0=$(du -sb "$work/restic-parts" | cut -f1)
+  t0=$(now); restic backup --repo "$work/restic-parts" --compression auto --quiet "$data/image/$f.img" >/dev/null; t1=$(now)
+  added[restic,$f]=$(( $(du -sb "$work/restic-parts" | cut -f1) - b0 )); added[restic,$f,s]=$(calc '%.2f' "$t1 - $t0")
+  for mode in cdc dedup; do
+    b0=$(pool_bytes "parts-$mode")
+    t0=$(now); dotnet "$dll" --config "$work/parts-$mode.json" --no-progress upload "$data/image/$f.img" "/$f.img" >"$work/upload.log" 2>&1 \
+      || { cat "$work/upload.log" >&2; die "rclonepool upload of $f ($mode) failed"; }; t1=$(now)
+    added[$mode,$f]=$(( $(pool_bytes "parts-$mode") - b0 )); added[$mode,$f,s]=$(calc '%.2f' "$t1 - $t0")
+  done
+done
+rm -rf "$work/restic-parts" "$work"/parts-*
+echo
+printf '  %-18s %11s %11s %11s %9s   %9s %9s %9s %9s\n' "file (added)" "restic MiB" "cdc MiB" "fixed MiB" "cdc/restic" "restic s" "cdc s" "fixed s" "cdc/restic"
+for f in disk disk-shifted disk-edited; do
+  printf '  %-18s %11s %11s %11s %9s   %9s %9s %9s %9s\n' "$f.img" "$(mib "${added[restic,$f]}")" "$(mib "${added[cdc,$f]}")" "$(mib "${added[dedup,$f]}")" \
+    "$(calc '%.2f' "${added[cdc,$f]} / ${added[restic,$f]}")" "${added[restic,$f,s]}" "${added[cdc,$f,s]}" "${added[dedup,$f,s]}" "$(calc '%.2f' "${added[cdc,$f,s]} / ${added[restic,$f,s]}")"
+done
+echo "  (each file uploaded on its own, in this order, into one restic repository and two pools: cdc $cdc_sizes, fixed $dedup_chunk_mb MiB chunks; both with dedup and compression)"
 fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -171,4 +171,47 @@ public sealed class CdcPoolTests
         Assert.Equal(data, await jobs.ReadAsync("/f"));
         Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions(), Ct)).Clean);
     }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("parity")]
+    public async Task Rebalance_onto_a_new_remote_moves_cdc_chunks_and_every_file_stays_exact(string mode)
+    {
+        var store = new InMemoryRemoteStore("a:", "b:", "c:", "d:");
+        var directory = Path.Combine(Path.GetTempPath(), "rclonepool-unit-" + Guid.NewGuid().ToString("N"));
+        void Configure(PoolConfig c, bool withD)
+        {
+            Cdc(c);
+            c.Remotes = withD ? ["a:", "b:", "c:", "d:"] : ["a:", "b:", "c:"];
+            c.ManifestCacheDir = directory;
+            c.RedundancyMode = mode;
+            c.ParityDataShards = 2;
+            c.ParityParityShards = 1;
+        }
+
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        await using (var before = await TestPool.CreateAsync(store, c => Configure(c, withD: false), directory))
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                files[$"/f{i}.bin"] = CdcCuts.Random((200 * KiB) + (i * 999), 20 + i);
+                await PutAsync(before.Pool, $"/f{i}.bin", files[$"/f{i}.bin"]);
+            }
+        }
+
+        System.IO.Directory.CreateDirectory(directory);
+        await using var after = await TestPool.CreateAsync(store, c => Configure(c, withD: true), directory);
+        await new RemoteMembership(after.Pool).JoinAsync("d:", Ct);
+        var report = await new Rebalancer(after.Pool).RebalanceAsync(new RebalanceOptions { TargetVariance = 5.0 }, Ct);
+
+        Assert.Empty(report.Failed);
+        Assert.NotEmpty(report.Moved);
+        foreach (var (path, data) in files)
+        {
+            Assert.Equal(data, await CompressedPoolTests.ReadAsync(after.Pool, path));
+        }
+
+        var verify = await new Verifier(after.Pool).VerifyAsync(new VerifyOptions(), Ct);
+        Assert.True(verify.Clean, string.Join("; ", verify.Damage));
+    }
 }
