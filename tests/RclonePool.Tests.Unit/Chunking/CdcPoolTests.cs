@@ -214,4 +214,24 @@ public sealed class CdcPoolTests
         var verify = await new Verifier(after.Pool).VerifyAsync(new VerifyOptions(), Ct);
         Assert.True(verify.Clean, string.Join("; ", verify.Damage));
     }
+
+    [Fact]
+    public async Task A_chunk_that_starts_in_random_bytes_and_goes_on_in_text_is_still_compressed()
+    {
+        // Content-defined chunks start wherever the content says: in a disk image, often in random bytes before text.
+        var store = new InMemoryRemoteStore("a:", "b:", "c:");
+        await using var test = await TestPool.CreateAsync(store, c =>
+        {
+            c.ChunkSize = 1024 * KiB;
+            c.EnableCompression = true;
+        });
+        byte[] data = [.. CdcCuts.Random(300 * KiB, 8), .. CompressibleData.Text(724 * KiB, 9)];
+
+        var manifest = await PutAsync(test.Pool, "/mixed.img", data);
+
+        var chunk = Assert.Single(manifest.Chunks);
+        Assert.True(chunk.IsCompressed);
+        Assert.True(chunk.StoredLength < 600 * KiB, $"stored {chunk.StoredLength} of {data.Length}");
+        Assert.Equal(data, await CompressedPoolTests.ReadAsync(test.Pool, "/mixed.img"));
+    }
 }
