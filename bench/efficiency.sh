@@ -5,7 +5,8 @@
 # each, with ratios; then the incompressible case and the seek case.
 #
 #   bench/efficiency.sh [--remotes 4] [--sdk-mb 128] [--logs-mb 64] [--image-mb 256] [--big-mb 1024] [--rounds 3]
-#                       [--seeks 30] [--level 3] [--dedup-chunk-mb 8] [--case table,dedup,incompressible,seek]
+#                       [--seeks 30] [--level 3] [--dedup-chunk-mb 8] [--case table,dedup,parts,incompressible,seek]
+#                       [--chunking fixed|cdc] [--cdc-sizes 1M,4M,16M]
 #
 # Parts of the dataset (made by the script, the same bytes on every run):
 #   sdk     the first --sdk-mb MiB of the installed .NET SDK directory, files in path order (many small binaries)
@@ -19,6 +20,9 @@
 #                   file stored compressed and the same file stored raw (one pool, two configs, duplicate detection
 #                   off so the raw copy does not borrow the compressed chunks), each offset requested from both,
 #                   alternating which goes first: TTFB median and p95, ratio compressed/raw (the target is <= 1.2)
+#   parts           the image part file by file into restic, a cdc pool and a fixed-chunk dedup pool: what each file adds
+# --chunking cdc: the table's compressed pool also has enable_deduplication and chunking "cdc" (--cdc-sizes: min, avg,
+# max); the dedup case always shows both, fixed chunks (before) and cdc (after).
 # Stored bytes: du -sb of the restic repository; of every pool remote (chunks and the manifests every remote holds).
 # Times are wall clock of 'restic backup' and 'rclonepool upload --parallel' (each into an empty store). The machine
 # may be shared: the load average is printed before and after. MiB = 2^20 bytes.
@@ -27,6 +31,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 remotes=4 sdk_mb=128 logs_mb=64 image_mb=256 big_mb=1024 seeks=30 level=3 rounds=3 cases=table,dedup,incompressible,seek dedup_chunk_mb=8
+chunking=fixed cdc_sizes=1M,4M,16M
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --remotes) remotes="$2"; shift 2 ;;
@@ -39,12 +44,16 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift 2 ;;
     --case) cases="$2"; shift 2 ;;
     --dedup-chunk-mb) dedup_chunk_mb="$2"; shift 2 ;;
+    --chunking) chunking="$2"; shift 2 ;;
+    --cdc-sizes) cdc_sizes="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 has_case() { [[ ",$cases," == *",$1,"* ]]; }
+[[ "$chunking" == fixed || "$chunking" == cdc ]] || { echo "--chunking must be fixed or cdc" >&2; exit 2; }
+IFS=, read -r cdc_min cdc_avg cdc_max <<< "$cdc_sizes"
 declare -A bytes secs dbytes dsecs
 "$root/scripts/install-deps.sh" rclone curl restic
 "$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
@@ -66,10 +75,10 @@ die() { echo "bench: $*" >&2; exit 1; }
 mib() { calc '%.1f' "$1 / 1048576"; }
 export RESTIC_PASSWORD=bench-not-secret
 
-echo "bench: rclonepool (enable_compression, level $level, $remotes local remotes) vs $(restic version | head -1)"
+echo "bench: rclonepool (enable_compression, level $level, $remotes local remotes, table chunking $chunking, cdc sizes $cdc_sizes) vs $(restic version | head -1)"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work"
 
-if has_case table || has_case dedup; then
+if has_case table || has_case dedup || has_case parts; then
 # --- the dataset ----------------------------------------------------------------------------------------------
 data="$work/data"
 mkdir -p "$data/sdk" "$data/logs" "$data/image"
@@ -104,9 +113,9 @@ for part in sdk logs image; do echo "data: $part $(mib "$(du -sb "$data/$part" |
 
 fi
 
-# make_pool NAME COMPRESSION [DUPLICATE_DETECTION] [DEDUPLICATION] : a pool of $remotes empty local remotes with its config at $work/NAME.json
+# make_pool NAME COMPRESSION [DUPLICATE_DETECTION] [DEDUPLICATION] [CHUNKING] : a pool of $remotes empty local remotes with its config at $work/NAME.json
 make_pool() {
-  local name="$1" compression="$2" duplicates="${3:-true}" dedup="${4:-false}" list=() i
+  local name="$1" compression="$2" duplicates="${3:-true}" dedup="${4:-false}" chunks="${5:-fixed}" list=() i
   for i in $(seq 1 "$remotes"); do mkdir -p "$work/$name/r$i"; list+=("\"$work/$name/r$i\""); done
   cat > "$work/$name.json" <<JSON
 {
@@ -116,7 +125,11 @@ make_pool() {
   "enable_compression": $compression,
   "compression_level": $level,
   "enable_duplicate_detection": $duplicates,
-  "enable_deduplication": $dedup
+  "enable_deduplication": $dedup,
+  "chunking": "$chunks",
+  "cdc_min_chunk_size": "$cdc_min",
+  "cdc_avg_chunk_size": "$cdc_avg",
+  "cdc_max_chunk_size": "$cdc_max"
 }
 JSON
   dotnet "$dll" --config "$work/$name.json" --no-progress init >/dev/null
@@ -131,7 +144,8 @@ for part in sdk logs image; do
   t0=$(now); restic backup --repo "$work/restic-$part" --compression auto --quiet "$data/$part" >/dev/null; t1=$(now)
   bytes[restic,$part]=$(du -sb "$work/restic-$part" | cut -f1); secs[restic,$part]=$(calc '%.2f' "$t1 - $t0")
   for mode in on off; do
-    make_pool "pool-$part-$mode" "$([[ $mode == on ]] && echo true || echo false)"
+    if [[ $mode == on && $chunking == cdc ]]; then make_pool "pool-$part-$mode" true true true cdc
+    else make_pool "pool-$part-$mode" "$([[ $mode == on ]] && echo true || echo false)"; fi
     t0=$(now); dotnet "$dll" --config "$work/pool-$part-$mode.json" --no-progress upload --parallel "$data/$part" "/$part" >"$work/upload.log" 2>&1 \
       || { cat "$work/upload.log" >&2; die "rclonepool upload of $part failed"; }; t1=$(now)
     bytes[$mode,$part]=$(pool_bytes "pool-$part-$mode"); secs[$mode,$part]=$(calc '%.2f' "$t1 - $t0")
@@ -144,6 +158,7 @@ for part in sdk logs image; do
   printf '  %-6s %12s %12s %12s %9s   %10s %10s %10s %9s\n' "$part" "$(mib "${bytes[restic,$part]}")" "$(mib "${bytes[on,$part]}")" "$(mib "${bytes[off,$part]}")" \
     "$(calc '%.2f' "${bytes[on,$part]} / ${bytes[restic,$part]}")" "${secs[restic,$part]}" "${secs[on,$part]}" "${secs[off,$part]}" "$(calc '%.2f' "${secs[on,$part]} / ${secs[restic,$part]}")"
 done
+[[ $chunking == cdc ]] && echo "  (pool: enable_compression + enable_deduplication + chunking cdc $cdc_sizes; no compr.: fixed chunks, no dedup)"
 echo "  (targets: stored bytes <= 1.1x restic's, upload time <= 1.0x restic's; the pool keeps a manifest copy on each of its $remotes remotes)"
 
 fi
@@ -154,9 +169,10 @@ if has_case dedup; then
 restic init --repo "$work/restic-dedup" --repository-version 2 >/dev/null
 t0=$(now); restic backup --repo "$work/restic-dedup" --compression auto --quiet "$data/image" >/dev/null; t1=$(now)
 dbytes[restic]=$(du -sb "$work/restic-dedup" | cut -f1); dsecs[restic]=$(calc '%.2f' "$t1 - $t0")
-for mode in dedup plain; do
-  make_pool "pool-image-$mode" true true "$([[ $mode == dedup ]] && echo true || echo false)"
-  sed -i "s/^{\$/{ \"chunk_size\": $((dedup_chunk_mb * 1048576)),/" "$work/pool-image-$mode.json"
+for mode in cdc dedup plain; do
+  if [[ $mode == cdc ]]; then make_pool "pool-image-$mode" true true true cdc
+  else make_pool "pool-image-$mode" true true "$([[ $mode == dedup ]] && echo true || echo false)"; fi
+  [[ $mode == cdc ]] || sed -i "s/^{\$/{ \"chunk_size\": $((dedup_chunk_mb * 1048576)),/" "$work/pool-image-$mode.json"
   t0=$(now); dotnet "$dll" --config "$work/pool-image-$mode.json" --no-progress upload --parallel "$data/image" "/image" >"$work/upload.log" 2>&1 \
     || { cat "$work/upload.log" >&2; die "rclonepool upload of the image part ($mode) failed"; }; t1=$(now)
   dbytes[$mode]=$(pool_bytes "pool-image-$mode"); dsecs[$mode]=$(calc '%.2f' "$t1 - $t0")
@@ -164,10 +180,39 @@ done
 rm -rf "$work/restic-dedup" "$work"/pool-image-*
 echo
 printf '  %-34s %12s %10s %12s %12s\n' "image + shifted + edited copy" "MiB stored" "seconds" "bytes/restic" "time/restic"
-for mode in restic dedup plain; do
+for mode in restic cdc dedup plain; do
   printf '  %-34s %12s %10s %12s %12s\n' "$mode" "$(mib "${dbytes[$mode]}")" "${dsecs[$mode]}" "$(calc '%.2f' "${dbytes[$mode]} / ${dbytes[restic]}")" "$(calc '%.2f' "${dsecs[$mode]} / ${dsecs[restic]}")"
 done
-echo "  (dedup: enable_deduplication + enable_compression, fixed $dedup_chunk_mb MiB chunks; plain: compression only, same chunks)"
+echo "  (cdc: enable_deduplication + enable_compression + chunking cdc $cdc_sizes; dedup: the same with fixed $dedup_chunk_mb MiB chunks; plain: compression only, fixed chunks)"
+fi
+
+if has_case parts; then
+# --- parts: the image part file by file (the image, then the shifted copy, then the edited copy) into one store each:
+# restic, the pool with cdc, the pool with fixed-chunk dedup; MiB each file adds to what is stored ---------------------
+declare -A added
+restic init --repo "$work/restic-parts" --repository-version 2 >/dev/null
+make_pool "parts-cdc" true true true cdc
+make_pool "parts-dedup" true true true
+sed -i "s/^{\$/{ \"chunk_size\": $((dedup_chunk_mb * 1048576)),/" "$work/parts-dedup.json"
+for f in disk disk-shifted disk-edited; do
+  b0=$(du -sb "$work/restic-parts" | cut -f1)
+  t0=$(now); restic backup --repo "$work/restic-parts" --compression auto --quiet "$data/image/$f.img" >/dev/null; t1=$(now)
+  added[restic,$f]=$(( $(du -sb "$work/restic-parts" | cut -f1) - b0 )); added[restic,$f,s]=$(calc '%.2f' "$t1 - $t0")
+  for mode in cdc dedup; do
+    b0=$(pool_bytes "parts-$mode")
+    t0=$(now); dotnet "$dll" --config "$work/parts-$mode.json" --no-progress upload "$data/image/$f.img" "/$f.img" >"$work/upload.log" 2>&1 \
+      || { cat "$work/upload.log" >&2; die "rclonepool upload of $f ($mode) failed"; }; t1=$(now)
+    added[$mode,$f]=$(( $(pool_bytes "parts-$mode") - b0 )); added[$mode,$f,s]=$(calc '%.2f' "$t1 - $t0")
+  done
+done
+rm -rf "$work/restic-parts" "$work"/parts-*
+echo
+printf '  %-18s %11s %11s %11s %9s   %9s %9s %9s %9s\n' "file (added)" "restic MiB" "cdc MiB" "fixed MiB" "cdc/restic" "restic s" "cdc s" "fixed s" "cdc/restic"
+for f in disk disk-shifted disk-edited; do
+  printf '  %-18s %11s %11s %11s %9s   %9s %9s %9s %9s\n' "$f.img" "$(mib "${added[restic,$f]}")" "$(mib "${added[cdc,$f]}")" "$(mib "${added[dedup,$f]}")" \
+    "$(calc '%.2f' "${added[cdc,$f]} / ${added[restic,$f]}")" "${added[restic,$f,s]}" "${added[cdc,$f,s]}" "${added[dedup,$f,s]}" "$(calc '%.2f' "${added[cdc,$f,s]} / ${added[restic,$f,s]}")"
+done
+echo "  (each file uploaded on its own, in this order, into one restic repository and two pools: cdc $cdc_sizes, fixed $dedup_chunk_mb MiB chunks; both with dedup and compression)"
 fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -51,19 +51,12 @@ public sealed class ChunkSpool : IAsyncDisposable
             return new ChunkSpool(memory, null, filled);
         }
 
-        Directory.CreateDirectory(tempDir);
-        var path = Path.Combine(tempDir, $"spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         long total = 0;
+        var file = CreateFile(tempDir, out var path);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using var file = new FileStream(path, options);
+            await using var written = file;
             while (total < chunkSize)
             {
                 var want = (int)Math.Min(buffer.Length, chunkSize - total);
@@ -89,6 +82,26 @@ public sealed class ChunkSpool : IAsyncDisposable
         }
 
         return new ChunkSpool(null, path, total);
+    }
+
+    /// <summary>A spool of the first <paramref name="length"/> bytes of <paramref name="memory"/>.</summary>
+    internal static ChunkSpool OfMemory(byte[] memory, long length) => new(memory, null, length);
+
+    /// <summary>A spool of the private file <paramref name="path"/> (made by <see cref="CreateFile"/>), deleted on dispose.</summary>
+    internal static ChunkSpool OfFile(string path, long length) => new(null, path, length);
+
+    /// <summary>Creates a new private spool file (mode 0600) under <paramref name="tempDir"/>, open for writing.</summary>
+    internal static FileStream CreateFile(string tempDir, out string path)
+    {
+        Directory.CreateDirectory(tempDir);
+        path = Path.Combine(tempDir, $"spool-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(path, options);
     }
 
     public Stream OpenRead() => _memory is not null

@@ -46,9 +46,9 @@ public sealed class CompressedChunk : IAsyncDisposable
     public string BlockHashes { get; }
 
     /// <summary>
-    /// Compresses a chunk of <paramref name="length"/> bytes, or returns null when it is not worth it: its first block
-    /// does not shrink (<see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after one block)
-    /// or no block shrank at all.
+    /// Compresses a chunk of <paramref name="length"/> bytes, or returns null when it is not worth it: neither its first,
+    /// middle nor last block shrinks (<see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after
+    /// at most three blocks) or no block shrank at all.
     /// </summary>
     public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, int level, string tempDir, CancellationToken cancellationToken)
     {
@@ -133,7 +133,8 @@ public sealed class CompressedChunk : IAsyncDisposable
                     throw new PoolException(PoolErrorKind.Conflict, $"The source gave {((long)block * blockSize) + read} bytes for a chunk of {length}; it changed during the upload.");
                 }
 
-                if (block == 0 && expected is null && !ZstdBlocks.LooksCompressible(plain.AsSpan(0, want)))
+                if (block == 0 && expected is null && !ZstdBlocks.LooksCompressible(plain.AsSpan(0, want))
+                    && !await LaterBlocksLookCompressibleAsync(openPlain, length, blockSize, cancellationToken))
                 {
                     return null;
                 }
@@ -180,6 +181,47 @@ public sealed class CompressedChunk : IAsyncDisposable
 
             ArrayPool<byte>.Shared.Return(plain);
             ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    /// <summary>
+    /// A second look when the first block does not shrink: the middle and the last block, probed the same way. Content-
+    /// defined chunks start wherever the content says, so a chunk of a mixed file (a disk image) can begin in random bytes
+    /// and go on in text; two more probes per such chunk keep it from being stored raw. False for a source that cannot seek.
+    /// </summary>
+    private static async Task<bool> LaterBlocksLookCompressibleAsync(Func<Stream> openPlain, long length, int blockSize, CancellationToken cancellationToken)
+    {
+        var blockCount = (int)((length + blockSize - 1) / blockSize);
+        if (blockCount < 2)
+        {
+            return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+        try
+        {
+            await using var source = openPlain();
+            if (!source.CanSeek)
+            {
+                return false;
+            }
+
+            foreach (var block in new[] { blockCount / 2, blockCount - 1 }.Where(b => b > 0).Distinct())
+            {
+                var want = (int)Math.Min(blockSize, length - ((long)block * blockSize));
+                source.Position = (long)block * blockSize;
+                var read = await source.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
+                if (read == want && ZstdBlocks.LooksCompressible(buffer.AsSpan(0, want)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

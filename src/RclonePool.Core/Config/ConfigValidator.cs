@@ -36,6 +36,7 @@ public static partial class ConfigValidator
         var problems = new List<ConfigProblem>();
         CheckRemotes(config, problems);
         CheckChunking(config, problems);
+        CheckContentDefinedChunking(config, problems);
         CheckLocalPaths(config, problems);
         CheckNumbers(config, problems);
         CheckRedundancy(config, problems);

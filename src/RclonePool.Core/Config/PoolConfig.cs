@@ -64,6 +64,10 @@ public sealed class PoolConfig
 
     // v0.6 — advanced
     public bool EnableDeduplication { get; set; }
+    public string Chunking { get; set; } = "fixed";
+    public long CdcMinChunkSize { get; set; } = 1L * 1024 * 1024;
+    public long CdcAvgChunkSize { get; set; } = 4L * 1024 * 1024;
+    public long CdcMaxChunkSize { get; set; } = 16L * 1024 * 1024;
     public bool EnableCompression { get; set; }
     public int CompressionLevel { get; set; } = 3;
     public double BandwidthLimitUploadMbps { get; set; }

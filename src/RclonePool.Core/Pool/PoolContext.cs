@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using RclonePool.Core.Caching;
+using RclonePool.Core.Chunking;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
@@ -77,6 +78,9 @@ internal sealed class PoolContext
     public required UnclaimedRemotes Unclaimed { get; init; }
 
     public required RedundancyPolicy Redundancy { get; init; }
+
+    /// <summary>How new uploads are cut into chunks (<c>chunking</c>), from the config.</summary>
+    public ChunkingPolicy Chunking => field ??= ChunkingPolicy.For(Config);
 
     public required ReadPolicy ReadPolicy { get; init; }
 

@@ -28,15 +28,14 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
     private ContentAddressedChunks? _contentAddressed;
     private object? _contentAddressedLock;
 
-    private int BlockSize => ChunkLayout.BlockSizeFor(pool.Config.ChunkSize);
+    private int BlockSize => pool.Chunking.BlockSize;
 
-    /// <summary>Every object an upload of <paramref name="length"/> bytes stores, for the room check before it starts.</summary>
+    /// <summary>Every object an upload of <paramref name="length"/> bytes stores, for the room check before it starts (estimated for content-defined chunks).</summary>
     public IEnumerable<long> StoredObjects(long length, RedundancyPolicy policy)
     {
-        var chunkSize = pool.Config.ChunkSize;
         var blockSize = BlockSize;
-        return Enumerable.Range(0, ChunkLayout.ChunkCount(length, chunkSize))
-            .SelectMany(i => policy.StoredObjects(ChunkLayout.Chunk(length, chunkSize, i).Length, blockSize))
+        return pool.Chunking.EstimatedChunkLengths(length)
+            .SelectMany(chunkLength => policy.StoredObjects(chunkLength, blockSize))
             .Where(size => size > 0);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Compression;
@@ -56,8 +57,8 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                 Modified = options.Modified ?? now,
                 Written = now,
                 Sha256 = sha256,
-                ChunkSize = pool.Config.ChunkSize,
-                BlockSize = ChunkLayout.BlockSizeFor(pool.Config.ChunkSize),
+                ChunkSize = pool.Chunking.MaxChunkSize,
+                BlockSize = pool.Chunking.BlockSize,
                 FormatVersion = FormatVersionOf(stored),
                 Compression = stored.Any(c => c.IsCompressed) ? ZstdBlocks.Codec : null,
                 CompressionLevel = stored.Any(c => c.IsCompressed) ? pool.Config.CompressionLevel : null,
@@ -159,18 +160,16 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             return ([InlineChunk(bytes)], length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
         }
 
-        var chunkSize = pool.Config.ChunkSize;
-        var count = ChunkLayout.ChunkCount(length, chunkSize);
         upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy));
 
         var handle = file.SafeFileHandle;
         var wholeFileHash = Task.Run(() => FileRangeHash.Sha256Async(handle, start, length, cancellationToken), cancellationToken);
-        var entries = new ChunkEntry[count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            var (offset, chunkLength) = ChunkLayout.Chunk(length, chunkSize, i);
-            entries[i] = await chunks.WriteAsync(i, offset, chunkLength, () => new FileRangeStream(handle, start + offset, chunkLength), upload, ct);
-        });
+        var entries = new ConcurrentDictionary<int, ChunkEntry>();
+
+        // Fixed chunks are known at once; content-defined ones as a scan of the file finds them (chunking.RangesAsync).
+        var ranges = pool.Chunking.RangesAsync(handle, start, length, cancellationToken);
+        await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (range, ct) =>
+            entries[range.Index] = await chunks.WriteAsync(range.Index, range.Offset, range.Length, () => new FileRangeStream(handle, start + range.Offset, range.Length), upload, ct));
 
         var sha256 = await wholeFileHash;
         if (File.GetLastWriteTimeUtc(file.Name) != stampBefore || RandomAccess.GetLength(handle) - start != length)
@@ -178,7 +177,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             throw ChangedDuringUpload(file);
         }
 
-        return ([.. entries], length, sha256);
+        return ([.. entries.OrderBy(e => e.Key).Select(e => e.Value)], length, sha256);
     }
 
     private static PoolException ChangedDuringUpload(FileStream file) =>
@@ -195,8 +194,8 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy));
         }
 
-        var chunkSize = pool.Config.ChunkSize;
         using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var chunker = pool.Chunking.ForStream(content, pool.Config.TempDir, fileHash, length);
         using var slots = new SemaphoreSlim(upload.Workers);
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var uploads = new List<Task<ChunkEntry>>();
@@ -206,7 +205,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             for (var index = 0; ; index++)
             {
                 await slots.WaitAsync(failure.Token);
-                var spool = await ChunkSpool.FillAsync(content, chunkSize, pool.Config.TempDir, fileHash, failure.Token, length);
+                var spool = await chunker.NextAsync(failure.Token);
                 if (spool.Length == 0)
                 {
                     await spool.DisposeAsync();
@@ -222,7 +221,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                     throw new PoolException(PoolErrorKind.BadInput, $"The upload sent more than the announced {length} bytes; nothing was stored.");
                 }
 
-                if (index == 0 && spool.Length <= InlineMaxBytes && spool.Length < chunkSize && (length < 0 || length == spool.Length))
+                if (index == 0 && spool.Length <= InlineMaxBytes && chunker.Ended && (length < 0 || length == spool.Length))
                 {
                     // A small file lives inside its manifest: no chunk object, no upload call.
                     await using (spool)
@@ -255,7 +254,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                     }
                 }, CancellationToken.None));
 
-                if (spool.Length < chunkSize)
+                if (chunker.Ended)
                 {
                     break;
                 }
@@ -287,7 +286,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
 
     private ChunkEntry InlineChunk(byte[] data)
     {
-        using var hasher = new ChunkHasher(ChunkLayout.BlockSizeFor(pool.Config.ChunkSize));
+        using var hasher = new ChunkHasher(pool.Chunking.BlockSize);
         hasher.Append(data);
         var (sha, blocks) = hasher.Complete();
         return new ChunkEntry { Index = 0, Offset = 0, Length = data.Length, Sha256 = sha, BlockHashes = blocks, Locations = [], Inline = Convert.ToBase64String(data) };

@@ -24,7 +24,7 @@ internal sealed class StripeWriter(PoolContext pool)
     /// <summary>As above, naming shard s <c>shardObject(geometry, s)</c> (content-addressed) instead of a fresh id when it is set.</summary>
     public async Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, ChunkScheme scheme, UploadContext upload, Func<StripeGeometry, int, string>? shardObject, CancellationToken cancellationToken)
     {
-        var geometry = new StripeGeometry(length, ChunkLayout.BlockSizeFor(pool.Config.ChunkSize), scheme.DataShards, scheme.ParityShards);
+        var geometry = new StripeGeometry(length, pool.Chunking.BlockSize, scheme.DataShards, scheme.ParityShards);
         var codec = SharedCodecs.For(scheme.DataShards, scheme.ParityShards);
         while (true)
         {
