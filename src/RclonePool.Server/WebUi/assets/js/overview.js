@@ -71,11 +71,13 @@ export class Overview {
 
   async #status() {
     try {
-      const s = await call("GET", "status");
+      // The quota is in stats, for a user of a multi-user server only; the overview goes on without it.
+      const [s, stats] = await Promise.all([call("GET", "status"), call("GET", "stats").catch(() => null)]);
       fill(byId("pool-facts"),
         h("dt", {}, "Health"), h("dd", {}, healthBadge(s.health)),
         h("dt", {}, "Files"), h("dd", {}, `${plural(s.pool?.files, "file")} in ${plural(s.pool?.directories, "directory", "directories")}`),
         h("dt", {}, "Stored"), h("dd", {}, bytes(s.pool?.bytes)),
+        stats?.quota ? [h("dt", {}, "Quota"), h("dd", { id: "quota" }, quotaText(stats.quota))] : null,
         h("dt", {}, "Remotes"), h("dd", {}, `${count(s.pool?.remotes_answering)} of ${count(s.pool?.remotes)} answering`),
         h("dt", {}, "Up for"), h("dd", {}, duration(s.uptime_seconds)),
         h("dt", {}, "Version"), h("dd", {}, s.version ?? "–"));
@@ -220,4 +222,11 @@ function circuitBadge(circuit) {
 function label(key) {
   const text = key.replaceAll("_", " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "1.2 MB of 10 MB, 3 of 100 files" for a user's quota (a limit of 0 is none). */
+function quotaText(q) {
+  const used = q.quota_bytes > 0 ? `${bytes(q.used_bytes)} of ${bytes(q.quota_bytes)}` : `${bytes(q.used_bytes)}, no byte limit`;
+  const files = q.quota_files > 0 ? `${count(q.used_files)} of ${count(q.quota_files)} files` : plural(q.used_files, "file");
+  return `${used}, ${files} (user ${q.user})`;
 }
