@@ -65,18 +65,7 @@ public sealed partial class SqlitePoolIndex
                     return false;
                 }
 
-                entry = new IndexEntry(
-                    reader.GetString(0),
-                    IndexPaths.Kind(reader.GetInt64(1)),
-                    reader.GetInt64(2),
-                    new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.GetInt64(5))
-                {
-                    Sha256 = reader.IsDBNull(6) ? null : reader.GetString(6),
-                    Created = new DateTimeOffset(reader.GetInt64(7), TimeSpan.Zero),
-                    Properties = reader.IsDBNull(8) ? null : ManifestSerializer.DeserializeProperties((byte[])reader.GetValue(8)),
-                };
+                entry = IndexRows.Entry(reader, reader.GetInt64(1));
                 return true;
             }
             catch (SqliteException e)

@@ -198,22 +198,7 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             : new IndexLookup(ReadManifest(reader, path), true);
     }
 
-    /// <summary>The manifest of the current row (file id, revision, written, JSON).</summary>
-    private Manifest ReadManifest(SqliteDataReader reader, string value)
-    {
-        var fileId = reader.GetString(0);
-        var revision = reader.GetInt64(1);
-        var written = reader.GetInt64(2);
-        if (_manifests.TryGet(fileId, revision, written, out var cached))
-        {
-            return cached;
-        }
-
-        var json = reader.GetFieldValue<byte[]>(3);
-        var manifest = ManifestSerializer.Deserialize(json, $"in the index ({value})");
-        _manifests.Add(fileId, revision, written, manifest, json.Length);
-        return manifest;
-    }
+    private Manifest ReadManifest(SqliteDataReader reader, string value) => IndexRows.Manifest(reader, _manifests, value);
 
     private static object? ExecuteScalar(IndexConnection connection, IndexSql.Statement statement, string value)
     {

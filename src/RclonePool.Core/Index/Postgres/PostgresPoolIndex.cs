@@ -273,36 +273,9 @@ public sealed partial class PostgresPoolIndex : IPoolIndex
         return await reader.ReadAsync(cancellationToken) ? ReadManifest(reader, value) : null;
     }
 
-    /// <summary>The manifest of the current row (file id, revision, written, JSON), parsed only when the cache does not hold that revision.</summary>
-    private Manifest ReadManifest(NpgsqlDataReader reader, string value)
-    {
-        var fileId = reader.GetString(0);
-        var revision = reader.GetInt64(1);
-        var written = reader.GetInt64(2);
-        if (_manifests.TryGet(fileId, revision, written, out var cached))
-        {
-            return cached;
-        }
+    private Manifest ReadManifest(NpgsqlDataReader reader, string value) => IndexRows.Manifest(reader, _manifests, value);
 
-        var json = reader.GetFieldValue<byte[]>(3);
-        var manifest = ManifestSerializer.Deserialize(json, $"in the index ({value})");
-        _manifests.Add(fileId, revision, written, manifest, json.Length);
-        return manifest;
-    }
-
-    private static IndexEntry ReadEntry(NpgsqlDataReader reader) =>
-        new(
-            reader.GetString(0),
-            IndexPaths.Kind(reader.GetInt16(1)),
-            reader.GetInt64(2),
-            new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            reader.GetInt64(5))
-        {
-            Sha256 = reader.IsDBNull(6) ? null : reader.GetString(6),
-            Created = new DateTimeOffset(reader.GetInt64(7), TimeSpan.Zero),
-            Properties = reader.IsDBNull(8) ? null : ManifestSerializer.DeserializeProperties(reader.GetFieldValue<byte[]>(8)),
-        };
+    private static IndexEntry ReadEntry(NpgsqlDataReader reader) => IndexRows.Entry(reader, reader.GetInt16(1));
 
     private static NpgsqlCommand Command(string sql, NpgsqlConnection connection, params NpgsqlParameter[] parameters)
     {
