@@ -31,8 +31,6 @@ internal sealed class LiveConnection(long id, WebSocket socket, LiveOptions opti
         {
             LiveLog.TooFarBehind(logger, Id, Outbox.Capacity);
             fellBehind?.Invoke();
-            _closeStatus = WebSocketCloseStatus.PolicyViolation;
-            _closeReason = $"too far behind: {Outbox.Capacity} messages were waiting; read faster or subscribe to fewer topics";
             DropAfterCloseTimeout();
         }
     }
@@ -191,7 +189,10 @@ internal sealed class LiveConnection(long id, WebSocket socket, LiveOptions opti
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(_closeStatus, _closeReason, token);
+                // Asked of the outbox here, not set when it overflowed: the overflow ends this loop before Offer returns.
+                await (Outbox.Overflowed
+                    ? socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, $"too far behind: {Outbox.Capacity} messages were waiting; read faster or subscribe to fewer topics", token)
+                    : socket.CloseOutputAsync(_closeStatus, _closeReason, token));
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
