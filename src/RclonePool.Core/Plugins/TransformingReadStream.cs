@@ -3,20 +3,20 @@ using RclonePool.Core.IO;
 namespace RclonePool.Core.Plugins;
 
 /// <summary>A read-only stream that passes each buffer it reads through a <see cref="BlockTransform"/>, tracking the object offset.</summary>
-internal sealed class TransformingReadStream(Stream inner, BlockTransform transform, long offset, bool encode, bool leaveOpen) : ReadOnlyStream
+internal sealed class TransformingReadStream(Stream inner, BlockTransform transform, long offset, bool encode, bool leaveOpen) : WrappingReadStream(inner, leaveOpen)
 {
     private long _position = offset;
 
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer);
+        var read = Inner.Read(buffer);
         Apply(buffer[..read]);
         return read;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
+        var read = await Inner.ReadAsync(buffer, cancellationToken);
         Apply(buffer.Span[..read]);
         return read;
     }
@@ -33,25 +33,5 @@ internal sealed class TransformingReadStream(Stream inner, BlockTransform transf
         }
 
         _position += data.Length;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !leaveOpen)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (!leaveOpen)
-        {
-            await inner.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
     }
 }
