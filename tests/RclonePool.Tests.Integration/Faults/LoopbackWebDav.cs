@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Remotes.Rclone;
+using RclonePool.Tests.Integration.Support;
 
 namespace RclonePool.Tests.Integration.Faults;
 
@@ -17,6 +18,7 @@ public sealed class LoopbackWebDav : IAsyncDisposable
     private const int SigStop = 19;
 
     private RcloneProcess? _process;
+    private HeldPort? _held;
     private bool _frozen;
 
     private LoopbackWebDav(string directory, int port, int controlPort)
@@ -51,6 +53,8 @@ public sealed class LoopbackWebDav : IAsyncDisposable
     public async Task StartAgainAsync(bool readOnly = false)
     {
         await StopAsync();
+        _held?.Dispose();
+        _held = null;
         string[] arguments =
         [
             "serve", "webdav", Directory, "--addr", $"127.0.0.1:{Port}", "--rc", "--rc-addr", $"127.0.0.1:{ControlPort}", "--rc-no-auth",
@@ -99,7 +103,10 @@ public sealed class LoopbackWebDav : IAsyncDisposable
         _frozen = false;
     }
 
-    /// <summary>Kills the server by its pid and waits until it is gone: the remote refuses connections from now on.</summary>
+    /// <summary>
+    /// Kills the server by its pid and waits until it is gone: the remote refuses connections from now on (its port is
+    /// held, so no other server can take it meanwhile).
+    /// </summary>
     public async Task StopAsync()
     {
         Thaw();
@@ -107,10 +114,16 @@ public sealed class LoopbackWebDav : IAsyncDisposable
         {
             _process = null;
             await process.DisposeAsync();
+            _held = HeldPort.Hold(Port);
         }
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _held?.Dispose();
+        _held = null;
+    }
 
     private async Task<bool> AnswersAsync()
     {

@@ -43,6 +43,8 @@ public sealed class SlowRemoteTests
         var (pool, dav) = await PoolAsync();
         await using var _ = pool;
         var data = Data(4 << 20, 21);
+        // Already slowish, so the upload is still running when it is slowed further, however busy the machine.
+        await dav.LimitBandwidthAsync("2M");
         var upload = pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("big", data), "/big");
         await Processes.WaitUntilAsync(() => upload.IsCompleted || pool.ChunkFilesOn(dav.Directory).Any(), Bound, "a chunk reached the WebDAV remote");
         Assert.False(upload.IsCompleted, "the upload ended before the remote could be slowed");
@@ -69,6 +71,8 @@ public sealed class SlowRemoteTests
         var (pool, dav) = await PoolAsync(timeout: "2s");
         await using var _ = pool;
         var data = Data(4 << 20, 22);
+        // Slow enough that the upload is still running when the remote freezes, however busy the machine.
+        await dav.LimitBandwidthAsync("1M");
         var upload = pool.RunWithinAsync(Bound, "upload", await pool.WriteLocalAsync("big", data), "/big");
         await Processes.WaitUntilAsync(() => upload.IsCompleted || pool.ChunkFilesOn(dav.Directory).Any(), Bound, "a chunk reached the WebDAV remote");
         Assert.False(upload.IsCompleted, "the upload ended before the remote could be frozen");

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Remotes.Rclone;
+using RclonePool.Tests.Integration.Support;
 
 namespace RclonePool.Tests.Integration.Remotes;
 
@@ -8,6 +9,7 @@ namespace RclonePool.Tests.Integration.Remotes;
 public sealed partial class WebDavServer : IAsyncDisposable
 {
     private readonly RcloneProcess _process;
+    private HeldPort? _held;
 
     private WebDavServer(RcloneProcess process, Uri address)
     {
@@ -55,14 +57,19 @@ public sealed partial class WebDavServer : IAsyncDisposable
         return new WebDavServer(process, announced.Task.Result);
     }
 
-    /// <summary>Kills the server (by its pid) and waits until it is gone.</summary>
+    /// <summary>Kills the server (by its pid) and waits until it is gone; its port is held, so connections are refused.</summary>
     public async Task StopAsync()
     {
         _process.Kill();
         await _process.WaitForExitAsync(CancellationToken.None);
+        _held ??= HeldPort.Hold(Address.Port);
     }
 
-    public async ValueTask DisposeAsync() => await _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        _held?.Dispose();
+    }
 
     // "... WebDav Server started on http://127.0.0.1:46235/"
     [GeneratedRegex(@"started on (http://127\.0\.0\.1:\d+/)")]
