@@ -101,11 +101,14 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
         }
     }
 
-    /// <summary>Files, directories and bytes in the pool, and the objects and stored bytes per remote, from the index's running totals.</summary>
     /// <summary>The quota this pool is held to (a user's, in a multi-user server), or null when it has none.</summary>
     public QuotaLedger? Quota => Context.Quota;
 
+    /// <summary>Files, directories and bytes in the pool, and the objects and stored bytes per remote, from the index's running totals.</summary>
     public ValueTask<PoolTotals> TotalsAsync(CancellationToken cancellationToken) => Context.Index.TotalsAsync(cancellationToken);
+
+    /// <summary>The WebDAV lock table every gateway of the pool shares, when its index is shared (PostgreSQL); null otherwise.</summary>
+    public ISharedDavLocks? SharedDavLocks => Context.Index as ISharedDavLocks;
 
     public ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken) => Context.Capacity.FreeBytesAsync(cancellationToken);
 

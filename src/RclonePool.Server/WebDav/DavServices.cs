@@ -17,7 +17,7 @@ internal sealed class DavServices
         Options = options;
         Logger = logger;
         Time = options.TimeProvider;
-        Locks = new LockTable(options.TimeProvider);
+        Locks = pool is StoragePool { SharedDavLocks: { } shared } ? new SharedLockTable(shared, Time) : new LockTable(Time);
         var pathBase = string.IsNullOrWhiteSpace(options.PathBase) ? PoolPath.Root : PoolPath.Parse(options.PathBase.Trim());
         PathBase = pathBase.IsRoot ? string.Empty : pathBase.Value;
     }
@@ -30,7 +30,8 @@ internal sealed class DavServices
 
     public TimeProvider Time { get; }
 
-    public LockTable Locks { get; }
+    /// <summary>The write locks: this process's, or those every gateway of a pool with a shared index sees.</summary>
+    public ILockStore Locks { get; }
 
     /// <summary>The decoded path base, "" or "/name" (no trailing slash).</summary>
     public string PathBase { get; }

@@ -8,7 +8,8 @@ namespace RclonePool.Tests.Integration.Index;
 /// <summary>
 /// Two real <c>serve</c> processes (each with its own config, cache directory and rclone rcd) over the same local remotes
 /// and one PostgreSQL index: what one writes the other serves at once, two writers of one path leave one whole winner,
-/// and a gateway killed mid-write leaves the other serving the old version.
+/// a gateway killed mid-write leaves the other serving the old version, and a WebDAV lock taken through one holds
+/// through the other.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class SeveralGatewaysTests(PostgresServer server)
@@ -144,6 +145,99 @@ public sealed class SeveralGatewaysTests(PostgresServer server)
         }
 
         Assert.Equal(next, await a.Http.GetByteArrayAsync("kept.bin", Ct));
+    }
+
+    [Fact]
+    public async Task A_WebDAV_lock_taken_through_one_gateway_holds_through_the_other()
+    {
+        await using var pool = await PoolAsync();
+        await using var a = await GatewayAsync(pool, "a");
+        await using var b = await GatewayAsync(pool, "b");
+        using (var put = await a.Http.PutAsync("doc.txt", new ByteArrayContent("first"u8.ToArray()), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        string token;
+        using (var locked = await LockAsync(a.Http, "doc.txt"))
+        {
+            Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+            token = locked.Headers.GetValues("Lock-Token").Single().Trim('<', '>');
+        }
+
+        // Through b: the lock is listed, a write without its token and a second lock are refused.
+        var discovery = await PropfindAsync(b.Http, "doc.txt");
+        Assert.Contains(token, discovery, StringComparison.Ordinal);
+        using (var put = await b.Http.PutAsync("doc.txt", new ByteArrayContent("second"u8.ToArray()), Ct))
+        {
+            Assert.Equal((HttpStatusCode)423, put.StatusCode);
+        }
+
+        using (var again = await LockAsync(b.Http, "doc.txt"))
+        {
+            Assert.Equal((HttpStatusCode)423, again.StatusCode);
+        }
+
+        // With the token, b writes; b's UNLOCK frees the path for a write through a without one.
+        using (var put = new HttpRequestMessage(HttpMethod.Put, "doc.txt") { Content = new ByteArrayContent("third"u8.ToArray()) })
+        {
+            put.Headers.Add("If", $"(<{token}>)");
+            using var response = await b.Http.SendAsync(put, Ct);
+            Assert.True(response.IsSuccessStatusCode, response.StatusCode.ToString());
+        }
+
+        using (var unlock = new HttpRequestMessage(new HttpMethod("UNLOCK"), "doc.txt"))
+        {
+            unlock.Headers.Add("Lock-Token", $"<{token}>");
+            using var response = await b.Http.SendAsync(unlock, Ct);
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        Assert.DoesNotContain(token, await PropfindAsync(a.Http, "doc.txt"), StringComparison.Ordinal);
+        using (var put = await a.Http.PutAsync("doc.txt", new ByteArrayContent("fourth"u8.ToArray()), Ct))
+        {
+            Assert.True(put.IsSuccessStatusCode, put.StatusCode.ToString());
+        }
+
+        Assert.Equal("fourth"u8.ToArray(), await b.Http.GetByteArrayAsync("doc.txt", Ct));
+    }
+
+    [Fact]
+    public async Task Two_gateways_locking_one_path_at_once_give_exactly_one_lock()
+    {
+        await using var pool = await PoolAsync();
+        await using var a = await GatewayAsync(pool, "a");
+        await using var b = await GatewayAsync(pool, "b");
+        for (var round = 0; round < 8; round++)
+        {
+            var path = $"contended-{round}.txt";
+            using (var put = await a.Http.PutAsync(path, new ByteArrayContent([1, 2, 3]), Ct))
+            {
+                Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            }
+
+            var answers = await Task.WhenAll(LockAsync(a.Http, path), LockAsync(b.Http, path));
+            var statuses = answers.Select(r => (int)r.StatusCode).Order().ToArray();
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+
+            Assert.Equal([200, 423], statuses);
+        }
+    }
+
+    private static Task<HttpResponseMessage> LockAsync(HttpClient http, string path)
+    {
+        var request = new HttpRequestMessage(new HttpMethod("LOCK"), path)
+        {
+            Content = new StringContent(
+                """<?xml version="1.0" encoding="utf-8"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>test</D:owner></D:lockinfo>""",
+                System.Text.Encoding.UTF8,
+                "application/xml"),
+        };
+        request.Headers.Add("Depth", "0");
+        return http.SendAsync(request, Ct);
     }
 
     private async Task<LocalPool> PoolAsync()

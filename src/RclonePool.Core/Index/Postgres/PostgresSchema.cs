@@ -237,5 +237,18 @@ internal static class PostgresSchema
         END
         $f$;
         """,
+        // 1 -> 2: the WebDAV locks every gateway shares (ISharedDavLocks).
+        """
+        CREATE TABLE dav_locks (
+            token      text PRIMARY KEY,
+            root       text NOT NULL COLLATE "C",
+            exclusive  boolean NOT NULL,
+            infinite   boolean NOT NULL,
+            owner      text,
+            timeout_ms bigint NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE INDEX dav_locks_by_root ON dav_locks (root);
+        """,
     ];
 }

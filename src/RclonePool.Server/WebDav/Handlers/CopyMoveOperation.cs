@@ -119,13 +119,13 @@ internal static class CopyMoveOperation
 
         if (existing is not null)
         {
-            locks.RemoveWithin(destination);
+            await locks.RemoveWithinAsync(destination, ct);
         }
 
         if (move)
         {
             await pool.MoveAsync(entry.Path, destination, replaceInPlace, ct);
-            locks.RemoveWithin(entry.Path);
+            await locks.RemoveWithinAsync(entry.Path, ct);
         }
         else if (entry.IsDirectory && depth == Depth.Zero)
         {

@@ -29,7 +29,7 @@ internal sealed class DeleteHandler : IMethodHandler
 
         await LockGuard.CheckAsync(context, entry, LockRequirement.Resource(path.Parent), LockRequirement.Tree(path));
         await context.Pool.DeleteAsync(path, recursive: entry.IsDirectory, context.Aborted);
-        context.Services.Locks.RemoveWithin(path);
+        await context.Services.Locks.RemoveWithinAsync(path, context.Aborted);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

@@ -50,7 +50,7 @@ internal sealed class LockHandler : IMethodHandler
         }
 
         var locks = context.Services.Locks;
-        var created = locks.TryLock(path, scope, depth == Depth.Infinity, owner, timeout, out var conflict);
+        var (created, conflict) = await locks.TryLockAsync(path, scope, depth == Depth.Infinity, owner, timeout, context.Aborted);
         if (created is null)
         {
             throw new DavException(StatusCodes.Status423Locked, $"{path} is already locked ({conflict!.Scope}) by another lock.", "no-conflicting-lock", [context.Href(conflict.Root, false)]);
@@ -64,7 +64,7 @@ internal sealed class LockHandler : IMethodHandler
             }
             catch
             {
-                locks.Unlock(created.Token, path);
+                await locks.UnlockAsync(created.Token, path, CancellationToken.None);
                 throw;
             }
         }
@@ -85,7 +85,7 @@ internal sealed class LockHandler : IMethodHandler
         ActiveLock? refreshed = null;
         foreach (var token in header.SubmittedTokens.Distinct())
         {
-            refreshed = context.Services.Locks.Refresh(token, context.Path, timeout) ?? refreshed;
+            refreshed = await context.Services.Locks.RefreshAsync(token, context.Path, timeout, context.Aborted) ?? refreshed;
         }
 
         if (refreshed is null)

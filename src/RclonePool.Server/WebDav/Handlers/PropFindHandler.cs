@@ -30,6 +30,7 @@ internal sealed class PropFindHandler : IMethodHandler
             freeBytes = await context.Pool.FreeBytesAsync(context.Aborted);
         }
 
+        await context.LocksAsync(); // for lockdiscovery
         using var multiStatus = MultiStatusWriter.Start(context.Response);
         WriteResponse(multiStatus, context, entry, request, freeBytes);
         if (entry.IsDirectory && depth == Depth.One)

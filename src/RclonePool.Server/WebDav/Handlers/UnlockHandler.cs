@@ -6,15 +6,14 @@ namespace RclonePool.Server.WebDav.Handlers;
 /// <summary>UNLOCK: removes the lock named by Lock-Token, which must apply to the request URI (409 otherwise).</summary>
 internal sealed class UnlockHandler : IMethodHandler
 {
-    public Task HandleAsync(DavContext context)
+    public async Task HandleAsync(DavContext context)
     {
         var token = DavHeaders.LockToken(context.Request);
-        if (!context.Services.Locks.Unlock(token, context.Path))
+        if (!await context.Services.Locks.UnlockAsync(token, context.Path, context.Aborted))
         {
             throw new DavException(StatusCodes.Status409Conflict, $"No lock with token {token} applies to {context.Path}.", "lock-token-matches-request-uri");
         }
 
         context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.CompletedTask;
     }
 }

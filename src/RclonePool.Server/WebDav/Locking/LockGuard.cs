@@ -13,13 +13,13 @@ internal static class LockGuard
     public static async Task CheckAsync(DavContext context, PoolEntry? target, params LockRequirement[] requirements)
     {
         var header = ParseHeader(context.Request);
-        if (header is not null && !await EvaluateAsync(context, header, target))
+        var locks = await context.LocksAsync();
+        if (header is not null && !await EvaluateAsync(context, locks, header, target))
         {
             throw new DavException(StatusCodes.Status412PreconditionFailed, "No list of the If header holds for its resource.");
         }
 
         var submitted = header is null ? [] : header.SubmittedTokens.ToHashSet(StringComparer.Ordinal);
-        var locks = context.Services.Locks;
         foreach (var requirement in requirements)
         {
             Require(context, locks, requirement.Path, submitted);
@@ -40,7 +40,7 @@ internal static class LockGuard
         return value.Count == 0 || string.IsNullOrWhiteSpace(value.ToString()) ? null : IfHeader.Parse(value.ToString());
     }
 
-    private static void Require(DavContext context, LockTable locks, PoolPath path, HashSet<string> submitted)
+    private static void Require(DavContext context, ILockView locks, PoolPath path, HashSet<string> submitted)
     {
         var covering = locks.Covering(path);
         if (covering.Count > 0 && !covering.Any(l => submitted.Contains(l.Token)))
@@ -53,7 +53,7 @@ internal static class LockGuard
         }
     }
 
-    private static async Task<bool> EvaluateAsync(DavContext context, IfHeader header, PoolEntry? target)
+    private static async Task<bool> EvaluateAsync(DavContext context, ILockView locks, IfHeader header, PoolEntry? target)
     {
         var entries = new Dictionary<PoolPath, PoolEntry?> { [context.Path] = target };
         foreach (var list in header.Lists)
@@ -78,7 +78,7 @@ internal static class LockGuard
                 entries[path] = entry;
             }
 
-            if (list.Conditions.All(c => Holds(context.Services.Locks, c, path, entry) != c.Not))
+            if (list.Conditions.All(c => Holds(locks, c, path, entry) != c.Not))
             {
                 return true;
             }
@@ -87,7 +87,7 @@ internal static class LockGuard
         return false;
     }
 
-    private static bool Holds(LockTable locks, IfCondition condition, PoolPath path, PoolEntry? entry)
+    private static bool Holds(ILockView locks, IfCondition condition, PoolPath path, PoolEntry? entry)
     {
         if (condition.StateToken is { } token)
         {

@@ -4,9 +4,10 @@ namespace RclonePool.Server.WebDav.Locking;
 
 /// <summary>
 /// The server's write locks, in memory (locks do not outlive the process, as RFC 4918 allows). Expired locks are
-/// dropped when next looked at. Thread-safe.
+/// dropped when next looked at. Thread-safe. Also the view of a request over a shared lock table's rows
+/// (<see cref="Of"/>).
 /// </summary>
-internal sealed class LockTable
+internal sealed class LockTable : ILockStore, ILockView
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ActiveLock> _byToken = new(StringComparer.Ordinal);
@@ -14,6 +15,18 @@ internal sealed class LockTable
     private readonly TimeProvider _time;
 
     public LockTable(TimeProvider time) => _time = time;
+
+    /// <summary>A table holding <paramref name="locks"/>: what one request of a shared table reads.</summary>
+    public static LockTable Of(IEnumerable<ActiveLock> locks, TimeProvider time)
+    {
+        var table = new LockTable(time);
+        foreach (var held in locks)
+        {
+            table.Add(held);
+        }
+
+        return table;
+    }
 
     public int Count
     {
@@ -84,27 +97,39 @@ internal sealed class LockTable
     {
         lock (_gate)
         {
-            conflict = Covering(root).FirstOrDefault(l => l.ConflictsWith(scope))
-                ?? (infinite ? Within(root).FirstOrDefault(l => l.ConflictsWith(scope)) : null);
+            conflict = Conflict(root, scope, infinite);
             if (conflict is not null)
             {
                 return null;
             }
 
-            var created = new ActiveLock
-            {
-                Token = "opaquelocktoken:" + Guid.NewGuid().ToString("D"),
-                Root = root,
-                Scope = scope,
-                Infinite = infinite,
-                Owner = owner,
-                Timeout = timeout,
-                ExpiresAt = _time.GetUtcNow() + timeout,
-            };
+            var created = New(root, scope, infinite, owner, timeout, _time);
             Add(created);
             return created;
         }
     }
+
+    /// <summary>The lock a new one on <paramref name="root"/> would conflict with, or null.</summary>
+    public ActiveLock? Conflict(PoolPath root, LockScope scope, bool infinite)
+    {
+        lock (_gate)
+        {
+            return Covering(root).FirstOrDefault(l => l.ConflictsWith(scope))
+                ?? (infinite ? Within(root).FirstOrDefault(l => l.ConflictsWith(scope)) : null);
+        }
+    }
+
+    /// <summary>A new lock with a fresh token, expiring <paramref name="timeout"/> from now.</summary>
+    public static ActiveLock New(PoolPath root, LockScope scope, bool infinite, string? owner, TimeSpan timeout, TimeProvider time) => new()
+    {
+        Token = "opaquelocktoken:" + Guid.NewGuid().ToString("D"),
+        Root = root,
+        Scope = scope,
+        Infinite = infinite,
+        Owner = owner,
+        Timeout = timeout,
+        ExpiresAt = time.GetUtcNow() + timeout,
+    };
 
     /// <summary>Restarts the timeout of the lock with <paramref name="token"/> if it applies to <paramref name="path"/>; null otherwise.</summary>
     public ActiveLock? Refresh(string token, PoolPath path, TimeSpan timeout)
@@ -150,6 +175,27 @@ internal sealed class LockTable
                 Remove(held);
             }
         }
+    }
+
+    ValueTask<ILockView> ILockStore.ViewAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ILockView>(this);
+
+    ValueTask<(ActiveLock? Created, ActiveLock? Conflict)> ILockStore.TryLockAsync(
+        PoolPath root, LockScope scope, bool infinite, string? owner, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var created = TryLock(root, scope, infinite, owner, timeout, out var conflict);
+        return ValueTask.FromResult((created, conflict));
+    }
+
+    ValueTask<ActiveLock?> ILockStore.RefreshAsync(string token, PoolPath path, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Refresh(token, path, timeout));
+
+    ValueTask<bool> ILockStore.UnlockAsync(string token, PoolPath path, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Unlock(token, path));
+
+    ValueTask ILockStore.RemoveWithinAsync(PoolPath path, CancellationToken cancellationToken)
+    {
+        RemoveWithin(path);
+        return ValueTask.CompletedTask;
     }
 
     private bool Expire(ActiveLock held)

@@ -60,7 +60,7 @@ internal static class LiveProperties
     {
         if (name == LockDiscovery)
         {
-            var locks = context.Services.Locks.Covering(entry.Path);
+            var locks = context.Locks.Covering(entry.Path);
             LockXml.WriteLockDiscovery(writer, locks, p => context.Href(p, false), context.Services.Time.GetUtcNow());
             return;
         }
