@@ -158,6 +158,34 @@ public sealed class LocalDirectStoreTests : IDisposable
         Assert.Equal(0, transport.Writes);
     }
 
+    [Fact]
+    public async Task The_space_of_a_local_directory_is_read_from_its_file_system_without_asking_rclone()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var drive = new DriveInfo(_directory);
+
+        var usage = await store.AboutAsync(_directory, Ct);
+
+        Assert.NotNull(usage);
+        Assert.Equal(drive.TotalSize, usage.Total);
+        Assert.Equal(drive.TotalSize - drive.TotalFreeSpace, usage.Used);
+        Assert.InRange(usage.Free!.Value, 0, usage.Total!.Value);
+        Assert.Equal(0, transport.Abouts);
+        Assert.Equal(0, transport.Questions);
+    }
+
+    [Fact]
+    public async Task The_space_of_a_missing_directory_or_with_direct_access_off_is_asked_of_rclone()
+    {
+        var transport = new AnsweringStore(_directory);
+
+        await new LocalDirectStore(transport).AboutAsync(Path.Combine(_directory, "gone"), Ct);
+        await new LocalDirectStore(transport, new LocalDirectOptions(Reads: false, Writes: false)).AboutAsync(_directory, Ct);
+
+        Assert.Equal(2, transport.Abouts);
+    }
+
     private static async Task<byte[]> ReadAsync(IRemoteStore store, RemotePath path)
     {
         await using var stream = await store.OpenReadAsync(path, 0, -1, Ct);
@@ -205,7 +233,13 @@ public sealed class LocalDirectStoreTests : IDisposable
 
         public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => _rest.MoveAsync(from, to, cancellationToken);
 
-        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => _rest.AboutAsync(remote, cancellationToken);
+        public int Abouts { get; private set; }
+
+        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken)
+        {
+            Abouts++;
+            return Task.FromResult<RemoteUsage?>(new RemoteUsage(null, null, null));
+        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -370,7 +370,38 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
 
     public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
 
-    public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
+    /// <summary>
+    /// The space of a local directory's file system, read from it (statfs) as rclone's local backend computes it, so a
+    /// command whose only rclone call would be this one (an upload to local remotes asks each remote's free space) does
+    /// not start rclone; anything else, or a directory that cannot be read, is asked of rclone.
+    /// </summary>
+    public async Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken)
+    {
+        if ((options.Reads || options.Writes) && await LocalDirectoryAsync(remote, cancellationToken) is { } directory && DiskSpace(directory) is { } usage)
+        {
+            return usage;
+        }
+
+        return await inner.AboutAsync(remote, cancellationToken);
+    }
+
+    private static RemoteUsage? DiskSpace(string directory)
+    {
+        try
+        {
+            if (!Directory.Exists(directory))
+            {
+                return null;
+            }
+
+            var drive = new DriveInfo(directory);
+            return new RemoteUsage(drive.TotalSize, drive.TotalSize - drive.TotalFreeSpace, drive.AvailableFreeSpace);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     public Task<IReadOnlyList<string>> HashTypesAsync(string remote, CancellationToken cancellationToken) => inner.HashTypesAsync(remote, cancellationToken);
 
