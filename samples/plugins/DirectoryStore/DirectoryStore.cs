@@ -103,6 +103,7 @@ public sealed class DirectoryStore : IStorageBackendPlugin
     /// <summary>At most <c>length</c> bytes of a file from its position.</summary>
     private sealed class Slice(FileStream file, long length) : Stream
     {
+        private readonly long _length = length;
         private long _left = length;
 
         public override bool CanRead => true;
@@ -115,7 +116,7 @@ public sealed class DirectoryStore : IStorageBackendPlugin
 
         public override long Position
         {
-            get => length - _left;
+            get => _length - _left;
             set => throw new NotSupportedException();
         }
 

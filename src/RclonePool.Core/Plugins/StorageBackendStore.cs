@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using RclonePool.Core.Errors;
 using RclonePool.Core.IO;
 using RclonePool.Core.Remotes;
@@ -27,9 +28,23 @@ public sealed class StorageBackendStore(string remote, IStorageBackendPlugin plu
         var counted = new CountingStream(content);
         await CallAsync("write", target, async ct =>
         {
-            await plugin.WriteAsync(target.Path, counted, ct);
+            try
+            {
+                await plugin.WriteAsync(target.Path, counted, ct);
+            }
+            catch (Exception) when (counted.SourceFailure is not null)
+            {
+                // The content failed, not the plugin: its own error surfaces below.
+            }
+
             return true;
         }, cancellationToken);
+        if (counted.SourceFailure is { } source)
+        {
+            await DeleteAsync(target, CancellationToken.None);
+            ExceptionDispatchInfo.Throw(source);
+        }
+
         if (length >= 0 && counted.Count != length)
         {
             await DeleteAsync(target, CancellationToken.None);
@@ -169,25 +184,44 @@ public sealed class StorageBackendStore(string remote, IStorageBackendPlugin plu
             : StorageBackendErrors.Failed(Remote, guard.Id, operation, path, failure, guard.Timeout);
     }
 
-    /// <summary>Counts the bytes the plugin reads from the content it writes.</summary>
+    /// <summary>Counts the bytes the plugin reads from the content it writes, and keeps the content's own failure.</summary>
     private sealed class CountingStream(Stream inner) : ReadOnlyStream
     {
         public long Count { get; private set; }
+
+        /// <summary>The exception reading the content threw, when it did.</summary>
+        public Exception? SourceFailure { get; private set; }
 
         protected override long BytesHandedOut => Count;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            Count += read;
-            return read;
+            try
+            {
+                var read = await inner.ReadAsync(buffer, cancellationToken);
+                Count += read;
+                return read;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                SourceFailure ??= e;
+                throw;
+            }
         }
 
         public override int Read(Span<byte> buffer)
         {
-            var read = inner.Read(buffer);
-            Count += read;
-            return read;
+            try
+            {
+                var read = inner.Read(buffer);
+                Count += read;
+                return read;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                SourceFailure ??= e;
+                throw;
+            }
         }
     }
 }
