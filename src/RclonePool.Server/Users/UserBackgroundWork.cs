@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Config;
-using RclonePool.Core.Errors;
 using RclonePool.Core.Jobs;
 
 namespace RclonePool.Server.Users;
@@ -8,7 +7,7 @@ namespace RclonePool.Server.Users;
 /// <summary>
 /// The background work of a multi-user server: each user whose own config asks for it (<c>enable_health_monitoring</c>,
 /// <c>auto_rebalance</c>) gets a <see cref="HealthMonitor"/> and an <see cref="AutoRebalancer"/> over that user's pool,
-/// which this opens at start (a pool that cannot open is tried again after <see cref="RetryAfter"/>). Each runs on its
+/// which this opens at start (a pool that cannot open is logged and tried again after <see cref="RetryAfter"/>). Each runs on its
 /// user's pool alone, so its events reach only that user's event bus (and WebSocket), and it logs under the user's name.
 /// Users whose config asks for nothing keep the lazy open of <see cref="UserPools"/>.
 /// </summary>
@@ -44,8 +43,9 @@ public sealed class UserBackgroundWork(UserPools users, ILoggerFactory loggerFac
                     session = await users.OpenAsync(user, cancellationToken);
                     break;
                 }
-                catch (PoolException e)
+                catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
                 {
+                    // Never out of the loop: a failure of the host's background work would stop the whole server.
                     UserLog.OpenFailed(logger, user, e.Message);
                     await Task.Delay(RetryAfter, _time, cancellationToken);
                 }

@@ -158,5 +158,15 @@ public sealed class StorageBackendPoolTests
             Assert.Equal(4, manifest.Chunks.Count);
             Assert.Contains(backend.Messages, m => m.Contains("Plugin chunker:tiered failed (it answered the chunk size 300000, which is not a multiple of the hash block size 262144)", StringComparison.Ordinal));
         }
+
+        // Content-defined chunking finds its own boundaries: the plugin is not asked, and the log says why, once.
+        var cdc = backend.Config("storage_backend:directory", "chunker:tiered");
+        cdc.Chunking = "cdc";
+        cdc.EnableDeduplication = true;
+        await using (var pool = await backend.OpenAsync(cdc))
+        {
+            Assert.Null(pool.Plugins!.Chunker);
+            Assert.Single(backend.Messages, m => m.Contains("Chunker plugin chunker:tiered is not asked: chunking is cdc", StringComparison.Ordinal));
+        }
     }
 }
