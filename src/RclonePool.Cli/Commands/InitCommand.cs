@@ -1,8 +1,10 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
 using Spectre.Console;
@@ -73,7 +75,8 @@ internal static class InitCommand
     public static async Task<string> InitializeAsync(CliContext context, PoolConfig config, CancellationToken cancellationToken)
     {
         using var loggerFactory = context.CreateLoggerFactory(config);
-        await using var store = RemoteStoreFactory.Create(config, loggerFactory);
+        await using var plugins = PoolPlugins.Load(config, loggerFactory.CreateLogger("rclonepool.plugins"));
+        await using var store = plugins.WrapTransport(RemoteStoreFactory.Create(config, loggerFactory));
         var pool = PoolRemote.FromConfig(config);
         await RemoteChecks.EnsureUsableAsync(config, pool, loggerFactory, cancellationToken);
         return await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix)).EnsureAsync(pool, TimeProvider.System, cancellationToken);

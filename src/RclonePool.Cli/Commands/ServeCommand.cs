@@ -57,6 +57,7 @@ internal static class ServeCommand
         var rebalancer = session?.Pool.Config.AutoRebalance == true
             ? new AutoRebalancer(session.Pool, loggerFactory.CreateLogger("RclonePool.Rebalance"), () => ConfigLoader.LoadFrom(location).Remotes)
             : null;
+        var userWork = users is null ? null : new UserBackgroundWork(users, loggerFactory);
         await using var jobs = new JobRegistry();
         var options = new ServerOptions
         {
@@ -67,7 +68,8 @@ internal static class ServeCommand
             Https = certificate,
             AllowUnauthenticatedRemoteAccess = settings.InsecureNoAuth,
             EnableWebUi = context.Config.EnableWebui,
-            BackgroundWork = [.. monitor is null ? [] : new Func<CancellationToken, Task>[] { monitor.RunAsync }, .. rebalancer is null ? [] : new Func<CancellationToken, Task>[] { rebalancer.RunAsync }],
+            BackgroundWork = [.. monitor is null ? [] : new Func<CancellationToken, Task>[] { monitor.RunAsync }, .. rebalancer is null ? [] : new Func<CancellationToken, Task>[] { rebalancer.RunAsync },
+                .. userWork is null ? [] : new Func<CancellationToken, Task>[] { userWork.RunAsync }],
             Jobs = jobs,
             Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,
         };
@@ -111,6 +113,10 @@ internal static class ServeCommand
         if (users is not null)
         {
             Console.WriteLine($"{name}: {users.Names.Count} users, each with a pool of their own at / (users section; pools open on first use): {string.Join(", ", users.Names)}");
+            if (userWork!.Users.Count > 0)
+            {
+                Console.WriteLine($"{name}: background work (health monitoring, auto_rebalance) as each user's config asks, on their own pool, opened now: {string.Join(", ", userWork.Users)}");
+            }
         }
 
         Console.WriteLine(method == AuthMethod.None

@@ -14,12 +14,12 @@ public sealed class ChunkingPolicy
     public const string Fixed = "fixed";
     public const string ContentDefined = "cdc";
 
-    private ChunkingPolicy(long fixedSize, CdcSizes? cdc)
+    private ChunkingPolicy(long fixedSize, CdcSizes? cdc, int? blockSize = null)
     {
         Cdc = cdc;
         MaxChunkSize = cdc?.Max ?? fixedSize;
         TypicalChunkSize = cdc?.Avg ?? fixedSize;
-        BlockSize = ChunkLayout.BlockSizeFor(TypicalChunkSize);
+        BlockSize = blockSize ?? ChunkLayout.BlockSizeFor(TypicalChunkSize);
     }
 
     /// <summary>The names the <c>chunking</c> key accepts.</summary>
@@ -46,6 +46,17 @@ public sealed class ChunkingPolicy
 
     /// <summary>Fixed chunks of <paramref name="chunkSize"/> bytes.</summary>
     public static ChunkingPolicy FixedSize(long chunkSize) => new(chunkSize, null);
+
+    /// <summary>
+    /// Fixed chunks of <paramref name="chunkSize"/> bytes hashed in blocks of <paramref name="blockSize"/> (a chunker
+    /// plugin's size for one file, keeping the pool's block size; <paramref name="chunkSize"/> is a multiple of it).
+    /// </summary>
+    public static ChunkingPolicy FixedSize(long chunkSize, int blockSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(chunkSize % blockSize, 0, nameof(chunkSize));
+        return new(chunkSize, null, blockSize);
+    }
 
     /// <summary>Content-defined chunks of <paramref name="sizes"/>.</summary>
     public static ChunkingPolicy ContentDefinedSizes(CdcSizes sizes) => new(sizes.Max, sizes);

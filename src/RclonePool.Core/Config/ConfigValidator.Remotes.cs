@@ -3,7 +3,7 @@ namespace RclonePool.Core.Config;
 public static partial class ConfigValidator
 {
     private const string RemoteForms =
-        "write \"name:\" or \"name:path\" for a remote of rclone's config, or an absolute path for a local directory";
+        "write \"name:\" or \"name:path\" for a remote of rclone's config, an absolute path for a local directory, or \"plugin=NAME\" for a storage_backend plugin";
 
     /// <summary>
     /// The spelling two remotes are compared by: "a:dir/" and "a:dir" are the same remote, as are
@@ -31,6 +31,12 @@ public static partial class ConfigValidator
             {
                 problems.Add(new("crypt_remotes",
                     $"use_crypt is true, so crypt_remotes needs one crypt remote per pool remote ({config.Remotes.Count}, in the same order), but it has {config.CryptRemotes.Count}."));
+            }
+
+            foreach (var (remote, index) in config.Remotes.Select((r, i) => (r, i)).Where(r => StorageBackendRemote.IsPluginRemote(r.r)))
+            {
+                problems.Add(new("use_crypt",
+                    $"use_crypt is true, but remotes item {index + 1} {Quote(remote)} is a storage_backend plugin, which no rclone crypt remote can wrap; turn use_crypt off or take that remote out."));
             }
 
             foreach (var (normal, index) in crypt)

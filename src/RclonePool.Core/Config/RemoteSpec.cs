@@ -4,7 +4,8 @@ namespace RclonePool.Core.Config;
 
 /// <summary>
 /// The spelling of an rclone remote in the config: "name:", "name:path", an on-the-fly backend such as
-/// ":local:/srv/d1" or "name,param=value:path", or an absolute local directory. Names follow rclone's rule:
+/// ":local:/srv/d1" or "name,param=value:path", or an absolute local directory; or a storage-backend plugin's
+/// "plugin=NAME" (<see cref="StorageBackendRemote"/>). Names follow rclone's rule:
 /// letters, digits, '_', '-', '.', '+', '@' and spaces, not starting with '-' or a space, not ending with a space.
 /// </summary>
 internal static class RemoteSpec
@@ -30,6 +31,11 @@ internal static class RemoteSpec
         if (IsLocalAbsolute(spec))
         {
             return null;
+        }
+
+        if (StorageBackendRemote.IsPluginRemote(spec))
+        {
+            return StorageBackendRemote.Check(spec);
         }
 
         var start = spec[0] == ':' ? 1 : 0;
@@ -79,6 +85,11 @@ internal static class RemoteSpec
         if (IsLocalAbsolute(spec))
         {
             return NormalisePath(spec);
+        }
+
+        if (StorageBackendRemote.IsPluginRemote(spec))
+        {
+            return spec;
         }
 
         var nameEnd = spec.IndexOfAny([':', ','], spec.StartsWith(':') ? 1 : 0);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RclonePool.Core.Chunking;
 using RclonePool.Core.Config;
 using RclonePool.Core.Events;
 using RclonePool.Core.Placement;
@@ -8,14 +9,15 @@ using RclonePool.Plugins;
 namespace RclonePool.Core.Plugins;
 
 /// <summary>
-/// What plugins and <c>event_commands</c> add to one open pool, as the pool builder asks for it: the transformer around
-/// the transport, the balancer plugin in front of the configured strategy, the event handlers and commands on the event
+/// What plugins and <c>event_commands</c> add to one open pool, as the pool builder asks for it: the storage-backend
+/// plugins serving <c>plugin=NAME</c> remotes and the transformer around the transport, the balancer plugin in front of
+/// the configured strategy, the chunker plugin choosing chunk sizes, the event handlers and commands on the event
 /// bus. With <c>enable_plugins</c> off no plugin code loads; <c>event_commands</c> run either way. The pool owns it and
 /// disposes it first when it closes (queued events are handed out, then the plugins unload).
 /// </summary>
 public sealed class PoolPlugins : IAsyncDisposable
 {
-    private static readonly PluginType[] Wired = [PluginType.Balancer, PluginType.EventHandler, PluginType.Transformer];
+    private static readonly PluginType[] Wired = [PluginType.Balancer, PluginType.EventHandler, PluginType.Transformer, PluginType.Chunker, PluginType.StorageBackend];
 
     private readonly PoolConfig _config;
     private readonly ILogger _logger;
@@ -39,6 +41,12 @@ public sealed class PoolPlugins : IAsyncDisposable
 
     /// <summary>The transformer in use, when one is enabled.</summary>
     public BlockTransform? Transform { get; private set; }
+
+    /// <summary>The chunker plugin in use, when one is enabled and chunking is fixed.</summary>
+    public PluginChunker? Chunker { get; private set; }
+
+    /// <summary>The store of each <c>plugin=NAME</c> remote (after <see cref="WrapTransport"/>); empty when the pool has none.</summary>
+    public IReadOnlyDictionary<string, IRemoteStore> StorageBackends { get; private set; } = new Dictionary<string, IRemoteStore>();
 
     /// <summary>Loads the plugins the config enables (none unless <c>enable_plugins</c>).</summary>
     public static PoolPlugins Load(PoolConfig config, ILogger logger)
@@ -64,6 +72,7 @@ public sealed class PoolPlugins : IAsyncDisposable
     /// <summary>The transport with the enabled transformer around it (for chunk objects), or the transport as it is.</summary>
     public IRemoteStore WrapTransport(IRemoteStore transport)
     {
+        transport = RouteStorageBackends(transport);
         if (Catalog?.Enabled<ITransformerPlugin>(PluginType.Transformer).FirstOrDefault() is not ({ } plugin, { } transformer))
         {
             return transport;
@@ -85,6 +94,25 @@ public sealed class PoolPlugins : IAsyncDisposable
         return Balancer;
     }
 
+    /// <summary>The enabled chunker plugin choosing each file's chunk size over <paramref name="configured"/>; null when none is enabled or chunking is cdc (logged).</summary>
+    public PluginChunker? UseChunker(ChunkingPolicy configured)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        if (Catalog?.Enabled<IChunkerPlugin>(PluginType.Chunker).FirstOrDefault() is not ({ } plugin, { } chunker))
+        {
+            return null;
+        }
+
+        if (configured.IsContentDefined)
+        {
+            PluginLog.ChunkerNotAsked(_logger, plugin.Id.ToString());
+            return null;
+        }
+
+        Chunker = new PluginChunker(chunker, new PluginGuard(plugin.Id.ToString(), _timeout, _logger), configured);
+        return Chunker;
+    }
+
     /// <summary>Subscribes the enabled event handlers and the <c>event_commands</c> to <paramref name="events"/>.</summary>
     public void Attach(PoolEventBus events)
     {
@@ -96,6 +124,36 @@ public sealed class PoolPlugins : IAsyncDisposable
         }
 
         _commands = EventCommands.FromConfig(_config, events, _logger);
+    }
+
+    /// <summary>The transport with the <c>plugin=NAME</c> remotes routed to their plugins; the transport itself when there are none.</summary>
+    private IRemoteStore RouteStorageBackends(IRemoteStore transport)
+    {
+        var remotes = _config.Remotes.Where(StorageBackendRemote.IsPluginRemote).ToList();
+        if (remotes.Count == 0)
+        {
+            return transport;
+        }
+
+        var stores = new Dictionary<string, IRemoteStore>(StringComparer.Ordinal);
+        foreach (var remote in remotes)
+        {
+            var name = StorageBackendRemote.PluginName(remote);
+            if (Catalog?.Enabled<IStorageBackendPlugin>(PluginType.StorageBackend).FirstOrDefault(p => p.Plugin.Metadata.Name == name) is ({ } plugin, { } backend))
+            {
+                stores[remote] = new StorageBackendStore(remote, backend, new PluginGuard(plugin.Id.ToString(), _timeout, _logger));
+                PluginLog.StorageBackendServes(_logger, remote, plugin.Id.ToString());
+            }
+            else
+            {
+                var reason = StorageBackendErrors.WhyNotLoaded(remote, Catalog);
+                PluginLog.StorageBackendMissing(_logger, remote, reason);
+                stores[remote] = new MissingStorageBackend(remote, reason);
+            }
+        }
+
+        StorageBackends = stores;
+        return new StorageBackendRouter(transport, stores);
     }
 
     public async ValueTask DisposeAsync()

@@ -250,6 +250,7 @@ public sealed class PoolBuilder(PoolConfig config)
             Index = index,
             Manifests = new ManifestStore(store, layout, remotes, logger),
             ChunkCache = _chunkCache ?? ChunkCache.FromConfig(Config, logger),
+            Chunker = plugins.UseChunker(Chunking.ChunkingPolicy.For(Config)),
             Capacity = new PoolCapacity(remotes, Config, store, index, plugins.WrapBalancer(_balancer ?? BalancingStrategies.Create(Config.BalancingStrategy)), breaker, unclaimed, _time, logger),
             Events = events,
             FileEvents = new FileEvents(events, _time),

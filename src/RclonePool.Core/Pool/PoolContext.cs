@@ -7,6 +7,7 @@ using RclonePool.Core.Errors;
 using RclonePool.Core.Events;
 using RclonePool.Core.Index;
 using RclonePool.Core.Manifests;
+using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Quotas;
@@ -81,6 +82,12 @@ internal sealed class PoolContext
 
     /// <summary>How new uploads are cut into chunks (<c>chunking</c>), from the config.</summary>
     public ChunkingPolicy Chunking => field ??= ChunkingPolicy.For(Config);
+
+    /// <summary>The chunker plugin that picks each file's chunk size (fixed chunking only); null when none is enabled.</summary>
+    public PluginChunker? Chunker { get; init; }
+
+    /// <summary>How a new file of <paramref name="fileSize"/> bytes (-1: unknown) is cut: as the chunker plugin says, else <see cref="Chunking"/>.</summary>
+    public ChunkingPolicy ChunkingFor(long fileSize) => Chunker?.For(fileSize) ?? Chunking;
 
     public required ReadPolicy ReadPolicy { get; init; }
 

@@ -11,7 +11,9 @@ public static class RemoteChecks
     public static async Task EnsureUsableAsync(PoolConfig config, IReadOnlyList<PoolRemote> remotes, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         var inspector = new RcloneConfigInspector(RcloneOptions.FromConfig(config), loggerFactory);
-        var names = remotes.SelectMany(r => r.Storage == r.Name ? [r.Name] : new[] { r.Name, r.Storage }).Distinct(StringComparer.Ordinal).ToList();
+        // A plugin=NAME remote is not rclone's: its plugin answers when the descriptor is written.
+        var names = remotes.SelectMany(r => r.Storage == r.Name ? [r.Name] : new[] { r.Name, r.Storage })
+            .Where(r => !StorageBackendRemote.IsPluginRemote(r)).Distinct(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
         foreach (var remote in names)
         {

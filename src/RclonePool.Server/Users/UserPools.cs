@@ -77,6 +77,9 @@ public sealed class UserPools : IAsyncDisposable
         return colon > 0 && _slots.ContainsKey(principal[..colon]) ? principal[..colon] : null;
     }
 
+    /// <summary>The pool config of <paramref name="user"/>, as read when this was built.</summary>
+    public PoolConfig ConfigOf(string user) => _slots[user].Config;
+
     /// <summary>The quota of <paramref name="user"/> as configured.</summary>
     public UserPoolSpec SpecOf(string user) => _slots[user].Spec;
 

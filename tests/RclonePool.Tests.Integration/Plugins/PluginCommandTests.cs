@@ -12,6 +12,8 @@ public sealed class PluginCommandTests
         { "PreferRemoteBalancer", "balancer:prefer_remote" },
         { "WebhookEventHandler", "event_handler:webhook" },
         { "XorTransformer", "transformer:xor" },
+        { "DirectoryStore", "storage_backend:directory" },
+        { "TieredChunker", "chunker:tiered" },
     };
 
     [Theory]

@@ -30,11 +30,11 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
 
     private int BlockSize => pool.Chunking.BlockSize;
 
-    /// <summary>Every object an upload of <paramref name="length"/> bytes stores, for the room check before it starts (estimated for content-defined chunks).</summary>
-    public IEnumerable<long> StoredObjects(long length, RedundancyPolicy policy)
+    /// <summary>Every object an upload of <paramref name="length"/> bytes cut as <paramref name="chunking"/> says (default: the pool's) stores, for the room check before it starts (estimated for content-defined chunks).</summary>
+    public IEnumerable<long> StoredObjects(long length, RedundancyPolicy policy, ChunkingPolicy? chunking = null)
     {
         var blockSize = BlockSize;
-        return pool.Chunking.EstimatedChunkLengths(length)
+        return (chunking ?? pool.Chunking).EstimatedChunkLengths(length)
             .SelectMany(chunkLength => policy.StoredObjects(chunkLength, blockSize))
             .Where(size => size > 0);
     }

@@ -30,6 +30,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
 
         var placement = await pool.Capacity.NewPlacementAsync(cancellationToken);
         var upload = new UploadContext(placement, pool.Workers(options.Workers), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy, pool.Traffic);
+        var chunking = pool.ChunkingFor(length);
 
         Manifest manifest;
         byte[] serialized;
@@ -40,8 +41,8 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             duplicate = await duplicates.FindForFileAsync(content, length, existing, cancellationToken);
             var (stored, size, sha256) = duplicate is not null ? ([], duplicate.Size, duplicate.Sha256!)
                 : content is FileStream { CanSeek: true } file && length >= 0
-                ? await UploadFileAsync(file, length, upload, cancellationToken)
-                : await UploadStreamAsync(content, length, upload, cancellationToken);
+                ? await UploadFileAsync(file, length, chunking, upload, cancellationToken)
+                : await UploadStreamAsync(content, length, chunking, upload, cancellationToken);
             duplicate ??= await duplicates.FindForContentAsync(size, sha256, existing, cancellationToken);
 
             var now = pool.Time.GetUtcNow();
@@ -57,7 +58,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                 Modified = options.Modified ?? now,
                 Written = now,
                 Sha256 = sha256,
-                ChunkSize = pool.Chunking.MaxChunkSize,
+                ChunkSize = chunking.MaxChunkSize,
                 BlockSize = pool.Chunking.BlockSize,
                 FormatVersion = FormatVersionOf(stored),
                 Compression = stored.Any(c => c.IsCompressed) ? ZstdBlocks.Codec : null,
@@ -143,7 +144,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     }
 
     /// <summary>A local file: chunks are read in place through one handle, concurrently, and hashed as they upload.</summary>
-    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadFileAsync(FileStream file, long length, UploadContext upload, CancellationToken cancellationToken)
+    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadFileAsync(FileStream file, long length, ChunkingPolicy chunking, UploadContext upload, CancellationToken cancellationToken)
     {
         var start = file.Position;
         var stampBefore = File.GetLastWriteTimeUtc(file.Name);
@@ -160,14 +161,14 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             return ([InlineChunk(bytes)], length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
         }
 
-        upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy));
+        upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy, chunking));
 
         var handle = file.SafeFileHandle;
         var wholeFileHash = Task.Run(() => FileRangeHash.Sha256Async(handle, start, length, cancellationToken), cancellationToken);
         var entries = new ConcurrentDictionary<int, ChunkEntry>();
 
         // Fixed chunks are known at once; content-defined ones as a scan of the file finds them (chunking.RangesAsync).
-        var ranges = pool.Chunking.RangesAsync(handle, start, length, cancellationToken);
+        var ranges = chunking.RangesAsync(handle, start, length, cancellationToken);
         await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (range, ct) =>
             entries[range.Index] = await chunks.WriteAsync(range.Index, range.Offset, range.Length, () => new FileRangeStream(handle, start + range.Offset, range.Length), upload, ct));
 
@@ -187,15 +188,15 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     /// A stream read once (stdin, an HTTP body): each chunk is spooled (to memory for small chunks, else to
     /// <c>temp_dir</c>) while the whole-file hash runs, then uploaded by a worker while the next chunk spools.
     /// </summary>
-    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadStreamAsync(Stream content, long length, UploadContext upload, CancellationToken cancellationToken)
+    private async Task<(List<ChunkEntry> Chunks, long Size, string Sha256)> UploadStreamAsync(Stream content, long length, ChunkingPolicy chunking, UploadContext upload, CancellationToken cancellationToken)
     {
         if (length >= 0)
         {
-            upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy));
+            upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy, chunking));
         }
 
         using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var chunker = pool.Chunking.ForStream(content, pool.Config.TempDir, fileHash, length);
+        await using var chunker = chunking.ForStream(content, pool.Config.TempDir, fileHash, length);
         using var slots = new SemaphoreSlim(upload.Workers);
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var uploads = new List<Task<ChunkEntry>>();
