@@ -26,6 +26,9 @@ internal static partial class PluginLog
     [LoggerMessage(EventId = 6407, Level = LogLevel.Information, Message = "Plugin {Id} is enabled but its type is not wired in this version (interface only); it is loaded and not called")]
     public static partial void NotWired(ILogger logger, string id);
 
+    [LoggerMessage(EventId = 6420, Level = LogLevel.Error, Message = "{Plugin} is not used: {Reason}. Blocks are stored without it (compression: as zstd with enable_compression, else raw; encryption: uploads fail rather than store unencrypted).")]
+    public static partial void CodecRefused(ILogger logger, string plugin, string reason);
+
     [LoggerMessage(EventId = 6408, Level = LogLevel.Warning, Message = "Event handler plugins fell behind: {Dropped} events dropped so far")]
     public static partial void EventsDropped(ILogger logger, long dropped);
 }

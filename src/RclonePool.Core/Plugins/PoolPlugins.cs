@@ -8,14 +8,15 @@ using RclonePool.Plugins;
 namespace RclonePool.Core.Plugins;
 
 /// <summary>
-/// What plugins and <c>event_commands</c> add to one open pool, as the pool builder asks for it: the transformer around
-/// the transport, the balancer plugin in front of the configured strategy, the event handlers and commands on the event
-/// bus. With <c>enable_plugins</c> off no plugin code loads; <c>event_commands</c> run either way. The pool owns it and
+/// What plugins and <c>event_commands</c> add to one open pool, as the pool builder asks for it: the block codecs
+/// (compression, encryption and transformer plugins beside built-in zstd, applied per chunk and recorded in each
+/// manifest: <see cref="Codecs"/>), the balancer plugin in front of the configured strategy, the event handlers and
+/// commands on the event bus. With <c>enable_plugins</c> off no plugin code loads; <c>event_commands</c> run either way. The pool owns it and
 /// disposes it first when it closes (queued events are handed out, then the plugins unload).
 /// </summary>
 public sealed class PoolPlugins : IAsyncDisposable
 {
-    private static readonly PluginType[] Wired = [PluginType.Balancer, PluginType.EventHandler, PluginType.Transformer];
+    private static readonly PluginType[] Wired = [PluginType.Balancer, PluginType.EventHandler, PluginType.Transformer, PluginType.Compression, PluginType.Encryption];
 
     private readonly PoolConfig _config;
     private readonly ILogger _logger;
@@ -29,6 +30,7 @@ public sealed class PoolPlugins : IAsyncDisposable
         Catalog = catalog;
         _logger = logger;
         _timeout = TimeSpan.FromSeconds(config.PluginTimeout);
+        Codecs = BuildCodecs();
     }
 
     /// <summary>The plugins loaded, or null with <c>enable_plugins</c> off.</summary>
@@ -37,8 +39,11 @@ public sealed class PoolPlugins : IAsyncDisposable
     /// <summary>The balancer plugin in use, when one is enabled.</summary>
     public PluginBalancer? Balancer { get; private set; }
 
+    /// <summary>The block codecs new chunks are written with and stored chunks are read with (built-in zstd and the codec plugins).</summary>
+    public BlockCodecs Codecs { get; }
+
     /// <summary>The transformer in use, when one is enabled.</summary>
-    public BlockTransform? Transform { get; private set; }
+    public BlockTransform? Transform => Codecs.Transform;
 
     /// <summary>Loads the plugins the config enables (none unless <c>enable_plugins</c>).</summary>
     public static PoolPlugins Load(PoolConfig config, ILogger logger)
@@ -61,17 +66,11 @@ public sealed class PoolPlugins : IAsyncDisposable
         return new PoolPlugins(config, catalog, logger);
     }
 
-    /// <summary>The transport with the enabled transformer around it (for chunk objects), or the transport as it is.</summary>
-    public IRemoteStore WrapTransport(IRemoteStore transport)
-    {
-        if (Catalog?.Enabled<ITransformerPlugin>(PluginType.Transformer).FirstOrDefault() is not ({ } plugin, { } transformer))
-        {
-            return transport;
-        }
-
-        Transform = new BlockTransform(transformer, new PluginGuard(plugin.Id.ToString(), _timeout, _logger), _logger);
-        return new TransformingRemoteStore(transport, Transform, _config.DataPrefix);
-    }
+    /// <summary>
+    /// The transport the pool uses: as it is. No plugin wraps it: the transformer is a stage of the block codecs
+    /// (<see cref="Codecs"/>), applied to the chunks whose manifest records it.
+    /// </summary>
+    public IRemoteStore WrapTransport(IRemoteStore transport) => transport;
 
     /// <summary>The enabled balancer plugin, falling back to <paramref name="configured"/>; or <paramref name="configured"/> itself.</summary>
     public IBalancer WrapBalancer(IBalancer configured)
@@ -83,6 +82,15 @@ public sealed class PoolPlugins : IAsyncDisposable
 
         Balancer = new PluginBalancer(balancer, new PluginGuard(plugin.Id.ToString(), _timeout, _logger), configured);
         return Balancer;
+    }
+
+    private BlockCodecs BuildCodecs()
+    {
+        PluginGuard GuardOf(LoadedPlugin plugin) => new(plugin.Id.ToString(), _timeout, _logger);
+        var compression = Catalog?.Enabled<ICompressionPlugin>(PluginType.Compression).Select(p => PluginBlockCodec.For(p.Instance, p.Plugin.Metadata, GuardOf(p.Plugin), _logger)).FirstOrDefault();
+        var encryption = Catalog?.Enabled<IEncryptionPlugin>(PluginType.Encryption).Select(p => PluginBlockCodec.For(p.Instance, p.Plugin.Metadata, GuardOf(p.Plugin), _logger)).FirstOrDefault();
+        var transform = Catalog?.Enabled<ITransformerPlugin>(PluginType.Transformer).Select(p => new BlockTransform(p.Instance, GuardOf(p.Plugin), _logger)).FirstOrDefault();
+        return new BlockCodecs(_config, Catalog, compression, encryption, transform);
     }
 
     /// <summary>Subscribes the enabled event handlers and the <c>event_commands</c> to <paramref name="events"/>.</summary>

@@ -60,8 +60,9 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                 ChunkSize = pool.Chunking.MaxChunkSize,
                 BlockSize = pool.Chunking.BlockSize,
                 FormatVersion = FormatVersionOf(stored),
-                Compression = stored.Any(c => c.IsCompressed) ? ZstdBlocks.Codec : null,
-                CompressionLevel = stored.Any(c => c.IsCompressed) ? pool.Config.CompressionLevel : null,
+                Compression = stored.Any(UsesZstd) ? ZstdBlocks.Codec : null,
+                CompressionLevel = stored.Any(UsesZstd) ? pool.Config.CompressionLevel : null,
+                Plugins = pool.Codecs.PluginsOf(stored),
                 Redundancy = upload.Policy.ToSpec(),
                 Chunks = stored,
                 Properties = existing?.Properties,
@@ -93,10 +94,13 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
 
     /// <summary>The lowest format that describes the chunks: older readers refuse what they would misread.</summary>
     private static int FormatVersionOf(List<ChunkEntry> chunks) =>
-        chunks.Any(c => c.Locations.Any(l => ManifestNames.IsContentAddressed(l.Object))) ? Manifest.DedupFormatVersion
+        chunks.Any(c => ChunkCodec.TryParse(c.Codec, out var codec) && codec.PluginIds.Any()) ? Manifest.PluginCodecFormatVersion
+        : chunks.Any(c => c.Locations.Any(l => ManifestNames.IsContentAddressed(l.Object))) ? Manifest.DedupFormatVersion
         : chunks.Any(c => c.IsCompressed) ? Manifest.CompressedFormatVersion
         : chunks.Any(c => c.Inline is not null) ? Manifest.InlineFormatVersion
         : Manifest.BaseFormatVersion;
+
+    private static bool UsesZstd(ChunkEntry chunk) => ChunkCodec.TryParse(chunk.Codec, out var codec) && codec.Compression == ChunkCodec.Zstd;
 
     /// <summary>Refuses a path below a file (a file cannot hold entries).</summary>
     public async Task EnsureNoFileAboveAsync(PoolPath path, CancellationToken cancellationToken)
