@@ -54,14 +54,15 @@ public sealed class CompressedChunk : IAsyncDisposable
     /// Encodes a chunk of <paramref name="length"/> bytes through <paramref name="codecs"/>, or returns null when it is
     /// stored raw: compression is its only stage and it is not worth it (neither its first, middle nor last block shrinks,
     /// <see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after at most three blocks; or no
-    /// block shrank at all). With encryption or a transformer the chunk is always encoded (compressed or not).
+    /// block shrank at all; or every stage left it, as a transformer refused on its first block does). With encryption or
+    /// a transformer the chunk is otherwise always encoded (compressed or not).
     /// </summary>
     public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(openPlain);
         ArgumentNullException.ThrowIfNull(codecs);
         var chunk = await CompressAsync(openPlain, length, blockSize, codecs, tempDir, expected: null, cancellationToken);
-        if (chunk is not null && chunk.Codec.Encryption is null && chunk.Codec.Transformer is null && chunk.StoredLength >= length)
+        if (chunk is not null && (chunk.Codec.IsRaw || (chunk.Codec.Encryption is null && chunk.Codec.Transformer is null && chunk.StoredLength >= length)))
         {
             await chunk.DisposeAsync();
             return null;

@@ -2,10 +2,10 @@ namespace RclonePool.Core.Manifests;
 
 /// <summary>
 /// What a chunk's <c>codec</c> says about how each hash block of its stored form was made from the plain block: the
-/// stages in the order they were applied, joined by '+' (docs/manifest-format.md). <see cref="Compression"/> is
+/// stages in the order they were applied, joined by ',' (docs/manifest-format.md). <see cref="Compression"/> is
 /// <c>zstd</c> or a compression plugin's id; <see cref="Encryption"/> and <see cref="Transformer"/> are plugin ids. A
-/// block is compressed, then encrypted, then transformed: "zstd", "compression:lz4+encryption:aes",
-/// "zstd+transformer:xor". Under the other stages, a block whose bytes are as long as the plain block is raw.
+/// block is compressed, then encrypted, then transformed: "zstd", "compression:lz4,encryption:aes",
+/// "zstd,transformer:xor". Under the other stages, a block whose bytes are as long as the plain block is raw.
 /// </summary>
 public sealed record ChunkCodec(string? Compression, string? Encryption, string? Transformer)
 {
@@ -48,7 +48,7 @@ public sealed record ChunkCodec(string? Compression, string? Encryption, string?
     }
 
     /// <summary>The text a manifest records, or null for a raw chunk.</summary>
-    public string? Name => IsRaw ? null : string.Join('+', new[] { Compression, Encryption, Transformer }.Where(s => s is not null));
+    public string? Name => IsRaw ? null : string.Join(',', new[] { Compression, Encryption, Transformer }.Where(s => s is not null));
 
     public override string ToString() => Name ?? "raw";
 
@@ -62,7 +62,7 @@ public sealed record ChunkCodec(string? Compression, string? Encryption, string?
         }
 
         var stage = 0;
-        foreach (var part in text.Split('+'))
+        foreach (var part in text.Split(','))
         {
             var (order, next) = part switch
             {

@@ -24,7 +24,7 @@ public sealed record ChunkEntry
     /// <summary>
     /// Encoding of the stored bytes: null for raw, "zstd" when each hash block was compressed on its own (format 3,
     /// docs/manifest-format.md), or the stages of plugins (format 5, <see cref="ChunkCodec"/>: "compression:lz4",
-    /// "zstd+encryption:aes", …). A coded chunk's objects hold its stored form: the blocks one after another, each encoded
+    /// "zstd,encryption:aes", …). A coded chunk's objects hold its stored form: the blocks one after another, each encoded
     /// on its own (compressed only where that made it smaller).
     /// </summary>
     public string? Codec { get; init; }
