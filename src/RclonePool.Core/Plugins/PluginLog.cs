@@ -17,7 +17,7 @@ internal static partial class PluginLog
     [LoggerMessage(EventId = 6403, Level = LogLevel.Error, Message = "Plugin {Id} is disabled after {Count} failures in a row (the last: {Failure}); the pool goes on without it until rclonepool starts again. Fix or update the plugin, or 'rclonepool plugins disable {Id}'.")]
     public static partial void Disabled(ILogger logger, string id, int count, string failure);
 
-    [LoggerMessage(EventId = 6405, Level = LogLevel.Error, Message = "Transformer plugin {Id} is not used: {Reason}. Data is stored as it is.")]
+    [LoggerMessage(EventId = 6405, Level = LogLevel.Error, Message = "Transformer plugin {Id} is not used: {Reason}. New chunks are stored without it (their manifests say so).")]
     public static partial void TransformerRefused(ILogger logger, string id, string reason);
 
     [LoggerMessage(EventId = 6406, Level = LogLevel.Warning, Message = "enabled_plugins names {Id}, but no plugin of plugins_dir has that id; 'rclonepool plugins list' shows what is there")]
