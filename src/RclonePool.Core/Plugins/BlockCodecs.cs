@@ -36,6 +36,12 @@ public sealed class BlockCodecs
     public BlockTransform? Transform { get; }
 
     /// <summary>
+    /// False while an encryption or transformer plugin is in use: small files are then stored as chunk objects through it,
+    /// never inside their manifest (inline data would pass around the plugin).
+    /// </summary>
+    public bool AllowsInline => Encryption is null && Transform is null;
+
+    /// <summary>
     /// The chain new chunks are written with, or null when nothing encodes them: the compression plugin while it is usable
     /// (else zstd with <c>enable_compression</c>), the encryption plugin, the transformer while it is trusted.
     /// </summary>

@@ -39,6 +39,14 @@ public sealed class CodecPluginTests
         Assert.Equal(text.AsSpan(262_000, 5_000).ToArray(), (await pool.OkAsync("cat", "/t.txt", "--offset", "262000", "--count", "5000")).StdOutBytes);
         await pool.OkAsync("verify", "/t.txt");
 
+        // A small file is not held inside its manifest (that would pass around the encryption): it is a chunk object too.
+        var small = Encoding.ASCII.GetBytes("a small secret that would fit in a manifest");
+        await pool.OkAsync("upload", Local(pool, "small.txt", small), "/small.txt");
+        Assert.Null(Manifest(pool, "/small.txt")["chunks"]![0]!["inline"]);
+        Assert.Equal(4, ChunkFiles(pool).Count());
+        Assert.DoesNotContain(ChunkFiles(pool).Concat(Directory.EnumerateFiles(Path.Combine(pool.Remotes[0], "rclonepool_manifests"))), f => Contains(File.ReadAllBytes(f), "small secret"u8));
+        Assert.Equal(small, (await pool.OkAsync("cat", "/small.txt")).StdOutBytes);
+
         await pool.OkAsync("plugins", "disable", Aes);
         var refused = await pool.RunAsync("cat", "/t.txt");
         Assert.Equal(8, refused.ExitCode);

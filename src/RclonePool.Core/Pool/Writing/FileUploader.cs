@@ -151,7 +151,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     {
         var start = file.Position;
         var stampBefore = File.GetLastWriteTimeUtc(file.Name);
-        if (length is > 0 and <= InlineMaxBytes)
+        if (length is > 0 and <= InlineMaxBytes && pool.Codecs.AllowsInline)
         {
             var bytes = new byte[length];
             var read = await RandomAccess.ReadAsync(file.SafeFileHandle, bytes, start, cancellationToken);
@@ -225,7 +225,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                     throw new PoolException(PoolErrorKind.BadInput, $"The upload sent more than the announced {length} bytes; nothing was stored.");
                 }
 
-                if (index == 0 && spool.Length <= InlineMaxBytes && chunker.Ended && (length < 0 || length == spool.Length))
+                if (index == 0 && spool.Length <= InlineMaxBytes && chunker.Ended && (length < 0 || length == spool.Length) && pool.Codecs.AllowsInline)
                 {
                     // A small file lives inside its manifest: no chunk object, no upload call.
                     await using (spool)
