@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What plugins and event_commands cost: the same random file uploaded and downloaded through one pool of local remotes
-# as it is, with the sample transformer (transformer:xor, every chunk byte through the plugin, each call guarded by a
-# time-out), with the sample balancer (balancer:prefer_remote), and with an event command on every hook; beside
+# as it is, with the sample transformer (transformer:xor, every stored block through the plugin, each call guarded by a
+# time-out), with the test encryption plugin (encryption:aesgcm, AES-256-GCM per block, after the compression probe finds
+# random data incompressible), with the sample balancer (balancer:prefer_remote), and with an event command on every hook; beside
 # rclone's chunker over union of as many local remotes (what a user would run instead). Best of --rounds; ratios to the
 # plain pool.
 #
@@ -24,6 +25,7 @@ done
 for sample in XorTransformer PreferRemoteBalancer; do
   dotnet build "$root/samples/plugins/$sample" -c Release --nologo -v q >/dev/null
 done
+dotnet build "$root/tests/plugins/TestCodecs" -c Release --nologo -v q >/dev/null
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-plugins-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -53,6 +55,8 @@ pool() { local name="$1"; shift; dotnet "$root/.build/cli/rclonepool.dll" --conf
 make_pool plain ""
 make_pool xor ', "enabled_plugins": ["transformer:xor"]'
 pool xor plugins load "$root/samples/plugins/XorTransformer/bin/Release/net10.0/XorTransformer.dll" >/dev/null
+make_pool aesgcm ', "enabled_plugins": ["compression:deflate", "encryption:aesgcm"], "plugin_settings": {"encryption:aesgcm": {"key": "bench"}}'
+pool aesgcm plugins load "$root/tests/plugins/TestCodecs/bin/Release/net10.0/TestCodecs.dll" >/dev/null
 make_pool balancer ', "enabled_plugins": ["balancer:prefer_remote"]'
 pool balancer plugins load "$root/samples/plugins/PreferRemoteBalancer/bin/Release/net10.0/PreferRemoteBalancer.dll" >/dev/null
 hooks='"PRE_UPLOAD": ["/bin/true"], "POST_UPLOAD": ["/bin/true"], "PRE_DOWNLOAD": ["/bin/true"], "POST_DOWNLOAD": ["/bin/true"], "PRE_DELETE": ["/bin/true"], "POST_DELETE": ["/bin/true"]'
@@ -75,7 +79,7 @@ now() { date +%s.%N; }
 best() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b < a) print b; else print a }'; }
 declare -A up down
 for round in $(seq 1 "$rounds"); do
-  for name in plain xor balancer commands; do
+  for name in plain xor aesgcm balancer commands; do
     pool "$name" delete /source.bin >/dev/null 2>&1 || true
     rm -f "$work/out.bin"
     t0=$(now); pool "$name" upload "$work/source.bin" /source.bin; t1=$(now)
@@ -97,7 +101,7 @@ done
 echo "prefer_remote (no setting): chunk objects per remote: $(for i in $(seq 1 "$remotes"); do find "$work/balancer/r$i" -path '*rclonepool_data*' -type f | wc -l; done | paste -sd' ')"
 bytes=$((size_mb * 1024 * 1024))
 printf '%-10s %12s %12s %10s %10s\n' variant "upload MB/s" "download MB/s" "up ratio" "down ratio"
-for name in plain xor balancer commands rclone; do
+for name in plain xor aesgcm balancer commands rclone; do
   awk -v n="$name" -v b="$bytes" -v u="${up[$name]}" -v d="${down[$name]}" -v pu="${up[plain]}" -v pd="${down[plain]}" \
     'BEGIN { printf "%-10s %12.1f %12.1f %10.2f %10.2f\n", n, b / 1e6 / u, b / 1e6 / d, pu / u, pd / d }'
 done

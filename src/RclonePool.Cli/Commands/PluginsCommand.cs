@@ -105,9 +105,9 @@ internal static class PluginsCommand
 
             SetEnabled(context, [.. config.EnabledPlugins.Where(p => p != plugin)]);
             Console.WriteLine($"plugins: {plugin} disabled.");
-            if (plugin.StartsWith(PluginType.Transformer.Name() + ":", StringComparison.Ordinal))
+            if (PluginId.Parse(plugin).Type is PluginType.Transformer or PluginType.Compression or PluginType.Encryption)
             {
-                Console.Error.WriteLine("plugins: note: chunks stored while the transformer was in use need it to be read back; enable it again to read them.");
+                Console.Error.WriteLine($"plugins: note: files stored through {plugin} need it to be read back (their manifests name it); new files are stored without it. Enable it again to read them.");
             }
 
             return Task.FromResult(ExitCodes.Success);

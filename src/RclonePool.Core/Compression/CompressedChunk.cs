@@ -2,7 +2,7 @@ using System.Buffers;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
-using ZstdSharp;
+using RclonePool.Core.Plugins;
 
 namespace RclonePool.Core.Compression;
 
@@ -11,7 +11,8 @@ namespace RclonePool.Core.Compression;
 /// hash block compressed on its own and kept compressed only where that made it smaller, with the plain chunk's hashes
 /// computed in the same pass. Held in memory up to <see cref="MemoryLimit"/>, else in a private file under
 /// <c>temp_dir</c> that is deleted on dispose, so it can be read again for each copy and each retry. Compression happens
-/// here, before any remote (crypt or not) sees the bytes.
+/// here, before any remote (crypt or not) sees the bytes, and so do the codec plugins (<see cref="BlockCodecChain"/>:
+/// compression, encryption, transformer), block by block in the same pass.
 /// </summary>
 public sealed class CompressedChunk : IAsyncDisposable
 {
@@ -21,8 +22,9 @@ public sealed class CompressedChunk : IAsyncDisposable
     private readonly MemoryStream? _memory;
     private readonly string? _file;
 
-    private CompressedChunk(MemoryStream? memory, string? file, long plainLength, int[] blockLengths, string sha256, string blockHashes)
+    private CompressedChunk(MemoryStream? memory, string? file, ChunkCodec codec, long plainLength, int[] blockLengths, string sha256, string blockHashes)
     {
+        Codec = codec;
         _memory = memory;
         _file = file;
         PlainLength = plainLength;
@@ -31,6 +33,9 @@ public sealed class CompressedChunk : IAsyncDisposable
         Sha256 = sha256;
         BlockHashes = blockHashes;
     }
+
+    /// <summary>The stages the blocks went through, as the manifest records them.</summary>
+    public ChunkCodec Codec { get; }
 
     public long PlainLength { get; }
 
@@ -46,15 +51,18 @@ public sealed class CompressedChunk : IAsyncDisposable
     public string BlockHashes { get; }
 
     /// <summary>
-    /// Compresses a chunk of <paramref name="length"/> bytes, or returns null when it is not worth it: neither its first,
-    /// middle nor last block shrinks (<see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after
-    /// at most three blocks) or no block shrank at all.
+    /// Encodes a chunk of <paramref name="length"/> bytes through <paramref name="codecs"/>, or returns null when it is
+    /// stored raw: compression is its only stage and it is not worth it (neither its first, middle nor last block shrinks,
+    /// <see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after at most three blocks; or no
+    /// block shrank at all; or every stage left it, as a transformer refused on its first block does). With encryption or
+    /// a transformer the chunk is otherwise always encoded (compressed or not).
     /// </summary>
-    public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, int level, string tempDir, CancellationToken cancellationToken)
+    public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(openPlain);
-        var chunk = await CompressAsync(openPlain, length, blockSize, level, tempDir, expected: null, cancellationToken);
-        if (chunk is not null && chunk.StoredLength >= length)
+        ArgumentNullException.ThrowIfNull(codecs);
+        var chunk = await CompressAsync(openPlain, length, blockSize, codecs, tempDir, expected: null, cancellationToken);
+        if (chunk is not null && (chunk.Codec.IsRaw || (chunk.Codec.Encryption is null && chunk.Codec.Transformer is null && chunk.StoredLength >= length)))
         {
             await chunk.DisposeAsync();
             return null;
@@ -64,15 +72,16 @@ public sealed class CompressedChunk : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes the stored form of an existing compressed chunk again from its plain bytes (repair, rebuild): the same level
-    /// and the same library give the same frames; a block that comes out at another length than the manifest recorded is
-    /// refused, since the stored form's hashes would not match.
+    /// Writes the stored form of an existing coded chunk again from its plain bytes (repair, rebuild), through
+    /// <paramref name="codecs"/>, the chain the chunk names: the same level and the same library give the same zstd
+    /// frames, and so does a deterministic plugin; a block that comes out at another length than the manifest recorded is
+    /// refused, and the new object is checked against the stored hashes after writing.
     /// </summary>
-    public static async Task<CompressedChunk> RecreateAsync(Func<Stream> openPlain, ChunkEntry chunk, int blockSize, int level, string tempDir, CancellationToken cancellationToken)
+    public static async Task<CompressedChunk> RecreateAsync(Func<Stream> openPlain, ChunkEntry chunk, int blockSize, BlockCodecChain codecs, string tempDir, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var lengths = chunk.StoredBlockLengths ?? throw new ArgumentException("The chunk is not compressed.", nameof(chunk));
-        return (await CompressAsync(openPlain, chunk.Length, blockSize, level, tempDir, lengths, cancellationToken))!;
+        return (await CompressAsync(openPlain, chunk.Length, blockSize, codecs, tempDir, lengths, cancellationToken))!;
     }
 
     /// <summary>Opens the stored form from its start (any number of times).</summary>
@@ -92,7 +101,7 @@ public sealed class CompressedChunk : IAsyncDisposable
             Length = PlainLength,
             Sha256 = Sha256,
             BlockHashes = BlockHashes,
-            Codec = ZstdBlocks.Codec,
+            Codec = Codec.Name,
             StoredLength = stored.Length,
             StoredSha256 = stored.Sha256,
             StoredBlockHashes = stored.BlockHashes,
@@ -111,10 +120,10 @@ public sealed class CompressedChunk : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, int level, string tempDir, IReadOnlyList<int>? expected, CancellationToken cancellationToken)
+    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, IReadOnlyList<int>? expected, CancellationToken cancellationToken)
     {
         var plain = ArrayPool<byte>.Shared.Rent(blockSize);
-        var frame = ArrayPool<byte>.Shared.Rent(ZstdBlocks.Bound(blockSize));
+        var encoder = new BlockEncoder(codecs, blockSize);
         string? file = null;
         Stream? sink = null;
         try
@@ -123,7 +132,7 @@ public sealed class CompressedChunk : IAsyncDisposable
             var blockCount = (int)((length + blockSize - 1) / blockSize);
             var lengths = new int[blockCount];
             using var hasher = new ChunkHasher(blockSize);
-            using var compressor = new Compressor(level);
+            long storedOffset = 0;
             for (var block = 0; block < blockCount; block++)
             {
                 var want = (int)Math.Min(blockSize, length - ((long)block * blockSize));
@@ -133,18 +142,27 @@ public sealed class CompressedChunk : IAsyncDisposable
                     throw new PoolException(PoolErrorKind.Conflict, $"The source gave {((long)block * blockSize) + read} bytes for a chunk of {length}; it changed during the upload.");
                 }
 
-                if (block == 0 && expected is null && !ZstdBlocks.LooksCompressible(plain.AsSpan(0, want))
+                if (block == 0 && expected is null && codecs.Compresses && !ZstdBlocks.LooksCompressible(plain.AsSpan(0, want))
                     && !await LaterBlocksLookCompressibleAsync(openPlain, length, blockSize, cancellationToken))
                 {
-                    return null;
+                    // Already compressed: stored raw, or through the other stages only.
+                    if (codecs.WithoutCompression() is not { } rest)
+                    {
+                        return null;
+                    }
+
+                    codecs = rest;
+                    encoder.Dispose();
+                    encoder = new BlockEncoder(codecs, blockSize);
                 }
 
                 hasher.Append(plain.AsSpan(0, want));
-                var compressed = ZstdBlocks.CompressOrRaw(compressor, plain.AsSpan(0, want), frame);
-                lengths[block] = compressed > 0 ? compressed : want;
+                var stored = encoder.Encode(plain.AsMemory(0, want), block, storedOffset);
+                lengths[block] = stored.Length;
+                storedOffset += stored.Length;
                 if (expected is not null && expected[block] != lengths[block])
                 {
-                    throw new PoolException(PoolErrorKind.Conflict, $"Block {block} compresses to {lengths[block]} bytes where the manifest recorded {expected[block]}; this rclonepool cannot write the same stored form again (was it written by another version?). Copy the file out and upload it again.");
+                    throw new PoolException(PoolErrorKind.Conflict, $"Block {block} encodes to {lengths[block]} bytes where the manifest recorded {expected[block]}; this rclonepool cannot write the same stored form again (was it written by another version, or by a plugin that does not encode the same way twice?). Copy the file out and upload it again.");
                 }
 
                 if (sink is null)
@@ -152,7 +170,7 @@ public sealed class CompressedChunk : IAsyncDisposable
                     (sink, file) = OpenSink(length, tempDir);
                 }
 
-                await sink.WriteAsync(compressed > 0 ? frame.AsMemory(0, compressed) : plain.AsMemory(0, want), cancellationToken);
+                await sink.WriteAsync(stored, cancellationToken);
             }
 
             var (sha, blockHashes) = hasher.Complete();
@@ -162,7 +180,7 @@ public sealed class CompressedChunk : IAsyncDisposable
                 sink = null;
             }
 
-            var result = new CompressedChunk(sink as MemoryStream, file, length, lengths, sha, blockHashes);
+            var result = new CompressedChunk(sink as MemoryStream, file, encoder.Codec, length, lengths, sha, blockHashes);
             sink = null;
             file = null;
             return result;
@@ -180,7 +198,7 @@ public sealed class CompressedChunk : IAsyncDisposable
             }
 
             ArrayPool<byte>.Shared.Return(plain);
-            ArrayPool<byte>.Shared.Return(frame);
+            encoder.Dispose();
         }
     }
 

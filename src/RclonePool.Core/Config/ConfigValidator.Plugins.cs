@@ -23,7 +23,7 @@ public static partial class ConfigValidator
             }
         }
 
-        foreach (var type in new[] { PluginType.Balancer, PluginType.Transformer })
+        foreach (var type in new[] { PluginType.Balancer, PluginType.Transformer, PluginType.Compression, PluginType.Encryption })
         {
             var ofType = enabled.Where(i => i.Type == type).Distinct().ToList();
             if (ofType.Count > 1)

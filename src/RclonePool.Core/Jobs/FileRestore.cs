@@ -8,6 +8,7 @@ using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Reading;
 using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Pool.Writing;
 using RclonePool.Core.Redundancy;
@@ -87,16 +88,27 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
     /// Writes a replacement for one damaged object of a chunk from the local copy: a whole copy, or the shard's part of
     /// the stripe re-encoded, on a remote no other object of the chunk uses.
     /// </summary>
-    private async Task<ChunkLocation> RewriteLocationAsync(Manifest current, ChunkEntry chunk, ChunkLocation damaged, Func<ChunkEntry, Stream> openChunk, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
+    private async Task<ChunkLocation> RewriteLocationAsync(Manifest current, ChunkEntry chunk, ChunkLocation damaged, Func<ChunkEntry, Stream> openChunk, bool storedFormReadable, UploadContext upload, RemoteClaims claims, CancellationToken cancellationToken)
     {
         if (!chunk.IsCompressed)
         {
             return await RewriteStoredAsync(current, chunk, damaged, () => openChunk(chunk), upload, claims, cancellationToken);
         }
 
-        // The objects hold the stored form: compress the plain bytes again the same way (checked block by block against
-        // the recorded lengths, and the stored hashes after the write), and rebuild the copy or shard from that.
-        await using var compressed = await CompressedChunk.RecreateAsync(() => openChunk(chunk), chunk, current.BlockSize, current.CompressionLevel ?? pool.Config.CompressionLevel, pool.Config.TempDir, cancellationToken);
+        // The objects hold the stored form. While the chunk's other objects can give it (a copy, or enough shards), it is
+        // read from them, verified against the stored hashes, and nothing is decoded or encoded again: encryption seldom
+        // gives the same bytes twice.
+        if (storedFormReadable)
+        {
+            var view = StoredView.Of(current);
+            var stored = view.Manifest.Chunks[chunk.Index];
+            var reader = new PoolReader(pool);
+            return await RewriteStoredAsync(current, chunk.StoredForm(), damaged, () => reader.OpenDirect(view.Manifest, stored.Offset, stored.Length), upload, claims, cancellationToken);
+        }
+
+        // Else encode the plain bytes again the same way (checked block by block against the recorded lengths, and the
+        // stored hashes after the write), and rebuild the copy or shard from that.
+        await using var compressed = await CompressedChunk.RecreateAsync(() => openChunk(chunk), chunk, current.BlockSize, pool.Codecs.ForRead(current, chunk), pool.Config.TempDir, cancellationToken);
         return await RewriteStoredAsync(current, chunk.StoredForm(), damaged, compressed.OpenStored, upload, claims, cancellationToken);
     }
 
@@ -140,7 +152,7 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
         {
             await Parallel.ForEachAsync(damaged, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (d, ct) =>
             {
-                var location = await RewriteLocationAsync(current, d.Chunk, d.Location, openChunk, upload, claims.GetOrAdd(d.Chunk.Index, _ => new RemoteClaims(d.Chunk.Locations.Where(l => !damaged.Any(x => x.Chunk.Index == d.Chunk.Index && x.Location == l)).Select(l => l.Remote))), ct);
+                var location = await RewriteLocationAsync(current, d.Chunk, d.Location, openChunk, StoredFormReadable(d.Chunk, current.Redundancy, damaged.Where(x => x.Chunk.Index == d.Chunk.Index).Select(x => x.Location)), upload, claims.GetOrAdd(d.Chunk.Index, _ => new RemoteClaims(d.Chunk.Locations.Where(l => !damaged.Any(x => x.Chunk.Index == d.Chunk.Index && x.Location == l)).Select(l => l.Remote))), ct);
 
                 // Verification after repair: read the new object back before any manifest names it.
                 var check = await ChunkCheck.ByContentAsync(pool.Store, pool.PathOf(location), current, d.Chunk, location, null, ct);
@@ -194,6 +206,15 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
             ManifestCopiesWritten = [.. pool.Remotes.Select(r => r.Name)],
             StaleRevisionsRemoved = entry.Revisions.Count(r => r.Revision < current.Revision),
         };
+    }
+
+    /// <summary>True when the intact objects of <paramref name="chunk"/> (those not in <paramref name="damaged"/>) still hold its whole stored form: a copy, or as many shards as the stripe has data shards.</summary>
+    private static bool StoredFormReadable(ChunkEntry chunk, RedundancySpec redundancy, IEnumerable<ChunkLocation> damaged)
+    {
+        var intact = chunk.Locations.Except(damaged).ToList();
+        return chunk.Locations.Any(l => l.Role == LocationRole.Shard)
+            ? intact.Count(l => l.Role == LocationRole.Shard) >= redundancy.DataShards
+            : intact.Count > 0;
     }
 
     /// <summary>The chunks are intact: writes the current revision's bytes where a copy is missing or damaged, removes older revisions.</summary>

@@ -23,8 +23,9 @@ public sealed record ChunkEntry
 
     /// <summary>
     /// Encoding of the stored bytes: null for raw, "zstd" when each hash block was compressed on its own (format 3,
-    /// docs/manifest-format.md). A compressed chunk's objects hold its stored form: the blocks one after another, each
-    /// compressed or, where that did not make it smaller, raw.
+    /// docs/manifest-format.md), or the stages of plugins (format 5, <see cref="ChunkCodec"/>: "compression:lz4",
+    /// "zstd,encryption:aes", …). A coded chunk's objects hold its stored form: the blocks one after another, each encoded
+    /// on its own (compressed only where that made it smaller).
     /// </summary>
     public string? Codec { get; init; }
 
@@ -42,7 +43,7 @@ public sealed record ChunkEntry
 
     /// <summary>
     /// Stored bytes of each hash block of a compressed chunk, in order: a block whose stored length equals its plain
-    /// length is raw, a shorter one is a zstd frame. Null when raw.
+    /// length is raw, a shorter one is a zstd frame (under encryption, the same holds of the decrypted block). Null when raw.
     /// </summary>
     public IReadOnlyList<int>? StoredBlockLengths { get; init; }
 

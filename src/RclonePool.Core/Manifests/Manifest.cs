@@ -9,7 +9,7 @@ public sealed record Manifest
 {
     public const string FormatName = "rclonepool-manifest";
     /// <summary>The highest format this rclonepool reads.</summary>
-    public const int CurrentFormatVersion = 4;
+    public const int CurrentFormatVersion = 5;
 
     /// <summary>Format 1: every chunk is stored as objects. What manifests are written as unless they need more.</summary>
     public const int BaseFormatVersion = 1;
@@ -24,6 +24,13 @@ public sealed record Manifest
     /// too. Nothing new to read, but a format-3 writer would delete such objects with the file; so it must refuse them.
     /// </summary>
     public const int DedupFormatVersion = 4;
+
+    /// <summary>
+    /// Format 5: some chunk's stored form was made by a plugin (<see cref="ChunkEntry.Codec"/> names a compression,
+    /// encryption or transformer plugin, <see cref="Plugins"/> lists them): a format-4 reader must refuse it ("upgrade")
+    /// rather than call it damaged.
+    /// </summary>
+    public const int PluginCodecFormatVersion = 5;
 
     public const string DefaultBlockHash = "xxh128";
 
@@ -76,6 +83,12 @@ public sealed record Manifest
 
     /// <summary>The zstd level the compressed chunks were written with (so a repair can write the same stored form again); null when none is.</summary>
     public int? CompressionLevel { get; init; }
+
+    /// <summary>
+    /// The plugins whose codecs the chunks name (<see cref="ChunkEntry.Codec"/>), with the version that wrote them; null
+    /// when none does. Reading the file needs each of them enabled (docs/plugins.md).
+    /// </summary>
+    public IReadOnlyList<CodecPlugin>? Plugins { get; init; }
 
     public IReadOnlyList<ChunkEntry> Chunks { get => _chunks ?? []; init => _chunks = value; }
 

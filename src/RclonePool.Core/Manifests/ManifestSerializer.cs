@@ -149,12 +149,22 @@ public static class ManifestSerializer
         return expected == m.Size ? null : $"its chunks cover {expected} bytes but the size is {m.Size}";
     }
 
-    /// <summary>What is wrong with a compressed chunk's stored-form fields, or null.</summary>
+    /// <summary>What is wrong with a coded chunk's codec and stored-form fields, or null.</summary>
     private static string? ValidateCompressed(Manifest m, ChunkEntry c)
     {
-        if (c.Codec != Compression.ZstdBlocks.Codec)
+        if (!ChunkCodec.TryParse(c.Codec, out var codec))
         {
             return $"uses the codec '{c.Codec}', which this rclonepool does not know";
+        }
+
+        if (codec.PluginIds.Any() && m.FormatVersion < Manifest.PluginCodecFormatVersion)
+        {
+            return $"uses the plugin codec '{c.Codec}' in a manifest of format {m.FormatVersion}";
+        }
+
+        if (codec.PluginIds.FirstOrDefault(id => m.Plugins?.Any(p => p.Id == id) != true) is { } unlisted)
+        {
+            return $"uses the plugin {unlisted}, which the manifest's 'plugins' does not list";
         }
 
         if (m.FormatVersion < Manifest.CompressedFormatVersion || c.Inline is not null || c.StoredSha256 is not { Length: 64 } || c.StoredBlockHashes is null
@@ -167,7 +177,7 @@ public static class ManifestSerializer
         for (var b = 0; b < lengths.Count; b++)
         {
             var plain = Math.Min(m.BlockSize, c.Length - ((long)b * m.BlockSize));
-            if (lengths[b] <= 0 || lengths[b] > plain)
+            if (lengths[b] <= 0 || lengths[b] > plain + (codec.MayGrow ? ChunkCodec.MaxBlockGrowth : 0))
             {
                 return $"has a stored block length {lengths[b]} for block {b} of {plain} plain bytes";
             }

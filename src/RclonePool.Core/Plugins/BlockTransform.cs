@@ -5,10 +5,10 @@ using RclonePool.Plugins;
 namespace RclonePool.Core.Plugins;
 
 /// <summary>
-/// A transformer plugin as the store applies it: every call guarded, and trusted only after a round trip on the first
+/// A transformer plugin as the block codecs apply it (the last stage of a chunk's blocks, <see cref="BlockCodecChain"/>): every call guarded, and trusted only after a round trip on the first
 /// block it sees (encode then decode of a copy gives the block back, or, for a first read, decode then encode gives the
 /// stored bytes back). A transformer that fails the check is never used in this process; one that fails after it was
-/// trusted fails the object it was working on (data half transformed must not be stored or served as good).
+/// trusted fails the chunk it was working on (data half transformed must not be stored or served as good).
 /// Thread-safe.
 /// </summary>
 public sealed class BlockTransform(ITransformerPlugin plugin, PluginGuard guard, ILogger logger)

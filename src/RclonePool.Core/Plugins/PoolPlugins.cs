@@ -10,14 +10,16 @@ namespace RclonePool.Core.Plugins;
 
 /// <summary>
 /// What plugins and <c>event_commands</c> add to one open pool, as the pool builder asks for it: the storage-backend
-/// plugins serving <c>plugin=NAME</c> remotes and the transformer around the transport, the balancer plugin in front of
-/// the configured strategy, the chunker plugin choosing chunk sizes, the event handlers and commands on the event
+/// plugins serving <c>plugin=NAME</c> remotes, the block codecs (compression, encryption and transformer plugins beside
+/// built-in zstd, applied per chunk and recorded in each manifest: <see cref="Codecs"/>), the balancer plugin in front
+/// of the configured strategy, the chunker plugin choosing chunk sizes, the event handlers and commands on the event
 /// bus. With <c>enable_plugins</c> off no plugin code loads; <c>event_commands</c> run either way. The pool owns it and
 /// disposes it first when it closes (queued events are handed out, then the plugins unload).
 /// </summary>
 public sealed class PoolPlugins : IAsyncDisposable
 {
-    private static readonly PluginType[] Wired = [PluginType.Balancer, PluginType.EventHandler, PluginType.Transformer, PluginType.Chunker, PluginType.StorageBackend];
+    private static readonly PluginType[] Wired =
+        [PluginType.Balancer, PluginType.EventHandler, PluginType.Transformer, PluginType.Compression, PluginType.Encryption, PluginType.Chunker, PluginType.StorageBackend];
 
     private readonly PoolConfig _config;
     private readonly ILogger _logger;
@@ -31,6 +33,7 @@ public sealed class PoolPlugins : IAsyncDisposable
         Catalog = catalog;
         _logger = logger;
         _timeout = TimeSpan.FromSeconds(config.PluginTimeout);
+        Codecs = BuildCodecs();
     }
 
     /// <summary>The plugins loaded, or null with <c>enable_plugins</c> off.</summary>
@@ -39,8 +42,11 @@ public sealed class PoolPlugins : IAsyncDisposable
     /// <summary>The balancer plugin in use, when one is enabled.</summary>
     public PluginBalancer? Balancer { get; private set; }
 
+    /// <summary>The block codecs new chunks are written with and stored chunks are read with (built-in zstd and the codec plugins).</summary>
+    public BlockCodecs Codecs { get; }
+
     /// <summary>The transformer in use, when one is enabled.</summary>
-    public BlockTransform? Transform { get; private set; }
+    public BlockTransform? Transform => Codecs.Transform;
 
     /// <summary>The chunker plugin in use, when one is enabled and chunking is fixed.</summary>
     public PluginChunker? Chunker { get; private set; }
@@ -69,18 +75,12 @@ public sealed class PoolPlugins : IAsyncDisposable
         return new PoolPlugins(config, catalog, logger);
     }
 
-    /// <summary>The transport with the enabled transformer around it (for chunk objects), or the transport as it is.</summary>
-    public IRemoteStore WrapTransport(IRemoteStore transport)
-    {
-        transport = RouteStorageBackends(transport);
-        if (Catalog?.Enabled<ITransformerPlugin>(PluginType.Transformer).FirstOrDefault() is not ({ } plugin, { } transformer))
-        {
-            return transport;
-        }
-
-        Transform = new BlockTransform(transformer, new PluginGuard(plugin.Id.ToString(), _timeout, _logger), _logger);
-        return new TransformingRemoteStore(transport, Transform, _config.DataPrefix);
-    }
+    /// <summary>
+    /// The transport the pool uses, with the <c>plugin=NAME</c> remotes routed to their storage-backend plugins. No
+    /// plugin wraps the bytes: the transformer is a stage of the block codecs (<see cref="Codecs"/>), applied to the
+    /// chunks whose manifest records it.
+    /// </summary>
+    public IRemoteStore WrapTransport(IRemoteStore transport) => RouteStorageBackends(transport);
 
     /// <summary>The enabled balancer plugin, falling back to <paramref name="configured"/>; or <paramref name="configured"/> itself.</summary>
     public IBalancer WrapBalancer(IBalancer configured)
@@ -111,6 +111,15 @@ public sealed class PoolPlugins : IAsyncDisposable
 
         Chunker = new PluginChunker(chunker, new PluginGuard(plugin.Id.ToString(), _timeout, _logger), configured);
         return Chunker;
+    }
+
+    private BlockCodecs BuildCodecs()
+    {
+        PluginGuard GuardOf(LoadedPlugin plugin) => new(plugin.Id.ToString(), _timeout, _logger);
+        var compression = Catalog?.Enabled<ICompressionPlugin>(PluginType.Compression).Select(p => PluginBlockCodec.For(p.Instance, p.Plugin.Metadata, GuardOf(p.Plugin), _logger)).FirstOrDefault();
+        var encryption = Catalog?.Enabled<IEncryptionPlugin>(PluginType.Encryption).Select(p => PluginBlockCodec.For(p.Instance, p.Plugin.Metadata, GuardOf(p.Plugin), _logger)).FirstOrDefault();
+        var transform = Catalog?.Enabled<ITransformerPlugin>(PluginType.Transformer).Select(p => new BlockTransform(p.Instance, GuardOf(p.Plugin), _logger)).FirstOrDefault();
+        return new BlockCodecs(_config, Catalog, compression, encryption, transform);
     }
 
     /// <summary>Subscribes the enabled event handlers and the <c>event_commands</c> to <paramref name="events"/>.</summary>

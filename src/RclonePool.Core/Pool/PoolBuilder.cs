@@ -257,6 +257,7 @@ public sealed class PoolBuilder(PoolConfig config)
             Unclaimed = unclaimed,
             Redundancy = _redundancy ?? RedundancyPolicy.FromConfig(Config),
             ReadPolicy = _readPolicy ?? ReadPolicy.FromConfig(Config),
+            Codecs = plugins.Codecs,
             Time = _time,
             Logger = logger,
             Quota = _quota is { Limited: true } quota ? new QuotaLedger(quota, async ct =>

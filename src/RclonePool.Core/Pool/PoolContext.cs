@@ -91,6 +91,9 @@ internal sealed class PoolContext
 
     public required ReadPolicy ReadPolicy { get; init; }
 
+    /// <summary>How chunks are encoded into their stored form and back: built-in zstd and the codec plugins (<see cref="Plugins.BlockCodecs"/>).</summary>
+    public required Plugins.BlockCodecs Codecs { get; init; }
+
     public required TimeProvider Time { get; init; }
 
     public required ILogger Logger { get; init; }

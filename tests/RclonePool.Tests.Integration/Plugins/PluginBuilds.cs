@@ -12,6 +12,9 @@ internal static class PluginBuilds
 
     public static string Bad(string project) => Output("tests", "plugins", project);
 
+    /// <summary>A well-behaved plugin of tests/plugins (TestCodecs).</summary>
+    public static string Test(string project) => Output("tests", "plugins", project);
+
     /// <summary>A plugins_dir of the right owner and mode under <paramref name="root"/>.</summary>
     public static string CreatePluginsDir(string root)
     {

@@ -4,24 +4,26 @@ using RclonePool.Core.Errors;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.IO;
 using RclonePool.Core.Manifests;
-using ZstdSharp;
+using RclonePool.Core.Plugins;
 
 namespace RclonePool.Core.Pool.Reading;
 
 /// <summary>
-/// A verified read of a plain byte range of a revision that has compressed chunks: opens one read of exactly the stored
-/// bytes of the hash blocks the range touches (through <see cref="StoredView"/>, so the stored bytes are verified,
-/// cached and rebuilt as any others), then decompresses block by block and checks each block's plain digest before
-/// handing out any of its bytes. A 64 KiB seek decompresses one or two blocks. Memory: two block buffers.
+/// A verified read of a plain byte range of a revision that has coded chunks (zstd, codec plugins): opens one read of
+/// exactly the stored bytes of the hash blocks the range touches (through <see cref="StoredView"/>, so the stored bytes
+/// are verified, cached and rebuilt as any others), then decodes block by block (<see cref="BlockDecoder"/>) and checks
+/// each block's plain digest before handing out any of its bytes. A 64 KiB seek decodes one or two blocks. Memory: two
+/// block buffers.
 /// </summary>
 internal sealed class CompressedReadStream : ReadOnlyStream
 {
     private readonly Manifest _manifest;
     private readonly StoredBlockMap?[] _maps;
     private readonly byte[]?[] _digests;
+    private readonly BlockCodecChain?[] _codecs;
     private readonly Stream _stored;
     private readonly long _end;
-    private readonly Decompressor _decompressor = new();
+    private readonly BlockDecoder _decoder = new();
     private byte[]? _storedBlock;
     private byte[]? _plainBlock;
     private long _position;
@@ -32,10 +34,12 @@ internal sealed class CompressedReadStream : ReadOnlyStream
     private int _blockLength;
     private bool _disposed;
 
+    /// <param name="codecs">The chain of each coded chunk (null for a raw one).</param>
     /// <param name="openStored">Opens a verified read of the stored view (its manifest, offset, count).</param>
-    public CompressedReadStream(Manifest manifest, long offset, long count, Func<Manifest, long, long, Stream> openStored)
+    public CompressedReadStream(Manifest manifest, BlockCodecChain?[] codecs, long offset, long count, Func<Manifest, long, long, Stream> openStored)
     {
         _manifest = manifest;
+        _codecs = codecs;
         _maps = new StoredBlockMap?[manifest.Chunks.Count];
         _digests = new byte[]?[manifest.Chunks.Count];
         _position = offset;
@@ -82,17 +86,24 @@ internal sealed class CompressedReadStream : ReadOnlyStream
         var map = Map(_chunk);
         var plainLength = map.PlainLength(_block);
         var storedLength = map.StoredLengthOf(_block);
-        _storedBlock ??= ArrayPool<byte>.Shared.Rent(_manifest.BlockSize);
+        if (_storedBlock is not null && _storedBlock.Length < storedLength)
+        {
+            ArrayPool<byte>.Shared.Return(_storedBlock);
+            _storedBlock = null;
+        }
+
+        _storedBlock ??= ArrayPool<byte>.Shared.Rent(Math.Max(_manifest.BlockSize, storedLength));
         _plainBlock ??= ArrayPool<byte>.Shared.Rent(_manifest.BlockSize);
         await _stored.ReadExactlyAsync(_storedBlock.AsMemory(0, storedLength), cancellationToken);
 
         var plain = _plainBlock.AsSpan(0, plainLength);
-        var decoded = chunk.IsCompressed
-            ? ZstdBlocks.TryDecode(_decompressor, _storedBlock.AsSpan(0, storedLength), plain)
+        var decoded = _codecs[_chunk] is { } codecs
+            ? _decoder.TryDecode(codecs, _storedBlock.AsSpan(0, storedLength), map.StoredStart(_block), plain, $"block {_block} of chunk {chunk.Index} of {_manifest.Path}")
             : CopyRaw(_storedBlock.AsSpan(0, storedLength), plain);
         if (!decoded || !BlockDigest.Matches(plain, Digests(_chunk), _block))
         {
-            throw new PoolException(PoolErrorKind.Integrity, $"Block {_block} of chunk {chunk.Index} of {_manifest.Path} matched its stored hash but does not decompress to its recorded bytes; run 'rclonepool verify {_manifest.Path}' and report this.");
+            var versions = _manifest.Plugins is { Count: > 0 } plugins ? $" (written with {string.Join(", ", plugins.Select(p => $"{p.Id} {p.Version}"))}: is the plugin in use another version that decodes differently?)" : string.Empty;
+            throw new PoolException(PoolErrorKind.Integrity, $"Block {_block} of chunk {chunk.Index} of {_manifest.Path} matched its stored hash but does not decode to its recorded bytes{versions}; run 'rclonepool verify {_manifest.Path}' and report this.");
         }
 
         _blockStart = _skip;
@@ -161,7 +172,7 @@ internal sealed class CompressedReadStream : ReadOnlyStream
 
     private void Release()
     {
-        _decompressor.Dispose();
+        _decoder.Dispose();
         if (_storedBlock is not null)
         {
             ArrayPool<byte>.Shared.Return(_storedBlock);

@@ -28,10 +28,20 @@ internal sealed class PoolReader(PoolContext pool)
             return Stream.Null;
         }
 
-        // Compressed chunks: the read fetches (and verifies, caches, rebuilds) their stored bytes, then decompresses.
+        // Coded chunks: the read fetches (and verifies, caches, rebuilds) their stored bytes, then decodes; a codec plugin
+        // the file needs and this pool lacks fails the read here, before any byte.
         return manifest.Chunks.Any(c => c.IsCompressed)
-            ? new CompressedReadStream(manifest, start, length, (view, from, bytes) => new VerifiedReadStream(view, pool.Store, pool.RemoteOf, cache, policy, from, bytes, ReportDamage))
+            ? new CompressedReadStream(manifest, CodecsOf(manifest), start, length, (view, from, bytes) => new VerifiedReadStream(view, pool.Store, pool.RemoteOf, cache, policy, from, bytes, ReportDamage))
             : new VerifiedReadStream(manifest, pool.Store, pool.RemoteOf, cache, policy, start, length, ReportDamage);
+    }
+
+    /// <summary>The codec chain of each coded chunk of <paramref name="manifest"/> (null for raw chunks), one per distinct codec.</summary>
+    private Plugins.BlockCodecChain?[] CodecsOf(Manifest manifest)
+    {
+        var chains = new Dictionary<string, Plugins.BlockCodecChain>(StringComparer.Ordinal);
+        return [.. manifest.Chunks.Select(c => c.Codec is { } codec
+            ? chains.TryGetValue(codec, out var chain) ? chain : chains[codec] = pool.Codecs.ForRead(manifest, c)
+            : null)];
     }
 
     /// <summary>

@@ -41,14 +41,15 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
 
     /// <summary>
     /// Stores one chunk as the redundancy policy says: one object, whole copies, or a parity stripe. With
-    /// <c>enable_compression</c> a chunk that shrinks is stored in its compressed form (<see cref="CompressedChunk"/>):
-    /// copies and parity are made of the stored bytes, so a repair or a degraded read never decompresses.
+    /// <c>enable_compression</c> a chunk that shrinks is stored in its compressed form (<see cref="CompressedChunk"/>),
+    /// and with codec plugins enabled (compression, encryption, transformer) in the form they make of it: copies and
+    /// parity are made of the stored bytes, so a repair or a degraded read never decodes.
     /// </summary>
     public async Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, UploadContext upload, CancellationToken cancellationToken)
     {
-        if (pool.Config.EnableCompression)
+        if (pool.Codecs.ForWrite() is { } codecs)
         {
-            await using var compressed = await CompressedChunk.CreateAsync(openSource, length, BlockSize, pool.Config.CompressionLevel, pool.Config.TempDir, cancellationToken);
+            await using var compressed = await CompressedChunk.CreateAsync(openSource, length, BlockSize, codecs, pool.Config.TempDir, cancellationToken);
             if (compressed is not null)
             {
                 var stored = await WriteStoredAsync(index, offset, compressed.StoredLength, compressed.OpenStored, upload, cancellationToken);

@@ -61,8 +61,9 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                 ChunkSize = chunking.MaxChunkSize,
                 BlockSize = pool.Chunking.BlockSize,
                 FormatVersion = FormatVersionOf(stored),
-                Compression = stored.Any(c => c.IsCompressed) ? ZstdBlocks.Codec : null,
-                CompressionLevel = stored.Any(c => c.IsCompressed) ? pool.Config.CompressionLevel : null,
+                Compression = stored.Any(UsesZstd) ? ZstdBlocks.Codec : null,
+                CompressionLevel = stored.Any(UsesZstd) ? pool.Config.CompressionLevel : null,
+                Plugins = pool.Codecs.PluginsOf(stored),
                 Redundancy = upload.Policy.ToSpec(),
                 Chunks = stored,
                 Properties = existing?.Properties,
@@ -94,10 +95,13 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
 
     /// <summary>The lowest format that describes the chunks: older readers refuse what they would misread.</summary>
     private static int FormatVersionOf(List<ChunkEntry> chunks) =>
-        chunks.Any(c => c.Locations.Any(l => ManifestNames.IsContentAddressed(l.Object))) ? Manifest.DedupFormatVersion
+        chunks.Any(c => ChunkCodec.TryParse(c.Codec, out var codec) && codec.PluginIds.Any()) ? Manifest.PluginCodecFormatVersion
+        : chunks.Any(c => c.Locations.Any(l => ManifestNames.IsContentAddressed(l.Object))) ? Manifest.DedupFormatVersion
         : chunks.Any(c => c.IsCompressed) ? Manifest.CompressedFormatVersion
         : chunks.Any(c => c.Inline is not null) ? Manifest.InlineFormatVersion
         : Manifest.BaseFormatVersion;
+
+    private static bool UsesZstd(ChunkEntry chunk) => ChunkCodec.TryParse(chunk.Codec, out var codec) && codec.Compression == ChunkCodec.Zstd;
 
     /// <summary>Refuses a path below a file (a file cannot hold entries).</summary>
     public async Task EnsureNoFileAboveAsync(PoolPath path, CancellationToken cancellationToken)
@@ -148,7 +152,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     {
         var start = file.Position;
         var stampBefore = File.GetLastWriteTimeUtc(file.Name);
-        if (length is > 0 and <= InlineMaxBytes)
+        if (length is > 0 and <= InlineMaxBytes && pool.Codecs.AllowsInline)
         {
             var bytes = new byte[length];
             var read = await RandomAccess.ReadAsync(file.SafeFileHandle, bytes, start, cancellationToken);
@@ -222,7 +226,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                     throw new PoolException(PoolErrorKind.BadInput, $"The upload sent more than the announced {length} bytes; nothing was stored.");
                 }
 
-                if (index == 0 && spool.Length <= InlineMaxBytes && chunker.Ended && (length < 0 || length == spool.Length))
+                if (index == 0 && spool.Length <= InlineMaxBytes && chunker.Ended && (length < 0 || length == spool.Length) && pool.Codecs.AllowsInline)
                 {
                     // A small file lives inside its manifest: no chunk object, no upload call.
                     await using (spool)
