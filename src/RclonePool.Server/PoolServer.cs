@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,6 +20,7 @@ using RclonePool.Server.Health;
 using RclonePool.Server.Live;
 using RclonePool.Server.Metrics;
 using RclonePool.Server.Tls;
+using RclonePool.Server.Transport;
 using RclonePool.Server.Users;
 using RclonePool.Server.WebDav;
 using RclonePool.Server.WebUi;
@@ -100,6 +102,7 @@ public static class PoolServer
         builder.Services.AddSingleton(options.Live);
 
         builder.WebHost.UseKestrelCore();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>(); // docs/benchmarks.md: 256 KiB socket buffers
         if (options.Https is not null)
         {
             builder.WebHost.UseKestrelHttpsConfiguration();

@@ -111,7 +111,13 @@ public sealed partial class ChunkCache
         }
     }
 
-    private void Start(List<FillJob>? jobs)
+    /// <summary>
+    /// Starts <paramref name="jobs"/> on the thread pool, except <paramref name="inline"/>: the job fetching the block
+    /// its caller waits for runs on the caller's thread up to its first wait for I/O. A read of a local remote (a
+    /// positional read of a cached file) then lands the block before the caller waits, without two thread switches
+    /// on the way (a cold 64 KiB seek, docs/benchmarks.md); a slow remote's read continues in the background as before.
+    /// </summary>
+    private void Start(List<FillJob>? jobs, FillJob? inline = null)
     {
         if (jobs is null)
         {
@@ -121,7 +127,15 @@ public sealed partial class ChunkCache
         foreach (var job in jobs)
         {
             CacheLog.Fetching(_logger, job.Entry.Id, job.Blocks.From, job.Blocks.To, job.IsPrefetch ? "prefetch" : "read");
-            _ = Task.Run(() => RunAsync(job));
+            if (job != inline)
+            {
+                _ = Task.Run(() => RunAsync(job));
+            }
+        }
+
+        if (inline is not null && jobs.Contains(inline))
+        {
+            _ = RunAsync(inline);
         }
     }
 

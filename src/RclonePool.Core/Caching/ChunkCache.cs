@@ -116,6 +116,7 @@ public sealed partial class ChunkCache : IChunkCache
             cancellationToken.ThrowIfCancellationRequested();
             CacheEntry? pinned = null;
             FillJob? job = null;
+            FillJob? own = null;
             List<FillJob>? started = null;
             lock (_gate)
             {
@@ -160,12 +161,13 @@ public sealed partial class ChunkCache : IChunkCache
                         }
 
                         job = entry.Jobs[block]!;
+                        own = job;
                         break;
                 }
             }
 
             DeleteDoomed();
-            Start(started);
+            Start(started, inline: own);
             if (pinned is not null)
             {
                 switch (ReadPinned(pinned, chunk, block, destination.Span))

@@ -49,18 +49,26 @@ public sealed class FileRangeStream(SafeFileHandle handle, long start, long leng
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads in place, on the calling thread. The handle is not opened for asynchronous I/O, so an asynchronous read
+    /// would run the same blocking <c>pread</c> on another thread-pool thread and hop back: one thread switch per
+    /// block served from a local remote (a fifth of the server's CPU per GET in <c>perf</c>, docs/benchmarks.md).
+    /// </summary>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        stopWith.ThrowIfCancellationRequested();
-        var want = (int)Math.Min(buffer.Length, length - _position);
-        if (want <= 0)
+        if (cancellationToken.IsCancellationRequested)
         {
-            return 0;
+            return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
-        var read = await RandomAccess.ReadAsync(handle, buffer[..want], start + _position, cancellationToken);
-        _position += read;
-        return read;
+        try
+        {
+            return ValueTask.FromResult(Read(buffer.Span));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<int>(e);
+        }
     }
 
     public override long Seek(long offset, SeekOrigin origin)

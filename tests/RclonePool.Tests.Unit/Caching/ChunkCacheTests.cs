@@ -87,6 +87,24 @@ public sealed class ChunkCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reader_fetching_from_a_source_that_answers_at_once_is_served_without_waiting_for_another_thread()
+    {
+        await using var cache = NewCache(64 * Block);
+        var chunk = new FakeChunk("0123456789abcdef0123456789abcdef", 4 * Block);
+        var buffer = new byte[Block];
+
+        // The reader's own fetch runs on its thread up to its first wait for I/O; this source never waits.
+        var read = cache.ReadBlockAsync(chunk, 2, new BlockRange(2, 4), buffer, default, Ct);
+
+        Assert.True(read.IsCompletedSuccessfully);
+        Assert.True(await read);
+        Assert.Equal(chunk.Block(2), buffer);
+        Assert.Equal(chunk.Block(3), await ReadAsync(cache, chunk, 3));
+        Assert.Equal(1, chunk.Opens);
+        Assert.Equal(0, cache.Statistics.CorruptBlocks);
+    }
+
+    [Fact]
     public async Task Concurrent_readers_of_one_chunk_share_a_single_fetch()
     {
         await using var cache = NewCache(64 * Block);
