@@ -9,6 +9,8 @@
 #   bench/plugins-cost.sh [--size-mb 256] [--chunk-mb 16] [--remotes 3] [--rounds 3]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
 size_mb=256 chunk_mb=16 remotes=3 rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -64,19 +66,8 @@ make_pool commands ", \"event_commands\": {$hooks}"
 
 union=()
 for i in $(seq 1 "$remotes"); do mkdir -p "$work/union/u$i"; union+=("$work/union/u$i"); done
-cat > "$work/rclone.conf" <<CONF
-[u]
-type = union
-upstreams = ${union[*]}
+write_chunker_over_union "$work/rclone.conf" "$chunk_mb" "${union[@]}"
 
-[ch]
-type = chunker
-remote = u:
-chunk_size = ${chunk_mb}Mi
-CONF
-
-now() { date +%s.%N; }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b < a) print b; else print a }'; }
 declare -A up down
 for round in $(seq 1 "$rounds"); do
   for name in plain xor aesgcm balancer commands; do

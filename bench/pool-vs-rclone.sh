@@ -13,6 +13,8 @@
 # transfer over the rounds is kept.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
 size_mb=1024 chunk_mb=100 remotes=4 workers=4 transport=rcd rounds=3 direct=true
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -58,24 +60,13 @@ cat > "$work/pool.json" <<JSON
   "local_direct_writes": $direct
 }
 JSON
-cat > "$work/rclone.conf" <<CONF
-[u]
-type = union
-upstreams = ${union_upstreams[*]}
-
-[ch]
-type = chunker
-remote = u:
-chunk_size = ${chunk_mb}Mi
-CONF
+write_chunker_over_union "$work/rclone.conf" "$chunk_mb" "${union_upstreams[@]}"
 pool init >/dev/null
 
-now() { date +%s.%N; }
 rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 bytes=$((size_mb * 1024 * 1024))
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b < a) print b; else print a }'; }
 pool_up="" rclone_up="" pool_down="" rclone_down=""
 for round in $(seq 1 "$rounds"); do
   pool delete /bench/source.bin >/dev/null 2>&1 || true

@@ -9,6 +9,8 @@
 # Each round runs every transfer back to back; the best time of each over the rounds is kept (the machine may be shared).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
 size_mb=512 chunk_mb=64 remotes=6 k=4 m=2 workers=4 rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -54,9 +56,7 @@ JSON
 make_pool none none
 make_pool parity parity
 
-now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b < a) print b; else print a }'; }
 rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 peak() { sed -n 's/^peak_rss_bytes=//p' "$1" | tail -1 | awk '{ printf "%d", $1 / 1048576 }'; }

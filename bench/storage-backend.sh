@@ -8,6 +8,8 @@
 #   bench/storage-backend.sh [--size-mb 256] [--chunk-mb 16] [--remotes 3] [--rounds 3]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
 size_mb=256 chunk_mb=16 remotes=3 rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -63,19 +65,8 @@ make_pool plugin2 2 yes
 
 union=()
 for i in $(seq 1 "$remotes"); do mkdir -p "$work/union/u$i"; union+=("$work/union/u$i"); done
-cat > "$work/rclone.conf" <<CONF
-[u]
-type = union
-upstreams = ${union[*]}
+write_chunker_over_union "$work/rclone.conf" "$chunk_mb" "${union[@]}"
 
-[ch]
-type = chunker
-remote = u:
-chunk_size = ${chunk_mb}Mi
-CONF
-
-now() { date +%s.%N; }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b < a) print b; else print a }'; }
 declare -A up down
 variants=(rclone1 plugin1 rclone2 plugin2)
 for round in $(seq 1 "$rounds"); do
