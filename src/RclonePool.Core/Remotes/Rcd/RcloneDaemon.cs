@@ -57,6 +57,13 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
     /// <summary>Starts the daemon unless it runs; returns its base address.</summary>
     public async Task<Uri> StartAsync(CancellationToken cancellationToken) => (await GetEndpointAsync(cancellationToken)).BaseAddress;
 
+    /// <summary>
+    /// Starts the daemon now without waiting for it, so that its start overlaps the caller's own work (a command that
+    /// will call rclone as soon as it has opened the pool). A failure is only logged: the first call meets it again and
+    /// reports it.
+    /// </summary>
+    public void StartInBackground() => _ = StartQuietlyAsync();
+
     /// <summary>True when the running daemon answers <c>rc/noop</c>; false when none runs or it does not answer.</summary>
     public async Task<bool> CheckHealthAsync(CancellationToken cancellationToken)
     {
@@ -146,6 +153,18 @@ public sealed partial class RcloneDaemon : IAsyncDisposable, IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private async Task StartQuietlyAsync()
+    {
+        try
+        {
+            await StartAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            RcloneLog.EarlyStartFailed(_logger, e.Message);
         }
     }
 

@@ -26,6 +26,9 @@ internal static partial class RcloneLog
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The health check of rclone rcd failed: {Reason}")]
     public static partial void HealthCheckFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Debug, Message = "rclone rcd did not start ahead of its first call ({Reason}); that call starts it")]
+    public static partial void EarlyStartFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "rclone rcd (pid {Pid}) stopped")]
     public static partial void DaemonStopped(ILogger logger, int pid);
 
