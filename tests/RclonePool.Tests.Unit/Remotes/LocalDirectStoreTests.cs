@@ -167,10 +167,11 @@ public sealed class LocalDirectStoreTests : IDisposable
 
         var usage = await store.AboutAsync(_directory, Ct);
 
+        // The file system's size is fixed; what is used and free moves while other tests write, so only their bounds hold.
         Assert.NotNull(usage);
         Assert.Equal(drive.TotalSize, usage.Total);
-        Assert.Equal(drive.TotalSize - drive.TotalFreeSpace, usage.Used);
-        Assert.InRange(usage.Free!.Value, 0, usage.Total!.Value);
+        Assert.InRange(usage.Used!.Value, 0, drive.TotalSize);
+        Assert.InRange(usage.Free!.Value, 0, drive.TotalSize);
         Assert.Equal(0, transport.Abouts);
         Assert.Equal(0, transport.Questions);
     }
