@@ -28,17 +28,6 @@ internal sealed class LockTable : ILockStore, ILockView
         return table;
     }
 
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _byToken.Count;
-            }
-        }
-    }
-
     /// <summary>The lock with this token, or null (unknown or expired).</summary>
     public ActiveLock? Find(string token)
     {
