@@ -2,7 +2,8 @@
 # Rebalance throughput (issue 15): rclonepool moving chunk objects from one remote to another against `rclone move` of
 # the same bytes (the same objects, copied aside beforehand) between the same two remotes, in one run.
 #
-#   bench/rebalance.sh [--size-mb 2048] [--cloud-size-mb 128] [--bwlimit 16] [--rtt-ms 80] [--case local,cloud,cloud-sftp]
+#   bench/rebalance.sh [--size-mb 2048] [--cloud-size-mb 128] [--bwlimit 16] [--rtt-ms 80]
+#                      [--case local,cloud,cloud-duplex,cloud-sftp]
 #
 # Both cases: a pool of remotes A and B, redundancy none, 32 MiB chunks, default workers. One random file of SIZE is
 # uploaded while the config lists A only (every chunk on A); `rclonepool remote add B` joins B; then
@@ -15,14 +16,20 @@
 #   cloud  A and B are `rclone serve webdav DIR --bwlimit B` each (its own bandwidth, like one cloud account) behind
 #          bench/DelayProxy (+RTT per call), as in bench/cloud-vs-rclone.sh. rclone's webdav (vendor other) reports no
 #          hash, so every copy is read back.
+#   cloud-duplex  the cloud case with the bandwidth limit in the proxy instead of rclone serve: each remote passes
+#          --bwlimit MiB/s up and, separately, --bwlimit MiB/s down, as an account's upload and download capacities are
+#          separate. `rclone serve --bwlimit` counts both directions against one budget, so in the cloud case the
+#          read-back of each copy takes bandwidth from the copies themselves: a checked move there cannot pass half of
+#          an unchecked one.
 #   cloud-sftp  the same with `rclone serve sftp` remotes, which report md5 and sha1 (as most cloud accounts report a
 #          hash): rclonepool checks each copy by B's sha1 instead of reading it back; rclone move checks them too.
+# BENCH_KEEP_LOGS=DIR: the drain runs with --verbose and its log is copied to DIR.
 # MB = 10^6 bytes; the ratio is rclonepool's throughput over rclone's (target >= 0.8). The load average is printed:
 # the machine may be shared.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-size_mb=2048 cloud_mb=128 bwlimit=16 rtt_ms=80 cases="local,cloud,cloud-sftp"
+size_mb=2048 cloud_mb=128 bwlimit=16 rtt_ms=80 cases="local,cloud,cloud-duplex,cloud-sftp"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -75,8 +82,9 @@ measure() {
   echo "$name: $(calc '%.0f' "$bytes / 1e6") MB in $(rclone size --json "$a_plain" | sed 's/.*"count":\([0-9]*\).*/\1/') objects; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
   t0=$(now)
-  "${pool[@]}" remote drain "$a" >"$work/$name-drain.log" 2>&1 || { cat "$work/$name-drain.log" >&2; die "$name: remote drain failed"; }
+  "${pool[@]}" ${BENCH_KEEP_LOGS:+--verbose} remote drain "$a" >"$work/$name-drain.log" 2>&1 || { cat "$work/$name-drain.log" >&2; die "$name: remote drain failed"; }
   t1=$(now); ours=$(calc '%.2f' "$bytes / 1e6 / ($t1 - $t0)")
+  [[ -z ${BENCH_KEEP_LOGS:-} ]] || cp "$work/$name-drain.log" "$BENCH_KEEP_LOGS/"
   grep -q "nothing of the pool is left on it" "$work/$name-drain.log" || { cat "$work/$name-drain.log" >&2; die "$name: the drain left objects"; }
   "${pool[@]}" cat /big | cmp - "$work/$name.bin" || die "$name: /big does not read back after the drain"
   echo "  rclonepool remote drain: $(calc '%.1f' "$t1 - $t0") s, $ours MB/s"
@@ -94,17 +102,19 @@ if [[ ",$cases," == *",local,"* ]]; then
   measure local "$work/a" "$shm/b" "$work/a/plain" "$shm/b/plain" "$size_mb"
 fi
 
-# cloud_case NAME webdav|sftp: two remotes behind the delay proxy, each with its own bandwidth.
+# cloud_case NAME webdav|sftp [serve|proxy]: two remotes behind the delay proxy, each with its own bandwidth, limited by
+# rclone serve (both directions share it) or by the proxy (each direction its own).
 cloud_case() {
-  local name="$1" kind="$2" r port ports=() proxied=()
+  local name="$1" kind="$2" limit_in="${3:-serve}" r port ports=() proxied=() serve_limit=() proxy_limit=()
+  if [[ $limit_in == proxy ]]; then proxy_limit=(--rate-mibps "$bwlimit"); else serve_limit=(--bwlimit "${bwlimit}M"); fi
   [[ -f "$work/proxy/DelayProxy.dll" ]] || dotnet build -c Release -nologo -v q -o "$work/proxy" "$root/bench/DelayProxy/DelayProxy.csproj" >"$work/proxy-build.log" 2>&1 \
     || { cat "$work/proxy-build.log" >&2; die "DelayProxy does not build"; }
   for r in a b; do
     mkdir -p "$work/$name-$r"
     if [[ $kind == sftp ]]; then
-      setsid rclone serve sftp "$work/$name-$r" --addr 127.0.0.1:0 --user bench --pass bench --bwlimit "${bwlimit}M" >"$work/$name-$r.log" 2>&1 &
+      setsid rclone serve sftp "$work/$name-$r" --addr 127.0.0.1:0 --user bench --pass bench "${serve_limit[@]}" >"$work/$name-$r.log" 2>&1 &
     else
-      setsid rclone serve webdav "$work/$name-$r" --addr 127.0.0.1:0 --bwlimit "${bwlimit}M" >"$work/$name-$r.log" 2>&1 &
+      setsid rclone serve webdav "$work/$name-$r" --addr 127.0.0.1:0 "${serve_limit[@]}" >"$work/$name-$r.log" 2>&1 &
     fi
     pids+=("$!")
   done
@@ -114,7 +124,7 @@ cloud_case() {
     [[ -n "$port" ]] || die "rclone serve $kind $r did not start"
     ports+=(--listen 127.0.0.1:0 --target "127.0.0.1:$port")
   done
-  setsid dotnet "$work/proxy/DelayProxy.dll" --delay-ms "$(calc '%g' "$rtt_ms / 2")" "${ports[@]}" >"$work/$name-proxy.log" 2>&1 &
+  setsid dotnet "$work/proxy/DelayProxy.dll" --delay-ms "$(calc '%g' "$rtt_ms / 2")" "${proxy_limit[@]}" "${ports[@]}" >"$work/$name-proxy.log" 2>&1 &
   pids+=("$!")
   for _ in $(seq 1 300); do grep -q '^DelayProxy ready' "$work/$name-proxy.log" && break; sleep 0.1; done
   mapfile -t proxied < <(sed -n 's/^listening \(127\.0\.0\.1:[0-9]*\) -> .*/\1/p' "$work/$name-proxy.log")
@@ -129,12 +139,20 @@ cloud_case() {
     fi
   done
   export RCLONE_CONFIG="$work/$name-rclone.conf"
-  echo "$name: 2 remotes, rclone serve $kind --bwlimit ${bwlimit}M each, +${rtt_ms} ms round trip through bench/DelayProxy"
+  if [[ $limit_in == proxy ]]; then
+    echo "$name: 2 remotes, rclone serve $kind, ${bwlimit} MiB/s up and ${bwlimit} MiB/s down each and +${rtt_ms} ms round trip in bench/DelayProxy"
+  else
+    echo "$name: 2 remotes, rclone serve $kind --bwlimit ${bwlimit}M each (both directions share it), +${rtt_ms} ms round trip through bench/DelayProxy"
+  fi
   measure "$name" "${name}a:" "${name}b:" "${name}a:plain" "${name}b:plain" "$cloud_mb"
 }
 
 if [[ ",$cases," == *",cloud,"* ]]; then
   cloud_case cloud webdav
+fi
+
+if [[ ",$cases," == *",cloud-duplex,"* ]]; then
+  cloud_case cloud-duplex webdav proxy
 fi
 
 if [[ ",$cases," == *",cloud-sftp,"* ]]; then

@@ -1,8 +1,13 @@
-// DelayProxy: a loopback TCP proxy that delays the data in each direction by a fixed time, without limiting
-// throughput. bench/cloud-vs-rclone.sh puts it in front of each `rclone serve webdav` remote, so that every call
-// crosses a round trip as it would to a cloud account (this kernel has no netem).
+// DelayProxy: a loopback TCP proxy that delays the data in each direction by a fixed time and, with --rate-mibps,
+// limits each listener's throughput in each direction. bench/cloud-vs-rclone.sh puts it in front of each `rclone serve
+// webdav` remote, so that every call crosses a round trip as it would to a cloud account (this kernel has no netem).
 //
 //   DelayProxy --delay-ms 40 --listen 127.0.0.1:Q --target 127.0.0.1:P [--listen ... --target ...]... [--queue-mb 32]
+//              [--rate-mibps R]
+//
+// --rate-mibps R: every listener (one account) passes at most R MiB/s towards its target (uploads) and, separately, R
+// MiB/s back (downloads), shared by all its connections, as an account's upload and download capacities are separate.
+// (rclone serve --bwlimit counts both directions against one budget: a read and a write at once share it.)
 //
 // For each accepted connection it connects to the target; per direction, a reader loop reads chunks of up to 64 KiB
 // and queues them with the time they are due (now + delay), and a writer loop writes each chunk, in order, once it
@@ -28,6 +33,7 @@ internal static class Program
         var targets = new List<IPEndPoint>();
         var delay = TimeSpan.FromMilliseconds(40);
         var queueMb = 32;
+        var rateMibps = 0.0;
         try
         {
             for (var i = 0; i < args.Length; i++)
@@ -39,14 +45,15 @@ internal static class Program
                     case "--target": targets.Add(IPEndPoint.Parse(value)); break;
                     case "--delay-ms": delay = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                     case "--queue-mb": queueMb = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--rate-mibps": rateMibps = double.Parse(value, CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"unknown option {args[i]}");
                 }
                 i++;
             }
             if (listens.Count == 0 || listens.Count != targets.Count)
                 throw new ArgumentException("give one or more --listen ADDR:PORT --target ADDR:PORT pairs");
-            if (delay < TimeSpan.Zero || queueMb < 1)
-                throw new ArgumentException("--delay-ms must be 0 or more and --queue-mb 1 or more");
+            if (delay < TimeSpan.Zero || queueMb < 1 || rateMibps < 0)
+                throw new ArgumentException("--delay-ms and --rate-mibps must be 0 or more (0: no limit) and --queue-mb 1 or more");
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
@@ -69,7 +76,8 @@ internal static class Program
             listener.Listen(512);
             listeners.Add(listener);
             Console.WriteLine($"listening {listener.LocalEndPoint} -> {targets[i]}");
-            loops.Add(AcceptLoopAsync(listener, targets[i], delay, queueChunks, stop.Token));
+            var pacers = new Pacers(Pacer.For(rateMibps), Pacer.For(rateMibps));
+            loops.Add(AcceptLoopAsync(listener, targets[i], delay, queueChunks, pacers, stop.Token));
         }
         Console.WriteLine("DelayProxy ready");
         try
@@ -84,7 +92,7 @@ internal static class Program
         return 0;
     }
 
-    private static async Task AcceptLoopAsync(Socket listener, IPEndPoint target, TimeSpan delay, int queueChunks, CancellationToken stop)
+    private static async Task AcceptLoopAsync(Socket listener, IPEndPoint target, TimeSpan delay, int queueChunks, Pacers pacers, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -101,11 +109,11 @@ internal static class Program
             {
                 continue;
             }
-            _ = Task.Run(() => ConnectionAsync(client, target, delay, queueChunks, stop), CancellationToken.None);
+            _ = Task.Run(() => ConnectionAsync(client, target, delay, queueChunks, pacers, stop), CancellationToken.None);
         }
     }
 
-    private static async Task ConnectionAsync(Socket client, IPEndPoint target, TimeSpan delay, int queueChunks, CancellationToken stop)
+    private static async Task ConnectionAsync(Socket client, IPEndPoint target, TimeSpan delay, int queueChunks, Pacers pacers, CancellationToken stop)
     {
         using var clientSocket = client;
         using var server = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -121,8 +129,8 @@ internal static class Program
             return;
         }
         using var broken = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var up = PumpAsync(client, server, delay, queueChunks, broken);
-        var down = PumpAsync(server, client, delay, queueChunks, broken);
+        var up = PumpAsync(client, server, delay, queueChunks, pacers.Up, broken);
+        var down = PumpAsync(server, client, delay, queueChunks, pacers.Down, broken);
         await Task.WhenAll(up, down);
         if (broken.IsCancellationRequested)
         {
@@ -135,7 +143,7 @@ internal static class Program
 
     // Copies from -> to, each chunk delayed by `delay`; on EOF shuts down to's sending after the queued data.
     // A failure on either socket cancels `broken`, which ends both directions of the connection.
-    private static async Task PumpAsync(Socket from, Socket to, TimeSpan delay, int queueChunks, CancellationTokenSource broken)
+    private static async Task PumpAsync(Socket from, Socket to, TimeSpan delay, int queueChunks, Pacer? pacer, CancellationTokenSource broken)
     {
         var queue = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(queueChunks)
         {
@@ -202,6 +210,8 @@ internal static class Program
                         var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), chunk.Due);
                         if (wait > TimeSpan.Zero)
                             await Task.Delay(wait, token);
+                        if (pacer is not null)
+                            await pacer.TakeAsync(chunk.Count, token);
                         var sent = 0;
                         while (sent < chunk.Count)
                             sent += await to.SendAsync(chunk.Buffer.AsMemory(sent, chunk.Count - sent), SocketFlags.None, token);
@@ -222,5 +232,30 @@ internal static class Program
         }
 
         await Task.WhenAll(Task.Run(ReadAsync, CancellationToken.None), Task.Run(WriteAsync, CancellationToken.None));
+    }
+}
+
+internal sealed record Pacers(Pacer? Up, Pacer? Down);
+
+// A byte rate shared by every connection of one listener in one direction: each send takes its turn on a virtual clock
+// that advances by bytes / rate, with at most 20 ms of unused time carried forward as burst.
+internal sealed class Pacer(double bytesPerSecond)
+{
+    private static readonly long BurstTicks = Stopwatch.Frequency / 50;
+    private readonly Lock _gate = new();
+    private long _next;
+
+    public static Pacer? For(double mibps) => mibps > 0 ? new Pacer(mibps * 1024 * 1024) : null;
+
+    public Task TakeAsync(int bytes, CancellationToken token)
+    {
+        long now = Stopwatch.GetTimestamp(), due;
+        lock (_gate)
+        {
+            _next = Math.Max(_next, now - BurstTicks) + (long)(bytes / bytesPerSecond * Stopwatch.Frequency);
+            due = _next - BurstTicks;
+        }
+        var wait = Stopwatch.GetElapsedTime(now, due);
+        return wait > TimeSpan.Zero ? Task.Delay(wait, token) : Task.CompletedTask;
     }
 }

@@ -55,7 +55,12 @@ internal static class ServeCommand
         var monitor = session?.Pool.Config.EnableHealthMonitoring == true ? new HealthMonitor(session.Pool, loggerFactory.CreateLogger("RclonePool.Health")) : null;
         var location = context.ConfigLocation;
         var rebalancer = session?.Pool.Config.AutoRebalance == true
-            ? new AutoRebalancer(session.Pool, loggerFactory.CreateLogger("RclonePool.Rebalance"), () => ConfigLoader.LoadFrom(location).Remotes)
+            ? new AutoRebalancer(session.Pool, loggerFactory.CreateLogger("RclonePool.Rebalance"), () => ConfigLoader.LoadFrom(location))
+            : null;
+
+        // Without auto_rebalance, remotes that 'remote add' appends to the config still join the running pool.
+        var joiner = session is not null && rebalancer is null
+            ? new RemoteJoiner(session.Pool, () => ConfigLoader.LoadFrom(location), loggerFactory.CreateLogger("RclonePool.Remotes"))
             : null;
         var userWork = users is null ? null : new UserBackgroundWork(users, loggerFactory);
         await using var jobs = new JobRegistry();
@@ -69,6 +74,7 @@ internal static class ServeCommand
             AllowUnauthenticatedRemoteAccess = settings.InsecureNoAuth,
             EnableWebUi = context.Config.EnableWebui,
             BackgroundWork = [.. monitor is null ? [] : new Func<CancellationToken, Task>[] { monitor.RunAsync }, .. rebalancer is null ? [] : new Func<CancellationToken, Task>[] { rebalancer.RunAsync },
+                .. joiner is null ? [] : new Func<CancellationToken, Task>[] { ct => joiner.RunAsync(RemoteJoiner.ServeInterval, TimeProvider.System, ct) },
                 .. userWork is null ? [] : new Func<CancellationToken, Task>[] { userWork.RunAsync }],
             Jobs = jobs,
             Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,

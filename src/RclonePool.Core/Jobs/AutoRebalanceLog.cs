@@ -23,9 +23,6 @@ internal static partial class AutoRebalanceLog
     [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "Auto-rebalance stopped")]
     public static partial void Stopped(ILogger logger);
 
-    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Auto-rebalance: {Remote} is in the config file now but this serve opened the pool without it; restart serve to place data on it (auto_rebalance then moves data onto it)")]
-    public static partial void NotInThisPool(ILogger logger, string remote);
-
     [LoggerMessage(EventId = 5107, Level = LogLevel.Debug, Message = "Auto-rebalance check: utilisation variance {Variance:0.0} % (threshold {Threshold:0.0} %)")]
     public static partial void Checked(ILogger logger, double variance, double threshold);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Placement;
 using RclonePool.Core.Pool;
@@ -8,8 +9,8 @@ namespace RclonePool.Core.Jobs;
 
 /// <summary>
 /// The background rebalance of <c>serve</c> (<c>auto_rebalance</c>): every <c>auto_rebalance_interval</c> seconds it
-/// looks for remotes that joined (a remote of the config without a pool descriptor when the pool opened, which
-/// 'rclonepool remote add' has since claimed) and measures the utilisation variance of the claimed remotes (index and
+/// looks for remotes that joined (a remote of the config without a pool descriptor when the pool opened, or one appended
+/// to the config file since, which 'rclonepool remote add' has since claimed: <see cref="RemoteJoiner"/>) and measures the utilisation variance of the claimed remotes (index and
 /// rclone's about only, no manifest read); a rebalance starts when a remote joined or the variance is above
 /// <c>rebalance_threshold</c>. One loop, so never two rebalances at once; the next check waits a whole interval after a
 /// rebalance ends. Cancelling the loop cancels the rebalance cleanly (a file's move either completes or leaves the file as
@@ -21,17 +22,16 @@ public sealed class AutoRebalancer
     private readonly PoolContext _pool;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Func<IReadOnlyList<string>>? _configured;
-    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+    private readonly RemoteJoiner? _joiner;
 
-    /// <param name="configured">Reads the remotes of the config file as it is now, to warn about remotes added since the pool opened; null: not checked.</param>
-    public AutoRebalancer(StoragePool pool, ILogger logger, Func<IReadOnlyList<string>>? configured = null, TimeProvider? time = null)
+    /// <param name="readConfig">Reads the config file as it is now, to take in remotes 'remote add' appended since the pool opened (<see cref="RemoteJoiner"/>); null: not checked.</param>
+    public AutoRebalancer(StoragePool pool, ILogger logger, Func<PoolConfig>? readConfig = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         _owner = pool;
         _pool = pool.Context;
         _logger = logger;
-        _configured = configured;
+        _joiner = readConfig is null ? null : new RemoteJoiner(pool, readConfig, logger);
         _time = time ?? TimeProvider.System;
         Interval = TimeSpan.FromSeconds(Math.Max(1, _pool.Config.AutoRebalanceInterval));
         Threshold = _pool.Config.RebalanceThreshold;
@@ -71,8 +71,7 @@ public sealed class AutoRebalancer
     {
         try
         {
-            WarnAboutNewConfigRemotes();
-            var joined = await ClaimJoinedAsync(cancellationToken);
+            List<string> joined = [.. await ClaimJoinedAsync(cancellationToken), .. _joiner is null ? [] : await _joiner.CheckAsync(cancellationToken)];
             var unclaimed = _pool.Unclaimed.Names.ToHashSet(StringComparer.Ordinal);
             var loads = (await _pool.Capacity.MeasureAsync(cancellationToken)).Where(l => !unclaimed.Contains(l.Remote)).ToList();
             var variance = Utilisation.Variance(loads);
@@ -130,28 +129,5 @@ public sealed class AutoRebalancer
         }
 
         return joined;
-    }
-
-    private void WarnAboutNewConfigRemotes()
-    {
-        if (_configured is null)
-        {
-            return;
-        }
-
-        IReadOnlyList<string> now;
-        try
-        {
-            now = _configured();
-        }
-        catch (PoolException)
-        {
-            return; // a config file being edited; the next check reads it again
-        }
-
-        foreach (var remote in now.Where(r => _pool.Remotes.All(p => p.Name != r) && _warned.Add(r)))
-        {
-            AutoRebalanceLog.NotInThisPool(_logger, remote);
-        }
     }
 }

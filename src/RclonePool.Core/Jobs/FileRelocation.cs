@@ -214,13 +214,24 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         return location;
     }
 
-    /// <summary>Streams the object from its remote to the new one; a failed attempt opens the source again.</summary>
-    private Task CopyAsync(ChunkMove move, RemotePath target, CancellationToken cancellationToken) =>
-        pool.Retry.ExecuteAsync(async ct =>
+    /// <summary>
+    /// Copies the object to the new one: inside rclone when the store can (the bytes stream from remote to remote as
+    /// with 'rclone copy'; rclone's upload from a stream of unknown length would first spool the whole object), else
+    /// streamed through here, a failed attempt opening the source again. The caller reads the copy back either way.
+    /// </summary>
+    private async Task CopyAsync(ChunkMove move, RemotePath target, CancellationToken cancellationToken)
+    {
+        if (await pool.Store.TryCopyAsync(pool.PathOf(move.From), target, cancellationToken))
+        {
+            return;
+        }
+
+        await pool.Retry.ExecuteAsync(async ct =>
         {
             await using var source = await pool.Store.OpenReadAsync(pool.PathOf(move.From), 0, move.Bytes, ct);
             await pool.Store.WriteAsync(target, source, move.Bytes, ct);
-        }, cancellationToken).AsTask();
+        }, cancellationToken);
+    }
 
     private async Task DeleteAsync(IEnumerable<(PoolRemote Remote, string Object)> written, string path)
     {

@@ -8,7 +8,7 @@ namespace RclonePool.Core.Plugins;
 /// call to the rclone transport. Forwards the transport's capabilities for its remotes; the plugin remotes have none
 /// (batched writes go one by one, no local directory, no remote hashes). Disposing it disposes the transport.
 /// </summary>
-public sealed class StorageBackendRouter(IRemoteStore transport, IReadOnlyDictionary<string, IRemoteStore> plugins) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
+public sealed class StorageBackendRouter(IRemoteStore transport, IReadOnlyDictionary<string, IRemoteStore> plugins) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes, IRemoteCopies
 {
     /// <summary>The store of each plugin remote, by its spelling in <c>remotes</c>.</summary>
     public IReadOnlyDictionary<string, IRemoteStore> Plugins => plugins;
@@ -32,6 +32,12 @@ public sealed class StorageBackendRouter(IRemoteStore transport, IReadOnlyDictio
     public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => For(from.Remote).MoveAsync(from, to, cancellationToken);
 
     public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => For(remote).AboutAsync(remote, cancellationToken);
+
+    /// <summary>Only between two remotes that rclone reaches: a plugin's storage is not rclone's to copy.</summary>
+    public Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
+        ReferenceEquals(For(from.Remote), transport) && ReferenceEquals(For(to.Remote), transport)
+            ? transport.TryCopyAsync(from, to, cancellationToken)
+            : Task.FromResult(false);
 
     public Task<string?> LocalDirectoryAsync(string remote, CancellationToken cancellationToken) =>
         For(remote).LocalDirectoryAsync(remote, cancellationToken);

@@ -33,7 +33,10 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
     {
         cancellationToken.ThrowIfCancellationRequested();
         var bytes = ManifestSerializer.Serialize(manifest);
-        var results = await Task.WhenAll(remotes.Select(async remote =>
+
+        // Every remote, a remote joining meanwhile included: it waits for this write before it is given what it lacks.
+        using var lease = (remotes as PoolRemoteSet)?.Use();
+        var results = await Task.WhenAll((lease?.Remotes ?? remotes).Select(async remote =>
         {
             try
             {

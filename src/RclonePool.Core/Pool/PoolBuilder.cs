@@ -128,7 +128,7 @@ public sealed class PoolBuilder(PoolConfig config)
         var plugins = PoolPlugins.Load(Config, _loggerFactory.CreateLogger("rclonepool.plugins"));
         try
         {
-            var remotes = PoolRemote.FromConfig(Config);
+            var remotes = new PoolRemoteSet(PoolRemote.FromConfig(Config));
             var layout = new PoolLayout(Config.DataPrefix, Config.ManifestPrefix);
             access = BuildAccess(plugins.WrapTransport(transport), remotes);
             plugins.Attach(access.Events);
@@ -207,16 +207,17 @@ public sealed class PoolBuilder(PoolConfig config)
         var logger = _loggerFactory.CreateLogger("rclonepool");
         var events = new PoolEventBus(logger, _time);
         var breaker = RetryPipelines.CreateCircuitBreaker(Config, _time);
-        var names = remotes.GroupBy(r => r.Storage, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        // The pool remote's name for a storage remote, in log lines and events; remotes that join later are found too.
+        string NameOf(string storage) => remotes.FirstOrDefault(r => r.Storage == storage)?.Name ?? storage;
         breaker.Opened += (storage, failure, foundDown) => RemoteLog.Skipped(
-            logger, names.GetValueOrDefault(storage, storage), foundDown ? "does not answer" : $"failed {breaker.Threshold} times in a row",
+            logger, NameOf(storage), foundDown ? "does not answer" : $"failed {breaker.Threshold} times in a row",
             failure.Message.TrimEnd('.'), breaker.CoolDown.TotalSeconds);
         var retry = _retry ?? RetryPipelines.Create(Config, _time);
 
         var upload = ProcessBandwidth.Upload(Config.BandwidthLimitUploadMbps);
         var download = ProcessBandwidth.Download(Config.BandwidthLimitDownloadMbps);
         var throttled = upload is null && download is null ? transport : new ThrottledRemoteStore(transport, upload, download);
-        var reporting = new ReportingRemoteStore(throttled, events, storage => names.GetValueOrDefault(storage, storage));
+        var reporting = new ReportingRemoteStore(throttled, events, NameOf);
 
         // The watchdog probes the transport itself: a read waiting for bandwidth tokens is not a silent remote.
         var watchdog = new RemoteWatchdog(transport, breaker, TimeSpan.FromSeconds(Config.RemoteAnswerTimeout), _time, logger);
@@ -231,7 +232,7 @@ public sealed class PoolBuilder(PoolConfig config)
         ILogger Logger, PoolEventBus Events, RemoteCircuitBreaker Breaker, RemoteWatchdog Watchdog, ResiliencePipeline Retry,
         ReportingRemoteStore Reporting, RetryingRemoteStore Store, RetryingRemoteStore StoreOnce);
 
-    private PoolContext Assemble(RemoteAccess access, IReadOnlyList<PoolRemote> remotes, PoolLayout layout, string poolId, IPoolIndex index, PoolPlugins plugins)
+    private PoolContext Assemble(RemoteAccess access, PoolRemoteSet remotes, PoolLayout layout, string poolId, IPoolIndex index, PoolPlugins plugins)
     {
         var (logger, events, breaker, watchdog, retry, reporting, store, storeOnce) = access;
         var unclaimed = new UnclaimedRemotes(logger);

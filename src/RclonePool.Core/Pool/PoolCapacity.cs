@@ -31,7 +31,8 @@ internal sealed class PoolCapacity(
     {
         var stored = await index.StoredBytesByRemoteAsync(cancellationToken);
         var abouts = await AboutAllAsync(cancellationToken);
-        return [.. remotes.Select((r, i) => new RemoteLoad(r.Name, abouts[i]?.Free, stored.GetValueOrDefault(r.Name), 0)
+        // A remote that joined after the free space was read counts as unknown until the next read.
+        return [.. remotes.Select((r, i) => new RemoteLoad(r.Name, i < abouts.Length ? abouts[i]?.Free : null, stored.GetValueOrDefault(r.Name), 0)
         {
             Weight = _weights.GetValueOrDefault(ConfigValidator.NormaliseRemote(r.Name), 1.0),
             Priority = _priorities.GetValueOrDefault(ConfigValidator.NormaliseRemote(r.Name)),
@@ -74,7 +75,7 @@ internal sealed class PoolCapacity(
         await _aboutLock.WaitAsync(cancellationToken);
         try
         {
-            if (_abouts is not null && time.GetElapsedTime(_aboutsTaken) < AboutCacheTime)
+            if (_abouts is not null && _abouts.Length == remotes.Count && time.GetElapsedTime(_aboutsTaken) < AboutCacheTime)
             {
                 return _abouts;
             }
@@ -91,7 +92,7 @@ internal sealed class PoolCapacity(
 
     private async Task<RemoteUsage?[]> MeasureFreeSpaceAsync(CancellationToken cancellationToken)
     {
-        return await Task.WhenAll(remotes.Select(async r =>
+        return await Task.WhenAll(remotes.ToArray().Select(async r =>
         {
             try
             {

@@ -24,21 +24,12 @@ namespace RclonePool.Core.Pool;
 /// </summary>
 internal sealed class PoolContext
 {
-    private readonly Dictionary<string, PoolRemote> _remotesByName = [];
-
     public required PoolConfig Config { get; init; }
 
     public required string PoolId { get; init; }
 
-    public required IReadOnlyList<PoolRemote> Remotes
-    {
-        get;
-        init
-        {
-            field = value;
-            _remotesByName = value.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        }
-    }
+    /// <summary>The pool's remotes in config order; remotes that join while the pool is open are added at the end.</summary>
+    public required PoolRemoteSet Remotes { get; init; }
 
     public required PoolLayout Layout { get; init; }
 
@@ -112,11 +103,12 @@ internal sealed class PoolContext
 
     public int Workers(int? requested) => Math.Max(1, requested ?? Config.MaxParallelWorkers);
 
-    public PoolRemote Remote(string name) => _remotesByName[name];
+    public PoolRemote Remote(string name) =>
+        Remotes.TryGet(name, out var remote) ? remote : throw new KeyNotFoundException($"{name} is not a remote of this pool.");
 
     /// <summary>The pool remote a manifest location names; Environment when the config no longer lists it.</summary>
     public PoolRemote RemoteOf(ChunkLocation location) =>
-        _remotesByName.TryGetValue(location.Remote, out var remote)
+        Remotes.TryGet(location.Remote, out var remote)
             ? remote
             : throw new PoolException(PoolErrorKind.Environment, $"A manifest names remote {location.Remote}, which is not in the config's 'remotes'; add it back to read this file.");
 

@@ -40,6 +40,16 @@ public static class RemoteStoreCapabilities
         return store is IRemoteHashes hashes ? hashes.HashAsync(path, type, cancellationToken) : Task.FromResult<string?>(null);
     }
 
+    /// <summary>
+    /// Copies an object between remotes inside the store when it has <see cref="IRemoteCopies"/> and can for these two
+    /// remotes; false when the caller must stream the bytes itself.
+    /// </summary>
+    public static Task<bool> TryCopyAsync(this IRemoteStore store, RemotePath from, RemotePath to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store is IRemoteCopies copies ? copies.CopyAsync(from, to, cancellationToken) : Task.FromResult(false);
+    }
+
     private static async Task WriteOneByOneAsync(IRemoteStore store, RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objects);

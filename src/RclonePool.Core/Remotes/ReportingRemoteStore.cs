@@ -9,7 +9,7 @@ namespace RclonePool.Core.Remotes;
 /// an answer, not an error, and is not published), then lets the failure through unchanged. Counts the calls.
 /// Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
 /// </summary>
-public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events, Func<string, string>? remoteName = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
+public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events, Func<string, string>? remoteName = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes, IRemoteCopies
 {
     private long _calls;
 
@@ -101,6 +101,19 @@ public sealed class ReportingRemoteStore(IRemoteStore inner, PoolEventBus events
             return await inner.DeleteAsync(path, cancellationToken);
         }
         catch (Exception e) when (Report(e, "delete", path))
+        {
+            throw;
+        }
+    }
+
+    public async Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        try
+        {
+            return await inner.TryCopyAsync(from, to, cancellationToken);
+        }
+        catch (Exception e) when (Report(e, "copy", to))
         {
             throw;
         }

@@ -25,7 +25,7 @@ namespace RclonePool.Core.Resilience;
 /// as a whole.
 /// </summary>
 public sealed class RetryingRemoteStore(
-    IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null, RemoteWatchdog? watchdog = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
+    IRemoteStore inner, ResiliencePipeline pipeline, RemoteCircuitBreaker? breaker = null, RemoteWatchdog? watchdog = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes, IRemoteCopies
 {
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
@@ -90,6 +90,10 @@ public sealed class RetryingRemoteStore(
 
     public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
         GuardedAsync(from.Remote, ct => inner.MoveAsync(from, to, ct), cancellationToken);
+
+    /// <summary>A copy goes to a fresh object name, so a failed attempt is simply made again.</summary>
+    public async Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(async ct => await GuardedAsync(to.Remote, ct2 => inner.TryCopyAsync(from, to, ct2), ct), cancellationToken);
 
     public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) =>
         GuardedAsync(remote, ct => inner.AboutAsync(remote, ct), cancellationToken);

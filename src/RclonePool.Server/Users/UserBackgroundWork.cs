@@ -61,7 +61,7 @@ public sealed class UserBackgroundWork(UserPools users, ILoggerFactory loggerFac
             if (config.AutoRebalance)
             {
                 var path = session.Spec.Config;
-                var rebalancer = new AutoRebalancer(session.Pool, loggerFactory.CreateLogger($"RclonePool.Users.{user}.Rebalance"), () => ConfigLoader.Load(path).Remotes, _time);
+                var rebalancer = new AutoRebalancer(session.Pool, loggerFactory.CreateLogger($"RclonePool.Users.{user}.Rebalance"), () => ConfigLoader.Load(path), _time);
                 loops.Add(rebalancer.RunAsync(cancellationToken));
             }
 

@@ -74,6 +74,74 @@ public sealed class CliAutoRebalanceTests
     }
 
     [Fact]
+    public async Task A_remote_appended_to_the_config_while_serve_runs_joins_and_gets_its_share_without_a_restart()
+    {
+        var (pool, files, fourth) = await CliRebalanceTests.FilledPoolAsync(12);
+        await using var _ = pool;
+        Configure(pool, c =>
+        {
+            c["auto_rebalance"] = true;
+            c["auto_rebalance_interval"] = 1;
+        });
+        await using var serve = Serve(pool);
+        await serve.WaitForLineAsync(l => l.StartsWith("serve: auto_rebalance", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+
+        // 'remote add' of a remote the config does not list yet: it appends it to the config file and claims it.
+        await pool.OkAsync("remote", "add", fourth);
+        Assert.Contains(fourth, File.ReadAllText(pool.ConfigPath), StringComparison.Ordinal);
+        await WaitUntilBalancedAsync(pool);
+        Assert.True(CliRebalanceTests.ChunksOn(fourth) > 0);
+
+        var (exit, log) = await serve.SignalAndWaitAsync(2, TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, log);
+        Assert.Contains($"{fourth} joined the pool while it runs", log, StringComparison.Ordinal);
+        Assert.Contains($"Auto-rebalance starting ({fourth} joined)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("restart serve", log, StringComparison.Ordinal);
+
+        await CliRebalanceTests.AssertEveryFileReadsBackAsync(pool, files);
+        Assert.True((await CliRebalanceTests.JsonAsync(pool, "verify")).GetProperty("clean").GetBoolean());
+        Assert.Equal(0, (await CliRebalanceTests.JsonAsync(pool, "orphans")).GetProperty("orphan_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Without_auto_rebalance_a_remote_added_while_serve_runs_takes_new_uploads()
+    {
+        var (pool, files, fourth) = await CliRebalanceTests.FilledPoolAsync(3);
+        await using var _ = pool;
+        await using var serve = Serve(pool);
+        const string prefix = "serve: WebDAV on ";
+        var line = await serve.WaitForLineAsync(l => l.StartsWith(prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var url = new Uri(line[prefix.Length..].Split(' ')[0].TrimEnd('/') + "/");
+
+        await pool.OkAsync("remote", "add", fourth);
+        Assert.Equal(0, CliRebalanceTests.ChunksOn(fourth));
+
+        // serve reads its config file every 10 s; from the join on, the new remote is the emptiest, so least_used gives
+        // it a shard of every new stripe. Files are put until one lands there.
+        using var client = new HttpClient { BaseAddress = url };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        for (var i = 0; CliRebalanceTests.ChunksOn(fourth) == 0; i++)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no upload went to the remote added while serve runs within 60 s");
+            var added = LocalPool.RandomBytes(3 * 128 * 1024, 100 + i);
+            using (var put = await client.PutAsync(new Uri($"data/after-join-{i}.bin", UriKind.Relative), new ByteArrayContent(added), TestContext.Current.CancellationToken))
+            {
+                Assert.True(put.IsSuccessStatusCode, $"PUT answered {(int)put.StatusCode}");
+            }
+
+            files[$"after-join-{i}.bin"] = added;
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+
+        var (exit, log) = await serve.SignalAndWaitAsync(2, TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, log);
+        Assert.Contains($"{fourth} joined the pool while it runs", log, StringComparison.Ordinal);
+
+        await CliRebalanceTests.AssertEveryFileReadsBackAsync(pool, files);
+        Assert.True((await CliRebalanceTests.JsonAsync(pool, "verify")).GetProperty("clean").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_pool_above_the_threshold_is_rebalanced_once_and_a_stop_in_the_middle_loses_nothing()
     {
         var (pool, files, fourth) = await CliRebalanceTests.FilledPoolAsync(30);

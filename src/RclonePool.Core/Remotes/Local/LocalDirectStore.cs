@@ -25,7 +25,7 @@ namespace RclonePool.Core.Remotes.Local;
 /// handed to rclone, whose outcome stands. What is read is verified by the caller against the manifest like any
 /// other read. Forwards every capability of the store it wraps (<see cref="IRemoteStoreCapability"/>).
 /// </summary>
-public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
+public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions options, ILogger? logger = null) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes, IRemoteCopies
 {
     /// <summary>The largest object written directly from one buffer; larger ones, and objects of unknown length, stream to their file.</summary>
     public const int MaxDirectWriteBytes = 64 * 1024;
@@ -369,6 +369,12 @@ public sealed class LocalDirectStore(IRemoteStore inner, LocalDirectOptions opti
     public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => inner.DeleteAsync(path, cancellationToken);
 
     public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
+
+    /// <summary>Not when either side is a local directory: those bytes are read or written here directly, faster than through rclone.</summary>
+    public async Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
+        await LocalDirectoryAsync(from.Remote, cancellationToken) is null
+        && await LocalDirectoryAsync(to.Remote, cancellationToken) is null
+        && await inner.TryCopyAsync(from, to, cancellationToken);
 
     /// <summary>
     /// The space of a local directory's file system, read from it (statfs) as rclone's local backend computes it, so a

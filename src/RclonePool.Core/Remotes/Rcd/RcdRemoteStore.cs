@@ -17,7 +17,7 @@ namespace RclonePool.Core.Remotes.Rcd;
 /// server, listing, stat, delete, move and about are rc calls. A call that finds the daemon dead restarts it and is
 /// sent once more when that is safe (nothing of the request was consumed).
 /// </summary>
-public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
+public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes, IRemoteCopies
 {
     private readonly RcloneDaemon _daemon;
     private readonly bool _ownsDaemon;
@@ -270,6 +270,20 @@ public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILoca
         {
             throw RcloneErrors.NotFound(from.ToRcloneSpec());
         }
+    }
+
+    public async Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken)
+    {
+        _ = SplitObjectPath(from);
+        _ = SplitObjectPath(to);
+        var input = new JsonObject { ["srcFs"] = from.Remote, ["srcRemote"] = from.Path, ["dstFs"] = to.Remote, ["dstRemote"] = to.Path };
+        var call = new RcloneCall("copy", $"{from.ToRcloneSpec()} to {to.ToRcloneSpec()}", to.Remote);
+        if (await CallAsync("operations/copyfile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, OnlyToNewDaemon, cancellationToken) is null)
+        {
+            throw RcloneErrors.NotFound(from.ToRcloneSpec());
+        }
+
+        return true;
     }
 
     public async Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken)

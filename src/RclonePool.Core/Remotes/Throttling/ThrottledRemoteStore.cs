@@ -7,7 +7,7 @@ namespace RclonePool.Core.Remotes.Throttling;
 /// (<c>bandwidth_limit_download_mbps</c>) with shared <see cref="BandwidthLimiter"/>s; a null limiter leaves that
 /// direction unlimited. Listing, stat, delete and move pass untouched. Forwards every capability of the store it wraps.
 /// </summary>
-public sealed class ThrottledRemoteStore(IRemoteStore inner, BandwidthLimiter? upload, BandwidthLimiter? download) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes
+public sealed class ThrottledRemoteStore(IRemoteStore inner, BandwidthLimiter? upload, BandwidthLimiter? download) : IRemoteStore, IBatchedWrites, ILocalDirectoryLookup, IRemoteHashes, IRemoteCopies
 {
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
@@ -50,6 +50,10 @@ public sealed class ThrottledRemoteStore(IRemoteStore inner, BandwidthLimiter? u
     public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => inner.DeleteAsync(path, cancellationToken);
 
     public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
+
+    /// <summary>Only without a limit: bytes copied inside rclone would pass the limiters by.</summary>
+    public Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
+        upload is null && download is null ? inner.TryCopyAsync(from, to, cancellationToken) : Task.FromResult(false);
 
     public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
 
