@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Redundancy.Codec;
 
@@ -6,17 +5,19 @@ namespace RclonePool.Core.Redundancy;
 
 /// <summary>
 /// Streams one chunk into its k data and m parity shards row by row (<see cref="StripeGeometry"/>): reads k blocks
-/// of the source, hashes them, computes the row's m parity blocks, and writes every block to its shard's pipe.
-/// Memory is (k + m) blocks plus what the pipes hold, whatever the chunk's length.
+/// of the source, hashes them, computes the row's m parity blocks, and hands every block over to its shard's feed
+/// (no copy: the feed owns the block from then on). Memory is (k + m) blocks plus what the feeds hold, whatever the
+/// chunk's length.
 /// </summary>
 internal static class StripeEncoder
 {
     /// <summary>
     /// Encodes <paramref name="source"/> into <paramref name="shards"/> (null for a shard not to be written: a data shard
     /// with no bytes, or every shard when only the digests are wanted) and returns the digests of each parity shard's
-    /// blocks (base64, one per row).
+    /// blocks (base64, one per row). Throws <see cref="OperationCanceledException"/> when a shard's upload stopped
+    /// reading (it failed: the caller reports why).
     /// </summary>
-    public static async Task<string[]> EncodeAsync(Stream source, StripeGeometry geometry, ReedSolomonCodec codec, IReadOnlyList<PipeWriter?> shards, ChunkHasher hasher, Action<int>? progress, CancellationToken cancellationToken)
+    public static async Task<string[]> EncodeAsync(Stream source, StripeGeometry geometry, ReedSolomonCodec codec, IReadOnlyList<ShardFeed?> shards, ChunkHasher hasher, Action<int>? progress, CancellationToken cancellationToken)
     {
         var m = geometry.ParityShards;
         var parityDigests = new byte[m][];
@@ -41,15 +42,10 @@ internal static class StripeEncoder
 
             for (var shard = 0; shard < geometry.TotalShards; shard++)
             {
-                var bytes = stripe.Shard(shard);
-                if (bytes.Length > 0 && shards[shard] is { } writer)
+                var length = geometry.ShardBlockLength(shard, row);
+                if (length > 0 && shards[shard] is { } feed)
                 {
-                    var written = await writer.WriteAsync(bytes, cancellationToken);
-                    if (written.IsCompleted || written.IsCanceled)
-                    {
-                        // The shard's upload ended early (it failed): the caller reports why.
-                        throw new OperationCanceledException("A shard upload stopped reading.");
-                    }
+                    await feed.AddAsync(stripe.TakeBlock(shard), length, cancellationToken);
                 }
             }
         }

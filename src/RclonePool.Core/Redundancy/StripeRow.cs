@@ -1,4 +1,3 @@
-using System.Buffers;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Redundancy.Codec;
 
@@ -6,7 +5,8 @@ namespace RclonePool.Core.Redundancy;
 
 /// <summary>
 /// One row of a stripe at a time (<see cref="StripeGeometry"/>): reads the row's k data blocks from the chunk's plain
-/// bytes, pads short or missing ones with zeros, and computes its m parity blocks. Holds k + m rented blocks.
+/// bytes, pads short or missing ones with zeros, and computes its m parity blocks. Holds k + m rented blocks; a block
+/// handed over (<see cref="TakeBlock"/>) is replaced by a fresh one.
 /// </summary>
 internal sealed class StripeRow : IDisposable
 {
@@ -23,7 +23,7 @@ internal sealed class StripeRow : IDisposable
         _blocks = new byte[geometry.TotalShards][];
         for (var i = 0; i < _blocks.Length; i++)
         {
-            _blocks[i] = ArrayPool<byte>.Shared.Rent(geometry.BlockSize);
+            _blocks[i] = StripeBlocks.Pool.Rent(geometry.BlockSize);
         }
 
         _data = new ReadOnlyMemory<byte>[geometry.DataShards];
@@ -61,6 +61,17 @@ internal sealed class StripeRow : IDisposable
         Row = row;
     }
 
+    /// <summary>
+    /// Hands over shard <paramref name="shard"/>'s block of the current row (its bytes are <see cref="Shard"/>'s) to a
+    /// caller that returns it to <see cref="StripeBlocks.Pool"/>; the row takes a fresh block in its place.
+    /// </summary>
+    public byte[] TakeBlock(int shard)
+    {
+        var block = _blocks[shard];
+        _blocks[shard] = StripeBlocks.Pool.Rent(_geometry.BlockSize);
+        return block;
+    }
+
     /// <summary>Computes the current row's parity blocks.</summary>
     public void Encode()
     {
@@ -84,7 +95,7 @@ internal sealed class StripeRow : IDisposable
         {
             if (_blocks[i] is { Length: > 0 } block)
             {
-                ArrayPool<byte>.Shared.Return(block);
+                StripeBlocks.Pool.Return(block);
                 _blocks[i] = [];
             }
         }

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
@@ -75,7 +74,7 @@ internal sealed class ContentAddressedChunks(PoolContext pool, ContentAddresses 
             await using (var source = openSource())
             {
                 // Parity digests without writing anything: one encoding pass, no remote call.
-                parityDigests = await StripeEncoder.EncodeAsync(source, geometry, codec, new PipeWriter?[geometry.TotalShards], hasher, null, cancellationToken);
+                parityDigests = await StripeEncoder.EncodeAsync(source, geometry, codec, new ShardFeed?[geometry.TotalShards], hasher, null, cancellationToken);
             }
 
             ReportProgress(upload, length);

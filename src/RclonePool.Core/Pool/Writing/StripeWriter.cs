@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Chunking;
@@ -18,6 +17,9 @@ namespace RclonePool.Core.Pool.Writing;
 /// </summary>
 internal sealed class StripeWriter(PoolContext pool)
 {
+    /// <summary>Blocks that may wait in each shard's feed: enough to keep its upload writing while the next row is read and encoded.</summary>
+    private const int FeedBlocks = 2;
+
     public Task<ChunkEntry> WriteAsync(int index, long offset, long length, Func<Stream> openSource, ChunkScheme scheme, UploadContext upload, CancellationToken cancellationToken) =>
         WriteAsync(index, offset, length, openSource, scheme, upload, shardObject: null, cancellationToken);
 
@@ -73,7 +75,10 @@ internal sealed class StripeWriter(PoolContext pool)
         }
     }
 
-    /// <summary>One attempt at a stripe: k + m uploads fed through pipes by one encoding pass over the chunk.</summary>
+    /// <summary>
+    /// One attempt at a stripe: k + m uploads fed by one encoding pass over the chunk. Each block goes to its shard's
+    /// upload as it was read or encoded (<see cref="ShardFeed"/>: handed over, not copied), while the next row is read.
+    /// </summary>
     private async Task<ChunkEntry> StoreStripeAsync(int index, long offset, long length, Func<Stream> openSource, StripeGeometry geometry, ReedSolomonCodec codec, string?[] remotes, UploadContext upload, StrongBox<string?> failing, Func<StripeGeometry, int, string>? shardObject, CancellationToken cancellationToken)
     {
         if (remotes.FirstOrDefault(r => r is not null && upload.Failures.ContainsKey(r)) is { } gaveUp)
@@ -84,12 +89,11 @@ internal sealed class StripeWriter(PoolContext pool)
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pipeOptions = new PipeOptions(pauseWriterThreshold: 4L * geometry.BlockSize, resumeWriterThreshold: 2L * geometry.BlockSize, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
-        var pipes = new Pipe?[geometry.TotalShards];
+        var feeds = new ShardFeed?[geometry.TotalShards];
         var objects = new string?[geometry.TotalShards];
         var uploads = new List<Task>();
         PoolException? shardFailure = null;
-        for (var shard = 0; shard < pipes.Length; shard++)
+        for (var shard = 0; shard < feeds.Length; shard++)
         {
             if (remotes[shard] is not { } name)
             {
@@ -100,14 +104,16 @@ internal sealed class StripeWriter(PoolContext pool)
             var objectPath = shardObject?.Invoke(geometry, shard) ?? pool.Layout.ChunkObject(ManifestNames.NewId());
             objects[shard] = objectPath;
             upload.Written.TryAdd((remote, objectPath), 0);
-            var pipe = pipes[shard] = new Pipe(pipeOptions);
+            var feed = feeds[shard] = new ShardFeed(FeedBlocks);
             var shardLength = geometry.ShardLength(shard);
             uploads.Add(Task.Run(async () =>
             {
                 try
                 {
-                    await using var body = pipe.Reader.AsStream();
-                    await pool.Store.WriteAsync(new RemotePath(remote.Storage, objectPath), body, shardLength, stop.Token);
+                    await using (feed)
+                    {
+                        await pool.Store.WriteAsync(new RemotePath(remote.Storage, objectPath), feed, shardLength, stop.Token);
+                    }
                 }
                 catch (Exception e) when (!(e is OperationCanceledException && stop.IsCancellationRequested))
                 {
@@ -129,21 +135,21 @@ internal sealed class StripeWriter(PoolContext pool)
         {
             await using (var source = openSource())
             {
-                parityDigests = await StripeEncoder.EncodeAsync(source, geometry, codec, [.. pipes.Select(p => p?.Writer)], hasher, upload.ReportProgress, stop.Token);
+                parityDigests = await StripeEncoder.EncodeAsync(source, geometry, codec, feeds, hasher, upload.ReportProgress, stop.Token);
             }
 
-            foreach (var pipe in pipes)
+            foreach (var feed in feeds)
             {
-                pipe?.Writer.Complete();
+                feed?.Complete();
             }
 
             await Task.WhenAll(uploads);
         }
         catch (Exception e)
         {
-            foreach (var pipe in pipes)
+            foreach (var feed in feeds)
             {
-                pipe?.Writer.Complete(e);
+                feed?.Complete(e);
             }
 
             await stop.CancelAsync();
