@@ -106,6 +106,22 @@ public sealed class StreamingReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_whole_gets_of_local_files_each_read_the_files_and_stage_nothing_through_the_cache()
+    {
+        // The first read learns that the remotes are local directories read directly.
+        await GetAndCheckAsync();
+        var before = Cache.Statistics;
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => GetAndCheckAsync()));
+
+        var after = Cache.Statistics;
+        Assert.Equal(0, after.Promotions);
+        Assert.Equal(before.CachedBytes, after.CachedBytes); // only the short last chunk, fetched whole by the first GET
+        Assert.Equal(before.ReadThroughBlocks, after.ReadThroughBlocks);
+        Assert.Equal(before.Fetches, after.Fetches);
+    }
+
+    [Fact]
     public async Task A_damaged_cache_file_is_not_served_the_chunk_is_fetched_again()
     {
         // Short ranges go through the cache (a lone long read would not stage anything through it).
@@ -127,7 +143,12 @@ public sealed class StreamingReadTests : IAsyncLifetime
             RandomAccess.Write(handle, garbage, 300_000);
         }
 
-        await GetAndCheckAsync();
+        // Read back through the cache again (a whole GET of local files reads them directly, past the cache).
+        for (long from = 0; from < Content.Length; from += step)
+        {
+            await GetAndCheckAsync(from, from + step - 1);
+        }
+
         await GetAndCheckAsync(300_000, 300_099);
 
         Assert.Equal(5, Cache.Statistics.CorruptBlocks);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using RclonePool.Core.Caching;
+using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
@@ -17,12 +18,15 @@ internal sealed class ChunkSource : IChunkSource
     private readonly Func<ChunkLocation, PoolRemote> _resolve;
     private readonly ReadDamageHandler? _onDamage;
     private readonly HashSet<ChunkLocation> _reported = [];
+    private readonly LocalFileRemotes? _localFiles;
+    private bool _readsLocalFile;
     private byte[]? _digests;
     private byte[]? _inline;
 
-    public ChunkSource(Manifest manifest, int index, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, TransferMeter? meter = null, ReadDamageHandler? onDamage = null)
+    public ChunkSource(Manifest manifest, int index, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, TransferMeter? meter = null, ReadDamageHandler? onDamage = null, LocalFileRemotes? localFiles = null)
     {
         Meter = meter;
+        _localFiles = localFiles;
         _onDamage = onDamage;
         _manifest = manifest;
         _chunk = manifest.Chunks[index];
@@ -58,6 +62,31 @@ internal sealed class ChunkSource : IChunkSource
 
     public Manifest Manifest => _manifest;
 
+    /// <summary>
+    /// True when the chunk is stored as whole copies and its first copy's remote is read from local files (learned from
+    /// an earlier read, see <see cref="LocalFileRemotes"/>): a long read of it then skips the chunk cache.
+    /// </summary>
+    public bool ReadsLocalFile
+    {
+        get
+        {
+            if (_readsLocalFile || _localFiles is null || _chunk.Inline is not null || _chunk.Locations.Count == 0)
+            {
+                return _readsLocalFile;
+            }
+
+            foreach (var location in _chunk.Locations)
+            {
+                if (location.Role == LocationRole.Shard)
+                {
+                    return false;
+                }
+            }
+
+            return _readsLocalFile = _localFiles.Contains(_chunk.Locations[0].Remote);
+        }
+    }
+
     public ChunkEntry Entry => _chunk;
 
     public IRemoteStore Store => _store;
@@ -92,6 +121,11 @@ internal sealed class ChunkSource : IChunkSource
         try
         {
             var stream = await _store.OpenReadAsync(new RemotePath(Resolve(location).Storage, location.Object), from, length, cancellationToken);
+            if (stream is FileRangeStream)
+            {
+                _localFiles?.Note(location.Remote);
+            }
+
             return new RemoteBlockRun(this, location, stream, blocks, from + length);
         }
         catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)

@@ -14,6 +14,9 @@ internal sealed class PoolReader(PoolContext pool)
 {
     private const int DownloadBuffer = 1 << 20;
 
+    /// <summary>The remotes this pool reads from local files, learned by its reads (long reads of them skip the cache).</summary>
+    private readonly LocalFileRemotes _localFiles = new();
+
     /// <summary>A verified read of a pinned revision, through the pool's chunk cache and read policy.</summary>
     public Stream Open(Manifest manifest, long offset, long count) => Open(manifest, offset, count, pool.ChunkCache, pool.ReadPolicy);
 
@@ -31,8 +34,8 @@ internal sealed class PoolReader(PoolContext pool)
         // Coded chunks: the read fetches (and verifies, caches, rebuilds) their stored bytes, then decodes; a codec plugin
         // the file needs and this pool lacks fails the read here, before any byte.
         return manifest.Chunks.Any(c => c.IsCompressed)
-            ? new CompressedReadStream(manifest, CodecsOf(manifest), start, length, (view, from, bytes) => new VerifiedReadStream(view, pool.Store, pool.RemoteOf, cache, policy, from, bytes, ReportDamage))
-            : new VerifiedReadStream(manifest, pool.Store, pool.RemoteOf, cache, policy, start, length, ReportDamage);
+            ? new CompressedReadStream(manifest, CodecsOf(manifest), start, length, (view, from, bytes) => new VerifiedReadStream(view, pool.Store, pool.RemoteOf, cache, policy, from, bytes, ReportDamage, _localFiles))
+            : new VerifiedReadStream(manifest, pool.Store, pool.RemoteOf, cache, policy, start, length, ReportDamage, _localFiles);
     }
 
     /// <summary>The codec chain of each coded chunk of <paramref name="manifest"/> (null for raw chunks), one per distinct codec.</summary>

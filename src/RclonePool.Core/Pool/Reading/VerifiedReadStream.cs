@@ -44,10 +44,12 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
     private int _directChunk = -1;
 
     private readonly ReadDamageHandler? _onDamage;
+    private readonly LocalFileRemotes? _localFiles;
 
-    public VerifiedReadStream(Manifest manifest, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, IChunkCache cache, ReadPolicy policy, long offset, long count, ReadDamageHandler? onDamage = null)
+    public VerifiedReadStream(Manifest manifest, IRemoteStore store, Func<ChunkLocation, PoolRemote> resolve, IChunkCache cache, ReadPolicy policy, long offset, long count, ReadDamageHandler? onDamage = null, LocalFileRemotes? localFiles = null)
     {
         _onDamage = onDamage;
+        _localFiles = localFiles;
         _manifest = manifest;
         _store = store;
         _resolve = resolve;
@@ -112,6 +114,13 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
     {
         var source = Source(chunkIndex);
         Prefetch(chunkIndex);
+        if (_cache.IsEnabled && chunkIndex != _bypassChunk && IsLongLocalRead(source, blockIndex))
+        {
+            // Local files: every reader reads the page cache itself (docs/read-path.md, Read-through).
+            await CloseReadThroughAsync();
+            _bypassChunk = chunkIndex;
+        }
+
         if (_cache.IsEnabled && chunkIndex != _bypassChunk)
         {
             if (await TryReadThroughAsync(source, blockIndex, target, cancellationToken))
@@ -168,6 +177,15 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
 
         return true;
     }
+
+    /// <summary>
+    /// A read of at least <see cref="ReadPolicy.ReadThroughMinBytes"/> of a large chunk whose copy is a local file: it
+    /// reads the file directly, neither claiming its blocks in the cache nor waiting for another reader's claim.
+    /// </summary>
+    private bool IsLongLocalRead(ChunkSource source, int blockIndex) =>
+        source.Length > _policy.WholeChunkMaxBytes
+        && (long)(BlocksNeeded(source) - blockIndex) * _manifest.BlockSize >= _policy.ReadThroughMinBytes
+        && source.ReadsLocalFile;
 
     /// <summary>What to fetch through the cache when the block is missing (docs/read-path.md): the whole chunk when it is small, else the blocks of the range.</summary>
     private BlockRange FetchOnMiss(ChunkSource source, int blockIndex) =>
@@ -240,7 +258,7 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
         }
     }
 
-    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter, _onDamage);
+    private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter, _onDamage, _localFiles);
 
     private int FindChunk(long position)
     {
