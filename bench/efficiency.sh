@@ -160,6 +160,7 @@ for part in sdk logs image; do
 done
 [[ $chunking == cdc ]] && echo "  (pool: enable_compression + enable_deduplication + chunking cdc $cdc_sizes; no compr.: fixed chunks, no dedup)"
 echo "  (targets: stored bytes <= 1.1x restic's, upload time <= 1.0x restic's; the pool keeps a manifest copy on each of its $remotes remotes)"
+echo "  (load average after the table: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 fi
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
@@ -164,10 +165,13 @@ public sealed class OrphanCollector(StoragePool owner)
         }
 
         // Claims once more, just before removing: an upload that claimed an object since the listing keeps it.
-        var claims = await ClaimedObjects.ReadAsync(_pool, survey.Remotes.Where(r => r.Listed).Select(r => r.Remote), oldEnough, cancellationToken);
+        var claims = await ClaimedObjects.ReadAsync(_pool, survey.ListedRemotes, oldEnough, cancellationToken);
+        var removable = report.Chunks.Where(c => c.OldEnough && !claims.Keeps(c.Remote, c.Object)).ToList();
         var chunks = 0;
         long bytes = 0;
-        await Parallel.ForEachAsync(report.Chunks.Where(c => c.OldEnough && !claims.Keeps(c.Remote, c.Object)), new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism, CancellationToken = cancellationToken }, async (o, ct) =>
+
+        // An object with a random id is named only by its own file's manifests: it goes at once.
+        await Parallel.ForEachAsync(removable.Where(c => !ManifestNames.IsContentAddressed(c.Object)), new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism, CancellationToken = cancellationToken }, async (o, ct) =>
         {
             if (await _pool.Store.DeleteAsync(new RemotePath(byName[o.Remote].Storage, o.Object), ct))
             {
@@ -175,6 +179,20 @@ public sealed class OrphanCollector(StoragePool owner)
                 Interlocked.Add(ref bytes, o.Size);
             }
         });
+
+        // A content-addressed one may be reused by an upload at any moment, also after the read above: it is set aside
+        // first, and removed only if the claims and manifests read after that still name it nowhere.
+        var swept = new SweptObjects(_pool);
+        var aside = await swept.LeftoversAsync(survey.ListedRemotes, cancellationToken);
+        aside.AddRange(await swept.SetAsideAsync(removable.Where(c => ManifestNames.IsContentAddressed(c.Object)), byName, cancellationToken));
+        if (aside.Count > 0)
+        {
+            // Once objects are aside, the check and the settling run to their end: a file must not wait for the next run.
+            var needed = await StillNeededAsync(survey.ListedRemotes.ToList(), oldEnough, CancellationToken.None);
+            var (removed, removedBytes, _) = await swept.SettleAsync(aside, needed);
+            chunks += removed;
+            bytes += removedBytes;
+        }
 
         foreach (var marker in report.StaleMarkers)
         {
@@ -195,6 +213,40 @@ public sealed class OrphanCollector(StoragePool owner)
             ManifestsDeleted = manifests,
             IndexCorrections = corrections,
         };
+    }
+
+    /// <summary>
+    /// What an object set aside must go back for, read after it was set aside: a young claim first (an upload removes
+    /// its claim only once its manifest is durable), then the current manifests (only the revisions the index does not
+    /// have are read) and young shared-content markers. When any of that cannot be read, everything goes back.
+    /// </summary>
+    private async Task<Func<string, string, bool>> StillNeededAsync(IReadOnlyList<PoolRemote> remotes, Func<DateTimeOffset, bool> oldEnough, CancellationToken cancellationToken)
+    {
+        var claims = await ClaimedObjects.ReadAsync(_pool, remotes, oldEnough, cancellationToken);
+        PoolSurvey survey;
+        try
+        {
+            survey = await _pool.SurveyAsync(new SurveyOptions { PreferIndex = true, ListSharedMarkers = true }, cancellationToken);
+        }
+        catch (PoolException e)
+        {
+            _pool.Logger.LogWarning("orphans: the manifests could not be read again after setting chunks aside ({Error}); all of them are moved back.", e.Message);
+            return (_, _) => true;
+        }
+
+        if (!remotes.All(r => survey.ListedRemotes.Contains(r)) || survey.Gaps().Any())
+        {
+            return (_, _) => true;
+        }
+
+        var referenced = new HashSet<(string Remote, string Object)>();
+        foreach (var location in survey.Entries.Where(e => e.Current is not null).SelectMany(e => e.Current!.Chunks).SelectMany(c => c.Locations))
+        {
+            referenced.Add((location.Remote, location.Object));
+        }
+
+        await SharedMarkersAsync(survey, oldEnough, referenced, cancellationToken);
+        return (remote, objectPath) => referenced.Contains((remote, objectPath)) || claims.Keeps(remote, objectPath);
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ public sealed class SqlitePoolIndexMigrationTests : IDisposable
         Assert.Empty(await index.CheckConsistencyAsync(Ct));
     }
 
-    /// <summary>Turns a current index file into what schema 4 wrote: no totals, no object counts.</summary>
+    /// <summary>Turns a current index file into what schema 4 wrote: no totals, no object counts, no content objects.</summary>
     private static void DowngradeToSchema4(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
@@ -66,6 +66,7 @@ public sealed class SqlitePoolIndexMigrationTests : IDisposable
             DROP TRIGGER totals_dir_in; DROP TRIGGER totals_dir_out; DROP TABLE totals;
             ALTER TABLE stored DROP COLUMN objects;
             ALTER TABLE remote_bytes DROP COLUMN objects;
+            DROP TABLE content_objects;
             PRAGMA user_version = 4;
             """;
         command.ExecuteNonQuery();

@@ -187,6 +187,35 @@ public sealed class LocalDirectStoreTests : IDisposable
         Assert.Equal(2, transport.Abouts);
     }
 
+    [Fact]
+    public async Task Stat_delete_and_move_of_objects_in_a_local_directory_happen_there_without_the_transport()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var path = new RemotePath("disk:", "rclonepool_data/ab/ab01");
+        var aside = new RemotePath("disk:", "rclonepool_manifests/swept/ab01");
+
+        Assert.Null(await store.StatAsync(path, Ct));
+        await store.WriteBytesAsync(path, new byte[] { 1, 2, 3 }, Ct);
+        var entry = await store.StatAsync(path, Ct);
+        Assert.Equal(3, entry!.Size);
+        Assert.False(entry.IsDirectory);
+        Assert.Equal(File.GetLastWriteTimeUtc(Path.Combine(_directory, path.Path)), entry.ModTime.UtcDateTime);
+
+        await store.MoveAsync(path, aside, Ct);
+        Assert.Null(await store.StatAsync(path, Ct));
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(_directory, aside.Path), Ct));
+        Assert.True(await store.DeleteAsync(aside, Ct));
+        Assert.False(await store.DeleteAsync(aside, Ct));
+        Assert.Equal(0, transport.Metadata);
+
+        // A directory, or a name rclone might encode, is asked of the transport.
+        await store.StatAsync(new RemotePath("disk:", "rclonepool_data"), Ct);
+        await store.StatAsync(new RemotePath("disk:", "odd name"), Ct);
+        await new LocalDirectStore(transport, new LocalDirectOptions(Reads: false, Writes: false)).DeleteAsync(aside, Ct);
+        Assert.Equal(3, transport.Metadata);
+    }
+
     private static async Task<byte[]> ReadAsync(IRemoteStore store, RemotePath path)
     {
         await using var stream = await store.OpenReadAsync(path, 0, -1, Ct);
@@ -228,11 +257,26 @@ public sealed class LocalDirectStoreTests : IDisposable
 
         public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) => _rest.ListAsync(directory, recursive, cancellationToken);
 
-        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => _rest.StatAsync(path, cancellationToken);
+        /// <summary>Stats, deletes and moves asked of the transport.</summary>
+        public int Metadata { get; private set; }
 
-        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => _rest.DeleteAsync(path, cancellationToken);
+        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken)
+        {
+            Metadata++;
+            return _rest.StatAsync(path, cancellationToken);
+        }
 
-        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => _rest.MoveAsync(from, to, cancellationToken);
+        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken)
+        {
+            Metadata++;
+            return _rest.DeleteAsync(path, cancellationToken);
+        }
+
+        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken)
+        {
+            Metadata++;
+            return _rest.MoveAsync(from, to, cancellationToken);
+        }
 
         public int Abouts { get; private set; }
 

@@ -149,5 +149,18 @@ internal static class IndexSchema
             UPDATE totals SET directories = directories - NOT EXISTS (SELECT 1 FROM entries WHERE path = old.path);
         END;
         """,
+
+        // 5 -> 6: the content-addressed chunk objects (enable_deduplication) each indexed manifest names, and where: a
+        // deduplicating upload asks here before it asks the remotes (docs/efficiency.md, "index first"). Manifests
+        // indexed before this step have no rows: a missing row only means "ask the remotes", so no rebuild is needed.
+        """
+        CREATE TABLE content_objects (
+            object  TEXT NOT NULL,
+            remote  TEXT NOT NULL,
+            file_id TEXT NOT NULL,
+            PRIMARY KEY (object, remote, file_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX content_objects_by_file ON content_objects (file_id);
+        """,
     ];
 }

@@ -130,6 +130,16 @@ internal static class IndexSql
         """,
         "$file_id");
 
+    public static readonly Statement AddContentObject = new(
+        "INSERT OR IGNORE INTO content_objects (object, remote, file_id) VALUES ($object, $remote, $file_id);",
+        "$object",
+        "$remote",
+        "$file_id");
+
+    public static readonly Statement ReleaseContentObjects = new("DELETE FROM content_objects WHERE file_id = $file_id;", "$file_id");
+
+    public static readonly Statement RemotesNaming = new("SELECT DISTINCT remote FROM content_objects WHERE object = $object;", "$object");
+
     public static readonly Statement SupersededRevision = new("SELECT revision FROM superseded WHERE file_id = $file_id;", "$file_id");
 
     public static readonly Statement MarkSuperseded = new(
@@ -144,7 +154,7 @@ internal static class IndexSql
 
     public static readonly Statement ClearContent = new(
         """
-        DELETE FROM manifests; DELETE FROM entries; DELETE FROM dirs; DELETE FROM stored; DELETE FROM remote_bytes; DELETE FROM superseded;
+        DELETE FROM manifests; DELETE FROM entries; DELETE FROM dirs; DELETE FROM stored; DELETE FROM remote_bytes; DELETE FROM superseded; DELETE FROM content_objects;
         UPDATE totals SET files = 0, directories = 0, bytes = 0;
         """);
 

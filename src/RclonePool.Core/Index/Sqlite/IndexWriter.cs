@@ -128,12 +128,21 @@ internal sealed class IndexWriter
     private void AddStored(Manifest manifest)
     {
         _storedByRemote.Clear();
+        SqliteCommand? contentObject = null;
         foreach (var chunk in manifest.Chunks)
         {
             foreach (var location in chunk.Locations)
             {
                 var (bytes, objects) = _storedByRemote.GetValueOrDefault(location.Remote);
                 _storedByRemote[location.Remote] = (bytes + location.StoredLength, objects + 1);
+                if (ManifestNames.IsContentAddressed(location.Object))
+                {
+                    contentObject ??= Command(IndexSql.AddContentObject);
+                    contentObject.Parameters["$object"].Value = location.Object;
+                    contentObject.Parameters["$remote"].Value = location.Remote;
+                    contentObject.Parameters["$file_id"].Value = manifest.FileId;
+                    contentObject.ExecuteNonQuery();
+                }
             }
         }
 
@@ -153,7 +162,11 @@ internal sealed class IndexWriter
         }
     }
 
-    private void ReleaseStored(string fileId) => Execute(IndexSql.ReleaseStored, "$file_id", fileId);
+    private void ReleaseStored(string fileId)
+    {
+        Execute(IndexSql.ReleaseStored, "$file_id", fileId);
+        Execute(IndexSql.ReleaseContentObjects, "$file_id", fileId);
+    }
 
     private long SupersededRevision(string fileId)
     {

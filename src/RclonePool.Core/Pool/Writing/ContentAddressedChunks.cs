@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Index;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Redundancy;
@@ -140,12 +142,36 @@ internal sealed class ContentAddressedChunks(PoolContext pool, ContentAddresses 
         return [.. found.Where((_, i) => still[i])];
     }
 
-    /// <summary>The remotes usable by this upload that hold the object with the expected size (one stat per remote).</summary>
+    /// <summary>
+    /// The remotes usable by this upload that hold the object with the expected size. Index first: where the local index
+    /// says which remotes hold it, those are the answer without a remote call (<see cref="ReuseAsync"/> claims and checks
+    /// each on its remote before anything relies on it, so a stale answer costs a write, never data); where it knows
+    /// nothing, one stat per remote.
+    /// </summary>
     private async Task<List<PoolRemote>> HoldersAsync(string objectPath, long storedLength, UploadContext upload, CancellationToken cancellationToken)
     {
         var candidates = pool.Remotes.Where(r => !upload.Failures.ContainsKey(r.Name) && !pool.Unclaimed.Names.Contains(r.Name)).ToList();
+        if (pool.Index is IContentObjectLookup lookup && await IndexedAsync(lookup, objectPath, cancellationToken) is { Count: > 0 } named
+            && candidates.Where(r => named.Contains(r.Name)).ToList() is { Count: > 0 } indexed)
+        {
+            return indexed;
+        }
+
         var holds = await Task.WhenAll(candidates.Select(r => ExistsAsync(r, objectPath, storedLength, cancellationToken)));
         return [.. candidates.Where((_, i) => holds[i])];
+    }
+
+    private async Task<IReadOnlyList<string>> IndexedAsync(IContentObjectLookup lookup, string objectPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await lookup.RemotesNamingAsync(objectPath, cancellationToken);
+        }
+        catch (PoolException e)
+        {
+            pool.Logger.LogDebug("The index could not say where {Object} is ({Error}); the remotes are asked.", objectPath, e.Message);
+            return [];
+        }
     }
 
     private async Task<bool> ExistsAsync(PoolRemote remote, string objectPath, long storedLength, CancellationToken cancellationToken)
