@@ -5,7 +5,10 @@
 # calls of each job, and the peak resident memory of each CLI command (/usr/bin/time -v) and of `serve` (VmHWM), next
 # to the issue's targets.
 #
-#   bench/scale.sh [--files 20000] [--remotes 10] [--per-dir 10000] [--size 200] [--workers 8] [--keep]
+#   bench/scale.sh [--files 20000] [--remotes 10] [--per-dir 10000] [--size 200] [--workers 8] [--packing] [--keep]
+#
+# --packing sets manifest_packing (docs/manifest-format.md): the manifest objects per remote are then reported after the
+# upload and after `index rebuild` (which compacts the packs); run once with and once without to compare.
 #
 # Files are --size bytes each (random; up to 4 KiB they are held inside their manifests, so each file costs one
 # manifest object per remote and no chunk object), --per-dir to a directory (the `ls` and PROPFIND directory is the
@@ -13,7 +16,7 @@
 # check `df -i` first). Work files go under $BENCH_DIR (default /tmp) and are removed at the end unless --keep.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-files=20000 remotes=10 per_dir=10000 size=200 workers=8 keep=false
+files=20000 remotes=10 per_dir=10000 size=200 workers=8 keep=false packing=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) files="$2"; shift 2 ;;
@@ -22,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --size) size="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --keep) keep=true; shift ;;
+    --packing) packing=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +52,7 @@ cat >"$work/pool.json" <<JSON
   "manifest_cache_dir": "$work/cache",
   "temp_dir": "$work/tmp",
   "max_parallel_workers": $workers,
+  "manifest_packing": $packing,
   "show_progress": false,
   "log_level": "WARNING"
 }
@@ -82,7 +87,8 @@ calls() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["remot
 
 timed upload "${cli[@]}" upload --parallel "$work/src" /scale
 upload_secs=$secs
-row "upload (files/s)" "$(awk -v f="$files" -v s="$secs" 'BEGIN { printf "%.0f", f / s }')" "$rss_mib" "${secs} s for $files files; $((files * remotes)) manifest objects"
+manifest_objects() { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f | wc -l; }
+row "upload (files/s)" "$(awk -v f="$files" -v s="$secs" 'BEGIN { printf "%.0f", f / s }')" "$rss_mib" "${secs} s for $files files; $(manifest_objects) manifest objects on the $remotes remotes (packing $packing)"
 
 # The floor under every CLI figure: starting the process and printing the help, on this machine at this moment.
 timed help "${cli[@]}" --help
@@ -125,7 +131,7 @@ row "GET /_rclonepool/api/v1/status" "$status_median s" "-" "median of 10: $(pyt
 row "serve peak RSS" "$serve_rss MiB" "$serve_rss" "VmHWM after the requests above; target < 300 MiB"
 
 timed index-rebuild "${cli[@]}" index rebuild
-row "index rebuild" "$secs s" "$rss_mib" "$(grep -o '([0-9]* remote calls)' "$work/index-rebuild.out"); target < 180 s at 1M files"
+row "index rebuild" "$secs s" "$rss_mib" "$(grep -o '([0-9]* remote calls)' "$work/index-rebuild.out"); target < 180 s at 1M files; $(manifest_objects) manifest objects after"
 
 timed verify-quick "${cli[@]}" verify --quick --json
 row "verify --quick" "$secs s" "$rss_mib" "$(calls "$work/verify-quick.out") remote calls"

@@ -31,6 +31,8 @@ public sealed class PoolConfig
     public string? IndexConnectionString { get; set; }
     public bool EnableDuplicateDetection { get; set; } = true;
 
+    public bool ManifestPacking { get; set; }
+
     // v0.3 — performance
     public bool ParallelUploads { get; set; } = true;
     public bool ParallelDownloads { get; set; } = true;

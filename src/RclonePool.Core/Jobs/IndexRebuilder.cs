@@ -17,7 +17,7 @@ public sealed class IndexRebuilder(StoragePool owner)
     /// read, the others are compared by their listed sizes and read only when those differ), then reconciles the
     /// remotes: a remote that lacks the winning revision, or holds a damaged copy of it, gets the valid bytes written
     /// again. A damaged copy of the same size is only found by a full 'verify' (which reads every copy). Stale older
-    /// revisions are left to 'orphans'. Returns what could not be reconciled.
+    /// revisions are left to 'orphans'; manifest packs are compacted (<see cref="PackCompactor"/>). Returns what could not be reconciled.
     /// </summary>
     public async Task<IndexRebuildReport> RebuildAsync(CancellationToken cancellationToken)
     {
@@ -52,6 +52,10 @@ public sealed class IndexRebuilder(StoragePool owner)
         {
             _pool.Logger.LogInformation("Index rebuild: {Change}", line);
         }
+
+        // Then the packs: each remote's needed records into one pack (the migration point of packed pools, issue 19).
+        var compaction = await new PackCompactor(_pool).CompactAsync(survey, cancellationToken);
+        problems.AddRange(compaction.Problems);
 
         return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
     }

@@ -33,6 +33,8 @@ public sealed class OrphanCollector(StoragePool owner)
         // by a newer rclonepool: then nothing is removed. A garbage revision beside a readable one (a write torn by a
         // crash) names nothing any reader can use: it is stale, like an older revision.
         var blockers = survey.Remotes.Where(r => !r.Listed).Select(r => $"{r.Remote.Name} could not be listed ({r.Error})").ToList();
+        blockers.AddRange(survey.Remotes.SelectMany(r => r.DamagedPacks.Select(d =>
+            $"the manifest pack {d.Pack.Path} on {r.Remote.Name} could not be read ({d.Reason}); the chunks it names cannot be known. Remove it or run 'rclonepool index rebuild'")));
         foreach (var entry in survey.Entries.Where(e => e.Unreadable.Count > 0))
         {
             blockers.AddRange(entry.Unreadable.Where(u => u.Newer || entry.Current is null).Select(u =>
@@ -54,14 +56,15 @@ public sealed class OrphanCollector(StoragePool owner)
 
             foreach (var (revision, _, _) in entry.Unreadable.Where(u => !u.Newer))
             {
-                stale.AddRange(entry.CopiesOf(revision).Select(c =>
+                stale.AddRange(entry.CopiesOf(revision).Where(c => !c.IsPacked).Select(c =>
                     new StaleManifest(c.Remote.Name, _pool.Layout.Manifest(c.Remote, ManifestNames.ObjectName(entry.FileId, revision)).Path, entry.FileId, revision, current.Revision, current.Path, OldEnough(c.Entry.ModTime))));
             }
 
             foreach (var older in entry.Older.Where(m => m.Revision < current.Revision))
             {
                 var removable = OldEnough(settled);
-                stale.AddRange(entry.CopiesOf(older.Revision).Select(c =>
+                // A stale revision inside a pack is dropped by compaction ('index rebuild'), not removed here.
+                stale.AddRange(entry.CopiesOf(older.Revision).Where(c => !c.IsPacked).Select(c =>
                     new StaleManifest(c.Remote.Name, _pool.Layout.Manifest(c.Remote, older.ObjectName).Path, entry.FileId, older.Revision, current.Revision, current.Path, removable)));
                 foreach (var location in older.Chunks.SelectMany(c => c.Locations))
                 {

@@ -9,5 +9,8 @@ namespace RclonePool.Core.Manifests;
     WriteIndented = false)]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(PoolDescriptor))]
+[JsonSerializable(typeof(PackHeader))]
+[JsonSerializable(typeof(PackRecordHead))]
+[JsonSerializable(typeof(Tombstone))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

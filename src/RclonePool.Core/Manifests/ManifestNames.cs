@@ -9,6 +9,19 @@ public static class ManifestNames
     public const string Extension = ".json";
     public const string DescriptorName = "rclonepool.json";
 
+    /// <summary>Name of a manifest pack: <c>pack-&lt;32 hex&gt;.jsonl</c> (<see cref="ManifestPack"/>).</summary>
+    public const string PackPrefix = "pack-";
+
+    public const string PackExtension = ".jsonl";
+
+    /// <summary>"pack-&lt;packId&gt;.jsonl".</summary>
+    public static string PackName(string packId) => PackPrefix + packId + PackExtension;
+
+    /// <summary>True for the name of a manifest pack rclonepool wrote.</summary>
+    public static bool IsPackName(string name) =>
+        name.Length == PackPrefix.Length + 32 + PackExtension.Length && name.StartsWith(PackPrefix, StringComparison.Ordinal) &&
+        name.EndsWith(PackExtension, StringComparison.Ordinal) && IsId(name.AsSpan(PackPrefix.Length, 32));
+
     /// <summary>"&lt;fileId&gt;-r&lt;revision&gt;.json".</summary>
     public static string ObjectName(string fileId, long revision) =>
         string.Create(CultureInfo.InvariantCulture, $"{fileId}-r{revision}{Extension}");

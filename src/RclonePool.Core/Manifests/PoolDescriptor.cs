@@ -9,11 +9,22 @@ namespace RclonePool.Core.Manifests;
 public sealed record PoolDescriptor
 {
     public const string FormatName = "rclonepool-pool";
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The newest pool format this rclonepool reads: 2, a pool whose manifests may be in packs.</summary>
+    public const int CurrentFormatVersion = PackedFormatVersion;
+
+    /// <summary>A pool of single manifest objects only: what 'init' writes, which every rclonepool reads.</summary>
+    public const int PlainFormatVersion = 1;
+
+    /// <summary>
+    /// A pool some of whose manifests are in packs (<see cref="ManifestPack"/>): raised before the first pack is written,
+    /// so an older rclonepool, which would not see packed files (and whose 'orphans' would remove their chunks), refuses
+    /// the pool instead.
+    /// </summary>
+    public const int PackedFormatVersion = 2;
 
     public string Format { get; init; } = FormatName;
 
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public int FormatVersion { get; init; } = PlainFormatVersion;
 
     public required string PoolId { get; init; }
 

@@ -7,15 +7,43 @@ namespace RclonePool.Core.Pool;
 
 /// <summary>
 /// Manifests on the remotes: every revision is written to every remote under its own object name
-/// (<c>&lt;fileId&gt;-r&lt;revision&gt;.json</c>), so a half-written manifest never replaces a good one.
+/// (<c>&lt;fileId&gt;-r&lt;revision&gt;.json</c>), so a half-written manifest never replaces a good one; with
+/// <see cref="ManifestPacking.Write"/>, manifests written together go to each remote as one pack (<see cref="ManifestPack"/>).
 /// </summary>
-public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, ILogger logger)
+public sealed class ManifestStore
 {
-    private const int ReadParallelism = 16;
+    // With packing, fewer calls in flight per remote let the manifests of concurrent uploads gather into bigger packs.
+    private const int PackingCallsInFlight = 2;
 
-    // Manifests of concurrent uploads share calls: one multipart upload per remote carries every manifest queued
-    // while the previous one was in flight.
-    private readonly GroupWriter _writer = new(store);
+    // With packing, each call waits this long for the manifests of uploads finishing about the same time.
+    private static readonly TimeSpan PackingLinger = TimeSpan.FromMilliseconds(20);
+
+    private readonly IRemoteStore _store;
+    private readonly PoolLayout _layout;
+    private readonly IReadOnlyList<PoolRemote> _remotes;
+    private readonly ILogger _logger;
+    private readonly ManifestPacking _packing;
+    private readonly GroupWriter _writer;
+    private readonly Lock _gate = new();
+    private Task? _formatRaised;
+    private volatile bool _poolHasPacks;
+
+    public ManifestStore(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, ILogger logger, ManifestPacking? packing = null)
+    {
+        _store = store;
+        _layout = layout;
+        _remotes = remotes;
+        _logger = logger;
+        _packing = packing ?? ManifestPacking.Off;
+        _poolHasPacks = _packing.PoolFormatVersion >= PoolDescriptor.PackedFormatVersion;
+
+        // Manifests of concurrent uploads share calls: one multipart upload per remote carries every manifest queued
+        // while the previous one was in flight (with packing, as one pack object).
+        _writer = _packing.Write ? new GroupWriter(store, maxInFlight: PackingCallsInFlight, pack: Pack, linger: PackingLinger) : new GroupWriter(store);
+    }
+
+    /// <summary>True once some manifest of the pool may be in a pack: deletes then leave a tombstone.</summary>
+    public bool PoolHasPacks => _poolHasPacks;
 
     /// <summary>
     /// Writes a manifest revision to every remote. Durable when at least one remote holds it; remotes that fail
@@ -32,20 +60,25 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
     public async Task<byte[]> WriteAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_packing.Write)
+        {
+            await RaiseFormatOnceAsync(cancellationToken);
+        }
+
         var bytes = ManifestSerializer.Serialize(manifest);
 
         // Every remote, a remote joining meanwhile included: it waits for this write before it is given what it lacks.
-        using var lease = (remotes as PoolRemoteSet)?.Use();
-        var results = await Task.WhenAll((lease?.Remotes ?? remotes).Select(async remote =>
+        using var lease = (_remotes as PoolRemoteSet)?.Use();
+        var results = await Task.WhenAll((lease?.Remotes ?? _remotes).Select(async remote =>
         {
             try
             {
-                await _writer.WriteAsync(layout.ManifestDirectory(remote), manifest.ObjectName, bytes, CancellationToken.None);
-                return (Remote: remote, Error: (Exception?)null);
+                var packed = await _writer.WriteAsync(_layout.ManifestDirectory(remote), manifest.ObjectName, bytes, CancellationToken.None);
+                return (Remote: remote, Error: (Exception?)null, Packed: packed);
             }
             catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)
             {
-                return (Remote: remote, Error: e);
+                return (Remote: remote, Error: e, Packed: false);
             }
         }));
 
@@ -60,13 +93,14 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
         {
             foreach (var f in failed)
             {
-                logger.LogWarning("The manifest of {Path} could not be written to {Remote} ({Error}); run 'rclonepool repair' or 'rclonepool index rebuild' when it is back.", manifest.Path, f.Remote.Name, f.Error!.Message);
+                _logger.LogWarning("The manifest of {Path} could not be written to {Remote} ({Error}); run 'rclonepool repair' or 'rclonepool index rebuild' when it is back.", manifest.Path, f.Remote.Name, f.Error!.Message);
             }
 
             return bytes;
         }
 
-        var removed = await DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
+        // A copy inside a pack cannot be removed alone: the revision stays in doubt and the caller keeps what it names.
+        var removed = await DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None) && !results.Any(r => r.Packed);
         var first = failed[0];
         var kind = first.Error is PoolException pe ? pe.Kind : PoolErrorKind.Transient;
         var message = $"Writing the manifest of {manifest.Path} to {first.Remote.Name} failed: {first.Error!.Message}";
@@ -83,19 +117,103 @@ public sealed class ManifestStore(IRemoteStore store, PoolLayout layout, IReadOn
     public async Task<bool> DeleteRevisionAsync(string fileId, long revision, CancellationToken cancellationToken)
     {
         var name = ManifestNames.ObjectName(fileId, revision);
-        var removed = await Task.WhenAll(remotes.Select(async remote =>
+        using var lease = (_remotes as PoolRemoteSet)?.Use();
+        var removed = await Task.WhenAll((lease?.Remotes ?? _remotes).Select(async remote =>
         {
             try
             {
-                await store.DeleteAsync(layout.Manifest(remote, name), cancellationToken);
+                await _store.DeleteAsync(_layout.Manifest(remote, name), cancellationToken);
                 return true;
             }
             catch (PoolException e)
             {
-                logger.LogWarning("Could not remove manifest {Name} from {Remote} ({Error}); 'rclonepool orphans' finds what it leaves.", name, remote.Name, e.Message);
+                _logger.LogWarning("Could not remove manifest {Name} from {Remote} ({Error}); 'rclonepool orphans' finds what it leaves.", name, remote.Name, e.Message);
                 return false;
             }
         }));
         return removed.All(r => r);
+    }
+
+    /// <summary>
+    /// Removes an entry's current revision for good (a delete). In a pool that may hold packs, a tombstone goes to every
+    /// remote first (in a pack), since copies inside packs cannot be removed and would otherwise come back with the next
+    /// 'index rebuild'; then the single copies are removed. Returns false when a tombstone or a copy may be missing
+    /// somewhere: the caller then keeps the chunks the revision names.
+    /// </summary>
+    public async Task<bool> DeleteEntryAsync(string fileId, long revision, CancellationToken cancellationToken)
+    {
+        var tombstoned = true;
+        if (_poolHasPacks || _packing.Write)
+        {
+            var tombstone = ManifestPack.SerializeTombstone(fileId, revision, _packing.Time.GetUtcNow());
+            using var lease = (_remotes as PoolRemoteSet)?.Use();
+            var written = await Task.WhenAll((lease?.Remotes ?? _remotes).Select(async remote =>
+            {
+                try
+                {
+                    if (_packing.Write)
+                    {
+                        await _writer.WriteAsync(_layout.ManifestDirectory(remote), ManifestNames.ObjectName(fileId, revision), tombstone, CancellationToken.None, mustPack: true);
+                    }
+                    else
+                    {
+                        var pack = Pack([new NamedBytes(ManifestNames.ObjectName(fileId, revision), tombstone)]);
+                        await _store.WriteBytesAsync(_layout.Manifest(remote, pack.Name), pack.Bytes, CancellationToken.None);
+                    }
+
+                    return true;
+                }
+                catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)
+                {
+                    _logger.LogWarning("The tombstone of file {FileId} could not be written to {Remote} ({Error}); its chunks are kept, delete it again when every remote answers.", fileId, remote.Name, e.Message);
+                    return false;
+                }
+            }));
+            tombstoned = written.All(w => w);
+        }
+
+        return await DeleteRevisionAsync(fileId, revision, cancellationToken) && tombstoned;
+    }
+
+    private NamedBytes Pack(IReadOnlyList<NamedBytes> records)
+    {
+        _poolHasPacks = true;
+        var bytes = ManifestPack.Serialize(_packing.PoolId, [.. records.Select(r => r.Bytes)], _packing.Time.GetUtcNow());
+        return new NamedBytes(ManifestNames.PackName(ManifestNames.NewId()), bytes);
+    }
+
+    /// <summary>Raises the pool format before the first pack, so an older rclonepool refuses the pool instead of missing packed files.</summary>
+    private Task RaiseFormatOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_packing.PoolFormatVersion >= PoolDescriptor.PackedFormatVersion)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_gate)
+        {
+            return _formatRaised ??= RaiseFormatAsync(cancellationToken);
+        }
+    }
+
+    private async Task RaiseFormatAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var missed = await new PoolDescriptors(_store, _layout).RaiseFormatAsync(_remotes, PoolDescriptor.PackedFormatVersion, cancellationToken);
+            foreach (var remote in missed)
+            {
+                _logger.LogWarning("The pool descriptor of {Remote} still names pool format 1; 'manifest_packing' writes packs, which rclonepool before packs cannot read. Run 'rclonepool index rebuild' when it answers.", remote);
+            }
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _formatRaised = null;
+            }
+
+            throw;
+        }
     }
 }

@@ -138,7 +138,7 @@ public sealed class PoolBuilder(PoolConfig config)
             index = _openIndex is null && Config.IndexBackend == "postgresql"
                 ? await PostgresPoolIndex.OpenAsync(Config.IndexConnectionString, identity.PoolId, _loggerFactory.CreateLogger("rclonepool.index"), cancellationToken)
                 : await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
-            var context = Assemble(access, remotes, layout, identity.PoolId, index, plugins);
+            var context = Assemble(access, remotes, layout, identity, index, plugins);
             if (index is ISharedPathLocks shared)
             {
                 context.Locks.Share(shared);
@@ -232,8 +232,9 @@ public sealed class PoolBuilder(PoolConfig config)
         ILogger Logger, PoolEventBus Events, RemoteCircuitBreaker Breaker, RemoteWatchdog Watchdog, ResiliencePipeline Retry,
         ReportingRemoteStore Reporting, RetryingRemoteStore Store, RetryingRemoteStore StoreOnce);
 
-    private PoolContext Assemble(RemoteAccess access, PoolRemoteSet remotes, PoolLayout layout, string poolId, IPoolIndex index, PoolPlugins plugins)
+    private PoolContext Assemble(RemoteAccess access, PoolRemoteSet remotes, PoolLayout layout, PoolIdentity identity, IPoolIndex index, PoolPlugins plugins)
     {
+        var poolId = identity.PoolId;
         var (logger, events, breaker, watchdog, retry, reporting, store, storeOnce) = access;
         var unclaimed = new UnclaimedRemotes(logger);
         return new PoolContext
@@ -249,7 +250,7 @@ public sealed class PoolBuilder(PoolConfig config)
             Watchdog = watchdog,
             Retry = retry,
             Index = index,
-            Manifests = new ManifestStore(store, layout, remotes, logger),
+            Manifests = new ManifestStore(store, layout, remotes, logger, new ManifestPacking(Config.ManifestPacking, poolId, identity.FormatVersion, _time)),
             ChunkCache = _chunkCache ?? ChunkCache.FromConfig(Config, logger),
             Chunker = plugins.UseChunker(Chunking.ChunkingPolicy.For(Config)),
             Capacity = new PoolCapacity(remotes, Config, store, index, plugins.WrapBalancer(_balancer ?? BalancingStrategies.Create(Config.BalancingStrategy)), breaker, unclaimed, _time, logger),

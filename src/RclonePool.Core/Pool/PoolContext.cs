@@ -114,7 +114,7 @@ internal sealed class PoolContext
 
     /// <summary>Reads the state of the pool from the remotes (<see cref="PoolSurvey"/>): what a job or an empty index starts from.</summary>
     public Task<PoolSurvey> SurveyAsync(SurveyOptions options, CancellationToken cancellationToken) =>
-        PoolSurvey.TakeAsync(Store, Layout, Remotes, Index, options, cancellationToken);
+        PoolSurvey.TakeAsync(Store, Layout, Remotes, PoolId, Index, options, cancellationToken);
 
     /// <summary>The object of a location as the store addresses it.</summary>
     public RemotePath PathOf(ChunkLocation location) => new(RemoteOf(location).Storage, location.Object);

@@ -57,7 +57,8 @@ public sealed class PoolDescriptors(IRemoteStore store, PoolLayout layout)
         }
 
         var missing = remotes.Zip(descriptors).Where(p => p.Second is null).Select(p => p.First.Name).ToList();
-        return new PoolIdentity(ids[0], missing);
+        var format = descriptors.Where(d => d is not null).Select(d => d!.FormatVersion).DefaultIfEmpty(PoolDescriptor.PlainFormatVersion).Max();
+        return new PoolIdentity(ids[0], missing, format);
     }
 
     /// <summary>
@@ -85,5 +86,37 @@ public sealed class PoolDescriptors(IRemoteStore store, PoolLayout layout)
         }
 
         return poolId;
+    }
+
+    /// <summary>
+    /// Raises every answering remote's descriptor to <paramref name="formatVersion"/> (keeping everything else), before
+    /// the pool starts holding what an older rclonepool cannot read. Throws when no remote took it; remotes that did not
+    /// answer are returned, to be logged (an older rclonepool still refuses the pool through the others).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RaiseFormatAsync(IReadOnlyList<PoolRemote> remotes, int formatVersion, CancellationToken cancellationToken)
+    {
+        var results = await Task.WhenAll(remotes.Select(async remote =>
+        {
+            try
+            {
+                var descriptor = await ReadAsync(remote, cancellationToken);
+                if (descriptor is not null && descriptor.FormatVersion < formatVersion)
+                {
+                    await store.WriteBytesAsync(layout.Descriptor(remote), ManifestSerializer.Serialize(descriptor with { FormatVersion = formatVersion }), cancellationToken);
+                }
+
+                return (remote.Name, Error: descriptor is null ? "it has no pool descriptor" : null);
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Transient or PoolErrorKind.Remote or PoolErrorKind.NoSpace)
+            {
+                return (remote.Name, Error: (string?)e.Message);
+            }
+        }));
+        if (results.All(r => r.Error is not null))
+        {
+            throw new PoolException(PoolErrorKind.Transient, $"No remote's pool descriptor could be raised to format {formatVersion} ({string.Join("; ", results.Select(r => $"{r.Name}: {r.Error}"))}); try again when the remotes answer.");
+        }
+
+        return [.. results.Where(r => r.Error is not null).Select(r => $"{r.Name} ({r.Error})")];
     }
 }

@@ -6,4 +6,5 @@ namespace RclonePool.Core.Pool;
 /// them and no new data is placed on them until 'rclonepool init' (a new remote) or 'rclonepool rebuild' (a lost
 /// one) writes their descriptor.
 /// </summary>
-public sealed record PoolIdentity(string PoolId, IReadOnlyList<string> WithoutDescriptor);
+/// <param name="FormatVersion">The highest pool format a descriptor names (<see cref="Manifests.PoolDescriptor.PackedFormatVersion"/>: some manifests are in packs).</param>
+public sealed record PoolIdentity(string PoolId, IReadOnlyList<string> WithoutDescriptor, int FormatVersion = Manifests.PoolDescriptor.PlainFormatVersion);

@@ -8,13 +8,20 @@ namespace RclonePool.Core.Remotes;
 /// (where rclone writes the objects of one call one after another, a few round trips each) still gets several calls
 /// at once. Each caller still learns whether its own object was written.
 /// </summary>
-public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxInFlight = 8)
+/// <remarks>
+/// With <paramref name="pack"/> (manifest packing), a batch of two or more objects, or one that holds an object that
+/// must be packed, goes out as the one object <paramref name="pack"/> makes of it; the caller learns that its object was
+/// packed (it cannot be removed alone). <paramref name="linger"/> holds each call that long before it takes its batch, so
+/// that writes finishing close together (a directory of small files, where each call takes a millisecond) share a pack.
+/// </remarks>
+public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxInFlight = 8, Func<IReadOnlyList<NamedBytes>, NamedBytes>? pack = null, TimeSpan linger = default)
 {
     private readonly Dictionary<RemotePath, Lane> _lanes = [];
 
-    public Task WriteAsync(RemotePath directory, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    /// <summary>Writes one object; true when it went out inside a pack.</summary>
+    public Task<bool> WriteAsync(RemotePath directory, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken, bool mustPack = false)
     {
-        var item = new Pending(new NamedBytes(name, bytes));
+        var item = new Pending(new NamedBytes(name, bytes), mustPack && pack is not null);
         Lane lane;
         bool start;
         lock (_lanes)
@@ -44,6 +51,11 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxI
     {
         while (true)
         {
+            if (linger > TimeSpan.Zero)
+            {
+                await Task.Delay(linger, CancellationToken.None);
+            }
+
             var batch = new List<Pending>();
             lock (_lanes)
             {
@@ -63,8 +75,10 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxI
 
             try
             {
-                await store.WriteManyAsync(lane.Directory, [.. batch.Select(p => p.Object)], CancellationToken.None);
-                batch.ForEach(p => p.Done.TrySetResult());
+                var packed = pack is not null && (batch.Count >= 2 || batch.Exists(p => p.MustPack));
+                IReadOnlyList<NamedBytes> objects = packed ? [pack!([.. batch.Select(p => p.Object)])] : [.. batch.Select(p => p.Object)];
+                await store.WriteManyAsync(lane.Directory, objects, CancellationToken.None);
+                batch.ForEach(p => p.Done.TrySetResult(packed));
             }
             catch (Exception e)
             {
@@ -83,10 +97,12 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxI
         public int Flushers { get; set; }
     }
 
-    private sealed class Pending(NamedBytes item)
+    private sealed class Pending(NamedBytes item, bool mustPack)
     {
         public NamedBytes Object { get; } = item;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool MustPack { get; } = mustPack;
+
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -18,11 +18,18 @@ public sealed class PoolSurvey
 
     private int _reads;
 
-    private PoolSurvey(IReadOnlyList<RemoteInventory> remotes, IReadOnlyList<SurveyedEntry> entries)
+    private PoolSurvey(IReadOnlyList<RemoteInventory> remotes, IReadOnlyList<SurveyedEntry> entries, IReadOnlyDictionary<string, SurveyedTombstone> tombstones)
     {
         Remotes = remotes;
         Entries = entries;
+        Tombstones = tombstones;
     }
+
+    /// <summary>
+    /// Deleted entries by file id: the newest tombstone some listed remote holds, and whether it still hides a revision
+    /// somewhere. Their revisions up to the tombstone's are left out of <see cref="Entries"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, SurveyedTombstone> Tombstones { get; }
 
     public IReadOnlyList<RemoteInventory> Remotes { get; }
 
@@ -45,6 +52,14 @@ public sealed class PoolSurvey
         foreach (var inventory in Remotes.Where(r => !r.Listed))
         {
             yield return $"{inventory.Remote.Name} could not be listed ({inventory.Error}); run 'rclonepool index rebuild' again when it answers";
+        }
+
+        foreach (var inventory in Remotes.Where(r => r.Listed))
+        {
+            foreach (var (pack, reason, _) in inventory.DamagedPacks)
+            {
+                yield return $"the manifest pack {pack.Path} on {inventory.Remote.Name} could not be read ({reason})";
+            }
         }
 
         foreach (var entry in Entries.Where(e => e.Read))
@@ -77,46 +92,83 @@ public sealed class PoolSurvey
         }
     }
 
-    public static async Task<PoolSurvey> TakeAsync(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, IPoolIndex index, SurveyOptions options, CancellationToken cancellationToken)
+    public static async Task<PoolSurvey> TakeAsync(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, string poolId, IPoolIndex index, SurveyOptions options, CancellationToken cancellationToken)
     {
-        var inventories = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, options, cancellationToken)));
+        // Copies of one record on several remotes are usually identical: they share one array.
+        var canonical = new System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), byte[]>();
+        var inventories = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, poolId, canonical, options, cancellationToken)));
+        canonical.Clear();
         if (inventories.All(i => !i.Listed))
         {
             throw new PoolException(PoolErrorKind.Transient, $"No remote could be listed: {string.Join("; ", inventories.Select(i => $"{i.Remote.Name}: {i.Error}"))}");
         }
 
+        var tombstoned = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var record in inventories.Where(i => i.Listed).SelectMany(i => i.Packs).SelectMany(p => p.Records).Where(r => r.IsTombstone))
+        {
+            tombstoned[record.FileId] = Math.Max(record.Revision, tombstoned.GetValueOrDefault(record.FileId));
+        }
+
+        var hides = new HashSet<string>(StringComparer.Ordinal);
         var byId = new Dictionary<string, SortedDictionary<long, List<ManifestCopy>>>(StringComparer.Ordinal);
+        void Add(string fileId, long revision, ManifestCopy copy)
+        {
+            if (tombstoned.TryGetValue(fileId, out var deleted) && revision <= deleted)
+            {
+                hides.Add(fileId);
+                return;
+            }
+
+            if (!byId.TryGetValue(fileId, out var revisions))
+            {
+                byId[fileId] = revisions = new SortedDictionary<long, List<ManifestCopy>>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+            }
+
+            if (!revisions.TryGetValue(revision, out var copies))
+            {
+                revisions[revision] = copies = [];
+            }
+
+            copies.Add(copy);
+        }
+
         foreach (var inventory in inventories.Where(i => i.Listed))
         {
             foreach (var ((fileId, revision), entry) in inventory.Manifests)
             {
-                if (!byId.TryGetValue(fileId, out var revisions))
-                {
-                    byId[fileId] = revisions = new SortedDictionary<long, List<ManifestCopy>>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
-                }
+                Add(fileId, revision, new ManifestCopy(inventory.Remote, entry));
+            }
 
-                if (!revisions.TryGetValue(revision, out var copies))
+            // A revision a remote holds both alone and in packs (a compaction or a reconciliation interrupted) is one copy.
+            var seen = new HashSet<(string, long)>();
+            foreach (var pack in inventory.Packs)
+            {
+                foreach (var record in pack.Records.Where(r => !r.IsTombstone))
                 {
-                    revisions[revision] = copies = [];
+                    if (!inventory.Manifests.ContainsKey((record.FileId, record.Revision)) && seen.Add((record.FileId, record.Revision)))
+                    {
+                        Add(record.FileId, record.Revision, new ManifestCopy(inventory.Remote, pack.Entry with { Size = record.Bytes.Length }, record.Bytes));
+                    }
                 }
-
-                copies.Add(new ManifestCopy(inventory.Remote, entry));
             }
         }
 
         var entries = byId.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new SurveyedEntry { FileId = p.Key, Revisions = [.. p.Value.Select(r => (r.Key, (IReadOnlyList<ManifestCopy>)r.Value))] })
             .ToList();
-        var survey = new PoolSurvey(inventories, entries);
+        var tombstones = tombstoned.ToDictionary(t => t.Key, t => new SurveyedTombstone(t.Key, t.Value, hides.Contains(t.Key)), StringComparer.Ordinal);
+        var survey = new PoolSurvey(inventories, entries, tombstones);
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
             await survey.ReadEntryAsync(store, layout, index, entry, options, ct));
         return survey;
     }
 
-    private static async Task<RemoteInventory> ListAsync(IRemoteStore store, PoolLayout layout, PoolRemote remote, SurveyOptions options, CancellationToken cancellationToken)
+    private static async Task<RemoteInventory> ListAsync(
+        IRemoteStore store, PoolLayout layout, PoolRemote remote, string poolId, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), byte[]> canonical, SurveyOptions options, CancellationToken cancellationToken)
     {
         var manifests = new Dictionary<(string, long), RemoteEntry>();
         var foreign = new List<RemoteEntry>();
+        var packEntries = new List<RemoteEntry>();
         var calls = 0;
         try
         {
@@ -132,11 +184,18 @@ public sealed class PoolSurvey
                 {
                     manifests[(fileId, revision)] = entry;
                 }
+                else if (ManifestNames.IsPackName(entry.Name))
+                {
+                    packEntries.Add(entry);
+                }
                 else
                 {
                     foreign.Add(entry);
                 }
             }
+
+            var (packs, damaged) = await ReadPacksAsync(store, remote, poolId, packEntries, canonical, cancellationToken);
+            calls += packEntries.Count;
 
             Dictionary<string, RemoteEntry>? data = null;
             if (options.ListData)
@@ -165,12 +224,47 @@ public sealed class PoolSurvey
                 }
             }
 
-            return new RemoteInventory { Remote = remote, Manifests = manifests, Data = data, SharedMarkers = markers, ForeignManifestObjects = foreign, Calls = calls };
+            return new RemoteInventory { Remote = remote, Manifests = manifests, Packs = packs, DamagedPacks = damaged, Data = data, SharedMarkers = markers, ForeignManifestObjects = foreign, Calls = calls };
         }
         catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput and not PoolErrorKind.Environment)
         {
             return new RemoteInventory { Remote = remote, Error = e.Message, Calls = calls };
         }
+    }
+
+    /// <summary>Reads every pack the listing found (a few per remote once compacted), refusing damaged ones whole.</summary>
+    private static async Task<(List<PackListing> Packs, List<(RemoteEntry, string, bool)> Damaged)> ReadPacksAsync(
+        IRemoteStore store, PoolRemote remote, string poolId, List<RemoteEntry> entries, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), byte[]> canonical, CancellationToken cancellationToken)
+    {
+        var packs = new List<PackListing>();
+        var damaged = new List<(RemoteEntry, string, bool)>();
+        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
+        {
+            var bytes = await store.TryReadBytesAsync(new RemotePath(remote.Storage, entry.Path), ct);
+            if (bytes is null)
+            {
+                return; // removed since the listing (a compaction): its records are in the pack that replaced it
+            }
+
+            try
+            {
+                var records = ManifestPack.Parse(bytes, poolId, $"{remote.Name} {entry.Path}")
+                    .Select(r => canonical.GetOrAdd((r.FileId, r.Revision, r.IsTombstone), r.Bytes) is var shared && shared.AsSpan().SequenceEqual(r.Bytes) ? r with { Bytes = shared } : r)
+                    .ToList();
+                lock (packs)
+                {
+                    packs.Add(new PackListing(entry, records));
+                }
+            }
+            catch (PoolException e) when (e.Kind is PoolErrorKind.Integrity or PoolErrorKind.Environment)
+            {
+                lock (packs)
+                {
+                    damaged.Add((entry, e.Message, e.Kind == PoolErrorKind.Environment));
+                }
+            }
+        });
+        return (packs, damaged);
     }
 
     private async Task ReadEntryAsync(IRemoteStore store, PoolLayout layout, IPoolIndex index, SurveyedEntry entry, SurveyOptions options, CancellationToken cancellationToken)
@@ -243,12 +337,19 @@ public sealed class PoolSurvey
                 break;
             }
 
-            var path = layout.Manifest(copy.Remote, name);
+            var path = copy.IsPacked ? new RemotePath(copy.Remote.Storage, copy.Entry.Path) : layout.Manifest(copy.Remote, name);
             byte[]? bytes;
             try
             {
-                Interlocked.Increment(ref _reads);
-                bytes = await store.TryReadBytesAsync(path, cancellationToken);
+                if (copy.Packed is { } packed)
+                {
+                    bytes = packed;
+                }
+                else
+                {
+                    Interlocked.Increment(ref _reads);
+                    bytes = await store.TryReadBytesAsync(path, cancellationToken);
+                }
             }
             catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput)
             {

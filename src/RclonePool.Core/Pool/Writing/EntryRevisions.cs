@@ -52,7 +52,7 @@ internal sealed class EntryRevisions(PoolContext pool, ObjectReclaimer reclaimer
     {
         cancellationToken.ThrowIfCancellationRequested();
         pool.FileEvents.Publish(PoolEventType.PreDelete, manifest);
-        var removed = await pool.Manifests.DeleteRevisionAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
+        var removed = await pool.Manifests.DeleteEntryAsync(manifest.FileId, manifest.Revision, CancellationToken.None);
         if (!alreadyUnindexed)
         {
             await pool.Index.RemoveAsync(manifest.FileId, CancellationToken.None);

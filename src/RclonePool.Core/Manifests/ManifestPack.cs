@@ -1,0 +1,128 @@
+using System.Text.Json;
+using RclonePool.Core.Errors;
+
+namespace RclonePool.Core.Manifests;
+
+/// <summary>
+/// A manifest pack (<c>&lt;manifest_prefix&gt;/pack-&lt;id&gt;.jsonl</c>, docs/manifest-format.md): the manifests and
+/// tombstones written in one batch, as one object per remote. JSON lines: a <see cref="PackHeader"/>, then one record
+/// per line, each the bytes it would have as an object of its own, so "the newest revision wins" works across single
+/// manifests and packs alike. A pack is written whole under a fresh name and never changed; compaction writes a new
+/// pack before it removes the old ones.
+/// </summary>
+public static class ManifestPack
+{
+    private const byte NewLine = (byte)'\n';
+
+    /// <summary>The bytes of a pack holding <paramref name="records"/> (each a serialized manifest or tombstone, one line each).</summary>
+    public static byte[] Serialize(string poolId, IReadOnlyList<ReadOnlyMemory<byte>> records, DateTimeOffset written)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(new PackHeader { PoolId = poolId, Records = records.Count, Written = written }, ManifestJsonContext.Default.PackHeader);
+        var bytes = new byte[header.Length + 1 + records.Sum(r => r.Length + 1)];
+        header.CopyTo(bytes, 0);
+        var at = header.Length;
+        bytes[at++] = NewLine;
+        foreach (var record in records)
+        {
+            if (record.Span.Contains(NewLine))
+            {
+                throw new ArgumentException("A pack record must be compact JSON on one line.", nameof(records));
+            }
+
+            record.Span.CopyTo(bytes.AsSpan(at));
+            at += record.Length;
+            bytes[at++] = NewLine;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The serialized tombstone of every revision of <paramref name="fileId"/> up to <paramref name="revision"/>.</summary>
+    public static byte[] SerializeTombstone(string fileId, long revision, DateTimeOffset written) =>
+        JsonSerializer.SerializeToUtf8Bytes(new Tombstone { FileId = fileId, Revision = revision, Written = written }, ManifestJsonContext.Default.Tombstone);
+
+    /// <summary>
+    /// The records of a pack. A pack that is cut short, malformed, of another pool or written by a newer rclonepool is
+    /// refused whole (<see cref="PoolErrorKind.Integrity"/>, or <see cref="PoolErrorKind.Environment"/> for a newer
+    /// format): nothing in it is trusted. Each manifest record is validated later, by whoever reads it, as a single
+    /// manifest object would be.
+    /// </summary>
+    public static IReadOnlyList<PackRecord> Parse(ReadOnlySpan<byte> bytes, string poolId, string source)
+    {
+        var end = bytes.IndexOf(NewLine);
+        if (end < 0)
+        {
+            throw Damaged(source, "it has no header line");
+        }
+
+        PackHeader header;
+        try
+        {
+            header = JsonSerializer.Deserialize(bytes[..end], ManifestJsonContext.Default.PackHeader) ?? throw Damaged(source, "its header is empty");
+        }
+        catch (JsonException e)
+        {
+            throw Damaged(source, $"its header is not valid JSON ({e.Message})");
+        }
+
+        if (header.Format != PackHeader.FormatName)
+        {
+            throw Damaged(source, $"its format is '{header.Format}', not '{PackHeader.FormatName}'");
+        }
+
+        if (header.FormatVersion > PackHeader.CurrentFormatVersion)
+        {
+            throw new PoolException(PoolErrorKind.Environment, $"The manifest pack {source} was written by a newer rclonepool (pack format {header.FormatVersion}); upgrade rclonepool.");
+        }
+
+        if (header.PoolId != poolId)
+        {
+            throw Damaged(source, $"it belongs to pool {header.PoolId}, not {poolId}");
+        }
+
+        var records = new List<PackRecord>(Math.Max(0, Math.Min(header.Records, 1 << 16)));
+        var rest = bytes[(end + 1)..];
+        while (!rest.IsEmpty)
+        {
+            end = rest.IndexOf(NewLine);
+            if (end < 0)
+            {
+                throw Damaged(source, $"it ends inside record {records.Count + 1}");
+            }
+
+            records.Add(ParseRecord(rest[..end], source, records.Count + 1));
+            rest = rest[(end + 1)..];
+        }
+
+        return records.Count == header.Records ? records : throw Damaged(source, $"it holds {records.Count} records where its header says {header.Records}");
+    }
+
+    private static PackRecord ParseRecord(ReadOnlySpan<byte> line, string source, int number)
+    {
+        PackRecordHead? head;
+        try
+        {
+            head = JsonSerializer.Deserialize(line, ManifestJsonContext.Default.PackRecordHead);
+        }
+        catch (JsonException e)
+        {
+            throw Damaged(source, $"record {number} is not valid JSON ({e.Message})");
+        }
+
+        if (head is null || head.FileId is null || !ManifestNames.IsId(head.FileId) || head.Revision < 1)
+        {
+            throw Damaged(source, $"record {number} names no file id and revision");
+        }
+
+        var tombstone = head.Format switch
+        {
+            Tombstone.FormatName => true,
+            Manifest.FormatName => false,
+            _ => throw Damaged(source, $"record {number} is neither a manifest nor a tombstone ('{head.Format}')"),
+        };
+        return new PackRecord(head.FileId, head.Revision, tombstone, line.ToArray());
+    }
+
+    private static PoolException Damaged(string source, string why) =>
+        new(PoolErrorKind.Integrity, $"The manifest pack {source} is damaged: {why}. The other remotes' packs and manifests still hold its records; run 'rclonepool index rebuild'.");
+}
