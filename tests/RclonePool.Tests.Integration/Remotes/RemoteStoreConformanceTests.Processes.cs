@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Remotes;
 using RclonePool.Core.Remotes.Rcd;
 using RclonePool.Tests.Support.Remotes;
 
@@ -45,7 +46,8 @@ public abstract partial class RemoteStoreConformanceTests
         var path = At("killed/object.bin");
         const long size = 48L * MiB;
         await store.WriteAsync(path, new GeneratedStream(size, 3), size, Ct);
-        Assert.Equal(size, (await store.StatAsync(path, Ct))?.Size); // rclone runs now, whatever wrote the object
+        Assert.Equal(size, (await store.StatAsync(path, Ct))?.Size);
+        await ListThroughRcloneAsync(store, At("killed")); // rclone runs now, whatever wrote and stats the object
         var read = await store.OpenReadAsync(path, 0, -1, Ct);
         await using (read)
         {
@@ -129,6 +131,7 @@ public abstract partial class RemoteStoreConformanceTests
         var path = At("dispose/object.bin");
         await store.WriteAsync(path, new GeneratedStream(4 * MiB, 9), 4 * MiB, Ct);
         _ = await store.StatAsync(path, Ct);
+        await ListThroughRcloneAsync(store, At("dispose")); // a listing goes through rclone with every store
         var abandoned = await store.OpenReadAsync(path, 0, -1, Ct);
         await abandoned.ReadExactlyAsync(new byte[100], Ct);
 
@@ -140,6 +143,18 @@ public abstract partial class RemoteStoreConformanceTests
             TimeSpan.FromSeconds(10),
             $"every rclone the store started ({string.Join(", ", started)}) is gone");
         await abandoned.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Lists <paramref name="directory"/>: a call that every store makes through rclone (a store over local directories
+    /// writes, reads and stats their files itself), so an rclone process runs afterwards.
+    /// </summary>
+    private async Task ListThroughRcloneAsync(IRemoteStore store, RemotePath directory)
+    {
+        await foreach (var entry in store.ListAsync(directory, recursive: false, Ct))
+        {
+            Assert.NotNull(entry.Path);
+        }
     }
 
     /// <summary>SIGKILLs every still-running process of <paramref name="pids"/>; returns the ones it killed.</summary>
