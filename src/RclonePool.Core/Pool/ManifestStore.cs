@@ -46,6 +46,25 @@ public sealed class ManifestStore
     public bool PoolHasPacks => _poolHasPacks;
 
     /// <summary>
+    /// Every remote a write to "every remote" goes to, held until disposed: a remote joining the open pool meanwhile waits
+    /// for the write before it is given what it lacks (<see cref="PoolRemoteSet"/>).
+    /// </summary>
+    private RemotesInUse UseRemotes() => _remotes is PoolRemoteSet set ? new RemotesInUse(set.Use()) : new RemotesInUse(_remotes);
+
+    private readonly struct RemotesInUse : IDisposable
+    {
+        private readonly PoolRemoteSet.Lease? _lease;
+
+        public RemotesInUse(PoolRemoteSet.Lease lease) => (_lease, Remotes) = (lease, lease.Remotes);
+
+        public RemotesInUse(IReadOnlyList<PoolRemote> remotes) => Remotes = remotes;
+
+        public IReadOnlyList<PoolRemote> Remotes { get; }
+
+        public void Dispose() => _lease?.Dispose();
+    }
+
+    /// <summary>
     /// Writes a manifest revision to every remote. Durable when at least one remote holds it; remotes that fail
     /// with a remote-side error are logged (verify reports them, repair and index rebuild restore them). Any other
     /// failure, or failure everywhere, throws after removing the copies that were written; when a copy can be neither
@@ -68,8 +87,8 @@ public sealed class ManifestStore
         var bytes = ManifestSerializer.Serialize(manifest);
 
         // Every remote, a remote joining meanwhile included: it waits for this write before it is given what it lacks.
-        using var lease = (_remotes as PoolRemoteSet)?.Use();
-        var results = await Task.WhenAll((lease?.Remotes ?? _remotes).Select(async remote =>
+        using var lease = UseRemotes();
+        var results = await Task.WhenAll(lease.Remotes.Select(async remote =>
         {
             try
             {
@@ -117,8 +136,8 @@ public sealed class ManifestStore
     public async Task<bool> DeleteRevisionAsync(string fileId, long revision, CancellationToken cancellationToken)
     {
         var name = ManifestNames.ObjectName(fileId, revision);
-        using var lease = (_remotes as PoolRemoteSet)?.Use();
-        var removed = await Task.WhenAll((lease?.Remotes ?? _remotes).Select(async remote =>
+        using var lease = UseRemotes();
+        var removed = await Task.WhenAll(lease.Remotes.Select(async remote =>
         {
             try
             {
@@ -146,8 +165,8 @@ public sealed class ManifestStore
         if (_poolHasPacks || _packing.Write)
         {
             var tombstone = ManifestPack.SerializeTombstone(fileId, revision, _packing.Time.GetUtcNow());
-            using var lease = (_remotes as PoolRemoteSet)?.Use();
-            var written = await Task.WhenAll((lease?.Remotes ?? _remotes).Select(async remote =>
+            using var lease = UseRemotes();
+            var written = await Task.WhenAll(lease.Remotes.Select(async remote =>
             {
                 try
                 {

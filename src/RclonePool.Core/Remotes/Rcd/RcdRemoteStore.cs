@@ -260,30 +260,26 @@ public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILoca
         return reply is not null;
     }
 
-    public async Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken)
-    {
-        _ = SplitObjectPath(from);
-        _ = SplitObjectPath(to);
-        var input = new JsonObject { ["srcFs"] = from.Remote, ["srcRemote"] = from.Path, ["dstFs"] = to.Remote, ["dstRemote"] = to.Path };
-        var call = new RcloneCall("move", $"{from.ToRcloneSpec()} to {to.ToRcloneSpec()}", from.Remote);
-        if (await CallAsync("operations/movefile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, OnlyToNewDaemon, cancellationToken) is null)
-        {
-            throw RcloneErrors.NotFound(from.ToRcloneSpec());
-        }
-    }
+    public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
+        TransferAsync("operations/movefile", "move", from, to, from.Remote, cancellationToken);
 
     public async Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken)
     {
+        await TransferAsync("operations/copyfile", "copy", from, to, to.Remote, cancellationToken);
+        return true;
+    }
+
+    /// <summary>One object from <paramref name="from"/> to <paramref name="to"/> inside rclone (<c>operations/movefile</c> or <c>copyfile</c>); NotFound when the source is missing.</summary>
+    private async Task TransferAsync(string method, string verb, RemotePath from, RemotePath to, string blamed, CancellationToken cancellationToken)
+    {
         _ = SplitObjectPath(from);
         _ = SplitObjectPath(to);
         var input = new JsonObject { ["srcFs"] = from.Remote, ["srcRemote"] = from.Path, ["dstFs"] = to.Remote, ["dstRemote"] = to.Path };
-        var call = new RcloneCall("copy", $"{from.ToRcloneSpec()} to {to.ToRcloneSpec()}", to.Remote);
-        if (await CallAsync("operations/copyfile", input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, OnlyToNewDaemon, cancellationToken) is null)
+        var call = new RcloneCall(verb, $"{from.ToRcloneSpec()} to {to.ToRcloneSpec()}", blamed);
+        if (await CallAsync(method, input, call, RcloneJsonContext.Default.ErrorReply, notFoundIsNull: true, OnlyToNewDaemon, cancellationToken) is null)
         {
             throw RcloneErrors.NotFound(from.ToRcloneSpec());
         }
-
-        return true;
     }
 
     public async Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken)
