@@ -26,7 +26,8 @@
 # the remotes' own servers and the proxy are not counted.
 # --verbose: rclonepool logs per file and per chunk (its --verbose), rclone and the remotes' servers with -v (one line
 # per WebDAV request); the logs are kept in a directory named at the end. For diagnosis: the logging costs time.
-# --workers N: rclonepool's max_parallel_workers (chunk transfers in flight; default: the pool's default, 4).
+# --workers N: rclonepool's max_parallel_workers (chunk transfers in flight; default: the pool's default, "auto",
+# which is 2 per remote here).
 # --quick: 32 MiB file, 20 small files, 10 seeks, 1 round. MB = 10^6 bytes. Throughput ratios are ours/theirs,
 # time and CPU ratios theirs/ours: above 1 means rclonepool is better either way.
 #
@@ -189,7 +190,7 @@ probe_ms=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_starttransfer}\n' 
 echo "bench: rclonepool vs rclone chunker over union, on cloud-like remotes; $(rclone version | head -1)"
 echo "       ${remotes} remotes: rclone serve webdav --bwlimit ${bwlimit}M each (aggregate ${aggregate} MB/s), +${rtt_ms} ms round trip"
 echo "       through bench/DelayProxy (OPTIONS on a new connection: $(calc '%.0f' "$probe_ms * 1000") ms to first byte)"
-echo "       ${size_mb} MiB file, 8 MiB chunks, rclonepool max_parallel_workers ${workers:-4 (default)}, ${small_n} files of ${small_kb} KiB, ${seeks} seeks, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)")"
+echo "       ${size_mb} MiB file, 8 MiB chunks, rclonepool max_parallel_workers ${workers:-auto (the default: 2 per remote here)}, ${small_n} files of ${small_kb} KiB, ${seeks} seeks, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)")"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
 
 results=()

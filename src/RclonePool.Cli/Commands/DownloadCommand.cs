@@ -26,7 +26,7 @@ internal static class DownloadCommand
         {
             await using var session = await context.OpenPoolAsync(token);
             var pool = session.Pool;
-            var workers = parse.GetValue(parallel) || context.Config.ParallelDownloads ? context.Config.MaxParallelWorkers : 1;
+            var workers = parse.GetValue(parallel) || context.Config.ParallelDownloads ? await pool.TransferWorkersAsync(token) : 1;
             var src = PoolPath.Parse(parse.GetValue(source));
             var dest = parse.GetValue(destination)!;
             var entry = await pool.StatAsync(src, token) ?? throw PoolErrors.NotFound(src);

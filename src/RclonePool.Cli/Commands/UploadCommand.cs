@@ -27,7 +27,7 @@ internal static class UploadCommand
         {
             await using var session = await context.OpenPoolAsync(token);
             var pool = session.Pool;
-            var workers = parse.GetValue(parallel) || context.Config.ParallelUploads ? context.Config.MaxParallelWorkers : 1;
+            var workers = parse.GetValue(parallel) || context.Config.ParallelUploads ? await pool.TransferWorkersAsync(token) : 1;
             var src = parse.GetValue(source)!;
             var dest = PoolPath.Parse(parse.GetValue(destination));
             var plan = await PlanAsync(pool, src, dest, parse.GetValue(destination)!.EndsWith('/'), token);

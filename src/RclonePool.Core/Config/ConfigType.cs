@@ -53,6 +53,7 @@ internal static class ConfigTypes
 {
     public static readonly ConfigType<bool> Boolean = new BooleanType();
     public static readonly ConfigType<int> Integer = new IntegerType();
+    public static readonly ConfigType<int?> IntegerOrAuto = new IntegerOrAutoType();
     public static readonly ConfigType<long> Size = new SizeType();
     public static readonly ConfigType<double> Number = new NumberType();
     public static readonly ConfigType<string> String = new StringType();
@@ -112,6 +113,39 @@ internal static class ConfigTypes
         }
 
         public override void Write(Utf8JsonWriter writer, int value) => writer.WriteNumberValue(value);
+    }
+
+    /// <summary>An integer, or the string "auto" (null) for a value the pool works out itself.</summary>
+    private sealed class IntegerOrAutoType : ConfigType<int?>
+    {
+        public const string Auto = "auto";
+
+        public override string Name => "integer or \"auto\"";
+
+        public override string? Read(JsonElement element, bool secret, out int? value)
+        {
+            value = null;
+            if (element.ValueKind == JsonValueKind.String)
+            {
+                return string.Equals(element.GetString(), Auto, StringComparison.OrdinalIgnoreCase) ? null : Expected(element, secret);
+            }
+
+            var problem = Integer.Read(element, secret, out var number);
+            value = problem is null ? number : null;
+            return problem is null || element.ValueKind == JsonValueKind.Number ? problem : Expected(element, secret);
+        }
+
+        public override void Write(Utf8JsonWriter writer, int? value)
+        {
+            if (value is { } number)
+            {
+                writer.WriteNumberValue(number);
+            }
+            else
+            {
+                writer.WriteStringValue(Auto);
+            }
+        }
     }
 
     private sealed class SizeType : ConfigType<long>

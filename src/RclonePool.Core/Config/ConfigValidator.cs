@@ -161,7 +161,10 @@ public static partial class ConfigValidator
         Range(problems, "max_retries", config.MaxRetries, 0, 100);
         Range(problems, "retry_delay", config.RetryDelay, 0, 3600, " seconds");
         Range(problems, "remote_answer_timeout", config.RemoteAnswerTimeout, 1, 600, " seconds");
-        Range(problems, "max_parallel_workers", config.MaxParallelWorkers, 1, 64);
+        if (config.MaxParallelWorkers is { } workers)
+        {
+            Range(problems, "max_parallel_workers", workers, 1, 64);
+        }
         AtLeast(problems, "chunk_cache_size_mb", config.ChunkCacheSizeMb, 0);
         Range(problems, "prefetch_chunks", config.PrefetchChunks, 0, 32);
         Port(problems, "rclone_daemon_port", config.RcloneDaemonPort);

@@ -36,7 +36,8 @@ public sealed class PoolConfig
     // v0.3 — performance
     public bool ParallelUploads { get; set; } = true;
     public bool ParallelDownloads { get; set; } = true;
-    public int MaxParallelWorkers { get; set; } = 4;
+    /// <summary>Chunk transfers in flight; null ("auto") lets the pool choose from its remotes (<see cref="Pool.TransferConcurrency"/>).</summary>
+    public int? MaxParallelWorkers { get; set; }
     public bool EnableChunkCache { get; set; } = true;
     public int ChunkCacheSizeMb { get; set; } = 500;
     public bool EnablePrefetch { get; set; } = true;

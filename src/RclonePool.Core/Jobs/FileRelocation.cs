@@ -22,12 +22,12 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
 {
     /// <summary>
     /// Moves <paramref name="moves"/> (objects of <paramref name="entry"/>'s current revision): the copies and their checks
-    /// run at once, each holding one of <paramref name="transfers"/> (shared by every file of the job, so the job's
-    /// transfers stay bounded), then one new manifest revision names them all.
+    /// run at once, bounded by <paramref name="slots"/> (shared by every file of the job, so the job's transfers stay
+    /// bounded), then one new manifest revision names them all.
     /// </summary>
-    public async Task<IReadOnlyList<(ChunkMove Move, ChunkLocation Now)>> MoveAsync(SurveyedEntry entry, IReadOnlyList<ChunkMove> moves, SemaphoreSlim transfers, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(ChunkMove Move, ChunkLocation Now)>> MoveAsync(SurveyedEntry entry, IReadOnlyList<ChunkMove> moves, RelocationSlots slots, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transfers);
+        ArgumentNullException.ThrowIfNull(slots);
         var current = entry.Current!;
         var written = new ConcurrentBag<(PoolRemote Remote, string Object)>();
         var copied = new (ChunkMove Move, ChunkLocation Now)[moves.Count];
@@ -36,17 +36,7 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         try
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, moves.Count), new ParallelOptions { MaxDegreeOfParallelism = moves.Count, CancellationToken = cancellationToken }, async (i, ct) =>
-            {
-                await transfers.WaitAsync(ct);
-                try
-                {
-                    copied[i] = await CopyAndCheckAsync(current, moves[i], written, ct);
-                }
-                finally
-                {
-                    transfers.Release();
-                }
-            });
+                copied[i] = await CopyAndCheckAsync(current, moves[i], written, slots, ct));
             done = [.. copied];
             moved = current with
             {
@@ -92,7 +82,7 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
     /// read twice; a shard, a local directory (read back directly, at disk speed) or a remote without such a hash is
     /// read back and checked.
     /// </summary>
-    private async Task<(ChunkMove Move, ChunkLocation Now)> CopyAndCheckAsync(Manifest current, ChunkMove move, ConcurrentBag<(PoolRemote Remote, string Object)> written, CancellationToken cancellationToken)
+    private async Task<(ChunkMove Move, ChunkLocation Now)> CopyAndCheckAsync(Manifest current, ChunkMove move, ConcurrentBag<(PoolRemote Remote, string Object)> written, RelocationSlots slots, CancellationToken cancellationToken)
     {
         var chunk = current.Chunks.Single(c => c.Index == move.Chunk);
         var to = pool.Remote(move.To);
@@ -102,8 +92,8 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         var now = move.From with { Remote = to.Name, Object = objectPath };
         var hashType = await RemoteHashForAsync(move.From, to, cancellationToken);
         var bad = hashType is null
-            ? await CopyThenReadBackAsync(current, chunk, move, target, now, cancellationToken)
-            : await CopyCheckedAsync(current, chunk, move, target, hashType, cancellationToken);
+            ? await CopyThenReadBackAsync(current, chunk, move, target, now, slots, cancellationToken)
+            : await RelocationSlots.HoldingAsync(slots.Copies, () => CopyCheckedAsync(current, chunk, move, target, hashType, cancellationToken), cancellationToken);
         if (bad is { } damage)
         {
             throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not check out ({damage.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
@@ -124,10 +114,15 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         return CheckedCopyStream.Supported.FirstOrDefault(t => types.Contains(t, StringComparer.Ordinal));
     }
 
-    private async Task<(DamageKind Kind, string Detail)?> CopyThenReadBackAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, ChunkLocation now, CancellationToken cancellationToken)
+    /// <summary>Copies, then reads the copy back: the read holds a check slot, not a copy slot, so the next copy starts meanwhile.</summary>
+    private async Task<(DamageKind Kind, string Detail)?> CopyThenReadBackAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, ChunkLocation now, RelocationSlots slots, CancellationToken cancellationToken)
     {
-        await CopyAsync(move, target, cancellationToken);
-        return await ChunkCheck.ByContentAsync(pool.Store, target, current, chunk, now, null, cancellationToken);
+        await RelocationSlots.HoldingAsync(slots.Copies, async () =>
+        {
+            await CopyAsync(move, target, cancellationToken);
+            return true;
+        }, cancellationToken);
+        return await RelocationSlots.HoldingAsync(slots.Checks, () => ChunkCheck.ByContentAsync(pool.Store, target, current, chunk, now, null, cancellationToken), cancellationToken);
     }
 
     /// <summary>

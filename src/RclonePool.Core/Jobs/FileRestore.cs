@@ -56,7 +56,7 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
     {
         var damaged = new ConcurrentBag<(ChunkEntry, ChunkLocation, DamageKind, string)>();
         var locations = current.Chunks.SelectMany(c => c.Locations.Select(l => (Chunk: c, Location: l)));
-        await Parallel.ForEachAsync(locations, new ParallelOptions { MaxDegreeOfParallelism = pool.Workers(workers), CancellationToken = cancellationToken }, async (item, ct) =>
+        await Parallel.ForEachAsync(locations, new ParallelOptions { MaxDegreeOfParallelism = await pool.WorkersAsync(workers, cancellationToken), CancellationToken = cancellationToken }, async (item, ct) =>
         {
             var (chunk, location) = item;
             (DamageKind Kind, string Detail)? found;
@@ -144,7 +144,7 @@ internal sealed class FileRestore(PoolContext pool, WriteEngine writing)
             placement.Exclude(unreachable);
         }
 
-        var upload = new UploadContext(placement, pool.Workers(workers), pool.FileEvents.Progress(operation, PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
+        var upload = new UploadContext(placement, await pool.WorkersAsync(workers, cancellationToken), pool.FileEvents.Progress(operation, PoolPath.Parse(current.Path), damaged.Sum(d => d.Chunk.Length), progress), RedundancyPolicy.None);
         var replacements = new ConcurrentDictionary<(int Chunk, string Remote, string Object), ChunkLocation>();
         var claims = new ConcurrentDictionary<int, RemoteClaims>();
         Manifest repaired;

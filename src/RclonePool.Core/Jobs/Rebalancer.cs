@@ -70,9 +70,11 @@ public sealed class Rebalancer(StoragePool owner)
         long bytesMoved = 0;
         var files = plan.Moves.GroupBy(m => m.FileId).ToList();
 
-        // Files are moved a few at once and so are the objects of one file, the transfers of the whole job bounded together.
-        using var transfers = new SemaphoreSlim(_pool.Workers(options.Workers));
-        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _pool.Workers(options.Workers), CancellationToken = cancellationToken }, async (file, ct) =>
+        // Files are moved a few at once and so are the objects of one file, the copies and checks of the whole job bounded
+        // together. Twice as many files as copies: while one file's last copies are read back, another's copies go on.
+        var workers = await _pool.WorkersAsync(options.Workers, cancellationToken);
+        using var slots = new RelocationSlots(workers);
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 2 * workers, CancellationToken = cancellationToken }, async (file, ct) =>
         {
             var entry = entries[file.Key];
             var path = PoolPath.Parse(entry.Current!.Path);
@@ -86,7 +88,7 @@ public sealed class Rebalancer(StoragePool owner)
 
                 try
                 {
-                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], transfers, ct))
+                    foreach (var (move, _) in await _relocation.MoveAsync(entry, [.. file], slots, ct))
                     {
                         moved.Add(move);
                         options.Progress?.Report(Interlocked.Add(ref bytesMoved, move.Bytes));
@@ -122,7 +124,7 @@ public sealed class Rebalancer(StoragePool owner)
         var listed = survey.ListedRemotes.ToList();
         var unfinished = entries.Where(e => e.Revisions.Count > 1 || e.MissingCopies(listed).Any()).ToList();
         var finished = 0;
-        await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = _pool.Workers(options.Workers), CancellationToken = cancellationToken }, async (entry, ct) =>
+        await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = await _pool.WorkersAsync(options.Workers, cancellationToken), CancellationToken = cancellationToken }, async (entry, ct) =>
         {
             var path = PoolPath.Parse(entry.Current!.Path);
             using (await _pool.Locks.AcquireAsync([path.Value], ct))

@@ -182,8 +182,8 @@ public sealed class Verifier(StoragePool owner)
             });
         }
 
-        var workers = Math.Max(1, options.Workers ?? _pool.Config.MaxParallelWorkers);
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.Quick ? 1 : workers, CancellationToken = cancellationToken }, async (item, ct) =>
+        var workers = options.Quick ? 1 : await _pool.WorkersAsync(options.Workers, cancellationToken);
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, async (item, ct) =>
         {
             var (m, c, l) = item;
             try

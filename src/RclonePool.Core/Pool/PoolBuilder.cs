@@ -262,6 +262,7 @@ public sealed class PoolBuilder(PoolConfig config)
             Codecs = plugins.Codecs,
             Time = _time,
             Logger = logger,
+            Concurrency = new TransferConcurrency(store, remotes, _time),
             Quota = _quota is { Limited: true } quota ? new QuotaLedger(quota, async ct =>
             {
                 var totals = await index.TotalsAsync(ct);

@@ -101,7 +101,15 @@ internal sealed class PoolContext
     /// <summary>Parallel remote calls for metadata work (deletes, stats, manifest rewrites).</summary>
     public const int MetadataParallelism = 8;
 
-    public int Workers(int? requested) => Math.Max(1, requested ?? Config.MaxParallelWorkers);
+    /// <summary>Works out "auto" for <c>max_parallel_workers</c> from the remotes.</summary>
+    public required TransferConcurrency Concurrency { get; init; }
+
+    /// <summary>
+    /// Chunk transfers one operation keeps in flight: <paramref name="requested"/> (a command's option), else
+    /// <c>max_parallel_workers</c>, else what <see cref="TransferConcurrency"/> works out for the remotes.
+    /// </summary>
+    public async ValueTask<int> WorkersAsync(int? requested, CancellationToken cancellationToken) =>
+        Math.Max(1, requested ?? Config.MaxParallelWorkers ?? await Concurrency.AutoAsync(cancellationToken));
 
     public PoolRemote Remote(string name) =>
         Remotes.TryGet(name, out var remote) ? remote : throw new KeyNotFoundException($"{name} is not a remote of this pool.");

@@ -112,6 +112,9 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
 
     public ValueTask<long?> FreeBytesAsync(CancellationToken cancellationToken) => Context.Capacity.FreeBytesAsync(cancellationToken);
 
+    /// <summary>Chunk transfers one operation keeps in flight by default: <c>max_parallel_workers</c>, or what "auto" works out for the remotes.</summary>
+    public ValueTask<int> TransferWorkersAsync(CancellationToken cancellationToken) => Context.WorkersAsync(null, cancellationToken);
+
     /// <summary>Free space and stored bytes of every remote (free space asked of rclone at most every 10 s).</summary>
     public Task<IReadOnlyList<RemoteLoad>> MeasureAsync(CancellationToken cancellationToken) => Context.Capacity.MeasureAsync(cancellationToken);
 

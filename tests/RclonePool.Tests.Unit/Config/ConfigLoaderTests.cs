@@ -21,6 +21,7 @@ public sealed class ConfigLoaderTests
         var config = Parse("""{ "remotes": ["a:", "b:"] }""");
         Assert.Equal(["a:", "b:"], config.Remotes);
         Assert.Equal(100L * 1024 * 1024, config.ChunkSize);
+        Assert.Null(config.MaxParallelWorkers); // "auto"
         Assert.True(config.EnableRcloneDaemon);
         Assert.Equal(0, config.RcloneDaemonPort);
     }
@@ -75,6 +76,9 @@ public sealed class ConfigLoaderTests
     [InlineData("remote_priorities", "{\"a:\": 1.5}", "remote_priorities entry \"a:\" must be a whole number")]
     [InlineData("chunk_size", "\"lots\"", "chunk_size must be a size such as 4096, \"256K\" or \"64M\", but the config has the string \"lots\"")]
     [InlineData("chunk_size", "1.5", "chunk_size must be a whole number of bytes, but the config has the number 1.5")]
+    [InlineData("max_parallel_workers", "\"many\"", "max_parallel_workers must be an integer or \"auto\", but the config has the string \"many\"")]
+    [InlineData("max_parallel_workers", "true", "max_parallel_workers must be an integer or \"auto\", but the config has true")]
+    [InlineData("max_parallel_workers", "2.5", "max_parallel_workers must be a whole number, but the config has the number 2.5")]
     public void Wrong_type_names_the_key_the_value_and_the_expected_type(string key, string value, string expected)
     {
         var e = Refused($$"""{ "{{key}}": {{value}} }""");
@@ -88,6 +92,13 @@ public sealed class ConfigLoaderTests
         Assert.Contains("webdav_users entry \"admin\" must be a string, but the config has a number (hidden)", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("12345", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("\"auto\"", null)]
+    [InlineData("\"AUTO\"", null)]
+    [InlineData("8", 8)]
+    public void Max_parallel_workers_is_a_number_or_auto(string value, int? expected) =>
+        Assert.Equal(expected, Parse($$"""{ "max_parallel_workers": {{value}} }""").MaxParallelWorkers);
 
     [Fact]
     public void Whole_numbers_written_with_a_fraction_or_exponent_are_integers()

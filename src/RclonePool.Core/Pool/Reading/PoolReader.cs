@@ -77,7 +77,7 @@ internal sealed class PoolReader(PoolContext pool)
             using (var handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous))
             {
                 RandomAccess.SetLength(handle, manifest.Size);
-                await Parallel.ForEachAsync(manifest.Chunks, new ParallelOptions { MaxDegreeOfParallelism = pool.Workers(workers), CancellationToken = cancellationToken }, async (chunk, ct) =>
+                await Parallel.ForEachAsync(manifest.Chunks, new ParallelOptions { MaxDegreeOfParallelism = await pool.WorkersAsync(workers, cancellationToken), CancellationToken = cancellationToken }, async (chunk, ct) =>
                 {
                     await using var source = OpenDirect(manifest, chunk.Offset, chunk.Length);
                     var buffer = ArrayPool<byte>.Shared.Rent(DownloadBuffer);

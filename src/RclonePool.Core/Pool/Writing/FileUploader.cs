@@ -29,7 +29,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         }
 
         var placement = await pool.Capacity.NewPlacementAsync(cancellationToken);
-        var upload = new UploadContext(placement, pool.Workers(options.Workers), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy, pool.Traffic);
+        var upload = new UploadContext(placement, await pool.WorkersAsync(options.Workers, cancellationToken), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy, pool.Traffic);
         var chunking = pool.ChunkingFor(length);
 
         Manifest manifest;
