@@ -47,7 +47,7 @@ internal sealed class CliContext
         builder.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
+            o.TimestampFormat = Verbose ? "HH:mm:ss.fff " : "HH:mm:ss "; // --verbose is for finding where time goes
         });
         builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     });

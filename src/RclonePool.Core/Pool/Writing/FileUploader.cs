@@ -30,6 +30,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
 
         var placement = await pool.Capacity.NewPlacementAsync(cancellationToken);
         var upload = new UploadContext(placement, await pool.WorkersAsync(options.Workers, cancellationToken), pool.FileEvents.Progress("upload", path, length, options.Progress), pool.Redundancy, pool.Traffic);
+        PoolLog.Uploading(pool.Logger, path.Value, length, upload.Workers);
         var chunking = pool.ChunkingFor(length);
 
         Manifest manifest;
@@ -174,7 +175,10 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         // Fixed chunks are known at once; content-defined ones as a scan of the file finds them (chunking.RangesAsync).
         var ranges = chunking.RangesAsync(handle, start, length, cancellationToken);
         await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (range, ct) =>
-            entries[range.Index] = await chunks.WriteAsync(range.Index, range.Offset, range.Length, () => new FileRangeStream(handle, start + range.Offset, range.Length), upload, ct));
+        {
+            entries[range.Index] = await chunks.WriteAsync(range.Index, range.Offset, range.Length, () => new FileRangeStream(handle, start + range.Offset, range.Length), upload, ct);
+            PoolLog.ChunkStored(pool.Logger, file.Name, range.Index, range.Length);
+        });
 
         var sha256 = await wholeFileHash;
         if (File.GetLastWriteTimeUtc(file.Name) != stampBefore || RandomAccess.GetLength(handle) - start != length)
