@@ -25,7 +25,7 @@ internal static class UploadCommand
         };
         command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
-            await using var session = await context.OpenPoolAsync(token);
+            await using var session = await context.OpenPoolForWritesAsync(token);
             var pool = session.Pool;
             var workers = parse.GetValue(parallel) || context.Config.ParallelUploads ? await pool.TransferWorkersAsync(token) : 1;
             var src = parse.GetValue(source)!;

@@ -73,13 +73,23 @@ internal sealed class CliContext
         return config;
     }
 
-    public async Task<PoolSession> OpenPoolAsync(CancellationToken cancellationToken)
+    public Task<PoolSession> OpenPoolAsync(CancellationToken cancellationToken) => OpenPoolAsync(writes: false, cancellationToken);
+
+    /// <summary>Opens the pool for a command about to store data: the remotes' free space is asked while the pool opens.</summary>
+    public Task<PoolSession> OpenPoolForWritesAsync(CancellationToken cancellationToken) => OpenPoolAsync(writes: true, cancellationToken);
+
+    private async Task<PoolSession> OpenPoolAsync(bool writes, CancellationToken cancellationToken)
     {
         var config = Config;
         var loggerFactory = CreateLoggerFactory(config);
         try
         {
             var builder = new PoolBuilder(config).UseLoggerFactory(loggerFactory);
+            if (writes)
+            {
+                builder.MeasureFreeSpaceAhead();
+            }
+
             if (Quota is not null)
             {
                 builder.UseQuota(Quota);

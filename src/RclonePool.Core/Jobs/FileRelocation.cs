@@ -90,10 +90,13 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         var target = new RemotePath(to.Storage, objectPath);
         written.Add((to, objectPath));
         var now = move.From with { Remote = to.Name, Object = objectPath };
-        var hashType = await RemoteHashForAsync(move.From, to, cancellationToken);
+        var localDirectory = await pool.Store.LocalDirectoryAsync(to.Storage, cancellationToken) is not null;
+        var hashType = await RemoteHashForAsync(move.From, to, localDirectory, cancellationToken);
+        // The destination's slot first, then the job's: a copy waiting for a busy destination holds none of the job's.
+        SemaphoreSlim[] copySlots = [slots.CopiesTo(to.Name, localDirectory), slots.Copies];
         var bad = hashType is null
-            ? await CopyThenReadBackAsync(current, chunk, move, target, now, slots, cancellationToken)
-            : await RelocationSlots.HoldingAsync(slots.Copies, () => CopyCheckedAsync(current, chunk, move, target, hashType, cancellationToken), cancellationToken);
+            ? await CopyThenReadBackAsync(current, chunk, move, target, now, copySlots, slots.Checks, cancellationToken)
+            : await RelocationSlots.HoldingAsync(() => CopyCheckedAsync(current, chunk, move, target, hashType, cancellationToken), cancellationToken, copySlots);
         if (bad is { } damage)
         {
             throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not check out ({damage.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
@@ -103,9 +106,9 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
     }
 
     /// <summary>The hash to check a copy by on its destination, or null when it is read back instead.</summary>
-    private async Task<string?> RemoteHashForAsync(ChunkLocation from, PoolRemote to, CancellationToken cancellationToken)
+    private async Task<string?> RemoteHashForAsync(ChunkLocation from, PoolRemote to, bool localDirectory, CancellationToken cancellationToken)
     {
-        if (from.Role == LocationRole.Shard || await pool.Store.LocalDirectoryAsync(to.Storage, cancellationToken) is not null)
+        if (from.Role == LocationRole.Shard || localDirectory)
         {
             return null;
         }
@@ -115,14 +118,14 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
     }
 
     /// <summary>Copies, then reads the copy back: the read holds a check slot, not a copy slot, so the next copy starts meanwhile.</summary>
-    private async Task<(DamageKind Kind, string Detail)?> CopyThenReadBackAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, ChunkLocation now, RelocationSlots slots, CancellationToken cancellationToken)
+    private async Task<(DamageKind Kind, string Detail)?> CopyThenReadBackAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, ChunkLocation now, SemaphoreSlim[] copySlots, SemaphoreSlim checks, CancellationToken cancellationToken)
     {
-        await RelocationSlots.HoldingAsync(slots.Copies, async () =>
+        await RelocationSlots.HoldingAsync(async () =>
         {
             await CopyAsync(move, target, cancellationToken);
             return true;
-        }, cancellationToken);
-        return await RelocationSlots.HoldingAsync(slots.Checks, () => ChunkCheck.ByContentAsync(pool.Store, target, current, chunk, now, null, cancellationToken), cancellationToken);
+        }, cancellationToken, copySlots);
+        return await RelocationSlots.HoldingAsync(() => ChunkCheck.ByContentAsync(pool.Store, target, current, chunk, now, null, cancellationToken), cancellationToken, checks);
     }
 
     /// <summary>

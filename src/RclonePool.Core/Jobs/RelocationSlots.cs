@@ -1,30 +1,49 @@
+using System.Collections.Concurrent;
+using RclonePool.Core.Pool;
+
 namespace RclonePool.Core.Jobs;
 
 /// <summary>
 /// What one rebalance may have in flight at once, over all its files: copies (<see cref="Copies"/>), and the reads
 /// that check a copy on its destination (<see cref="Checks"/>). Apart, so that a read-back runs while the next copy
 /// is already going: an account's upload and download are separate capacities, and a copy checked by reading it back
-/// would otherwise leave the destination's upload idle for as long as the read takes.
+/// would otherwise leave the destination's upload idle for as long as the read takes. Copies to one remote that is not
+/// a local directory are held to <see cref="TransferConcurrency.PerNetworkRemote"/> (<see cref="CopiesTo"/>): more do
+/// not add bandwidth there, they only finish together and leave all their read-backs to the end.
 /// </summary>
 internal sealed class RelocationSlots(int workers) : IDisposable
 {
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _byDestination = new(StringComparer.Ordinal);
+
     public SemaphoreSlim Copies { get; } = new(Math.Max(1, workers));
 
     public SemaphoreSlim Checks { get; } = new(Math.Max(1, workers));
 
-    /// <summary>Runs <paramref name="work"/> holding one slot of <paramref name="slots"/>.</summary>
-    public static async Task<T> HoldingAsync<T>(SemaphoreSlim slots, Func<Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>The copies one destination may take at once: all of the job's for a local directory.</summary>
+    public SemaphoreSlim CopiesTo(string remote, bool localDirectory) =>
+        _byDestination.GetOrAdd(remote, _ => new SemaphoreSlim(localDirectory ? Math.Max(1, workers) : Math.Min(Math.Max(1, workers), TransferConcurrency.PerNetworkRemote)));
+
+    /// <summary>Runs <paramref name="work"/> holding one slot of each of <paramref name="slots"/>, taken in order.</summary>
+    public static async Task<T> HoldingAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken, params SemaphoreSlim[] slots)
     {
-        ArgumentNullException.ThrowIfNull(slots);
         ArgumentNullException.ThrowIfNull(work);
-        await slots.WaitAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(slots);
+        var held = 0;
         try
         {
+            for (; held < slots.Length; held++)
+            {
+                await slots[held].WaitAsync(cancellationToken);
+            }
+
             return await work();
         }
         finally
         {
-            slots.Release();
+            for (var i = held - 1; i >= 0; i--)
+            {
+                slots[i].Release();
+            }
         }
     }
 
@@ -32,5 +51,9 @@ internal sealed class RelocationSlots(int workers) : IDisposable
     {
         Copies.Dispose();
         Checks.Dispose();
+        foreach (var slots in _byDestination.Values)
+        {
+            slots.Dispose();
+        }
     }
 }

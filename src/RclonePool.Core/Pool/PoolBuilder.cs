@@ -38,6 +38,7 @@ public sealed class PoolBuilder(PoolConfig config)
     private TimeProvider _time = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private QuotaLimits? _quota;
+    private bool _freeSpaceAhead;
 
     public PoolConfig Config { get; } = config ?? throw new ArgumentNullException(nameof(config));
 
@@ -107,6 +108,16 @@ public sealed class PoolBuilder(PoolConfig config)
         return this;
     }
 
+    /// <summary>
+    /// Asks every remote for its free space while the pool descriptors are read, for a command that is about to
+    /// write: on a cloud account that saves a round trip before the first byte goes out. Read-only commands do not ask.
+    /// </summary>
+    public PoolBuilder MeasureFreeSpaceAhead()
+    {
+        _freeSpaceAhead = true;
+        return this;
+    }
+
     /// <summary>Holds the pool to <paramref name="quota"/> (a user's <c>quota_bytes</c> and <c>quota_files</c>); default: no quota.</summary>
     public PoolBuilder UseQuota(QuotaLimits quota)
     {
@@ -134,11 +145,12 @@ public sealed class PoolBuilder(PoolConfig config)
             plugins.Attach(access.Events);
 
             // Through the watched, retrying store: a remote that is down costs seconds here too, not rclone's timeouts.
+            var freeSpace = _freeSpaceAhead ? PoolCapacity.MeasureAheadAsync(access.Store, remotes, cancellationToken) : null;
             var identity = await new PoolDescriptors(access.Store, layout).ReadPoolIdAsync(remotes, cancellationToken);
             index = _openIndex is null && Config.IndexBackend == "postgresql"
                 ? await PostgresPoolIndex.OpenAsync(Config.IndexConnectionString, identity.PoolId, _loggerFactory.CreateLogger("rclonepool.index"), cancellationToken)
                 : await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
-            var context = Assemble(access, remotes, layout, identity, index, plugins);
+            var context = Assemble(access, remotes, layout, identity, index, plugins, freeSpace);
             if (index is ISharedPathLocks shared)
             {
                 context.Locks.Share(shared);
@@ -232,7 +244,7 @@ public sealed class PoolBuilder(PoolConfig config)
         ILogger Logger, PoolEventBus Events, RemoteCircuitBreaker Breaker, RemoteWatchdog Watchdog, ResiliencePipeline Retry,
         ReportingRemoteStore Reporting, RetryingRemoteStore Store, RetryingRemoteStore StoreOnce);
 
-    private PoolContext Assemble(RemoteAccess access, PoolRemoteSet remotes, PoolLayout layout, PoolIdentity identity, IPoolIndex index, PoolPlugins plugins)
+    private PoolContext Assemble(RemoteAccess access, PoolRemoteSet remotes, PoolLayout layout, PoolIdentity identity, IPoolIndex index, PoolPlugins plugins, Task<RemoteUsage?[]?>? freeSpace)
     {
         var poolId = identity.PoolId;
         var (logger, events, breaker, watchdog, retry, reporting, store, storeOnce) = access;
@@ -253,7 +265,7 @@ public sealed class PoolBuilder(PoolConfig config)
             Manifests = new ManifestStore(store, layout, remotes, logger, new ManifestPacking(Config.ManifestPacking, poolId, identity.FormatVersion, _time)),
             ChunkCache = _chunkCache ?? ChunkCache.FromConfig(Config, logger),
             Chunker = plugins.UseChunker(Chunking.ChunkingPolicy.For(Config)),
-            Capacity = new PoolCapacity(remotes, Config, store, index, plugins.WrapBalancer(_balancer ?? BalancingStrategies.Create(Config.BalancingStrategy)), breaker, unclaimed, _time, logger),
+            Capacity = new PoolCapacity(remotes, Config, store, index, plugins.WrapBalancer(_balancer ?? BalancingStrategies.Create(Config.BalancingStrategy)), breaker, unclaimed, _time, logger, freeSpace),
             Events = events,
             FileEvents = new FileEvents(events, _time),
             Unclaimed = unclaimed,

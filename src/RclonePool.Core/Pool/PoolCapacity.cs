@@ -16,7 +16,7 @@ namespace RclonePool.Core.Pool;
 /// </summary>
 internal sealed class PoolCapacity(
     IReadOnlyList<PoolRemote> remotes, PoolConfig config, IRemoteStore store, IPoolIndex index, IBalancer balancer, RemoteCircuitBreaker breaker,
-    UnclaimedRemotes unclaimed, TimeProvider time, ILogger logger) : IDisposable
+    UnclaimedRemotes unclaimed, TimeProvider time, ILogger logger, Task<RemoteUsage?[]?>? measuredAhead = null) : IDisposable
 {
     private readonly Dictionary<string, double> _weights = ByRemote(config.RemoteWeights);
     private readonly Dictionary<string, int> _priorities = ByRemote(config.RemotePriorities);
@@ -80,6 +80,12 @@ internal sealed class PoolCapacity(
                 return _abouts;
             }
 
+            if (Interlocked.Exchange(ref measuredAhead, null) is { } ahead && await ahead is { } early && early.Length == remotes.Count)
+            {
+                (_abouts, _aboutsTaken) = (early, time.GetTimestamp());
+                return early;
+            }
+
             _abouts = await MeasureFreeSpaceAsync(cancellationToken);
             _aboutsTaken = time.GetTimestamp();
             return _abouts;
@@ -87,6 +93,22 @@ internal sealed class PoolCapacity(
         finally
         {
             _aboutLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The free space of <paramref name="remotes"/> asked before the pool is open (<see cref="PoolBuilder.MeasureFreeSpaceAhead"/>);
+    /// null when that failed or was cancelled (the first placement then asks again). Never faults.
+    /// </summary>
+    public static async Task<RemoteUsage?[]?> MeasureAheadAsync(IRemoteStore store, IReadOnlyList<PoolRemote> remotes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.WhenAll(remotes.ToArray().Select(r => store.AboutAsync(r.Name, cancellationToken)));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
         }
     }
 
