@@ -15,6 +15,13 @@ internal sealed class GetHandler : IMethodHandler
 {
     private const int CopyBlock = 256 * 1024;
 
+    /// <summary>
+    /// Bytes written into the response pipe before it is flushed: the server's response buffer (1 MiB, PoolServer). Each
+    /// flush hands the pipe to the socket's sender on another thread; flushing every 256 KiB block cost about seven
+    /// futex calls per block (docs/benchmarks.md, branch davget2). Memory stays one response buffer per connection.
+    /// </summary>
+    private const int FlushBytes = 1024 * 1024;
+
     public async Task HandleAsync(DavContext context)
     {
         var entry = await context.StatAsync(context.Path)
@@ -115,7 +122,8 @@ internal sealed class GetHandler : IMethodHandler
     }
 
     /// <summary>
-    /// Streams <paramref name="count"/> bytes from the pool straight into the response pipe. A whole-file GET (200, or
+    /// Streams <paramref name="count"/> bytes from the pool straight into the response pipe, flushed after the first
+    /// block (time to first byte), then every <see cref="FlushBytes"/>, and at the end. A whole-file GET (200, or
     /// one range covering the whole file) is a <paramref name="download"/>: PRE_DOWNLOAD / POST_DOWNLOAD are published
     /// for it; ranged reads (seeking, streaming players) publish none.
     /// </summary>
@@ -126,6 +134,7 @@ internal sealed class GetHandler : IMethodHandler
             : await context.Pool.OpenReadAsync(context.Path, offset, count, context.Aborted);
         var writer = context.Response.BodyWriter;
         var remaining = count;
+        var unflushed = 0;
         while (remaining > 0)
         {
             var memory = writer.GetMemory(CopyBlock);
@@ -142,6 +151,13 @@ internal sealed class GetHandler : IMethodHandler
 
             writer.Advance(read);
             remaining -= read;
+            unflushed += read;
+            if (unflushed < FlushBytes && remaining > 0 && remaining + read < count)
+            {
+                continue;
+            }
+
+            unflushed = 0;
             var flushed = await writer.FlushAsync(context.Aborted);
             if (flushed.IsCanceled || flushed.IsCompleted)
             {

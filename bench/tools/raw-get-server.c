@@ -1,0 +1,73 @@
+/*
+ * The cheapest HTTP server of one file that this machine allows, for bench/get-ceiling.sh: it answers every
+ * connection with the whole file (200, Content-Length, Connection: close), read with pread into one buffer and
+ * written with send, no verification, no framework. Its CPU per GiB is the floor of the kernel's two copies
+ * (page cache -> buffer -> socket) that any copying server pays; a client's wall time against it is the ceiling
+ * of what a full GET can reach on this machine. After each connection it prints the CPU it used on stderr.
+ *
+ *   raw-get-server FILE PORT [BLOCK_KIB]
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s FILE PORT [BLOCK_KIB]\n", argv[0]);
+        return 2;
+    }
+    int file = open(argv[1], O_RDONLY);
+    struct stat st;
+    if (file < 0 || fstat(file, &st) != 0) {
+        perror(argv[1]);
+        return 1;
+    }
+    long block = (argc > 3 ? atol(argv[3]) : 256) * 1024;
+    char *buffer = malloc(block);
+    int listener = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[2])), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 16) != 0) {
+        perror("bind");
+        return 1;
+    }
+    fprintf(stderr, "listening on http://127.0.0.1:%s/\n", argv[2]);
+    for (;;) {
+        int client = accept(listener, NULL, NULL);
+        char request[8192];
+        if (client < 0 || recv(client, request, sizeof request, 0) <= 0) {
+            if (client >= 0) close(client);
+            continue;
+        }
+        double start = cpu_seconds();
+        char header[256];
+        int length = snprintf(header, sizeof header, "HTTP/1.1 200 OK\r\nContent-Length: %ld\r\nConnection: close\r\n\r\n", (long)st.st_size);
+        send(client, header, length, 0);
+        for (off_t at = 0; at < st.st_size;) {
+            ssize_t got = pread(file, buffer, block, at);
+            if (got <= 0) break;
+            for (ssize_t sent = 0; sent < got;) {
+                ssize_t n = send(client, buffer + sent, got - sent, MSG_NOSIGNAL);
+                if (n <= 0) { at = st.st_size; break; }
+                sent += n;
+            }
+            at += got;
+        }
+        close(client);
+        fprintf(stderr, "cpu %.3f\n", cpu_seconds() - start);
+    }
+}
