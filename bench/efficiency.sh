@@ -60,8 +60,8 @@ packing_key=""; [[ "$packing" == default ]] || packing_key=", \"manifest_packing
 IFS=, read -r cdc_min cdc_avg cdc_max <<< "$cdc_sizes"
 declare -A bytes secs cpu dbytes dsecs
 "$root/scripts/install-deps.sh" rclone curl restic
-"$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
-dll="$root/.build/cli/rclonepool.dll"
+[[ -n "${RCLONEPOOL_BENCH_DLL:-}" ]] || "$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
+dll="${RCLONEPOOL_BENCH_DLL:-$root/.build/cli/rclonepool.dll}"   # RCLONEPOOL_BENCH_DLL: another build to compare
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-efficiency.XXXXXX")"
 shm="$(mktemp -d /dev/shm/rclonepool-efficiency.XXXXXX)"
