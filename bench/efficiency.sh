@@ -6,7 +6,7 @@
 #
 #   bench/efficiency.sh [--remotes 4] [--sdk-mb 128] [--logs-mb 64] [--image-mb 256] [--big-mb 1024] [--rounds 3]
 #                       [--seeks 30] [--level 3] [--dedup-chunk-mb 8] [--case table,dedup,parts,incompressible,seek]
-#                       [--chunking fixed|cdc] [--cdc-sizes 1M,4M,16M]
+#                       [--chunking fixed|cdc] [--cdc-sizes 1M,4M,16M] [--manifest-packing false|true]
 #
 # Parts of the dataset (made by the script, the same bytes on every run):
 #   sdk     the first --sdk-mb MiB of the installed .NET SDK directory, files in path order (many small binaries)
@@ -24,14 +24,15 @@
 # --chunking cdc: the table's compressed pool also has enable_deduplication and chunking "cdc" (--cdc-sizes: min, avg,
 # max); the dedup case always shows both, fixed chunks (before) and cdc (after).
 # Stored bytes: du -sb of the restic repository; of every pool remote (chunks and the manifests every remote holds).
-# Times are wall clock of 'restic backup' and 'rclonepool upload --parallel' (each into an empty store). The machine
-# may be shared: the load average is printed before and after. MiB = 2^20 bytes.
+# Times are wall clock of 'restic backup' and 'rclonepool upload --parallel' (each into an empty store); the table also
+# shows the CPU seconds (user + system, child processes included) each used, which a shared, loaded machine disturbs
+# less than wall time. The load average is printed before and after. MiB = 2^20 bytes.
 # Needs restic, rclone and curl (installed from Debian when missing) and builds the CLI (./rclonepool --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 remotes=4 sdk_mb=128 logs_mb=64 image_mb=256 big_mb=1024 seeks=30 level=3 rounds=3 cases=table,dedup,incompressible,seek dedup_chunk_mb=8
-chunking=fixed cdc_sizes=1M,4M,16M
+chunking=fixed cdc_sizes=1M,4M,16M packing=default
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --remotes) remotes="$2"; shift 2 ;;
@@ -46,6 +47,7 @@ while [[ $# -gt 0 ]]; do
     --dedup-chunk-mb) dedup_chunk_mb="$2"; shift 2 ;;
     --chunking) chunking="$2"; shift 2 ;;
     --cdc-sizes) cdc_sizes="$2"; shift 2 ;;
+    --manifest-packing) packing="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -53,11 +55,13 @@ done
 
 has_case() { [[ ",$cases," == *",$1,"* ]]; }
 [[ "$chunking" == fixed || "$chunking" == cdc ]] || { echo "--chunking must be fixed or cdc" >&2; exit 2; }
+[[ "$packing" == default || "$packing" == false || "$packing" == true ]] || { echo "--manifest-packing must be false or true" >&2; exit 2; }
+packing_key=""; [[ "$packing" == default ]] || packing_key=", \"manifest_packing\": $packing"   # default: the pool's own default
 IFS=, read -r cdc_min cdc_avg cdc_max <<< "$cdc_sizes"
-declare -A bytes secs dbytes dsecs
+declare -A bytes secs cpu dbytes dsecs
 "$root/scripts/install-deps.sh" rclone curl restic
-"$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
-dll="$root/.build/cli/rclonepool.dll"
+[[ -n "${RCLONEPOOL_BENCH_DLL:-}" ]] || "$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
+dll="${RCLONEPOOL_BENCH_DLL:-$root/.build/cli/rclonepool.dll}"   # RCLONEPOOL_BENCH_DLL: another build to compare
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-efficiency.XXXXXX")"
 shm="$(mktemp -d /dev/shm/rclonepool-efficiency.XXXXXX)"
@@ -70,12 +74,19 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 now() { date +%s.%N; }
+# timed OUT CMD...: runs CMD with its output in $work/cmd.log and writes "wall user+sys" seconds (its children's CPU
+# included: rclone, when started) to OUT; fails as CMD does
+timed() {
+  local out="$1" TIMEFORMAT='%R %U %S'; shift
+  { time "$@" >"$work/cmd.log" 2>&1; } 2>"$out.raw" || return 1
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$out.raw" > "$out"
+}
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 die() { echo "bench: $*" >&2; exit 1; }
 mib() { calc '%.1f' "$1 / 1048576"; }
 export RESTIC_PASSWORD=bench-not-secret
 
-echo "bench: rclonepool (enable_compression, level $level, $remotes local remotes, table chunking $chunking, cdc sizes $cdc_sizes) vs $(restic version | head -1)"
+echo "bench: rclonepool (enable_compression, level $level, $remotes local remotes, table chunking $chunking, cdc sizes $cdc_sizes, manifest_packing $packing) vs $(restic version | head -1)"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work"
 
 if has_case table || has_case dedup || has_case parts; then
@@ -129,7 +140,7 @@ make_pool() {
   "chunking": "$chunks",
   "cdc_min_chunk_size": "$cdc_min",
   "cdc_avg_chunk_size": "$cdc_avg",
-  "cdc_max_chunk_size": "$cdc_max"
+  "cdc_max_chunk_size": "$cdc_max"$packing_key
 }
 JSON
   dotnet "$dll" --config "$work/$name.json" --no-progress init >/dev/null
@@ -141,22 +152,23 @@ if has_case table; then
 
 for part in sdk logs image; do
   restic init --repo "$work/restic-$part" --repository-version 2 >/dev/null
-  t0=$(now); restic backup --repo "$work/restic-$part" --compression auto --quiet "$data/$part" >/dev/null; t1=$(now)
-  bytes[restic,$part]=$(du -sb "$work/restic-$part" | cut -f1); secs[restic,$part]=$(calc '%.2f' "$t1 - $t0")
+  timed "$work/time" restic backup --repo "$work/restic-$part" --compression auto --quiet "$data/$part" || { cat "$work/cmd.log" >&2; die "restic backup of $part failed"; }
+  bytes[restic,$part]=$(du -sb "$work/restic-$part" | cut -f1); read -r "secs[restic,$part]" "cpu[restic,$part]" < "$work/time"
   for mode in on off; do
     if [[ $mode == on && $chunking == cdc ]]; then make_pool "pool-$part-$mode" true true true cdc
     else make_pool "pool-$part-$mode" "$([[ $mode == on ]] && echo true || echo false)"; fi
-    t0=$(now); dotnet "$dll" --config "$work/pool-$part-$mode.json" --no-progress upload --parallel "$data/$part" "/$part" >"$work/upload.log" 2>&1 \
-      || { cat "$work/upload.log" >&2; die "rclonepool upload of $part failed"; }; t1=$(now)
-    bytes[$mode,$part]=$(pool_bytes "pool-$part-$mode"); secs[$mode,$part]=$(calc '%.2f' "$t1 - $t0")
+    timed "$work/time" dotnet "$dll" --config "$work/pool-$part-$mode.json" --no-progress upload --parallel "$data/$part" "/$part" \
+      || { cat "$work/cmd.log" >&2; die "rclonepool upload of $part failed"; }
+    bytes[$mode,$part]=$(pool_bytes "pool-$part-$mode"); read -r "secs[$mode,$part]" "cpu[$mode,$part]" < "$work/time"
   done
   rm -rf "$work/restic-$part" "$work"/pool-"$part"-*
 done
 echo
-printf '  %-6s %12s %12s %12s %9s   %10s %10s %10s %9s\n' part "restic MiB" "pool MiB" "(no compr.)" "pool/restic" "restic s" "pool s" "(no compr.)" "pool/restic"
+printf '  %-6s %12s %12s %12s %9s   %10s %10s %10s %9s   %12s %10s %9s\n' part "restic MiB" "pool MiB" "(no compr.)" "pool/restic" "restic s" "pool s" "(no compr.)" "pool/restic" "restic cpu s" "pool cpu s" "pool/restic"
 for part in sdk logs image; do
-  printf '  %-6s %12s %12s %12s %9s   %10s %10s %10s %9s\n' "$part" "$(mib "${bytes[restic,$part]}")" "$(mib "${bytes[on,$part]}")" "$(mib "${bytes[off,$part]}")" \
-    "$(calc '%.2f' "${bytes[on,$part]} / ${bytes[restic,$part]}")" "${secs[restic,$part]}" "${secs[on,$part]}" "${secs[off,$part]}" "$(calc '%.2f' "${secs[on,$part]} / ${secs[restic,$part]}")"
+  printf '  %-6s %12s %12s %12s %9s   %10s %10s %10s %9s   %12s %10s %9s\n' "$part" "$(mib "${bytes[restic,$part]}")" "$(mib "${bytes[on,$part]}")" "$(mib "${bytes[off,$part]}")" \
+    "$(calc '%.2f' "${bytes[on,$part]} / ${bytes[restic,$part]}")" "${secs[restic,$part]}" "${secs[on,$part]}" "${secs[off,$part]}" "$(calc '%.2f' "${secs[on,$part]} / ${secs[restic,$part]}")" \
+    "${cpu[restic,$part]}" "${cpu[on,$part]}" "$(calc '%.2f' "${cpu[on,$part]} / ${cpu[restic,$part]}")"
 done
 [[ $chunking == cdc ]] && echo "  (pool: enable_compression + enable_deduplication + chunking cdc $cdc_sizes; no compr.: fixed chunks, no dedup)"
 echo "  (targets: stored bytes <= 1.1x restic's, upload time <= 1.0x restic's; the pool keeps a manifest copy on each of its $remotes remotes)"

@@ -33,9 +33,13 @@ internal static class UploadCommand
             var plan = await PlanAsync(pool, src, dest, parse.GetValue(destination)!.EndsWith('/'), token);
             var total = plan.Files.Sum(f => Math.Max(0, f.Size));
 
-            foreach (var directory in plan.Directories)
+            // The directories of one depth are made at once, their parents being made by then: a tree of a hundred
+            // directories otherwise waited for a hundred manifest writes one after the other.
+            var smallInFlight = workers == 1 ? 1 : Math.Min(64, SmallFilesPerWorker * workers);
+            foreach (var level in plan.Directories.GroupBy(d => d.Value.Count(c => c == '/')).OrderBy(g => g.Key))
             {
-                await PoolDirectories.EnsureAsync(pool, directory, token);
+                await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = smallInFlight, CancellationToken = token }, async (directory, ct) =>
+                    await PoolDirectories.EnsureAsync(pool, directory, ct));
             }
 
             await TransferReporter.RunAsync("upload", total, context.ShowProgress, async progress =>
@@ -68,7 +72,6 @@ internal static class UploadCommand
                 // its chunks in parallel; both lanes run together. Memory stays bounded by the small-file limit.
                 var small = plan.Files.Where(f => IsSmall(f, pool.Config.ChunkSize)).ToList();
                 var large = plan.Files.Where(f => !IsSmall(f, pool.Config.ChunkSize)).ToList();
-                var smallInFlight = workers == 1 ? 1 : Math.Min(64, SmallFilesPerWorker * workers);
                 using var failed = CancellationTokenSource.CreateLinkedTokenSource(token);
                 async Task LaneAsync(List<UploadItem> files, int inFlight)
                 {

@@ -36,6 +36,9 @@ public sealed class ChunkingPolicy
     /// <summary>The size of most chunks: <c>chunk_size</c>, or the CDC average.</summary>
     public long TypicalChunkSize { get; }
 
+    /// <summary>A file of at most this many bytes is one chunk whatever its content: the CDC minimum, or the fixed size.</summary>
+    public long SingleChunkMax => Cdc?.Min ?? MaxChunkSize;
+
     /// <summary>The hash block size of new manifests: 256 KiB, or a typical chunk when chunks are smaller.</summary>
     public int BlockSize { get; }
 

@@ -15,6 +15,12 @@ internal static class GearFileRanges
     /// <summary>The chunks of <paramref name="length"/> bytes from <paramref name="start"/>; a file that ends early ends the last chunk at <paramref name="length"/> anyway (its upload then finds the bytes missing).</summary>
     public static async IAsyncEnumerable<ChunkRange> ScanAsync(SafeFileHandle handle, long start, long length, CdcSizes sizes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (length > 0 && length <= sizes.Min)
+        {
+            yield return new ChunkRange(0, 0, length); // no cut can fall before the minimum: nothing to read
+            yield break;
+        }
+
         var cutter = new GearCutter(sizes);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try

@@ -142,7 +142,10 @@ public sealed class CompressedChunk : IAsyncDisposable
                     throw new PoolException(PoolErrorKind.Conflict, $"The source gave {((long)block * blockSize) + read} bytes for a chunk of {length}; it changed during the upload.");
                 }
 
-                if (block == 0 && expected is null && codecs.Compresses && !ZstdBlocks.LooksCompressible(plain.AsSpan(0, want))
+                // zstd alone: the first block's own frame is the probe (a level-1 probe first would compress it twice,
+                // which for the one or two blocks of a small file's chunk doubled the work).
+                var ownProbe = block == 0 && expected is null && codecs.Zstd && codecs.OnlyCompresses;
+                if (block == 0 && expected is null && codecs.Compresses && !ownProbe && !ZstdBlocks.LooksCompressible(plain.AsSpan(0, want))
                     && !await LaterBlocksLookCompressibleAsync(openPlain, length, blockSize, cancellationToken))
                 {
                     // Already compressed: stored raw, or through the other stages only.
@@ -156,8 +159,14 @@ public sealed class CompressedChunk : IAsyncDisposable
                     encoder = new BlockEncoder(codecs, blockSize);
                 }
 
-                hasher.Append(plain.AsSpan(0, want));
                 var stored = encoder.Encode(plain.AsMemory(0, want), block, storedOffset);
+                if (ownProbe && !ZstdBlocks.Shrinks(want, encoder.LastZstdLength)
+                    && !await LaterBlocksLookCompressibleAsync(openPlain, length, blockSize, cancellationToken))
+                {
+                    return null; // already compressed: stored raw
+                }
+
+                hasher.Append(plain.AsSpan(0, want));
                 lengths[block] = stored.Length;
                 storedOffset += stored.Length;
                 if (expected is not null && expected[block] != lengths[block])

@@ -50,17 +50,25 @@ public static class ZstdBlocks
         }
 
         var scratch = ArrayPool<byte>.Shared.Rent(Bound(firstBlock.Length));
+        var probe = ZstdCompressors.Rent(ProbeLevel);
         try
         {
-            using var probe = new Compressor(ProbeLevel);
-            var written = probe.Wrap(firstBlock, scratch);
-            return written <= firstBlock.Length * (1 - ProbeMinSaving);
+            return Shrinks(firstBlock.Length, probe.Wrap(firstBlock, scratch));
         }
         finally
         {
+            ZstdCompressors.Return(ProbeLevel, probe);
             ArrayPool<byte>.Shared.Return(scratch);
         }
     }
+
+    /// <summary>
+    /// True when a block of <paramref name="plainLength"/> bytes that compressed to <paramref name="compressedLength"/>
+    /// (0: not smaller, see <see cref="CompressOrRaw"/>) saved at least <see cref="ProbeMinSaving"/>: what the probe asks
+    /// of its level-1 frame, and what the first block's own frame answers when the chunk is compressed anyway.
+    /// </summary>
+    public static bool Shrinks(int plainLength, int compressedLength) =>
+        compressedLength > 0 && compressedLength <= plainLength * (1 - ProbeMinSaving);
 
     /// <summary>
     /// Restores one block's plain bytes from its stored bytes: a copy when the block was stored raw (same length), else

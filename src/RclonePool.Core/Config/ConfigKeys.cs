@@ -93,9 +93,9 @@ public static class ConfigKeys
             Key(Performance, true, "rclone_daemon_port", ConfigTypes.Integer, c => c.RcloneDaemonPort, (c, v) => c.RcloneDaemonPort = v,
                 "Port of the rclone rcd child on 127.0.0.1, 0..65535; 0 (recommended) picks a free port."),
             Key(Performance, true, "local_direct_reads", ConfigTypes.Boolean, c => c.LocalDirectReads, (c, v) => c.LocalDirectReads = v,
-                "Read the objects of remotes that rclone maps to a local directory (a path, a 'type = local' remote or an alias of one) straight from that directory instead of through the rclone process; the bytes are the same and are verified as always. Listings and every other backend still go through rclone. false sends every read through rclone."),
+                "Read the objects of remotes that rclone maps to a local directory (a path, a 'type = local' remote or an alias of one) straight from that directory instead of through the rclone process; the bytes are the same and are verified as always. Listings of plain object names there are read from the directory too; crypt and every other backend still go through rclone. false sends every read and listing through rclone."),
             Key(Performance, true, "local_direct_writes", ConfigTypes.Boolean, c => c.LocalDirectWrites, (c, v) => c.LocalDirectWrites = v,
-                "Write the objects (chunks, manifests, pool descriptors, markers) of remotes that rclone maps to a local directory straight into that directory, through a temporary name renamed into place, instead of through the rclone process. Stats, deletes and moves of single objects there are done in the file system too; listings, crypt and every other backend still go through rclone. false sends every write through rclone."),
+                "Write the objects (chunks, manifests, pool descriptors, markers) of remotes that rclone maps to a local directory straight into that directory, through a temporary name renamed into place, instead of through the rclone process. Stats, deletes and moves of single objects there are done in the file system too; crypt and every other backend still go through rclone. false sends every write through rclone."),
 
             // v0.4 — balancing
             Key(Balancing, true, "balancing_strategy", ConfigTypes.String, c => c.BalancingStrategy, (c, v) => c.BalancingStrategy = v,

@@ -16,7 +16,7 @@ namespace RclonePool.Core.Plugins;
 public sealed class BlockEncoder : IDisposable
 {
     private readonly BlockCodecChain _chain;
-    private readonly Compressor? _zstd;
+    private Compressor? _zstd;
     private byte[]? _frame;
     private byte[]? _out;
     private bool _transform;
@@ -28,7 +28,7 @@ public sealed class BlockEncoder : IDisposable
         _transform = chain.Transform is not null;
         if (chain.Zstd)
         {
-            _zstd = new Compressor(chain.ZstdLevel);
+            _zstd = ZstdCompressors.Rent(chain.ZstdLevel);
             _frame = ArrayPool<byte>.Shared.Rent(ZstdBlocks.Bound(blockSize));
         }
 
@@ -44,6 +44,7 @@ public sealed class BlockEncoder : IDisposable
         if (_zstd is not null)
         {
             var written = ZstdBlocks.CompressOrRaw(_zstd, plain.Span, _frame);
+            LastZstdLength = written;
             inner = written > 0 ? _frame.AsMemory(0, written) : plain;
         }
         else if (_chain.Compression?.TryEncode(plain.Span) is { } compressed && compressed.Length < plain.Length)
@@ -78,9 +79,20 @@ public sealed class BlockEncoder : IDisposable
         return output;
     }
 
+    /// <summary>
+    /// The length of the zstd frame the last <see cref="Encode"/> made of its block before the later stages, 0 when the
+    /// block stayed raw (or the chain has no zstd stage).
+    /// </summary>
+    public int LastZstdLength { get; private set; }
+
     public void Dispose()
     {
-        _zstd?.Dispose();
+        if (_zstd is not null)
+        {
+            ZstdCompressors.Return(_chain.ZstdLevel, _zstd);
+            _zstd = null;
+        }
+
         if (_frame is not null)
         {
             ArrayPool<byte>.Shared.Return(_frame);

@@ -44,8 +44,9 @@ public sealed class CliQuickstartTests : IDisposable
             }
 
             Assert.Equal(content, await http.GetByteArrayAsync("hello.txt", Ct));
+            // The demo's remotes are local directories, which the pool reads, writes and lists itself: rclone may not
+            // have been started at all; whatever was started must be gone after Ctrl-C.
             var rclone = first.RcloneChildren();
-            Assert.NotEmpty(rclone);
 
             var (exitCode, stderr) = await first.SignalAndWaitAsync(2, TimeSpan.FromSeconds(30));
 

@@ -172,6 +172,43 @@ public sealed class LocalDirectTests : IAsyncLifetime
         Assert.All(files, f => Assert.False(File.ReadAllBytes(f).AsSpan().IndexOf(secret) >= 0, $"{f} holds the plaintext"));
     }
 
+    [Fact]
+    public async Task A_listing_of_plain_names_is_rclones_listing_without_calling_rclone()
+    {
+        await using var counted = new ReportingRemoteStore(RemoteStoreFactory.Create(true, Options()), new PoolEventBus());
+        var direct = new LocalDirectStore(counted);
+        await direct.WriteBytesAsync(new RemotePath("alias:", "rclonepool_manifests/a-r1.json"), new byte[10], Ct); // resolves the remote: one call
+        await direct.WriteBytesAsync(new RemotePath("alias:", "rclonepool_manifests/shared/.claim-1.json"), new byte[3], Ct);
+        await direct.WriteAsync(new RemotePath("alias:", "rclonepool_data/0a/0a1b2c"), new MemoryStream(new byte[100_000]), 100_000, Ct);
+        Directory.CreateDirectory(Path.Combine(Disk, "rclonepool_data", "ff"));
+
+        foreach (var (path, recursive) in new[] { ("", true), ("", false), ("rclonepool_manifests", false), ("rclonepool_manifests", true), ("rclonepool_data", true), ("missing", true) })
+        {
+            var calls = counted.Calls;
+            var listed = await ListAsync(direct, new RemotePath("alias:", path), recursive);
+            Assert.Equal(calls, counted.Calls);
+            Assert.Equal(await ListAsync(counted, new RemotePath("alias:", path), recursive), listed);
+        }
+
+        // A symbolic link: rclone's link flags decide what it lists, so rclone lists.
+        File.CreateSymbolicLink(Path.Combine(Disk, "rclonepool_manifests", "b-r1.json"), Path.Combine(Disk, "rclonepool_manifests", "a-r1.json"));
+        var before = counted.Calls;
+        await ListAsync(direct, new RemotePath("alias:", "rclonepool_manifests"), recursive: false);
+        Assert.Equal(before + 1, counted.Calls);
+    }
+
+    /// <summary>A listing in path order, each entry as (path, size, directory, modification time to the millisecond).</summary>
+    private static async Task<List<(string, long, bool, long)>> ListAsync(IRemoteStore store, RemotePath directory, bool recursive)
+    {
+        var entries = new List<(string, long, bool, long)>();
+        await foreach (var entry in store.ListAsync(directory, recursive, Ct))
+        {
+            entries.Add((entry.Path, entry.Size, entry.IsDirectory, entry.ModTime.ToUnixTimeMilliseconds()));
+        }
+
+        return [.. entries.OrderBy(e => e.Item1, StringComparer.Ordinal)];
+    }
+
     [Theory]
     [InlineData("rclonepool_data/ab/ab01", true)]
     [InlineData("rclonepool_manifests/0123abcd-r2.json", true)]

@@ -146,8 +146,9 @@ public abstract partial class RemoteStoreConformanceTests
     }
 
     /// <summary>
-    /// Lists <paramref name="directory"/>: a call that every store makes through rclone (a store over local directories
-    /// writes, reads and stats their files itself), so an rclone process runs afterwards.
+    /// Lists <paramref name="directory"/> and asks its remote's hash types: calls that a store makes through rclone (a
+    /// store over local directories writes, reads, stats and lists their files itself, but asks rclone for hash types),
+    /// so an rclone process runs afterwards.
     /// </summary>
     private async Task ListThroughRcloneAsync(IRemoteStore store, RemotePath directory)
     {
@@ -155,6 +156,8 @@ public abstract partial class RemoteStoreConformanceTests
         {
             Assert.NotNull(entry.Path);
         }
+
+        _ = await store.HashTypesAsync(directory.Remote, Ct);
     }
 
     /// <summary>SIGKILLs every still-running process of <paramref name="pids"/>; returns the ones it killed.</summary>

@@ -234,4 +234,32 @@ public sealed class CdcPoolTests
         Assert.True(chunk.StoredLength < 600 * KiB, $"stored {chunk.StoredLength} of {data.Length}");
         Assert.Equal(data, await CompressedPoolTests.ReadAsync(test.Pool, "/mixed.img"));
     }
+
+    [Theory]
+    [InlineData(3 * KiB, false)] // inline in the manifest
+    [InlineData(6 * KiB, true)] // below the minimum: one chunk without a scan, its hash the file's
+    [InlineData(8 * KiB, false)] // the minimum
+    [InlineData(20 * KiB, true)]
+    [InlineData(300 * KiB, true)]
+    [InlineData(300 * KiB, false)]
+    public async Task A_local_file_records_the_sha256_of_its_bytes_whether_it_is_one_chunk_or_many(int size, bool compressible)
+    {
+        var store = new InMemoryRemoteStore("a:", "b:", "c:");
+        using var directory = new RclonePool.Tests.Unit.Index.TempDirectory();
+        await using var test = await TestPool.CreateAsync(store, c =>
+        {
+            Cdc(c);
+            c.CdcMinChunkSize = 8 * KiB;
+            c.EnableCompression = true;
+        });
+        var data = compressible ? CompressibleData.Text(size, 10) : CdcCuts.Random(size, 11);
+
+        var manifest = await PutAsync(test.Pool, "/f.bin", data, Path.Combine(directory.Path, "f.bin"));
+
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data)), manifest.Sha256);
+        Assert.Equal(size <= 8 * KiB, manifest.Chunks.Count == 1);
+        Assert.Equal(data, await CompressedPoolTests.ReadAsync(test.Pool, "/f.bin"));
+        var verify = await new Verifier(test.Pool).VerifyAsync(new VerifyOptions(), Ct);
+        Assert.True(verify.Clean, string.Join("; ", verify.Damage));
+    }
 }

@@ -169,7 +169,10 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         upload.Placement.EnsureRoomFor(chunks.StoredObjects(length, upload.Policy, chunking));
 
         var handle = file.SafeFileHandle;
-        var wholeFileHash = Task.Run(() => FileRangeHash.Sha256Async(handle, start, length, cancellationToken), cancellationToken);
+
+        // A file of one chunk has the chunk's SHA-256: no second pass over it (most files of a directory are one chunk).
+        var wholeFileHash = length <= chunking.SingleChunkMax ? null
+            : Task.Run(() => FileRangeHash.Sha256Async(handle, start, length, cancellationToken), cancellationToken);
         var entries = new ConcurrentDictionary<int, ChunkEntry>();
 
         // Fixed chunks are known at once; content-defined ones as a scan of the file finds them (chunking.RangesAsync).
@@ -180,7 +183,9 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
             PoolLog.ChunkStored(pool.Logger, file.Name, range.Index, range.Length);
         });
 
-        var sha256 = await wholeFileHash;
+        var sha256 = wholeFileHash is not null ? await wholeFileHash
+            : entries.Count == 1 && entries.TryGetValue(0, out var only) && only.Offset == 0 && only.Length == length ? only.Sha256
+            : await FileRangeHash.Sha256Async(handle, start, length, cancellationToken);
         if (File.GetLastWriteTimeUtc(file.Name) != stampBefore || RandomAccess.GetLength(handle) - start != length)
         {
             throw ChangedDuringUpload(file);

@@ -16,7 +16,7 @@ namespace RclonePool.Core.Remotes.Local;
 /// transport it wraps. rclone's local backend stores an object as the plain file at root/path, so the bytes are the
 /// same; what is saved is the trip through the rclone process (a loopback HTTP request that copies every byte twice
 /// more, and rclone's per-object work, which for a manifest of a few hundred bytes costs more than the write itself).
-/// Stats, deletes and moves of such objects are done directly too (LocalDirectStore.Metadata.cs); listings always go through rclone. rclone itself says which remotes are local
+/// Stats, deletes and moves of such objects are done directly too (LocalDirectStore.Metadata.cs), and so are listings of plain names (LocalDirectStore.Listing.cs). rclone itself says which remotes are local
 /// (<see cref="ILocalDirectoryLookup"/>, asked once per remote); crypt and every other backend go through rclone as before.
 /// Object paths with characters rclone's local name encoding might change go through rclone too. A file that cannot be
 /// opened directly (missing, unreadable) is asked of rclone, whose answer (the object, or NotFound) stands. A direct
@@ -360,9 +360,6 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
 
         return bytes;
     }
-
-    public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) =>
-        inner.ListAsync(directory, recursive, cancellationToken);
 
     /// <summary>Not when either side is a local directory: those bytes are read or written here directly, faster than through rclone.</summary>
     public async Task<bool> CopyAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) =>
