@@ -68,6 +68,8 @@ public static class ConfigKeys
                 secret: true),
             Key(Robustness, true, "manifest_packing", ConfigTypes.Boolean, c => c.ManifestPacking, (c, v) => c.ManifestPacking = v,
                 "Manifests written together (a directory upload of small files, a burst of WebDAV PUTs, a recursive delete) go to each remote as one pack object instead of one object each, for accounts that limit API calls; 'index rebuild' compacts the packs. The first pack raises the pool format to 2, which rclonepool before packs refuses. Reading packs needs no setting. Beyond the feature document (docs/manifest-format.md)."),
+            Key(Robustness, true, "manifest_compaction_objects", ConfigTypes.Integer, c => c.ManifestCompactionObjects, (c, v) => c.ManifestCompactionObjects = v,
+                "While serve runs with manifest_packing, compact the manifests (as 'rclonepool index compact' does) once about this many manifest objects (packs and single manifests) were written to each remote since serve started or last compacted; 0 turns it off. Beyond the feature document (docs/scaling.md)."),
             Key(Robustness, true, "enable_duplicate_detection", ConfigTypes.Boolean, c => c.EnableDuplicateDetection, (c, v) => c.EnableDuplicateDetection = v,
                 "An upload whose content (SHA-256) matches a file already in the pool stores no chunks: its manifest names the existing ones. Local files are hashed first only when a file of the same size exists; streams are stored, then their chunks are dropped again when they turn out to be duplicates."),
 
