@@ -20,7 +20,10 @@ public sealed class ManifestCompactor(StoragePool owner)
         {
             var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
             var result = await new PackCompactor(_pool).CompactAsync(survey, full, cancellationToken);
-            result.Problems.InsertRange(0, survey.Gaps());
+
+            // Damaged packs stay where they are (their records are unknown); revisions that vanished between the listing and
+            // the read are writes of this process moving on, not problems.
+            result.Problems.InsertRange(0, survey.Remotes.SelectMany(r => r.DamagedPacks.Select(d => $"the manifest pack {d.Pack.Path} on {r.Remote.Name} could not be read ({d.Reason}); it is left as it is")));
             return result;
         }
         finally
