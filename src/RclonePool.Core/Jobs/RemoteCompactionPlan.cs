@@ -76,6 +76,10 @@ internal sealed class RemoteCompactionPlan
                 {
                     added.Add((fileId, revision, bytes));
                     plan.SinglesFolded++;
+                    if (entries[fileId].BadCopies.Any(b => b.Remote.Name == inventory.Remote.Name))
+                    {
+                        plan.CopiesAdded.Add((fileId, revision));
+                    }
                 }
             }
         }
@@ -108,8 +112,13 @@ internal sealed class RemoteCompactionPlan
 
             plan._rewrite.Add(pack);
             merged += fates.Count - dead;
-            foreach (var fate in fates)
+            foreach (var (fate, record) in fates.Zip(pack.Records))
             {
+                if (fate.Repaired)
+                {
+                    plan.CopiesAdded.Add((record.FileId, record.Revision));
+                }
+
                 if (fate.Drop)
                 {
                     plan.RecordsDropped++;
@@ -129,6 +138,8 @@ internal sealed class RemoteCompactionPlan
             plan._rewrite.Clear();
             plan._records.Clear();
         }
+
+        plan.CopiesAdded.Sort();
 
         return plan;
     }
