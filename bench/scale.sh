@@ -8,7 +8,7 @@
 #   bench/scale.sh [--files 20000] [--remotes 10] [--per-dir 10000] [--size 200] [--workers 8] [--one-by-one 1000]
 #                  [--no-packing] [--keep]
 #
-# manifest_packing is on (the default; docs/manifest-format.md); --no-packing turns it off, for the before/after
+# The bench turns manifest_packing on (docs/manifest-format.md; the config default is off); --no-packing leaves it off, for the before/after
 # comparison. The manifest objects on the remotes are reported after the upload, after `index compact`, after
 # --one-by-one files PUT one at a time through `serve` (each a lone write: single manifests, which serve's automatic
 # compaction folds), and after `index rebuild`.
