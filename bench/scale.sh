@@ -5,10 +5,13 @@
 # calls of each job, and the peak resident memory of each CLI command (/usr/bin/time -v) and of `serve` (VmHWM), next
 # to the issue's targets.
 #
-#   bench/scale.sh [--files 20000] [--remotes 10] [--per-dir 10000] [--size 200] [--workers 8] [--packing] [--keep]
+#   bench/scale.sh [--files 20000] [--remotes 10] [--per-dir 10000] [--size 200] [--workers 8] [--one-by-one 1000]
+#                  [--no-packing] [--keep]
 #
-# --packing sets manifest_packing (docs/manifest-format.md): the manifest objects per remote are then reported after the
-# upload and after `index rebuild` (which compacts the packs); run once with and once without to compare.
+# The bench turns manifest_packing on (docs/manifest-format.md; the config default is off); --no-packing leaves it off, for the before/after
+# comparison. The manifest objects on the remotes are reported after the upload, after `index compact`, after
+# --one-by-one files PUT one at a time through `serve` (each a lone write: single manifests, which serve's automatic
+# compaction folds), and after `index rebuild`.
 #
 # Files are --size bytes each (random; up to 4 KiB they are held inside their manifests, so each file costs one
 # manifest object per remote and no chunk object), --per-dir to a directory (the `ls` and PROPFIND directory is the
@@ -16,7 +19,7 @@
 # check `df -i` first). Work files go under $BENCH_DIR (default /tmp) and are removed at the end unless --keep.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-files=20000 remotes=10 per_dir=10000 size=200 workers=8 keep=false packing=false
+files=20000 remotes=10 per_dir=10000 size=200 workers=8 keep=false packing=true one_by_one=1000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) files="$2"; shift 2 ;;
@@ -26,6 +29,8 @@ while [[ $# -gt 0 ]]; do
     --workers) workers="$2"; shift 2 ;;
     --keep) keep=true; shift ;;
     --packing) packing=true; shift ;;
+    --no-packing) packing=false; shift ;;
+    --one-by-one) one_by_one="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -90,6 +95,9 @@ upload_secs=$secs
 manifest_objects() { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f | wc -l; }
 row "upload (files/s)" "$(awk -v f="$files" -v s="$secs" 'BEGIN { printf "%.0f", f / s }')" "$rss_mib" "${secs} s for $files files; $(manifest_objects) manifest objects on the $remotes remotes (packing $packing)"
 
+timed index-compact "${cli[@]}" index compact
+row "index compact" "$secs s" "$rss_mib" "$(manifest_objects) manifest objects after ($(head -1 "$work/index-compact.out" | cut -c1-80))"
+
 # The floor under every CLI figure: starting the process and printing the help, on this machine at this moment.
 timed help "${cli[@]}" --help
 row "process start (rclonepool --help)" "$secs s" "$rss_mib" "what every CLI figure below includes"
@@ -123,12 +131,22 @@ status_times=()
 for _ in $(seq 1 10); do status_times+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/_rclonepool/api/v1/status")"); done
 status_median=$(printf '%s\n' "${status_times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 curl -fs "http://127.0.0.1:$port/_rclonepool/api/v1/status" >"$work/status.json"
+# Files PUT one at a time (each a lone manifest write), then what serve's automatic compaction left.
+before_put=$(manifest_objects)
+head -c "$size" /dev/urandom >"$work/one.bin"
+put_start=$(date +%s.%N)
+for n in $(seq 1 "$one_by_one"); do curl -fs -o /dev/null -T "$work/one.bin" "http://127.0.0.1:$port/one/f$n.bin"; done
+put_secs=$(awk -v a="$put_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+if [[ "$packing" == true ]]; then # serve compacts by itself after manifest_compaction_objects (1,000) objects per remote
+  for _ in $(seq 1 180); do (( $(manifest_objects) <= before_put + 2 * remotes )) && break; sleep 1; done
+fi
 serve_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$serve_pid/status")
 kill "$serve_pid"; while kill -0 "$serve_pid" 2>/dev/null; do sleep 0.2; done; serve_pid=""
 row "PROPFIND Depth 1 /scale/d000/ cold" "$cold s" "-" "$responses responses; first request of a fresh serve; target < 0.1 s"
 row "PROPFIND Depth 1 /scale/d000/ warm" "$warm_median s" "-" "median of 10 (best $warm_best s)"
 row "GET /_rclonepool/api/v1/status" "$status_median s" "-" "median of 10: $(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["pool"]; print(p["files"], "files,", p["directories"], "directories")' "$work/status.json")"
 row "serve peak RSS" "$serve_rss MiB" "$serve_rss" "VmHWM after the requests above; target < 300 MiB"
+row "$one_by_one PUTs one by one (files/s)" "$(awk -v f="$one_by_one" -v s="$put_secs" 'BEGIN { printf "%.0f", f / s }')" "-" "$put_secs s; manifest objects $before_put before, $(manifest_objects) after, with serve's automatic compaction"
 
 timed index-rebuild "${cli[@]}" index rebuild
 row "index rebuild" "$secs s" "$rss_mib" "$(grep -o '([0-9]* remote calls)' "$work/index-rebuild.out"); target < 180 s at 1M files; $(manifest_objects) manifest objects after"

@@ -30,7 +30,7 @@ internal static class IndexCommand
 
             return report.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.Integrity;
         }, ct));
-        var command = new Command("index", "Manage the local index (a cache of the manifests on the remotes).") { rebuild };
+        var command = new Command("index", "Manage the local index (a cache of the manifests on the remotes) and compact the manifests.") { rebuild, IndexCompactCommand.Create() };
         return command;
     }
 }

@@ -62,6 +62,7 @@ internal static class ServeCommand
         var joiner = session is not null && rebalancer is null
             ? new RemoteJoiner(session.Pool, () => ConfigLoader.LoadFrom(location), loggerFactory.CreateLogger("RclonePool.Remotes"))
             : null;
+        var compaction = session is not null && ManifestCompactionLoop.Wanted(session.Pool) ? new ManifestCompactionLoop(session.Pool, loggerFactory.CreateLogger("RclonePool.Manifests")) : null;
         var userWork = users is null ? null : new UserBackgroundWork(users, loggerFactory);
         await using var jobs = new JobRegistry();
         var options = new ServerOptions
@@ -75,6 +76,7 @@ internal static class ServeCommand
             EnableWebUi = context.Config.EnableWebui,
             BackgroundWork = [.. monitor is null ? [] : new Func<CancellationToken, Task>[] { monitor.RunAsync }, .. rebalancer is null ? [] : new Func<CancellationToken, Task>[] { rebalancer.RunAsync },
                 .. joiner is null ? [] : new Func<CancellationToken, Task>[] { ct => joiner.RunAsync(RemoteJoiner.ServeInterval, TimeProvider.System, ct) },
+                .. compaction is null ? [] : new Func<CancellationToken, Task>[] { compaction.RunAsync },
                 .. userWork is null ? [] : new Func<CancellationToken, Task>[] { userWork.RunAsync }],
             Jobs = jobs,
             Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,

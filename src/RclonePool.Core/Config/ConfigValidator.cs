@@ -175,6 +175,7 @@ public static partial class ConfigValidator
             problems.Add(new("index_connection_string", connectionProblem));
         }
         Range(problems, "rebalance_threshold", config.RebalanceThreshold, 0, 100, " percent");
+        AtLeast(problems, "manifest_compaction_objects", config.ManifestCompactionObjects, 0, " (0 turns automatic compaction off)");
         AtLeast(problems, "auto_rebalance_interval", config.AutoRebalanceInterval, 1, " seconds");
         Range(problems, "compression_level", config.CompressionLevel, 1, 22);
         AtLeast(problems, "bandwidth_limit_upload_mbps", config.BandwidthLimitUploadMbps, 0, " (0 means unlimited)");

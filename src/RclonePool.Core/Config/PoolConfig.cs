@@ -33,6 +33,8 @@ public sealed class PoolConfig
 
     public bool ManifestPacking { get; set; }
 
+    public int ManifestCompactionObjects { get; set; } = 1000;
+
     // v0.3 — performance
     public bool ParallelUploads { get; set; } = true;
     public bool ParallelDownloads { get; set; } = true;

@@ -28,22 +28,41 @@ public sealed class IndexRebuilder(StoragePool owner)
 
         var problems = survey.Gaps().ToList();
 
+        // The packs first: each remote's needed records, with its single manifests and the current revisions it lacks when
+        // packing is on, into one pack (the migration point of packed pools, issue 19).
         var written = new List<string>();
-        foreach (var entry in current)
+        PackCompaction compaction;
+        await _pool.Manifests.CompactionGate.WaitAsync(cancellationToken);
+        try
         {
-            var manifest = entry.Current!;
-            var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(manifest);
-            var targets = entry.MissingCopies(survey.ListedRemotes).Select(m => m.Remote).Concat(entry.BadCopies.Select(b => b.Remote)).Distinct();
-            foreach (var remote in targets)
+            compaction = await new PackCompactor(_pool).CompactAsync(survey, full: true, cancellationToken);
+            written.AddRange(compaction.CopiesWritten);
+            problems.AddRange(compaction.Problems);
+        }
+        finally
+        {
+            _pool.Manifests.CompactionGate.Release();
+        }
+
+        // Without packing (or when compaction could not run), each missing or damaged copy is written again alone.
+        if (!_pool.Manifests.WritesPacks || compaction.Skipped is not null)
+        {
+            foreach (var entry in current)
             {
-                try
+                var manifest = entry.Current!;
+                var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(manifest);
+                var targets = entry.MissingCopies(survey.ListedRemotes).Select(m => m.Remote).Concat(entry.BadCopies.Select(b => b.Remote)).Distinct();
+                foreach (var remote in targets)
                 {
-                    await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
-                    written.Add($"{manifest.Path}: revision {manifest.Revision} written to {remote.Name}");
-                }
-                catch (PoolException e)
-                {
-                    problems.Add($"{manifest.Path}: its manifest could not be written to {remote.Name} ({e.Message})");
+                    try
+                    {
+                        await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
+                        written.Add($"{manifest.Path}: revision {manifest.Revision} written to {remote.Name}");
+                    }
+                    catch (PoolException e)
+                    {
+                        problems.Add($"{manifest.Path}: its manifest could not be written to {remote.Name} ({e.Message})");
+                    }
                 }
             }
         }
@@ -52,10 +71,6 @@ public sealed class IndexRebuilder(StoragePool owner)
         {
             _pool.Logger.LogInformation("Index rebuild: {Change}", line);
         }
-
-        // Then the packs: each remote's needed records into one pack (the migration point of packed pools, issue 19).
-        var compaction = await new PackCompactor(_pool).CompactAsync(survey, cancellationToken);
-        problems.AddRange(compaction.Problems);
 
         return new IndexRebuildReport { Entries = current.Count, CopiesWritten = written, Problems = problems, RemoteCalls = (int)(_pool.RemoteCallCount - callsBefore) };
     }

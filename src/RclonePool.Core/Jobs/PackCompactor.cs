@@ -8,126 +8,97 @@ using RclonePool.Core.Remotes;
 namespace RclonePool.Core.Jobs;
 
 /// <summary>
-/// Compaction of manifest packs (docs/manifest-format.md), run by 'index rebuild' over the survey it took: on each remote,
-/// the records still needed (current revisions, tombstones that still hide something) of all its packs go into one new
-/// pack, written before the old packs are removed, so a crash in between leaves duplicates that "the newest revision
-/// wins" resolves. Single manifests that a tombstone hides are removed too. Only when every remote was listed: a
-/// tombstone is dropped only once no remote holds anything it hides.
+/// Compaction of the manifests on the remotes (docs/manifest-format.md), over a survey already taken: on each remote the
+/// records still needed of the packs it rewrites, the single manifests it folds in (packing on) and the current revisions
+/// the remote lacks go into one new pack, written before anything is removed, so a crash in between leaves duplicates
+/// that "the newest revision wins" resolves. Then the rewritten packs and the folded, superseded or hidden single
+/// manifests are removed: only objects the survey listed, never one written after it. Only when every remote was listed:
+/// a tombstone is dropped only once no remote holds anything it hides. What is superseded is asked of the index after
+/// the survey (<see cref="RemoteCompactionPlan"/>), so compaction is safe beside uploads and deletes of the same process.
 /// </summary>
 internal sealed class PackCompactor(PoolContext pool)
 {
     private readonly PoolContext _pool = pool;
 
-    public async Task<PackCompaction> CompactAsync(PoolSurvey survey, CancellationToken cancellationToken)
+    /// <param name="full">Rewrite every pack into one per remote (index rebuild, 'index compact --full'); otherwise merge only small and mostly superseded packs.</param>
+    public async Task<PackCompaction> CompactAsync(PoolSurvey survey, bool full, CancellationToken cancellationToken)
     {
-        if (!survey.AllListed || survey.Remotes.All(r => r.Packs.Count == 0 && r.DamagedPacks.Count == 0 && !HidesSingles(survey, r)))
+        var result = new PackCompaction();
+        if (!survey.AllListed)
         {
-            return new PackCompaction();
+            result.Skipped = "not every remote could be listed";
+            return result;
         }
 
-        var entries = survey.Entries.ToDictionary(e => e.FileId, StringComparer.Ordinal);
-        var result = new PackCompaction();
-        foreach (var inventory in survey.Remotes)
+        var fold = _pool.Manifests.WritesPacks;
+        if (!fold && survey.Remotes.All(r => r.Packs.Count == 0) && survey.Tombstones.Count == 0)
         {
-            var remote = inventory.Remote;
-            var keep = new List<ReadOnlyMemory<byte>>();
-            var seen = new HashSet<(string, long, bool)>();
-            var dropped = 0;
-            foreach (var record in inventory.Packs.SelectMany(p => p.Records))
-            {
-                if (!seen.Add((record.FileId, record.Revision, record.IsTombstone)))
-                {
-                    dropped++;
-                }
-                else if (Needed(record, survey, entries, out var bytes))
-                {
-                    keep.Add(bytes);
-                }
-                else
-                {
-                    dropped++;
-                }
-            }
+            return result;
+        }
 
+        // The revisions the index holds now, after the survey listed the remotes: these writes are committed.
+        var entries = survey.Entries.ToDictionary(e => e.FileId, StringComparer.Ordinal);
+        var committed = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in survey.Entries)
+        {
+            if (await _pool.Index.GetByIdAsync(entry.FileId, cancellationToken) is { } indexed)
+            {
+                committed[entry.FileId] = indexed.Revision;
+            }
+        }
+
+        var plans = survey.Remotes.Select(r => RemoteCompactionPlan.Make(r, survey, entries, committed, fold, full)).Where(p => p.HasWork).ToList();
+        if (plans.Any(p => p.Records.Count > 0))
+        {
+            await _pool.Manifests.PrepareForPacksAsync(cancellationToken);
+        }
+
+        foreach (var plan in plans)
+        {
             try
             {
-                if (inventory.Packs.Count > 1 || dropped > 0)
-                {
-                    if (keep.Count > 0)
-                    {
-                        var name = ManifestNames.PackName(ManifestNames.NewId());
-                        await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, name), ManifestPack.Serialize(_pool.PoolId, keep, _pool.Time.GetUtcNow()), cancellationToken);
-                        result.PacksWritten++;
-                    }
-
-                    foreach (var pack in inventory.Packs)
-                    {
-                        await _pool.Store.DeleteAsync(new RemotePath(remote.Storage, pack.Entry.Path), cancellationToken);
-                        result.PacksRemoved++;
-                    }
-
-                    result.RecordsDropped += dropped;
-                }
-
-                foreach (var ((fileId, revision), entry) in inventory.Manifests)
-                {
-                    if (survey.Tombstones.TryGetValue(fileId, out var tombstone) && revision <= tombstone.Revision)
-                    {
-                        await _pool.Store.DeleteAsync(new RemotePath(remote.Storage, entry.Path), cancellationToken);
-                        result.RecordsDropped++;
-                    }
-                }
+                await ApplyAsync(plan, entries, result, cancellationToken);
             }
             catch (PoolException e)
             {
-                result.Problems.Add($"the manifest packs of {remote.Name} could not be compacted ({e.Message}); run 'rclonepool index rebuild' again");
+                result.Problems.Add($"the manifests of {plan.Inventory.Remote.Name} could not be compacted ({e.Message}); run 'rclonepool index compact' again");
             }
         }
 
-        if (result.PacksRemoved > 0)
+        if (result.PacksRemoved + result.SinglesRemoved > 0)
         {
-            _pool.Logger.LogInformation("Index rebuild: {Removed} manifest packs compacted into {Written}, {Dropped} superseded records dropped.", result.PacksRemoved, result.PacksWritten, result.RecordsDropped);
+            _pool.Logger.LogInformation(
+                "Manifest compaction: {Packs} packs and {Singles} single manifests removed ({Folded} folded in), {Written} packs written, {Dropped} superseded records dropped.",
+                result.PacksRemoved, result.SinglesRemoved, result.SinglesFolded, result.PacksWritten, result.RecordsDropped);
         }
 
         return result;
     }
 
-    private static bool HidesSingles(PoolSurvey survey, RemoteInventory inventory) =>
-        inventory.Manifests.Keys.Any(k => survey.Tombstones.TryGetValue(k.FileId, out var t) && k.Revision <= t.Revision);
-
-    /// <summary>
-    /// Whether a record must stay: a tombstone while it hides something; a manifest unless a tombstone hides it or a
-    /// newer revision was read. A record of an entry whose current revision could not be read stays, whatever it is.
-    /// </summary>
-    private static bool Needed(PackRecord record, PoolSurvey survey, Dictionary<string, SurveyedEntry> entries, out ReadOnlyMemory<byte> bytes)
+    private async Task ApplyAsync(RemoteCompactionPlan plan, Dictionary<string, SurveyedEntry> entries, PackCompaction result, CancellationToken cancellationToken)
     {
-        bytes = record.Bytes;
-        if (record.IsTombstone)
+        var remote = plan.Inventory.Remote;
+        if (plan.Records.Count > 0)
         {
-            return survey.Tombstones.TryGetValue(record.FileId, out var t) && t.Hides;
+            var name = ManifestNames.PackName(ManifestNames.NewId());
+            await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, name), ManifestPack.Serialize(_pool.PoolId, plan.Records, _pool.Time.GetUtcNow()), cancellationToken);
+            result.PacksWritten++;
+            result.SinglesFolded += plan.SinglesFolded;
+            result.CopiesWritten.AddRange(plan.CopiesAdded.Select(c => $"{entries[c.FileId].Current!.Path}: revision {c.Revision} written to {remote.Name} (in a pack)"));
         }
 
-        if (survey.Tombstones.TryGetValue(record.FileId, out var tombstone) && record.Revision <= tombstone.Revision)
+        // Only now, with the pack durable: what it replaces.
+        foreach (var pack in plan.Rewritten)
         {
-            return false;
+            await _pool.Store.DeleteAsync(new RemotePath(remote.Storage, pack.Entry.Path), cancellationToken);
+            result.PacksRemoved++;
         }
 
-        if (!entries.TryGetValue(record.FileId, out var entry) || entry.Current is null)
+        result.RecordsDropped += plan.RecordsDropped;
+        foreach (var single in plan.SinglesRemoved)
         {
-            return true;
+            await _pool.Store.DeleteAsync(new RemotePath(remote.Storage, single.Path), cancellationToken);
+            result.SinglesRemoved++;
         }
-
-        if (record.Revision < entry.Current.Revision)
-        {
-            return false;
-        }
-
-        // The valid bytes of the current revision replace a damaged copy.
-        if (record.Revision == entry.Current.Revision && entry.CurrentBytes is { } valid)
-        {
-            bytes = valid;
-        }
-
-        return true;
     }
 }

@@ -40,18 +40,26 @@ public sealed class RemoteMembership(StoragePool owner)
         }
 
         var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
-        var written = 0;
-        foreach (var entry in survey.Entries.Where(e => e.Current is not null))
+        var missing = survey.Entries
+            .Where(e => e.Current is not null && !e.CopiesOf(e.Current.Revision).Any(c => c.Remote.Name == name))
+            .Select(e => (e.Current!, Bytes: e.CurrentBytes ?? ManifestSerializer.Serialize(e.Current!)))
+            .ToList();
+        if (_pool.Manifests.WritesPacks && missing.Count > 1)
         {
-            if (entry.CopiesOf(entry.Current!.Revision).Any(c => c.Remote.Name == name))
-            {
-                continue;
-            }
-
-            var bytes = entry.CurrentBytes ?? ManifestSerializer.Serialize(entry.Current!);
-            await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, entry.Current!.ObjectName), bytes, cancellationToken);
-            written++;
+            // With packing, the remote gets every manifest it lacks in one pack: one object, not one per file.
+            await _pool.Manifests.PrepareForPacksAsync(cancellationToken);
+            var pack = ManifestPack.Serialize(_pool.PoolId, [.. missing.Select(m => (ReadOnlyMemory<byte>)m.Bytes)], _pool.Time.GetUtcNow());
+            await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, ManifestNames.PackName(ManifestNames.NewId())), pack, cancellationToken);
         }
+        else
+        {
+            foreach (var (manifest, bytes) in missing)
+            {
+                await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, manifest.ObjectName), bytes, cancellationToken);
+            }
+        }
+
+        var written = missing.Count;
 
         if (found is null)
         {

@@ -45,6 +45,28 @@ public sealed class ManifestStore
     /// <summary>True once some manifest of the pool may be in a pack: deletes then leave a tombstone.</summary>
     public bool PoolHasPacks => _poolHasPacks;
 
+    /// <summary>True when this process writes packs (<c>manifest_packing</c>): compaction then folds single manifests into them.</summary>
+    public bool WritesPacks => _packing.Write;
+
+    /// <summary>
+    /// Manifest objects (packs and single manifests) this store has written per remote since it opened, roughly: what
+    /// automatic compaction counts (<see cref="CompactionGate"/>).
+    /// </summary>
+    public long ObjectsWrittenPerRemote => _remotes.Count == 0 ? 0 : _writer.ObjectsWritten / _remotes.Count;
+
+    /// <summary>Held by a compaction of this pool's manifests, so that one process never runs two at once.</summary>
+    internal SemaphoreSlim CompactionGate { get; } = new(1, 1);
+
+    /// <summary>
+    /// Called before anything other than this store writes a pack (compaction): raises the pool format once, as the first
+    /// packed write does, and from then on every delete leaves a tombstone.
+    /// </summary>
+    public async Task PrepareForPacksAsync(CancellationToken cancellationToken)
+    {
+        await RaiseFormatOnceAsync(cancellationToken);
+        _poolHasPacks = true;
+    }
+
     /// <summary>
     /// Every remote a write to "every remote" goes to, held until disposed: a remote joining the open pool meanwhile waits
     /// for the write before it is given what it lacks (<see cref="PoolRemoteSet"/>).

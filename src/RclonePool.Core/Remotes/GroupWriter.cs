@@ -17,6 +17,10 @@ namespace RclonePool.Core.Remotes;
 public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxInFlight = 8, Func<IReadOnlyList<NamedBytes>, NamedBytes>? pack = null, TimeSpan linger = default)
 {
     private readonly Dictionary<RemotePath, Lane> _lanes = [];
+    private long _objectsWritten;
+
+    /// <summary>Objects written so far (a pack counts once), over every directory.</summary>
+    public long ObjectsWritten => Interlocked.Read(ref _objectsWritten);
 
     /// <summary>Writes one object; true when it went out inside a pack.</summary>
     public Task<bool> WriteAsync(RemotePath directory, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken, bool mustPack = false)
@@ -78,6 +82,7 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxI
                 var packed = pack is not null && (batch.Count >= 2 || batch.Exists(p => p.MustPack));
                 IReadOnlyList<NamedBytes> objects = packed ? [pack!([.. batch.Select(p => p.Object)])] : [.. batch.Select(p => p.Object)];
                 await store.WriteManyAsync(lane.Directory, objects, CancellationToken.None);
+                Interlocked.Add(ref _objectsWritten, objects.Count);
                 batch.ForEach(p => p.Done.TrySetResult(packed));
             }
             catch (Exception e)

@@ -68,6 +68,50 @@ public sealed class ManifestPackCrashTests
         Assert.True(kills >= KillPoints, $"only {kills} kills landed inside an operation:\n{string.Join("\n", log)}");
     }
 
+    [Fact]
+    public async Task Killing_index_compact_while_it_folds_single_manifests_loses_nothing_and_undoes_no_delete()
+    {
+        await using var pool = await FaultPool.CreateAsync(local: 3, configure: c =>
+        {
+            c["manifest_packing"] = false;
+            c["redundancy_mode"] = "replication";
+            c["replication_factor"] = 2;
+        });
+        var random = new Random(Seed + 1);
+        var model = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var kills = 0;
+        var log = new List<string>();
+        for (var attempt = 0; kills < KillPoints / 2 && attempt < 12; attempt++)
+        {
+            // Single manifests (packing off) and packs (on), a few deletes, then a compaction killed part-way.
+            var packed = attempt % 2 == 1;
+            await ManifestCompactionTests.SetPackingAsync(pool, packed);
+            var allowed = model.ToDictionary(p => p.Key, p => (IReadOnlyList<byte[]?>)[p.Value], StringComparer.Ordinal);
+            foreach (var (path, bytes) in await ManifestPackTests.WriteTreeAsync(pool, $"t{attempt}", 12, seed: Seed + attempt))
+            {
+                allowed[$"/u{attempt}/{path[3..]}"] = [bytes];
+            }
+
+            await pool.OkAsync("upload", "--parallel", pool.Local($"t{attempt}"), $"/u{attempt}");
+            foreach (var path in allowed.Keys.Order(StringComparer.Ordinal).Where((_, i) => i % 5 == attempt % 5).Take(2).ToList())
+            {
+                await pool.OkAsync("delete", path);
+                allowed.Remove(path);
+            }
+
+            await ManifestCompactionTests.SetPackingAsync(pool, true);
+            var objects = pool.Remotes.Sum(r => ManifestPackTests.ManifestObjects(r.Directory).Count);
+            var killAfter = random.Next(1, Math.Max(2, objects) + 1);
+            var run = await KillableRun.RunAsync(pool, killAfter, "index", "compact");
+            kills += run.Killed ? 1 : 0;
+            log.Add($"{attempt}: index compact over {objects} manifest objects, kill after {killAfter} changes: {(run.Killed ? "killed" : $"finished first (exit {run.ExitCode})")}");
+            model = await CheckAsync(pool, allowed, string.Join("\n", log));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", log));
+        Assert.True(kills >= KillPoints / 2, $"only {kills} kills landed inside a compaction:\n{string.Join("\n", log)}");
+    }
+
     private static async Task<Dictionary<string, byte[]>> CheckAsync(FaultPool pool, Dictionary<string, IReadOnlyList<byte[]?>> allowed, string log)
     {
         // From the remotes alone: the index is thrown away and rebuilt.

@@ -1,4 +1,5 @@
 using RclonePool.Core.Errors;
+using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Tests.Unit.Support;
@@ -205,16 +206,21 @@ public sealed class StoragePoolTests
     }
 
     [Fact]
-    public async Task Delete_removes_manifests_and_chunks()
+    public async Task Delete_removes_manifests_and_chunks_and_compaction_drops_the_tombstones()
     {
         var store = new InMemoryRemoteStore("a:", "b:", "c:");
-        await using var test = await TestPool.CreateAsync(store);
+        await using var test = await TestPool.CreateAsync(store, c => c.ManifestPacking = true);
         var data = Random(3 * Chunk);
         await test.Pool.PutAsync(PoolPath.Parse("/x/f"), new MemoryStream(data), data.Length, PutOptions.Default, None);
         await test.Pool.DeleteAsync(PoolPath.Parse("/x"), recursive: true, None);
 
+        // With packing what remains is a tombstone per deleted entry, in packs; the next compaction drops them.
         Assert.Null(await test.Pool.StatAsync(PoolPath.Parse("/x/f"), None));
-        Assert.DoesNotContain(store.Objects.Keys, k => k.Contains("rclonepool_data", StringComparison.Ordinal) || k.Contains("rclonepool_manifests", StringComparison.Ordinal));
+        Assert.DoesNotContain(store.Objects.Keys, k => k.Contains("rclonepool_data", StringComparison.Ordinal));
+        Assert.All(store.Objects.Where(o => o.Key.Contains("rclonepool_manifests", StringComparison.Ordinal)), o =>
+            Assert.All(ManifestPack.Parse(o.Value, test.Pool.Context.PoolId, o.Key), r => Assert.True(r.IsTombstone)));
+        await new Core.Jobs.ManifestCompactor(test.Pool).CompactAsync(full: false, None);
+        Assert.DoesNotContain(store.Objects.Keys, k => k.Contains("rclonepool_manifests", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
+
+namespace RclonePool.Core.Jobs;
+
+/// <summary>
+/// The <c>index compact</c> job (and the automatic compaction of <c>serve</c>, <see cref="ManifestCompactionLoop"/>): one
+/// survey of the manifests on the remotes, then <see cref="PackCompactor"/>. The index is not changed, so uploads and
+/// deletes of the same process go on meanwhile; one compaction at a time per open pool.
+/// </summary>
+public sealed class ManifestCompactor(StoragePool owner)
+{
+    private readonly PoolContext _pool = owner.Context;
+
+    /// <param name="full">Every remote's packs into one (otherwise small and mostly superseded packs only, with the single manifests).</param>
+    public async Task<PackCompaction> CompactAsync(bool full, CancellationToken cancellationToken)
+    {
+        await _pool.Manifests.CompactionGate.WaitAsync(cancellationToken);
+        try
+        {
+            var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
+            var result = await new PackCompactor(_pool).CompactAsync(survey, full, cancellationToken);
+
+            // Damaged packs stay where they are (their records are unknown); revisions that vanished between the listing and
+            // the read are writes of this process moving on, not problems.
+            result.Problems.InsertRange(0, survey.Remotes.SelectMany(r => r.DamagedPacks.Select(d => $"the manifest pack {d.Pack.Path} on {r.Remote.Name} could not be read ({d.Reason}); it is left as it is")));
+            return result;
+        }
+        finally
+        {
+            _pool.Manifests.CompactionGate.Release();
+        }
+    }
+}
