@@ -3,7 +3,7 @@
 # the same bytes (the same objects, copied aside beforehand) between the same two remotes, in one run.
 #
 #   bench/rebalance.sh [--size-mb 2048] [--cloud-size-mb 128] [--bwlimit 16] [--rtt-ms 80]
-#                      [--case local,cloud,cloud-duplex,cloud-sftp]
+#                      [--case local,cloud,cloud-duplex,cloud-sftp,grow]
 #
 # Both cases: a pool of remotes A and B, redundancy none, 32 MiB chunks, default workers. One random file of SIZE is
 # uploaded while the config lists A only (every chunk on A); `rclonepool remote add B` joins B; then
@@ -23,6 +23,10 @@
 #          an unchecked one.
 #   cloud-sftp  the same with `rclone serve sftp` remotes, which report md5 and sha1 (as most cloud accounts report a
 #          hash): rclonepool checks each copy by B's sha1 instead of reading it back; rclone move checks them too.
+#   grow   issue 15's proof at full size (not a comparison; not in the default cases): a pool of 3 local remotes holds
+#          SIZE in 8 files; a fourth, empty remote is added with `remote add`; `rebalance` is timed; then the variance
+#          (balance-status) must be under the target, every file must read back bit-exact (cmp), `verify` must pass and
+#          `orphans` must find nothing.
 # BENCH_KEEP_LOGS=DIR: the drain runs with --verbose and its log is copied to DIR.
 # MB = 10^6 bytes; the ratio is rclonepool's throughput over rclone's (target >= 0.8). The load average is printed:
 # the machine may be shared.
@@ -100,6 +104,33 @@ echo "bench: rebalance (remote drain) vs rclone move; $(rclone version | head -1
 if [[ ",$cases," == *",local,"* ]]; then
   mkdir -p "$work/a" "$shm/b"
   measure local "$work/a" "$shm/b" "$work/a/plain" "$shm/b/plain" "$size_mb"
+fi
+
+# grow: three local remotes holding SIZE, a fourth joins, rebalance; then the checks of issue 15's proof.
+if [[ ",$cases," == *",grow,"* ]]; then
+  mkdir -p "$work/grow1" "$work/grow2" "$work/grow3" "$work/grow4" "$work/growsrc"
+  pool_config "$work/grow.json" "$work/grow1" "$work/grow2" "$work/grow3"
+  grow=(dotnet "$dll" --config "$work/grow.json")
+  "${grow[@]}" init >"$work/grow-setup.log" 2>&1 || { cat "$work/grow-setup.log" >&2; die "grow: init failed"; }
+  for i in 1 2 3 4 5 6 7 8; do head -c $((size_mb * 1024 * 1024 / 8)) /dev/urandom > "$work/growsrc/f$i.bin"; done
+  "${grow[@]}" upload "$work/growsrc" /grow >>"$work/grow-setup.log" 2>&1 || { cat "$work/grow-setup.log" >&2; die "grow: upload failed"; }
+  "${grow[@]}" remote add "$work/grow4" >>"$work/grow-setup.log" 2>&1 || { cat "$work/grow-setup.log" >&2; die "grow: remote add failed"; }
+  before=$("${grow[@]}" balance-status --json | sed -n 's/.*"variance_percent": *\([0-9.]*\).*/\1/p' | head -1)
+  echo "grow: ${size_mb} MiB in 8 files on 3 local remotes, a fourth added; variance ${before} %; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  t0=$(now)
+  "${grow[@]}" rebalance >"$work/grow-rebalance.log" 2>&1 || { cat "$work/grow-rebalance.log" >&2; die "grow: rebalance failed"; }
+  t1=$(now)
+  after=$("${grow[@]}" balance-status --json | sed -n 's/.*"variance_percent": *\([0-9.]*\).*/\1/p' | head -1)
+  moved=$(du -sb "$work/grow4/rclonepool_data" | cut -f1)
+  echo "  rebalance: $(calc '%.1f' "$t1 - $t0") s, $(calc '%.0f' "$moved / 1e6") MB onto the fourth remote ($(calc '%.1f' "$moved / 1e6 / ($t1 - $t0)") MB/s); variance ${before} % -> ${after} % (target 5)"
+  awk -v v="$after" 'BEGIN { exit !(v < 5) }' || die "grow: the variance after rebalance is ${after} %, not under the target"
+  for i in 1 2 3 4 5 6 7 8; do "${grow[@]}" cat "/grow/f$i.bin" | cmp - "$work/growsrc/f$i.bin" || die "grow: /grow/f$i.bin does not read back"; done
+  echo "  every file reads back bit-exact (cmp, 8 files)"
+  "${grow[@]}" verify >"$work/grow-verify.log" 2>&1 || { cat "$work/grow-verify.log" >&2; die "grow: verify failed"; }
+  echo "  verify: $(tail -1 "$work/grow-verify.log")"
+  orphans=$("${grow[@]}" orphans --json | sed -n 's/.*"orphan_count": *\([0-9]*\).*/\1/p' | head -1)
+  [[ "$orphans" == 0 ]] || die "grow: orphans found $orphans orphan objects"
+  echo "  orphans: 0 orphan objects"
 fi
 
 # cloud_case NAME webdav|sftp [serve|proxy]: two remotes behind the delay proxy, each with its own bandwidth, limited by
