@@ -113,7 +113,7 @@ public sealed class HealthChecker(StoragePool owner)
         }
 
         long bytes = 0;
-        await Parallel.ForEachAsync(reads, new ParallelOptions { MaxDegreeOfParallelism = await _pool.WorkersAsync(options.Workers, cancellationToken), CancellationToken = cancellationToken }, async (item, ct) =>
+        await Parallel.ForEachAsync(reads, new ParallelOptions { MaxDegreeOfParallelism = await _pool.WorkersAsync(options.Workers, reads.Count, cancellationToken), CancellationToken = cancellationToken }, async (item, ct) =>
         {
             var (manifest, c, i) = item;
             var chunk = manifest.Chunks[c];

@@ -72,7 +72,7 @@ public sealed class Rebalancer(StoragePool owner)
 
         // Files are moved a few at once and so are the objects of one file, the copies and checks of the whole job bounded
         // together. Twice as many files as copies: while one file's last copies are read back, another's copies go on.
-        var workers = await _pool.WorkersAsync(options.Workers, cancellationToken);
+        var workers = await _pool.WorkersAsync(options.Workers, plan.Moves.Count, cancellationToken);
         using var slots = new RelocationSlots(workers);
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 2 * workers, CancellationToken = cancellationToken }, async (file, ct) =>
         {
@@ -124,7 +124,7 @@ public sealed class Rebalancer(StoragePool owner)
         var listed = survey.ListedRemotes.ToList();
         var unfinished = entries.Where(e => e.Revisions.Count > 1 || e.MissingCopies(listed).Any()).ToList();
         var finished = 0;
-        await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = await _pool.WorkersAsync(options.Workers, cancellationToken), CancellationToken = cancellationToken }, async (entry, ct) =>
+        await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = await _pool.WorkersAsync(options.Workers, unfinished.Count, cancellationToken), CancellationToken = cancellationToken }, async (entry, ct) =>
         {
             var path = PoolPath.Parse(entry.Current!.Path);
             using (await _pool.Locks.AcquireAsync([path.Value], ct))

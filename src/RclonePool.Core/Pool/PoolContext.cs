@@ -111,6 +111,13 @@ internal sealed class PoolContext
     public async ValueTask<int> WorkersAsync(int? requested, CancellationToken cancellationToken) =>
         Math.Max(1, requested ?? Config.MaxParallelWorkers ?? await Concurrency.AutoAsync(cancellationToken));
 
+    /// <summary>
+    /// <see cref="WorkersAsync(int?, CancellationToken)"/> for <paramref name="items"/> pieces of work: no more workers than
+    /// pieces, and nothing asked of the remotes when there is no work (a job's count of remote calls stays what it did).
+    /// </summary>
+    public async ValueTask<int> WorkersAsync(int? requested, int items, CancellationToken cancellationToken) =>
+        items <= 1 ? 1 : Math.Min(items, await WorkersAsync(requested, cancellationToken));
+
     public PoolRemote Remote(string name) =>
         Remotes.TryGet(name, out var remote) ? remote : throw new KeyNotFoundException($"{name} is not a remote of this pool.");
 
