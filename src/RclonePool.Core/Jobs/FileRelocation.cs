@@ -120,11 +120,7 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
     /// <summary>Copies, then reads the copy back: the read holds a check slot, not a copy slot, so the next copy starts meanwhile.</summary>
     private async Task<(DamageKind Kind, string Detail)?> CopyThenReadBackAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, ChunkLocation now, SemaphoreSlim[] copySlots, SemaphoreSlim checks, CancellationToken cancellationToken)
     {
-        await RelocationSlots.HoldingAsync(async () =>
-        {
-            await CopyAsync(move, target, cancellationToken);
-            return true;
-        }, cancellationToken, copySlots);
+        await RelocationSlots.HoldingAsync(() => CopyAsync(move, target, cancellationToken), cancellationToken, copySlots);
         return await RelocationSlots.HoldingAsync(() => ChunkCheck.ByContentAsync(pool.Store, target, current, chunk, now, null, cancellationToken), cancellationToken, checks);
     }
 

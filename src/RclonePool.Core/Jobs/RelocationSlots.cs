@@ -24,6 +24,17 @@ internal sealed class RelocationSlots(int workers) : IDisposable
         _byDestination.GetOrAdd(remote, _ => new SemaphoreSlim(localDirectory ? Math.Max(1, workers) : Math.Min(Math.Max(1, workers), TransferConcurrency.PerNetworkRemote)));
 
     /// <summary>Runs <paramref name="work"/> holding one slot of each of <paramref name="slots"/>, taken in order.</summary>
+    public static Task HoldingAsync(Func<Task> work, CancellationToken cancellationToken, params SemaphoreSlim[] slots)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return HoldingAsync(async () =>
+        {
+            await work();
+            return true;
+        }, cancellationToken, slots);
+    }
+
+    /// <inheritdoc cref="HoldingAsync(Func{Task}, CancellationToken, SemaphoreSlim[])"/>
     public static async Task<T> HoldingAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken, params SemaphoreSlim[] slots)
     {
         ArgumentNullException.ThrowIfNull(work);

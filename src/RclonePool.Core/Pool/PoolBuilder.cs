@@ -145,7 +145,7 @@ public sealed class PoolBuilder(PoolConfig config)
             plugins.Attach(access.Events);
 
             // Through the watched, retrying store: a remote that is down costs seconds here too, not rclone's timeouts.
-            var freeSpace = _freeSpaceAhead ? PoolCapacity.MeasureAheadAsync(access.Store, remotes, cancellationToken) : null;
+            var freeSpace = _freeSpaceAhead ? PoolCapacity.MeasureAheadAsync(access.Store, remotes, _loggerFactory.CreateLogger("rclonepool"), cancellationToken) : null;
             var identity = await new PoolDescriptors(access.Store, layout).ReadPoolIdAsync(remotes, cancellationToken);
             index = _openIndex is null && Config.IndexBackend == "postgresql"
                 ? await PostgresPoolIndex.OpenAsync(Config.IndexConnectionString, identity.PoolId, _loggerFactory.CreateLogger("rclonepool.index"), cancellationToken)

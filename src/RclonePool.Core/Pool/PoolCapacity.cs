@@ -97,14 +97,15 @@ internal sealed class PoolCapacity(
     }
 
     /// <summary>
-    /// The free space of <paramref name="remotes"/> asked before the pool is open (<see cref="PoolBuilder.MeasureFreeSpaceAhead"/>);
-    /// null when that failed or was cancelled (the first placement then asks again). Never faults.
+    /// The free space of <paramref name="remotes"/> asked before the pool is open (<see cref="PoolBuilder.MeasureFreeSpaceAhead"/>),
+    /// as the first placement would ask it; null when that was cancelled or failed as a whole (the placement then asks
+    /// again). Never faults.
     /// </summary>
-    public static async Task<RemoteUsage?[]?> MeasureAheadAsync(IRemoteStore store, IReadOnlyList<PoolRemote> remotes, CancellationToken cancellationToken)
+    public static async Task<RemoteUsage?[]?> MeasureAheadAsync(IRemoteStore store, IReadOnlyList<PoolRemote> remotes, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            return await Task.WhenAll(remotes.ToArray().Select(r => store.AboutAsync(r.Name, cancellationToken)));
+            return await AskFreeSpaceAsync(store, remotes, logger, cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -112,7 +113,10 @@ internal sealed class PoolCapacity(
         }
     }
 
-    private async Task<RemoteUsage?[]> MeasureFreeSpaceAsync(CancellationToken cancellationToken)
+    private Task<RemoteUsage?[]> MeasureFreeSpaceAsync(CancellationToken cancellationToken) => AskFreeSpaceAsync(store, remotes, logger, cancellationToken);
+
+    /// <summary>rclone's about of each remote, in order; a remote that cannot answer is logged and left unknown (null).</summary>
+    private static async Task<RemoteUsage?[]> AskFreeSpaceAsync(IRemoteStore store, IReadOnlyList<PoolRemote> remotes, ILogger logger, CancellationToken cancellationToken)
     {
         return await Task.WhenAll(remotes.ToArray().Select(async r =>
         {

@@ -79,7 +79,7 @@ public sealed class RelocationOverlapTests : IAsyncDisposable
     /// In-memory remotes where each chunk write to and chunk read from <c>watched</c> takes 50 ms (as over a network),
     /// counting the reads that began while a write was going on there.
     /// </summary>
-    private sealed class OverlapWatchingStore(InMemoryRemoteStore inner, string watched) : IRemoteStore
+    private sealed class OverlapWatchingStore(InMemoryRemoteStore inner, string watched) : PassThroughRemoteStore(inner)
     {
         private static readonly TimeSpan Transfer = TimeSpan.FromMilliseconds(50);
         private int _writing;
@@ -92,11 +92,11 @@ public sealed class RelocationOverlapTests : IAsyncDisposable
 
         private bool IsWatchedChunk(RemotePath path) => path.Remote == watched && path.Path.StartsWith("rclonepool_data/", StringComparison.Ordinal);
 
-        public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+        public override async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
         {
             if (!IsWatchedChunk(target))
             {
-                await inner.WriteAsync(target, content, length, cancellationToken);
+                await Inner.WriteAsync(target, content, length, cancellationToken);
                 return;
             }
 
@@ -104,7 +104,7 @@ public sealed class RelocationOverlapTests : IAsyncDisposable
             try
             {
                 await Task.Delay(Transfer, cancellationToken);
-                await inner.WriteAsync(target, content, length, cancellationToken);
+                await Inner.WriteAsync(target, content, length, cancellationToken);
             }
             finally
             {
@@ -112,7 +112,7 @@ public sealed class RelocationOverlapTests : IAsyncDisposable
             }
         }
 
-        public async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
+        public override async Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken)
         {
             if (IsWatchedChunk(source))
             {
@@ -126,19 +126,7 @@ public sealed class RelocationOverlapTests : IAsyncDisposable
                 await Task.Delay(Transfer / 2, cancellationToken);
             }
 
-            return await inner.OpenReadAsync(source, offset, count, cancellationToken);
+            return await Inner.OpenReadAsync(source, offset, count, cancellationToken);
         }
-
-        public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) => inner.ListAsync(directory, recursive, cancellationToken);
-
-        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => inner.StatAsync(path, cancellationToken);
-
-        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => inner.DeleteAsync(path, cancellationToken);
-
-        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => inner.MoveAsync(from, to, cancellationToken);
-
-        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => inner.AboutAsync(remote, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

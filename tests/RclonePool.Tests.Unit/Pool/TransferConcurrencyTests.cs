@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
 using RclonePool.Tests.Support.Remotes;
+using RclonePool.Tests.Unit.Support;
 
 namespace RclonePool.Tests.Unit.Pool;
 
@@ -74,9 +74,8 @@ public sealed class TransferConcurrencyTests
     private static PoolRemoteSet Remotes(params string[] names) => new(names.Select(n => new PoolRemote(n, n)));
 
     /// <summary>A store that says which remotes are local directories as told, and counts the questions.</summary>
-    private sealed class DirectoryAnswers(Func<string, Task<string?>> answer) : IRemoteStore, ILocalDirectoryLookup
+    private sealed class DirectoryAnswers(Func<string, Task<string?>> answer) : PassThroughRemoteStore(new InMemoryRemoteStore()), ILocalDirectoryLookup
     {
-        private readonly InMemoryRemoteStore _inner = new();
         private int _asked;
 
         public int Asked => Volatile.Read(ref _asked);
@@ -86,27 +85,5 @@ public sealed class TransferConcurrencyTests
             Interlocked.Increment(ref _asked);
             return answer(remote);
         }
-
-        public Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken) => _inner.WriteAsync(target, content, length, cancellationToken);
-
-        public Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) => _inner.OpenReadAsync(source, offset, count, cancellationToken);
-
-        public async IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await foreach (var entry in _inner.ListAsync(directory, recursive, cancellationToken))
-            {
-                yield return entry;
-            }
-        }
-
-        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => _inner.StatAsync(path, cancellationToken);
-
-        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => _inner.DeleteAsync(path, cancellationToken);
-
-        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => _inner.MoveAsync(from, to, cancellationToken);
-
-        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => _inner.AboutAsync(remote, cancellationToken);
-
-        public ValueTask DisposeAsync() => _inner.DisposeAsync();
     }
 }
