@@ -208,8 +208,10 @@ public sealed partial class RcdRemoteStore : IRemoteStore, IBatchedWrites, ILoca
                 case HttpStatusCode.RequestedRangeNotSatisfiable:
                     response.Dispose();
                     return Stream.Null;
-                case HttpStatusCode.NotFound when offset > 0:
-                    // Some backends (WebDAV) answer a range past the end with "not found": tell that from a missing object.
+                case HttpStatusCode.NotFound:
+                    // rclone's file server answers 404 whenever opening the object fails, also when its remote went
+                    // down between finding the object and opening it, and some backends (WebDAV) answer a range past
+                    // the end with "not found": only a stat tells a missing object from those.
                     response.Dispose();
                     return await StatAsync(source, cancellationToken) switch
                     {
