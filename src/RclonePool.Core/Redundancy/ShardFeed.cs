@@ -9,7 +9,7 @@ namespace RclonePool.Core.Redundancy;
 /// upload reads them as a stream, and each block goes back to the pool once read. At most <c>capacity</c> blocks wait,
 /// so a slow remote makes the encoder wait instead of memory growing.
 /// </summary>
-internal sealed class ShardFeed : ReadOnlyStream
+internal sealed class ShardFeed : ReadOnlyStream, IBlockLender
 {
     private readonly Channel<ShardBlock> _blocks;
     private ShardBlock _current;
@@ -95,6 +95,26 @@ internal sealed class ShardFeed : ReadOnlyStream
 
         _position += filled;
         return filled;
+    }
+
+    public bool CanLend => true;
+
+    /// <summary>The next block whole, without copying it: it goes back to the pool at the next call or on disposal.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> BorrowNextAsync(CancellationToken cancellationToken)
+    {
+        ReturnCurrent();
+        while (await _blocks.Reader.WaitToReadAsync(cancellationToken))
+        {
+            if (_blocks.Reader.TryRead(out var next))
+            {
+                _current = next;
+                _read = next.Length;
+                _position += next.Length;
+                return next.Block.AsMemory(0, next.Length);
+            }
+        }
+
+        return ReadOnlyMemory<byte>.Empty;
     }
 
     private void ReturnCurrent()

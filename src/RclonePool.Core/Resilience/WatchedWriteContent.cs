@@ -1,3 +1,5 @@
+using RclonePool.Core.IO;
+
 namespace RclonePool.Core.Resilience;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace RclonePool.Core.Resilience;
 /// long upload to a slow but living remote is not probed, while one that stops taking bytes is. Passes everything else
 /// through, seeking included (a retried write starts again from the beginning).
 /// </summary>
-internal sealed class WatchedWriteContent(Stream inner, string remote, RemoteWatchdog watchdog) : Stream
+internal sealed class WatchedWriteContent(Stream inner, string remote, RemoteWatchdog watchdog) : Stream, IBlockLender
 {
     public override bool CanRead => true;
 
@@ -39,6 +41,15 @@ internal sealed class WatchedWriteContent(Stream inner, string remote, RemoteWat
         var read = await inner.ReadAsync(buffer, cancellationToken);
         watchdog.Answered(remote);
         return read;
+    }
+
+    public bool CanLend => inner is IBlockLender { CanLend: true };
+
+    public async ValueTask<ReadOnlyMemory<byte>> BorrowNextAsync(CancellationToken cancellationToken)
+    {
+        var block = await ((IBlockLender)inner).BorrowNextAsync(cancellationToken);
+        watchdog.Answered(remote);
+        return block;
     }
 
     public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);

@@ -51,6 +51,51 @@ public sealed class ShardFeedTests
     }
 
     [Fact]
+    public async Task Lent_blocks_are_the_blocks_handed_over_in_order_and_go_back_to_the_pool_one_by_one()
+    {
+        var source = new byte[(3 * BlockSize) + 777];
+        new Random(7).NextBytes(source);
+        await using var feed = new ShardFeed(capacity: 2);
+        var handedOver = new List<byte[]>();
+        var writer = Task.Run(async () =>
+        {
+            for (var offset = 0; offset < source.Length; offset += BlockSize)
+            {
+                var length = Math.Min(BlockSize, source.Length - offset);
+                var block = Block(source, offset, length);
+                lock (handedOver)
+                {
+                    handedOver.Add(block);
+                }
+
+                await feed.AddAsync(block, length, Ct);
+            }
+
+            feed.Complete();
+        }, Ct);
+
+        Assert.True(((Core.IO.IBlockLender)feed).CanLend);
+        using var read = new MemoryStream();
+        var lent = 0;
+        while (await feed.BorrowNextAsync(Ct) is { IsEmpty: false } block)
+        {
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(block, out var segment));
+            lock (handedOver)
+            {
+                Assert.Same(handedOver[lent], segment.Array);
+            }
+
+            read.Write(block.Span);
+            lent++;
+        }
+
+        await writer;
+        Assert.Equal(4, lent);
+        Assert.Equal(source, read.ToArray());
+        Assert.Equal(source.Length, feed.Position);
+    }
+
+    [Fact]
     public async Task A_full_feed_makes_the_encoder_wait_until_the_upload_reads()
     {
         var source = new byte[3 * BlockSize];

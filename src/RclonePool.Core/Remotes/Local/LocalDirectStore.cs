@@ -296,6 +296,12 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
     /// <summary>Copies the content to the file through one pooled buffer; the content must hold exactly <paramref name="length"/> bytes when it is known.</summary>
     private static async Task CopyExactlyAsync(Stream content, SafeFileHandle handle, long length, RemotePath target, CancellationToken cancellationToken)
     {
+        if (content is IBlockLender { CanLend: true } lender)
+        {
+            await WriteLentBlocksAsync(lender, handle, length, target, cancellationToken);
+            return;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(StreamBufferBytes);
         try
         {
@@ -320,6 +326,27 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes each block the content lends straight from its memory (a parity shard's blocks: no copy on the way).</summary>
+    private static async Task WriteLentBlocksAsync(IBlockLender content, SafeFileHandle handle, long length, RemotePath target, CancellationToken cancellationToken)
+    {
+        long written = 0;
+        while (await content.BorrowNextAsync(cancellationToken) is { IsEmpty: false } block)
+        {
+            if (length >= 0 && written + block.Length > length)
+            {
+                throw LengthMismatch(target, length, $"more than {length}");
+            }
+
+            await RandomAccess.WriteAsync(handle, block, written, cancellationToken);
+            written += block.Length;
+        }
+
+        if (length >= 0 && written != length)
+        {
+            throw LengthMismatch(target, length, $"only {written}");
         }
     }
 
