@@ -77,6 +77,23 @@ public sealed class LocalDirectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_group_with_an_object_larger_than_one_buffer_is_written_directly_too()
+    {
+        // The manifest of a 2 GiB file in 32 MiB chunks is about 200 KB: through the transport it would start rclone.
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var large = new byte[(3 * LocalDirectStore.MaxDirectWriteBytes) + 5];
+        Random.Shared.NextBytes(large);
+
+        await store.WriteManyAsync(new RemotePath("disk:", "rclonepool_manifests"), [new NamedBytes("a-r2.json", large), new NamedBytes("b-r1.json", new byte[] { 4 })], Ct);
+
+        Assert.Equal(large, await File.ReadAllBytesAsync(Path.Combine(_directory, "rclonepool_manifests/a-r2.json"), Ct));
+        Assert.Equal([4], await File.ReadAllBytesAsync(Path.Combine(_directory, "rclonepool_manifests/b-r1.json"), Ct));
+        Assert.Equal(["a-r2.json", "b-r1.json"], Directory.GetFiles(Path.Combine(_directory, "rclonepool_manifests")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(0, transport.Writes);
+    }
+
+    [Fact]
     public async Task Oddly_named_or_unwanted_writes_go_through_the_transport()
     {
         var transport = new AnsweringStore(_directory);

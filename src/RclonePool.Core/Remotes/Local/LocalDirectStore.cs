@@ -176,10 +176,14 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
         }
     }
 
+    /// <summary>
+    /// Writes each object straight to its file, whatever its size: the bytes are in memory already (a manifest of a large
+    /// file is a few hundred KB; through rclone, the first such write of a command would also start rclone).
+    /// </summary>
     public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objects);
-        var local = options.Writes && objects.Count > 0 && objects.All(o => o.Bytes.Length <= MaxDirectWriteBytes)
+        var local = options.Writes && objects.Count > 0
             ? await LocalDirectoryAsync(directory.Remote, cancellationToken)
             : null;
         if (local is null)
