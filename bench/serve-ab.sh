@@ -9,7 +9,10 @@
 # Both servers serve one pool of N local-directory remotes holding one random file; each round runs every case on
 # both, alternating which goes first: get (one full GET), get4 (4 concurrent full GETs), seek (50 single 64 KiB
 # Range GETs at random offsets, TTFB median), put (one PUT of the file, deleted afterwards). Per case it prints the
-# wall time and the CPU the serve process used (utime + stime from /proc), and checks the bytes (cmp) in round 1.
+# wall time and the CPU the serve process used (utime + stime from /proc), and checks the bytes (cmp) in round 1,
+# then the median of each over the rounds. The GETs' client is tools/http-get-discard.c (built with cc): it reads
+# each body, discards it and checks the status and byte count, so that the client takes as little of the cores as it
+# can (docs/benchmarks.md); round 1 also compares each server's whole file with the source through curl, untimed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 before="" after="" size_mb=1024 chunk_mb=100 remotes=4 rounds=3 cases="get,get4,seek,put"
@@ -28,7 +31,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -f "$before" && -f "$after" ]] || { echo "give --before and --after: two built rclonepool.dll files" >&2; exit 2; }
 has() { [[ ",$cases," == *",$1,"* ]]; }
-"$root/scripts/install-deps.sh" rclone curl
+"$root/scripts/install-deps.sh" rclone curl gcc
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-serve-ab.XXXXXX")"
 shm="$(mktemp -d /dev/shm/rclonepool-serve-ab.XXXXXX)"
@@ -41,6 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+cc -O2 -o "$work/http-get-discard" "$root/bench/tools/http-get-discard.c"
 
 list=""
 for i in $(seq 1 "$remotes"); do mkdir -p "$work/r$i"; list+="\"$work/r$i\","; done
@@ -77,24 +81,30 @@ echo "serve-ab: ${size_mb} MiB, ${chunk_mb} MiB chunks, ${remotes} remotes, ${ro
 echo "  before: $before"
 echo "  after:  $after"
 printf '%-6s %-7s %-5s %12s %10s\n' round side case "wall (s)" "CPU (s)"
-line() { printf '%-6s %-7s %-5s %12s %10s\n' "$1" "$2" "$3" "$4" "$(awk -v c="$5" -v t="$tick" 'BEGIN { printf "%.2f", c / t }')"; }
+line() {
+  local l; l=$(printf '%-6s %-7s %-5s %12s %10s' "$1" "$2" "$3" "$4" "$(awk -v c="$5" -v t="$tick" 'BEGIN { printf "%.2f", c / t }')")
+  echo "$l"; echo "$l" >> "$work/lines"
+}
 for ((r = 1; r <= rounds; r++)); do
   order="before after"; (( r % 2 == 0 )) && order="after before"
   awk -v n=50 -v max=$((bytes - 65536)) -v seed="$r" 'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%d\n", int(rand() * (max + 1)) }' > "$work/offsets"
   for side in $order; do
     u="${url[$side]}"
+    if [[ $r -eq 1 ]] && { has get || has get4; }; then   # the content, once, untimed
+      curl -s "${u}big.bin" | cmp -s - "$work/source.bin" || { echo "GET on $side differs from the source" >&2; exit 1; }
+    fi
     if has get; then
-      c0=$(cpu "$side"); t=$(curl -s -o "$shm/get.bin" -w '%{time_total}' "${u}big.bin"); c1=$(cpu "$side")
-      [[ $r -gt 1 ]] || cmp -s "$shm/get.bin" "$work/source.bin" || { echo "GET on $side differs from the source" >&2; exit 1; }
-      rm -f "$shm/get.bin"; line "$r" "$side" get "$t" $((c1 - c0))
+      c0=$(cpu "$side"); read -r code size t _ <<< "$("$work/http-get-discard" "${u}big.bin" || true)"; c1=$(cpu "$side")
+      [[ $code == 200 && $size == "$bytes" ]] || { echo "GET on $side gave ${code:-no answer} with ${size:-no} bytes" >&2; exit 1; }
+      line "$r" "$side" get "$t" $((c1 - c0))
     fi
     if has get4; then
       c0=$(cpu "$side"); t0=$(now); getters=()
-      for k in 1 2 3 4; do curl -s -o "$shm/get4.$k" "${u}big.bin" & getters+=("$!"); done
+      for k in 1 2 3 4; do { "$work/http-get-discard" "${u}big.bin" > "$work/get4.$k" || true; } & getters+=("$!"); done
       wait "${getters[@]}"; t1=$(now); c1=$(cpu "$side")
       for k in 1 2 3 4; do
-        [[ $r -gt 1 ]] || cmp -s "$shm/get4.$k" "$work/source.bin" || { echo "GET $k of 4 on $side differs" >&2; exit 1; }
-        rm -f "$shm/get4.$k"
+        read -r code size _ < "$work/get4.$k" || true
+        [[ $code == 200 && $size == "$bytes" ]] || { echo "GET $k of 4 on $side gave ${code:-no answer} with ${size:-no} bytes" >&2; exit 1; }
       done
       line "$r" "$side" get4 "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" $((c1 - c0))
     fi
@@ -117,6 +127,15 @@ for ((r = 1; r <= rounds; r++)); do
       curl -s -o /dev/null -X DELETE "${u}put-$side/f$r.bin"
       line "$r" "$side" put "$t" $((c1 - c0))
     fi
+  done
+done
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "medians over the rounds (wall or TTFB, CPU):"
+for c in get get4 seek put; do
+  has "$c" || continue
+  for side in before after; do
+    printf '  %-5s %-7s %12s %10s\n' "$c" "$side" "$(awk -v s="$side" -v c="$c" '$2 == s && $3 == c { print $4 }' "$work/lines" | median)" \
+      "$(awk -v s="$side" -v c="$c" '$2 == s && $3 == c { print $NF }' "$work/lines" | median)"
   done
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

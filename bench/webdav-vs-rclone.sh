@@ -4,13 +4,13 @@
 # chunk size, same data), both on 127.0.0.1. Prints every figure for both servers and the ratio.
 #
 #   bench/webdav-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--rounds 3] [--quick]
-#                             [--case NAME[,NAME...]] [--through-rclone] [--auth]
+#                             [--case NAME[,NAME...]] [--through-rclone] [--auth] [--get-client discard|shm]
 #
 # Cases (in this order): seek, get, get4, random, propfind, put, smallput (default: all).
 #   seek      50 single 64 KiB Range GETs at random offsets, one after another on one connection: time to first
 #             byte, median and p95 over all rounds (every range checked against the source)
-#   get       one full GET of the big file: MB/s (checked with cmp)
-#   get4      4 concurrent full GETs: aggregate MB/s (each checked with cmp)
+#   get       one full GET of the big file: MB/s
+#   get4      4 concurrent full GETs: aggregate MB/s
 #   random    wrk, 16 connections, random 64 KiB Range GETs for 10 s: requests/s (status and length checked)
 #   propfind  PROPFIND Depth 1 (allprop) on directories of 1,000 and 10,000 files: seconds, first and median of 3
 #   put       one PUT of the big file: MB/s (read back and checked with cmp, untimed)
@@ -24,6 +24,13 @@
 # --auth: both servers ask for HTTP Basic credentials (rclonepool: a user added with 'rclonepool user add' and
 # serve --auth basic; rclone: --user/--pass) and every request sends them, as WebDAV clients do; compare with a run
 # without it to see what authentication costs.
+# --get-client: the client of the get and get4 cases, the same for both servers. discard (the default):
+# tools/http-get-discard.c (built with cc), which reads each body into one buffer, throws it away and checks the
+# status and the byte count; the content is compared with the source once per case and server, before the timed
+# rounds, with curl. shm: curl writing each body to /dev/shm, every copy compared with the source (the client of
+# the runs before 2026-12-07). curl's tmpfs write costs about 1 s of CPU per GiB, more than either server, and on a
+# 2-core machine it bounds both servers' GETs alike (docs/benchmarks.md): a GET benchmark measures the server, so
+# its client should cost as little as it can. Each case also prints the client's CPU per run (discard only).
 # --quick: 256 MiB file unless --size-mb is given, 1 round, 20 seeks, 3 s of random reads, directories of 100 and
 # 1,000 files, 1,000 small PUTs. MB = 10^6 bytes. Throughput ratios are ours/theirs, time and CPU ratios
 # theirs/ours: above 1 means rclonepool is better either way.
@@ -35,7 +42,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true auth=0 cases="seek,get,get4,random,propfind,put,smallput"
+size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true auth=0 get_client=discard cases="seek,get,get4,random,propfind,put,smallput"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -46,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --case) cases="$2"; shift 2 ;;
     --through-rclone) direct=false; shift ;;
     --auth) auth=1; shift ;;
+    --get-client) get_client="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -53,6 +61,7 @@ done
 for c in ${cases//,/ }; do
   [[ ",seek,get,get4,random,propfind,put,smallput," == *",$c,"* ]] || { echo "unknown case $c" >&2; exit 2; }
 done
+[[ $get_client == discard || $get_client == shm ]] || { echo "--get-client is discard or shm, not $get_client" >&2; exit 2; }
 has_case() { [[ ",$cases," == *",$1,"* ]]; }
 if [[ $auth -eq 1 ]] && has_case random; then echo "--auth: the random case (wrk) sends no credentials; leave it out with --case" >&2; exit 2; fi
 
@@ -86,6 +95,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+if [[ $get_client == discard ]] && { has_case get || has_case get4; }; then
+  "$root/scripts/install-deps.sh" gcc
+  cc -O2 -o "$work/http-get-discard" "$root/bench/tools/http-get-discard.c"
+fi
 
 # --- the two stores ----------------------------------------------------------------------------------------
 pool_remotes=() union_upstreams=()
@@ -125,7 +138,7 @@ if [[ $auth -eq 1 ]]; then
 fi
 
 echo "bench: rclonepool serve vs rclone serve webdav (chunker over union), $(rclone version | head -1)"
-echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)"); local_direct_reads/writes: ${direct}$([[ $auth -eq 1 ]] && echo "; basic auth on both")"
+echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remotes each, ${rounds} round(s); cases: ${cases}$([[ $quick -eq 1 ]] && echo " (quick)"); local_direct_reads/writes: ${direct}$([[ $auth -eq 1 ]] && echo "; basic auth on both"); GET client: ${get_client}"
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -271,42 +284,88 @@ if has_case seek; then
 fi
 
 # --- full GET ------------------------------------------------------------------------------------------------
+# get_one SIDE OUT : one full GET of the big file with the --get-client; writes "STATUS BYTES SECONDS CLIENT-CPU"
+# to OUT (the discard client measures its own CPU; curl's is not measured: "-").
+get_one() {
+  local side="$1" out="$2" plain credentials=()
+  if [[ $get_client == discard ]]; then
+    plain="${url[$side]}"
+    if [[ $auth -eq 1 ]]; then
+      plain="http://${plain#http://*@}"
+      credentials=("Basic $(printf '%s:%s' "$bench_user" "$bench_pass" | base64 -w0)")
+    fi
+    "$work/http-get-discard" "${plain}bench/big.bin" "${credentials[@]}" > "$out" || true
+  else
+    curl -s -o "$shm/get.$(basename "$out")" -w '%{http_code} %{size_download} %{time_total} -\n' "${url[$side]}bench/big.bin" > "$out"
+  fi
+}
+# get_checked SIDE OUT WHAT : get_one, then the status and byte count; with --get-client shm the copy against the source.
+get_checked() {
+  local side="$1" out="$2" what="$3" code size t cpu
+  get_one "$side" "$out"
+  read -r code size t cpu < "$out" || true
+  [[ $code == 200 && $size == "$bytes" ]] || die "$what on $side gave ${code:-no answer} with ${size:-no} bytes"
+  if [[ $get_client == shm ]]; then
+    cmp -s "$work/source.bin" "$shm/get.$(basename "$out")" || die "$what on $side differs from the source"
+    rm -f "$shm/get.$(basename "$out")"
+  fi
+}
+# The discard client does not keep the bytes: once per case and server, before the timed rounds, curl's copy of
+# the whole file is compared with the source (not timed, its CPU not counted).
+check_content() {
+  local side
+  [[ $get_client == discard ]] || return 0
+  for side in ours theirs; do
+    curl -s "${url[$side]}bench/big.bin" | cmp -s - "$work/source.bin" || die "a full GET on $side differs from the source"
+  done
+}
+declare -A client_cpu
+report_client_cpu() {  # report_client_cpu N : the GET client's CPU per run, in seconds (discard client only)
+  [[ $get_client == discard ]] || return 0
+  report "  client CPU per run (s)" "$(calc '%.2f' "${client_cpu[ours]} / $1")" "$(calc '%.2f' "${client_cpu[theirs]} / $1")" lower
+}
 get_run() {
-  local side="$1" code size t
-  read -r code size t <<< "$(curl -s -o "$shm/get.bin" -w '%{http_code} %{size_download} %{time_total}' "${url[$side]}bench/big.bin")"
-  [[ $code == 200 && $size == "$bytes" ]] || die "GET on $side gave $code with $size bytes"
-  cmp -s "$work/source.bin" "$shm/get.bin" || die "GET on $side differs from the source"
-  rm -f "$shm/get.bin"
+  local side="$1" code size t cpu
+  get_checked "$side" "$work/get.out" GET
+  read -r code size t cpu < "$work/get.out"
+  [[ $cpu == - ]] || client_cpu[$side]=$(calc '%.3f' "${client_cpu[$side]} + $cpu")
   calc '%.1f\n' "$bytes / 1e6 / $t" >> "$work/fig.$side"
 }
 if has_case get; then
+  check_content; client_cpu=([ours]=0 [theirs]=0)
   rounds_of get_run
   report "full GET of ${size_mb} MiB (MB/s)" "$(calc '%.1f' "$(median < "$work/fig.ours")")" "$(calc '%.1f' "$(median < "$work/fig.theirs")")" higher
   report_cpu
+  report_client_cpu "$rounds"
 fi
 
 # --- 4 concurrent full GETs ----------------------------------------------------------------------------------
 get4_run() {
-  local side="$1" t0 t1 i code size getters=()
+  local side="$1" t0 t1 i code size t cpu getters=()
   t0=$(now)
   for i in 1 2 3 4; do
-    curl -s -o "$shm/get4.$i" -w '%{http_code} %{size_download}\n' "${url[$side]}bench/big.bin" > "$work/get4.$i" &
+    get_one "$side" "$work/get4.$i" &
     getters+=("$!")
   done
   wait "${getters[@]}" || true
   t1=$(now)
   for i in 1 2 3 4; do
-    read -r code size < "$work/get4.$i"
-    [[ $code == 200 && $size == "$bytes" ]] || die "GET $i of 4 on $side gave $code with $size bytes"
-    cmp -s "$work/source.bin" "$shm/get4.$i" || die "GET $i of 4 on $side differs from the source"
-    rm -f "$shm/get4.$i"
+    read -r code size t cpu < "$work/get4.$i" || true
+    [[ $code == 200 && $size == "$bytes" ]] || die "GET $i of 4 on $side gave ${code:-no answer} with ${size:-no} bytes"
+    [[ $cpu == - ]] || client_cpu[$side]=$(calc '%.3f' "${client_cpu[$side]} + $cpu")
+    if [[ $get_client == shm ]]; then
+      cmp -s "$work/source.bin" "$shm/get.get4.$i" || die "GET $i of 4 on $side differs from the source"
+      rm -f "$shm/get.get4.$i"
+    fi
   done
   calc '%.1f\n' "4 * $bytes / 1e6 / ($t1 - $t0)" >> "$work/fig.$side"
 }
 if has_case get4; then
+  check_content; client_cpu=([ours]=0 [theirs]=0)
   rounds_of get4_run
   report "4 concurrent full GETs, aggregate (MB/s)" "$(calc '%.1f' "$(median < "$work/fig.ours")")" "$(calc '%.1f' "$(median < "$work/fig.theirs")")" higher
   report_cpu
+  report_client_cpu "$rounds"
 fi
 
 # --- concurrent random 64 KiB ranges (wrk) -------------------------------------------------------------------
