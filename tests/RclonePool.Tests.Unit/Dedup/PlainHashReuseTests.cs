@@ -39,7 +39,13 @@ public sealed class PlainHashReuseTests
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(first.Chunks[i] with { Locations = [] }, second.Chunks[i] with { Locations = [] });
+            // The stored form is the first file's: same plain and stored hashes, same block lengths.
+            Assert.Equal(first.Chunks[i].Sha256, second.Chunks[i].Sha256);
+            Assert.Equal(first.Chunks[i].BlockHashes, second.Chunks[i].BlockHashes);
+            Assert.Equal(first.Chunks[i].StoredSha256, second.Chunks[i].StoredSha256);
+            Assert.Equal(first.Chunks[i].StoredBlockHashes, second.Chunks[i].StoredBlockHashes);
+            Assert.Equal(first.Chunks[i].StoredBlockLengths, second.Chunks[i].StoredBlockLengths);
+            Assert.NotNull(second.Chunks[i].Codec);
             Assert.Equal(2, second.Chunks[i].Locations.Count);
             Assert.Equal(2, second.Chunks[i].Locations.Select(l => l.Remote).Distinct().Count());
             Assert.Equal(first.Chunks[i].Locations[0].Object, second.Chunks[i].Locations[0].Object);
