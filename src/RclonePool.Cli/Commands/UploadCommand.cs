@@ -33,6 +33,9 @@ internal static class UploadCommand
             var plan = await PlanAsync(pool, src, dest, parse.GetValue(destination)!.EndsWith('/'), token);
             var total = plan.Files.Sum(f => Math.Max(0, f.Size));
 
+            // A line per stored file is noise (and time) for a directory of many: progress and the summary say it.
+            context.SummarizeFiles = plan.Files.Count > FileLinesUpTo;
+
             // The directories of one depth are made at once, their parents being made by then: a tree of a hundred
             // directories otherwise waited for a hundred manifest writes one after the other.
             var smallInFlight = workers == 1 ? 1 : Math.Min(64, SmallFilesPerWorker * workers);
@@ -42,6 +45,7 @@ internal static class UploadCommand
                     await PoolDirectories.EnsureAsync(pool, directory, ct));
             }
 
+            var duplicates = 0;
             await TransferReporter.RunAsync("upload", total, context.ShowProgress, async progress =>
             {
                 async Task UploadAsync(UploadItem file, CancellationToken ct)
@@ -60,7 +64,11 @@ internal static class UploadCommand
                         stored = await pool.PutAsync(file.Target, stream, stream.Length, options, ct);
                     }
 
-                    if (stored?.DuplicateOf is { } original)
+                    if (stored?.DuplicateOf is not null && context.SummarizeFiles)
+                    {
+                        Interlocked.Increment(ref duplicates);
+                    }
+                    else if (stored?.DuplicateOf is { } original)
                     {
                         Console.Error.WriteLine($"upload: {file.Target} is a duplicate of {original}: no new chunks stored, both share them.");
                     }
@@ -89,11 +97,15 @@ internal static class UploadCommand
 
                 await Task.WhenAll(LaneAsync(small, smallInFlight), LaneAsync(large, 1));
             });
-            Console.Error.WriteLine($"upload: {plan.Files.Count} file{(plan.Files.Count == 1 ? string.Empty : "s")} stored under {dest}.");
+            var sharing = duplicates == 0 ? string.Empty : $" ({duplicates} of them duplicates of files already stored: no new chunks, they share them)";
+            Console.Error.WriteLine($"upload: {plan.Files.Count} file{(plan.Files.Count == 1 ? string.Empty : "s")} stored under {dest}{sharing}.");
             return ExitCodes.Success;
         }, ct));
         return command;
     }
+
+    /// <summary>Uploads of more files than this print no line per stored file (<see cref="CliContext.SummarizeFiles"/>).</summary>
+    private const int FileLinesUpTo = 16;
 
     /// <summary>Small files in flight per chunk worker in a directory upload (one chunk each, at most <see cref="SmallFileBytes"/>).</summary>
     private const int SmallFilesPerWorker = 4;

@@ -34,9 +34,20 @@ internal sealed class CliContext
 
     public bool ShowProgress => !_parse.GetValue(GlobalOptions.NoProgress) && Config.ShowProgress;
 
+    /// <summary>
+    /// Set by a command that reports many files by its progress and summary lines instead (an upload of a directory):
+    /// the information lines of the pool (one per stored file) are left out; warnings and errors still show, and
+    /// everything does with --verbose.
+    /// </summary>
+    public bool SummarizeFiles { get; set; }
+
     public ILoggerFactory CreateLoggerFactory(PoolConfig? config = null) => LoggerFactory.Create(builder =>
     {
-        builder.SetMinimumLevel(Verbose ? LogLevel.Debug : LogLevelNames.ToLogLevel((config ?? _config)?.LogLevel));
+        var minimum = Verbose ? LogLevel.Debug : LogLevelNames.ToLogLevel((config ?? _config)?.LogLevel);
+        builder.SetMinimumLevel(minimum);
+
+        // (A filter rule replaces the minimum level for the categories it covers: it checks the minimum itself.)
+        builder.AddFilter((_, level) => level >= minimum && (Verbose || level >= LogLevel.Warning || !SummarizeFiles));
         if (!Verbose)
         {
             // ASP.NET Core's own lines (two per request, start-up banners) are not the pool's: only its warnings show,

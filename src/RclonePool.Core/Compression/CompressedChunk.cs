@@ -55,13 +55,14 @@ public sealed class CompressedChunk : IAsyncDisposable
     /// stored raw: compression is its only stage and it is not worth it (neither its first, middle nor last block shrinks,
     /// <see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after at most three blocks; or no
     /// block shrank at all; or every stage left it, as a transformer refused on its first block does). With encryption or
-    /// a transformer the chunk is otherwise always encoded (compressed or not).
+    /// a transformer the chunk is otherwise always encoded (compressed or not). <paramref name="plainHashes"/>, when the
+    /// caller hashed the plain bytes already, are taken as theirs instead of hashing them again.
     /// </summary>
-    public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, CancellationToken cancellationToken)
+    public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, (string Sha256, string BlockHashes)? plainHashes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(openPlain);
         ArgumentNullException.ThrowIfNull(codecs);
-        var chunk = await CompressAsync(openPlain, length, blockSize, codecs, tempDir, expected: null, cancellationToken);
+        var chunk = await CompressAsync(openPlain, length, blockSize, codecs, tempDir, expected: null, plainHashes, cancellationToken);
         if (chunk is not null && (chunk.Codec.IsRaw || (chunk.Codec.Encryption is null && chunk.Codec.Transformer is null && chunk.StoredLength >= length)))
         {
             await chunk.DisposeAsync();
@@ -70,6 +71,10 @@ public sealed class CompressedChunk : IAsyncDisposable
 
         return chunk;
     }
+
+    /// <summary>As above, hashing the plain bytes in the same pass.</summary>
+    public static Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, CancellationToken cancellationToken) =>
+        CreateAsync(openPlain, length, blockSize, codecs, tempDir, plainHashes: null, cancellationToken);
 
     /// <summary>
     /// Writes the stored form of an existing coded chunk again from its plain bytes (repair, rebuild), through
@@ -81,7 +86,7 @@ public sealed class CompressedChunk : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var lengths = chunk.StoredBlockLengths ?? throw new ArgumentException("The chunk is not compressed.", nameof(chunk));
-        return (await CompressAsync(openPlain, chunk.Length, blockSize, codecs, tempDir, lengths, cancellationToken))!;
+        return (await CompressAsync(openPlain, chunk.Length, blockSize, codecs, tempDir, lengths, plainHashes: null, cancellationToken))!;
     }
 
     /// <summary>Opens the stored form from its start (any number of times).</summary>
@@ -120,7 +125,7 @@ public sealed class CompressedChunk : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, IReadOnlyList<int>? expected, CancellationToken cancellationToken)
+    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, IReadOnlyList<int>? expected, (string Sha256, string BlockHashes)? plainHashes, CancellationToken cancellationToken)
     {
         var plain = ArrayPool<byte>.Shared.Rent(blockSize);
         var encoder = new BlockEncoder(codecs, blockSize);
@@ -166,7 +171,11 @@ public sealed class CompressedChunk : IAsyncDisposable
                     return null; // already compressed: stored raw
                 }
 
-                hasher.Append(plain.AsSpan(0, want));
+                if (plainHashes is null)
+                {
+                    hasher.Append(plain.AsSpan(0, want));
+                }
+
                 lengths[block] = stored.Length;
                 storedOffset += stored.Length;
                 if (expected is not null && expected[block] != lengths[block])
@@ -182,7 +191,7 @@ public sealed class CompressedChunk : IAsyncDisposable
                 await sink.WriteAsync(stored, cancellationToken);
             }
 
-            var (sha, blockHashes) = hasher.Complete();
+            var (sha, blockHashes) = plainHashes ?? hasher.Complete();
             if (sink is FileStream)
             {
                 await sink.DisposeAsync();

@@ -19,6 +19,9 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
 {
     private readonly StripeWriter _stripes = new(pool);
 
+    /// <summary>Content-addressed chunks this process stored, by their plain hash.</summary>
+    private readonly StoredForms _storedForms = new();
+
     /// <summary>
     /// The content-addressed writes of <c>enable_deduplication</c>: one for the pool, made once even when the chunks of an
     /// upload ask for it at the same moment (two would each make their own secret for a new pool, and name its chunks apart).
@@ -49,7 +52,21 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
     {
         if (pool.Codecs.ForWrite() is { } codecs)
         {
-            await using var compressed = await CompressedChunk.CreateAsync(openSource, length, BlockSize, codecs, pool.Config.TempDir, cancellationToken);
+            // Deduplicated and compressed: a chunk whose plain bytes this process stored already is found from their hash,
+            // before it is compressed and hashed again to learn its object's name (StoredForms).
+            (string Sha256, string BlockHashes)? plain = null;
+            var copies = ReusableCopies(length, upload);
+            if (copies > 0 && codecs.OnlyCompresses)
+            {
+                plain = await HashAsync(openSource, length, cancellationToken);
+                if (_storedForms.Find(plain.Value.Sha256, length) is { } prior
+                    && await ContentAddressed.TryReuseAsync(prior, index, offset, copies, upload, cancellationToken) is { } reused)
+                {
+                    return reused;
+                }
+            }
+
+            await using var compressed = await CompressedChunk.CreateAsync(openSource, length, BlockSize, codecs, pool.Config.TempDir, plain, cancellationToken);
             if (compressed is not null)
             {
                 var stored = await WriteStoredAsync(index, offset, compressed.StoredLength, compressed.OpenStored, upload, cancellationToken);
@@ -60,11 +77,70 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
                     upload.ReportProgress((int)Math.Min(rest, int.MaxValue));
                 }
 
-                return compressed.Describe(stored);
+                return Remembered(compressed.Describe(stored), plain is not null);
             }
+
+            return Remembered(await WriteStoredAsync(index, offset, length, openSource, upload, cancellationToken), plain is not null);
         }
 
         return await WriteStoredAsync(index, offset, length, openSource, upload, cancellationToken);
+    }
+
+    /// <summary>
+    /// Copies a chunk of <paramref name="length"/> bytes is stored in when it is stored whole under a content-addressed
+    /// name (<c>enable_deduplication</c>, one object or replicas), so that it can be found by its plain hash; 0 otherwise
+    /// (no dedup, or a parity stripe).
+    /// </summary>
+    private int ReusableCopies(long length, UploadContext upload)
+    {
+        if (!pool.Config.EnableDeduplication)
+        {
+            return 0;
+        }
+
+        var scheme = upload.Policy.SchemeFor(length, BlockSize);
+        return scheme.Kind switch
+        {
+            ChunkSchemeKind.Striped => 0,
+            ChunkSchemeKind.Replicated => scheme.Copies,
+            _ => 1,
+        };
+    }
+
+    private ChunkEntry Remembered(ChunkEntry entry, bool remember)
+    {
+        if (remember)
+        {
+            _storedForms.Remember(entry);
+        }
+
+        return entry;
+    }
+
+    private async Task<(string Sha256, string BlockHashes)> HashAsync(Func<Stream> openSource, long length, CancellationToken cancellationToken)
+    {
+        using var hasher = new ChunkHasher(BlockSize);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 17);
+        try
+        {
+            await using var source = openSource();
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hasher.Append(buffer.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (hasher.BytesHashed != length)
+        {
+            throw new PoolException(PoolErrorKind.Conflict, $"The source gave {hasher.BytesHashed} bytes for a chunk of {length}; it changed during the upload.");
+        }
+
+        return hasher.Complete();
     }
 
     /// <summary>Stores bytes as they go to the remotes (a raw chunk, or a compressed chunk's stored form).</summary>

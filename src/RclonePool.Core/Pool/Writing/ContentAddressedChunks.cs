@@ -26,6 +26,49 @@ internal sealed class ContentAddressedChunks(PoolContext pool, ContentAddresses 
             : await WriteCopiesAsync(index, offset, length, openSource, scheme.Kind == ChunkSchemeKind.Replicated ? scheme.Copies : 1, digest, upload, cancellationToken);
     }
 
+    /// <summary>
+    /// Reuses the object of <paramref name="prior"/> (a chunk with the same plain bytes this process stored whole,
+    /// <see cref="StoredForms"/>) for chunk <paramref name="index"/> without reading or encoding it again: its holders are
+    /// claimed and checked like any object found (<see cref="ReuseAsync"/>). Null when fewer than
+    /// <paramref name="copies"/> copies are still there: the caller stores the chunk the ordinary way, which writes what is missing.
+    /// </summary>
+    public async Task<ChunkEntry?> TryReuseAsync(ChunkEntry prior, int index, long offset, int copies, UploadContext upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        if (!StoredForms.IsReusable(prior))
+        {
+            return null;
+        }
+
+        var objectPath = prior.Locations[0].Object;
+        var storedLength = prior.StoredLength ?? prior.Length;
+        var holders = await HoldersAsync(objectPath, storedLength, upload, cancellationToken);
+        if (holders.Count < copies)
+        {
+            return null;
+        }
+
+        var reused = await ReuseAsync([.. holders.Take(copies).Select(r => new FoundObject(r, objectPath, storedLength, 0))], upload, cancellationToken);
+        if (reused.Count < copies)
+        {
+            return null;
+        }
+
+        ReportProgress(upload, prior.Length);
+        return prior with
+        {
+            Index = index,
+            Offset = offset,
+            Locations = [.. reused.Select((found, copy) => new ChunkLocation
+            {
+                Remote = found.Remote.Name,
+                Object = objectPath,
+                Role = copy == 0 ? LocationRole.Data : LocationRole.Replica,
+                StoredLength = storedLength,
+            })],
+        };
+    }
+
     private async Task<ChunkEntry> WriteCopiesAsync(int index, long offset, long length, Func<Stream> openSource, int copies, ContentDigest digest, UploadContext upload, CancellationToken cancellationToken)
     {
         var objectPath = addresses.WholeObject(digest.ContentId);
