@@ -171,17 +171,38 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         var handle = file.SafeFileHandle;
 
         // A file of one chunk has the chunk's SHA-256: no second pass over it (most files of a directory are one chunk).
+        // The whole-file hash waits until a chunk is stored or every chunk is on its way: it is needed only for the
+        // manifest, and at the start it would take a core from reading, hashing and sending the first chunks, which is
+        // when every remote still waits for its first bytes (on network remotes the transfers are not CPU-bound after that).
+        var firstStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var hashing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var wholeFileHash = length <= chunking.SingleChunkMax ? null
-            : Task.Run(() => FileRangeHash.Sha256Async(handle, start, length, cancellationToken), cancellationToken);
+            : Task.Run(async () =>
+            {
+                await firstStored.Task.WaitAsync(hashing.Token);
+                return await FileRangeHash.Sha256Async(handle, start, length, hashing.Token);
+            }, hashing.Token);
         var entries = new ConcurrentDictionary<int, ChunkEntry>();
 
         // Fixed chunks are known at once; content-defined ones as a scan of the file finds them (chunking.RangesAsync).
-        var ranges = chunking.RangesAsync(handle, start, length, cancellationToken);
-        await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (range, ct) =>
+        var ranges = ThenSignal(chunking.RangesAsync(handle, start, length, cancellationToken), firstStored);
+        try
         {
-            entries[range.Index] = await chunks.WriteAsync(range.Index, range.Offset, range.Length, () => new FileRangeStream(handle, start + range.Offset, range.Length), upload, ct);
-            PoolLog.ChunkStored(pool.Logger, file.Name, range.Index, range.Length);
-        });
+            await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (range, ct) =>
+            {
+                entries[range.Index] = await chunks.WriteAsync(range.Index, range.Offset, range.Length, () => new FileRangeStream(handle, start + range.Offset, range.Length), upload, ct);
+                firstStored.TrySetResult();
+                PoolLog.ChunkStored(pool.Logger, file.Name, range.Index, range.Length);
+            });
+        }
+        catch
+        {
+            // A failed upload needs no whole-file hash.
+            await hashing.CancelAsync();
+            throw;
+        }
+
+        firstStored.TrySetResult();
 
         var sha256 = wholeFileHash is not null ? await wholeFileHash
             : entries.Count == 1 && entries.TryGetValue(0, out var only) && only.Offset == 0 && only.Length == length ? only.Sha256
@@ -192,6 +213,17 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         }
 
         return ([.. entries.OrderBy(e => e.Key).Select(e => e.Value)], length, sha256);
+    }
+
+    /// <summary>The ranges of <paramref name="source"/>, then <paramref name="done"/> set once the last was handed out.</summary>
+    private static async IAsyncEnumerable<ChunkRange> ThenSignal(IAsyncEnumerable<ChunkRange> source, TaskCompletionSource done)
+    {
+        await foreach (var range in source)
+        {
+            yield return range;
+        }
+
+        done.TrySetResult();
     }
 
     private static PoolException ChangedDuringUpload(FileStream file) =>
