@@ -185,7 +185,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         var entries = new ConcurrentDictionary<int, ChunkEntry>();
 
         // Fixed chunks are known at once; content-defined ones as a scan of the file finds them (chunking.RangesAsync).
-        var ranges = ThenSignal(chunking.RangesAsync(handle, start, length, cancellationToken), firstStored);
+        var ranges = ThenSignalAsync(chunking.RangesAsync(handle, start, length, cancellationToken), firstStored);
         try
         {
             await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (range, ct) =>
@@ -216,7 +216,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     }
 
     /// <summary>The ranges of <paramref name="source"/>, then <paramref name="done"/> set once the last was handed out.</summary>
-    private static async IAsyncEnumerable<ChunkRange> ThenSignal(IAsyncEnumerable<ChunkRange> source, TaskCompletionSource done)
+    private static async IAsyncEnumerable<ChunkRange> ThenSignalAsync(IAsyncEnumerable<ChunkRange> source, TaskCompletionSource done)
     {
         await foreach (var range in source)
         {
