@@ -6,10 +6,10 @@
 # to the issue's targets.
 #
 #   bench/scale.sh [--files 20000] [--remotes 10] [--per-dir 10000] [--size 200] [--workers 8] [--one-by-one 1000]
-#                  [--no-packing] [--keep]
+#                  [--no-packing] [--rt] [--keep]
 #
-# The bench turns manifest_packing on (docs/manifest-format.md; the config default is off); --no-packing leaves it off, for the before/after
-# comparison. The manifest objects on the remotes are reported after the upload, after `index compact`, after
+# The pool uses manifest_packing (docs/manifest-format.md; the config default); --no-packing turns it off, for the
+# before/after comparison. The manifest objects on the remotes are reported after the upload, after `index compact`, after
 # --one-by-one files PUT one at a time through `serve` (each a lone write: single manifests, which serve's automatic
 # compaction folds), and after `index rebuild`.
 #
@@ -17,9 +17,13 @@
 # manifest object per remote and no chunk object), --per-dir to a directory (the `ls` and PROPFIND directory is the
 # first). The headline run is --files 1000000 --remotes 100: it writes files x remotes manifest objects (100 million;
 # check `df -i` first). Work files go under $BENCH_DIR (default /tmp) and are removed at the end unless --keep.
-set -euo pipefail
+# --rt runs the measured commands (and serve) under `chrt -r 5`, so other work on the machine disturbs them less; the
+# tree generation and the bookkeeping stay at normal priority. Any command that fails stops the bench with its line,
+# the command and its exit status on stderr (and the command's own output, for the timed ones).
+set -Eeuo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-files=20000 remotes=10 per_dir=10000 size=200 workers=8 keep=false packing=true one_by_one=1000
+files=20000 remotes=10 per_dir=10000 size=200 workers=8 keep=false packing=true one_by_one=1000 rt=()
+trap 'echo "scale.sh: line $LINENO: \`$BASH_COMMAND\` failed with exit status $?" >&2' ERR
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) files="$2"; shift 2 ;;
@@ -31,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --packing) packing=true; shift ;;
     --no-packing) packing=false; shift ;;
     --one-by-one) one_by_one="$2"; shift 2 ;;
+    --rt) rt=(chrt -r 5); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +53,7 @@ trap cleanup EXIT
 
 "$root/rclonepool" --help >/dev/null # builds once, outside the timings
 cli=("dotnet" "$root/.build/cli/rclonepool.dll" "--config" "$work/pool.json" "--no-progress")
+[[ ${#rt[@]} -eq 0 ]] || chrt -r 5 true || { echo "--rt: chrt -r 5 is not allowed here (needs CAP_SYS_NICE)" >&2; exit 1; }
 
 list=()
 for i in $(seq -w 1 "$remotes"); do mkdir -p "$work/remotes/r$i"; list+=("\"$work/remotes/r$i\""); done
@@ -81,8 +87,13 @@ echo "scale bench: $files files of $size B ($first_dir_count in /scale/d000) ove
 # timed NAME CMD...: runs CMD under /usr/bin/time -v (stdout to $work/NAME.out); sets $secs and $rss_mib.
 timed() {
   local name="$1"; shift
-  /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" || {
-    echo "$name failed:" >&2; cat "$work/$name.err" >&2; tail -3 "$work/$name.time" >&2; exit 1; }
+  local status=0
+  "${rt[@]}" /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" || status=$?
+  if [[ $status -ne 0 ]]; then
+    echo "scale.sh: $name failed with exit status $status: $*" >&2
+    tail -20 "$work/$name.err" >&2; tail -5 "$work/$name.out" >&2; grep -E 'Command|Exit status|Elapsed' "$work/$name.time" >&2 || true
+    exit 1
+  fi
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/$name.time")
   rss_mib=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/$name.time")
 }
@@ -92,7 +103,8 @@ calls() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["remot
 
 timed upload "${cli[@]}" upload --parallel "$work/src" /scale
 upload_secs=$secs
-manifest_objects() { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f | wc -l; }
+# Objects may vanish while find walks (serve's compaction removes what it folded): such errors are not failures.
+manifest_objects() { { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f 2>/dev/null || true; } | wc -l; }
 row "upload (files/s)" "$(awk -v f="$files" -v s="$secs" 'BEGIN { printf "%.0f", f / s }')" "$rss_mib" "${secs} s for $files files; $(manifest_objects) manifest objects on the $remotes remotes (packing $packing)"
 
 timed index-compact "${cli[@]}" index compact
@@ -116,26 +128,34 @@ row "ls -R /" "$secs s" "$rss_mib" "$(wc -l <"$work/ls-recursive.out") lines"
 
 # serve: a fresh process, the first PROPFIND of the directory (cold), then the best and median of 10 more (warm).
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"${cli[@]}" serve --port "$port" >"$work/serve.log" 2>&1 &
+"${rt[@]}" "${cli[@]}" serve --port "$port" >"$work/serve.log" 2>&1 &
 serve_pid=$!
-for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-propfind() { curl -fs -o "$work/propfind.xml" -w '%{time_total}' -X PROPFIND -H 'Depth: 1' "http://127.0.0.1:$port/scale/d000/"; }
+for _ in $(seq 1 1200); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
+  kill -0 "$serve_pid" 2>/dev/null || { echo "scale.sh: serve exited before answering:" >&2; tail -20 "$work/serve.log" >&2; serve_pid=""; exit 1; }
+  sleep 0.1
+done
+curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { echo "scale.sh: serve did not answer /healthz within 120 s:" >&2; tail -20 "$work/serve.log" >&2; exit 1; }
+# curl -S: a failed request says why (status, refused connection) before the ERR trap names the line.
+propfind() { "${rt[@]}" curl -fsS -o "$work/propfind.xml" -w '%{time_total}' -X PROPFIND -H 'Depth: 1' "http://127.0.0.1:$port/scale/d000/"; }
 cold=$(propfind)
 responses=$(grep -o '<D:response>' "$work/propfind.xml" | wc -l || true)
-[[ "$responses" -eq $((first_dir_count + 1)) ]] || responses=$(grep -oi '<[a-z]*:response>' "$work/propfind.xml" | wc -l)
+[[ "$responses" -eq $((first_dir_count + 1)) ]] || responses=$({ grep -oi '<[a-z]*:response>' "$work/propfind.xml" || true; } | wc -l)
 warm=()
 for _ in $(seq 1 10); do warm+=("$(propfind)"); done
 warm_median=$(printf '%s\n' "${warm[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 warm_best=$(printf '%s\n' "${warm[@]}" | sort -g | head -1)
 status_times=()
-for _ in $(seq 1 10); do status_times+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/_rclonepool/api/v1/status")"); done
+for _ in $(seq 1 10); do status_times+=("$(curl -fsS -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/_rclonepool/api/v1/status")"); done
 status_median=$(printf '%s\n' "${status_times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-curl -fs "http://127.0.0.1:$port/_rclonepool/api/v1/status" >"$work/status.json"
+curl -fsS "http://127.0.0.1:$port/_rclonepool/api/v1/status" >"$work/status.json"
 # Files PUT one at a time (each a lone manifest write), then what serve's automatic compaction left.
 before_put=$(manifest_objects)
 head -c "$size" /dev/urandom >"$work/one.bin"
+# WebDAV creates no parent collection for a PUT (409 Conflict): make /one first.
+curl -fsS -o /dev/null -X MKCOL "http://127.0.0.1:$port/one/"
 put_start=$(date +%s.%N)
-for n in $(seq 1 "$one_by_one"); do curl -fs -o /dev/null -T "$work/one.bin" "http://127.0.0.1:$port/one/f$n.bin"; done
+for n in $(seq 1 "$one_by_one"); do curl -fsS -o /dev/null -T "$work/one.bin" "http://127.0.0.1:$port/one/f$n.bin"; done
 put_secs=$(awk -v a="$put_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 if [[ "$packing" == true ]]; then # serve compacts by itself after manifest_compaction_objects (1,000) objects per remote
   for _ in $(seq 1 180); do (( $(manifest_objects) <= before_put + 2 * remotes )) && break; sleep 1; done

@@ -68,6 +68,18 @@ internal static class RemoteRemoveCommand
             await using var rebuilt = await context.OpenPoolAsync(token);
             var report = await new Restorer(rebuilt.Pool).RestoreRedundancyAsync(PoolPath.Root, null, null, token);
             RebuildCommand.Print(report);
+
+            // The rebuild wrote new revisions; with packs, the ones they supersede (naming the remote that left) stay in
+            // the packs until compaction drops them.
+            var compactor = new ManifestCompactor(rebuilt.Pool);
+            if (compactor.Applies)
+            {
+                var compaction = await compactor.CompactAsync(full: true, token);
+                foreach (var problem in compaction.Problems.Prepend(compaction.Skipped).OfType<string>())
+                {
+                    Console.Error.WriteLine($"The manifests were not all compacted ({problem}); superseded revisions naming {member} stay until 'rclonepool index compact' runs.");
+                }
+            }
             if (!report.Complete)
             {
                 Console.Error.WriteLine("Some files were not rebuilt; they still read from what is left. Run 'rclonepool rebuild' again.");

@@ -31,7 +31,7 @@ public sealed class PoolConfig
     public string? IndexConnectionString { get; set; }
     public bool EnableDuplicateDetection { get; set; } = true;
 
-    public bool ManifestPacking { get; set; }
+    public bool ManifestPacking { get; set; } = true;
 
     public int ManifestCompactionObjects { get; set; } = 1000;
 

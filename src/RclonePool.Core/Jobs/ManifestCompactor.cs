@@ -12,6 +12,9 @@ public sealed class ManifestCompactor(StoragePool owner)
 {
     private readonly PoolContext _pool = owner.Context;
 
+    /// <summary>True when compaction has work it may do: packing on, or packs in the pool (otherwise single manifests stay as they are).</summary>
+    public bool Applies => _pool.Manifests.WritesPacks || _pool.Manifests.PoolHasPacks;
+
     /// <param name="full">Every remote's packs into one (otherwise small and mostly superseded packs only, with the single manifests).</param>
     public async Task<PackCompaction> CompactAsync(bool full, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace RclonePool.Core.Jobs;
 /// <summary>
 /// Compaction of the manifests on the remotes (docs/manifest-format.md), over a survey already taken: on each remote the
 /// records still needed of the packs it rewrites, the single manifests it folds in (packing on) and the current revisions
-/// the remote lacks go into one new pack, written before anything is removed, so a crash in between leaves duplicates
+/// the remote lacks go into new packs (one per <see cref="ManifestPack.TargetBytes"/>), written before anything is removed, so a crash in between leaves duplicates
 /// that "the newest revision wins" resolves. Then the rewritten packs and the folded, superseded or hidden single
 /// manifests are removed: only objects the survey listed, never one written after it. Only when every remote was listed:
 /// a tombstone is dropped only once no remote holds anything it hides. What is superseded is asked of the index after
@@ -80,9 +80,15 @@ internal sealed class PackCompactor(PoolContext pool)
         var remote = plan.Inventory.Remote;
         if (plan.Records.Count > 0)
         {
-            var name = ManifestNames.PackName(ManifestNames.NewId());
-            await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, name), ManifestPack.Serialize(_pool.PoolId, plan.Records, _pool.Time.GetUtcNow()), cancellationToken);
-            result.PacksWritten++;
+            // As many packs as the records need at ManifestPack.TargetBytes each: one pack per remote for a pool of up to
+            // some 20,000 files, a pack per 16 MiB beyond.
+            foreach (var records in ManifestPack.Split(plan.Records))
+            {
+                var name = ManifestNames.PackName(ManifestNames.NewId());
+                await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, name), ManifestPack.Serialize(_pool.PoolId, records, _pool.Time.GetUtcNow()), cancellationToken);
+                result.PacksWritten++;
+            }
+
             result.SinglesFolded += plan.SinglesFolded;
             result.CopiesWritten.AddRange(plan.CopiesAdded.Select(c => $"{entries[c.FileId].Current!.Path}: revision {c.Revision} written to {remote.Name} (in a pack)"));
         }

@@ -48,7 +48,7 @@ internal sealed class RemoteCompactionPlan
 
     /// <param name="committed">The index's revision of each file id, read after the survey listed the remotes.</param>
     /// <param name="fold">Fold single manifests into the pack and add missing current revisions (packing on).</param>
-    /// <param name="full">Rewrite every pack; otherwise only packs with many records no longer needed, and small ones (each pack kept is more than twice the size of everything merged below it).</param>
+    /// <param name="full">Rewrite every pack; otherwise only packs with many records no longer needed, and small ones (each pack kept is settled, at half <see cref="ManifestPack.TargetBytes"/> or more, or more than twice the size of everything merged below it).</param>
     public static RemoteCompactionPlan Make(RemoteInventory inventory, PoolSurvey survey, IReadOnlyDictionary<string, SurveyedEntry> entries, IReadOnlyDictionary<string, long> committed, bool fold, bool full)
     {
         var plan = new RemoteCompactionPlan(inventory);
@@ -104,7 +104,11 @@ internal sealed class RemoteCompactionPlan
         foreach (var (pack, fates) in packs.OrderBy(p => p.Pack.Records.Count))
         {
             var dead = fates.Count(f => f.Drop || f.Repaired);
-            var rewrite = full || dead * DeadShareDenominator > fates.Count || (merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged;
+
+            // A pack at half the target size or more is settled: only --full or many dead records rewrite it, so a large
+            // pool's compaction does not rewrite every manifest each time.
+            var settled = pack.Entry.Size >= ManifestPack.TargetBytes / 2;
+            var rewrite = full || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
             if (!rewrite)
             {
                 continue;

@@ -12,7 +12,42 @@ namespace RclonePool.Core.Manifests;
 /// </summary>
 public static class ManifestPack
 {
+    /// <summary>
+    /// The size a compaction fills a pack to before it starts another: a quarter of what a reader takes whole
+    /// (<see cref="Remotes.RemoteStoreExtensions.MaxSmallObjectBytes"/>), so that a pool of any size stays readable
+    /// (100,000 manifests are about 70 MB) and a survey holds one bounded pack per read.
+    /// </summary>
+    public const int TargetBytes = 16 * 1024 * 1024;
+
     private const byte NewLine = (byte)'\n';
+
+    /// <summary>
+    /// <paramref name="records"/> in order, cut into runs of at most <paramref name="targetBytes"/> bytes of records each
+    /// (one pack each); a record larger than that alone makes a run of its own.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<ReadOnlyMemory<byte>>> Split(IReadOnlyList<ReadOnlyMemory<byte>> records, int targetBytes = TargetBytes)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var run = new List<ReadOnlyMemory<byte>>();
+        long size = 0;
+        foreach (var record in records)
+        {
+            if (run.Count > 0 && size + record.Length + 1 > targetBytes)
+            {
+                yield return run;
+                run = [];
+                size = 0;
+            }
+
+            run.Add(record);
+            size += record.Length + 1;
+        }
+
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
+    }
 
     /// <summary>The bytes of a pack holding <paramref name="records"/> (each a serialized manifest or tombstone, one line each).</summary>
     public static byte[] Serialize(string poolId, IReadOnlyList<ReadOnlyMemory<byte>> records, DateTimeOffset written)

@@ -101,8 +101,16 @@ public sealed class CliRoundTripTests
 
         await pool.OkAsync("delete", "-r", "/new");
         Assert.Empty(pool.ChunkFiles());
-        Assert.Empty(pool.ManifestFiles());
         Assert.DoesNotContain("place.bin", (await pool.OkAsync("ls", "-R", "/")).StdOut, StringComparison.Ordinal);
+
+        // With manifest_packing (the default) a delete leaves a tombstone on every remote, naming no path and no chunk, so
+        // that no rebuild from the remotes brings the file back; the next compaction drops it and nothing is left.
+        Assert.All(pool.ManifestFiles(), m => Assert.DoesNotContain("place.bin", File.ReadAllText(Path.Combine(pool.Root, "remotes", m)), StringComparison.Ordinal));
+        Directory.Delete(pool.CacheDir, recursive: true);
+        await pool.OkAsync("index", "rebuild");
+        Assert.DoesNotContain("place.bin", (await pool.OkAsync("ls", "-R", "/")).StdOut, StringComparison.Ordinal);
+        await pool.OkAsync("index", "compact");
+        Assert.Empty(pool.ManifestFiles());
     }
 
     [Fact]

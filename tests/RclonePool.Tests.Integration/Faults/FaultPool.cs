@@ -128,35 +128,71 @@ public sealed class FaultPool : IAsyncDisposable
             ? Directory.EnumerateFiles(Path.Combine(r.Directory, "rclonepool_manifests"))
             : []);
 
-    /// <summary>The chunk files that the manifests on the remotes (every revision, every valid copy) name, as full local paths.</summary>
-    public HashSet<string> ReferencedChunkFiles()
+    /// <summary>
+    /// Every readable manifest copy on the remotes, as single objects and as records of packs (manifest_packing, the
+    /// default), with the object it came from, except the revisions a tombstone on some remote hides: what a survey of
+    /// the remotes (index rebuild, orphans) takes for the pool's manifests. Unreadable copies are left out.
+    /// </summary>
+    public IReadOnlyList<(string File, Manifest Manifest)> LiveManifests()
     {
-        var byName = Remotes.ToDictionary(r => r.Spec, r => r.Directory, StringComparer.Ordinal);
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        var poolId = PoolId();
+        var deleted = new Dictionary<string, long>(StringComparer.Ordinal);
+        var manifests = new List<(string File, Manifest Manifest)>();
         foreach (var file in ManifestFiles())
         {
-            Manifest manifest;
+            IEnumerable<byte[]> records;
             try
             {
-                manifest = ManifestSerializer.Deserialize(File.ReadAllBytes(file), file);
+                if (!ManifestNames.IsPackName(Path.GetFileName(file)))
+                {
+                    records = [File.ReadAllBytes(file)];
+                }
+                else
+                {
+                    var pack = ManifestPack.Parse(File.ReadAllBytes(file), poolId, file);
+                    foreach (var tombstone in pack.Where(r => r.IsTombstone))
+                    {
+                        deleted[tombstone.FileId] = Math.Max(tombstone.Revision, deleted.GetValueOrDefault(tombstone.FileId));
+                    }
+
+                    records = pack.Where(r => !r.IsTombstone).Select(r => r.Bytes);
+                }
             }
             catch (Core.Errors.PoolException)
             {
                 continue;
             }
 
-            foreach (var location in manifest.Chunks.SelectMany(c => c.Locations))
+            foreach (var bytes in records)
             {
-                referenced.Add(Path.Combine(byName[location.Remote], location.Object));
+                try
+                {
+                    manifests.Add((file, ManifestSerializer.Deserialize(bytes, file)));
+                }
+                catch (Core.Errors.PoolException)
+                {
+                }
             }
         }
 
-        return referenced;
+        return [.. manifests.Where(m => !(deleted.TryGetValue(m.Manifest.FileId, out var upTo) && m.Manifest.Revision <= upTo))];
     }
 
-    /// <summary>The current manifest of a pool file as the first remote holding it has it (from disk).</summary>
+    /// <summary>The pool id, from the first remote's pool descriptor that can be read.</summary>
+    public string PoolId() =>
+        Remotes.Select(r => Path.Combine(r.Directory, ManifestNames.DescriptorName)).Where(File.Exists)
+            .Select(d => JsonNode.Parse(File.ReadAllText(d))!["pool_id"]!.GetValue<string>()).FirstOrDefault() ?? string.Empty;
+
+    /// <summary>The chunk files that the manifests on the remotes (every revision not deleted, every valid copy, single or packed) name, as full local paths.</summary>
+    public HashSet<string> ReferencedChunkFiles()
+    {
+        var byName = Remotes.ToDictionary(r => r.Spec, r => r.Directory, StringComparer.Ordinal);
+        return [.. LiveManifests().SelectMany(m => m.Manifest.Chunks).SelectMany(c => c.Locations).Select(l => Path.Combine(byName[l.Remote], l.Object))];
+    }
+
+    /// <summary>The current manifest of a pool file as the remotes hold it (from disk, single or packed).</summary>
     public Manifest ManifestOf(string poolPath) =>
-        ManifestFiles().Select(f => ManifestSerializer.Deserialize(File.ReadAllBytes(f), f))
+        LiveManifests().Select(m => m.Manifest)
             .Where(m => m.Path == poolPath)
             .MaxBy(m => m.Revision) ?? throw new InvalidOperationException($"No manifest of {poolPath} on the remotes.");
 

@@ -15,11 +15,11 @@ public sealed class RemoteFaultTests
 
     private static byte[] Data(int length, int seed) => LocalPool.RandomBytes(length, seed);
 
-    private static async Task<FaultPool> WebDavPoolAsync(bool readOnlyAfterInit = false, int local = 2)
+    private static async Task<FaultPool> WebDavPoolAsync(bool readOnlyAfterInit = false, int local = 2, bool packing = true)
     {
         var root = FaultPool.NewRoot();
         var dav = await LoopbackWebDav.StartAsync(Path.Combine(root, "remotes", "dav"));
-        var pool = await FaultPool.CreateAsync(root, local: local, webdav: [dav]);
+        var pool = await FaultPool.CreateAsync(root, local: local, webdav: [dav], configure: c => c["manifest_packing"] = packing);
         pool.Own(dav);
         if (readOnlyAfterInit)
         {
@@ -148,7 +148,8 @@ public sealed class RemoteFaultTests
     [Fact]
     public async Task A_delete_that_cannot_remove_every_manifest_copy_keeps_the_chunks_so_the_file_stays_whole()
     {
-        await using var pool = await WebDavPoolAsync();
+        // Single manifests (manifest_packing off): the copy left on the read-only remote still makes it a file.
+        await using var pool = await WebDavPoolAsync(packing: false);
         var data = Data(1 << 20, 7);
         await pool.OkAsync("upload", await pool.WriteLocalAsync("f", data), "/f");
         await Dav(pool).StartAgainAsync(readOnly: true);
@@ -157,9 +158,40 @@ public sealed class RemoteFaultTests
         Assert.True(delete.ExitCode == 0, delete.ToString());
         Assert.Contains("chunks are kept", delete.StdErr, StringComparison.Ordinal);
 
-        // The copy left on the read-only remote still makes it a file: rebuilt from the remotes, it reads back whole.
+        // Rebuilt from the remotes, it reads back whole.
         await pool.OkAsync("index", "rebuild");
         await AssertReadsBackAsync(pool, "/f", data);
+    }
+
+    [Fact]
+    public async Task A_packed_delete_that_reaches_only_some_remotes_holds_and_keeps_the_chunks_until_the_last_copy_is_gone()
+    {
+        // manifest_packing (the default): the delete's tombstone is on the remotes that took it, and a tombstone outranks the
+        // copy the read-only remote keeps, so the delete holds for every reader of the remotes; the chunks stay while that
+        // copy names them.
+        await using var pool = await WebDavPoolAsync();
+        var data = Data(1 << 20, 7);
+        await pool.OkAsync("upload", await pool.WriteLocalAsync("f", data), "/f");
+        var chunks = pool.ChunkFiles().ToHashSet();
+        await Dav(pool).StartAgainAsync(readOnly: true);
+
+        var delete = await pool.RunWithinAsync(Bound, "delete", "/f");
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.Contains("chunks are kept", delete.StdErr, StringComparison.Ordinal);
+
+        // The rebuild cannot remove the hidden copy from the read-only remote (exit 6, naming it), and does not bring the file back.
+        var rebuild = await pool.RunWithinAsync(Bound, "index", "rebuild");
+        Assert.Equal(6, rebuild.ExitCode);
+        Assert.Contains("could not be compacted", rebuild.StdOut, StringComparison.Ordinal);
+        Assert.Equal(3, (await pool.RunWithinAsync(Bound, "cat", "/f")).ExitCode);
+        Assert.Equal(chunks, pool.ChunkFiles().ToHashSet());
+
+        // Once the remote takes writes again, the copy goes, then its chunks.
+        await Dav(pool).StartAgainAsync(readOnly: false);
+        await pool.OkAsync("index", "rebuild");
+        await pool.OkAsync("orphans", "--delete", "--min-age", "0");
+        Assert.Empty(pool.ChunkFiles());
+        Assert.Empty((await pool.OkAsync("ls", "/")).StdOut.Trim());
     }
 
     [Fact]

@@ -29,6 +29,24 @@ public sealed class ManifestPackTests
     }
 
     [Fact]
+    public void Records_split_into_packs_under_the_target_size_in_order_and_each_pack_reads_back()
+    {
+        var m = ManifestSerializerTests.Sample();
+        var records = Enumerable.Range(1, 1000).Select(r => (ReadOnlyMemory<byte>)ManifestSerializer.Serialize(m with { Revision = r })).ToList();
+        var target = 20 * (records[0].Length + 1);
+
+        var runs = ManifestPack.Split(records, target).ToList();
+
+        Assert.True(runs.Count >= 1000 / 21, $"{runs.Count} packs");
+        Assert.All(runs, run => Assert.True(run.Sum(r => r.Length + 1) <= target));
+        Assert.Equal(Enumerable.Range(1, 1000).Select(r => (long)r), runs.SelectMany(run => ManifestPack.Parse(ManifestPack.Serialize(m.PoolId, run, Now), m.PoolId, "p")).Select(r => r.Revision));
+
+        // A record larger than the target goes alone; the default target keeps a pack far below what a reader takes whole.
+        Assert.Equal([1, 1, 1], ManifestPack.Split(records.Take(3).ToList(), 10).Select(run => run.Count));
+        Assert.True(ManifestPack.TargetBytes * 2 <= RclonePool.Core.Remotes.RemoteStoreExtensions.MaxSmallObjectBytes);
+    }
+
+    [Fact]
     public void A_pack_cut_short_is_refused_whole()
     {
         var m = ManifestSerializerTests.Sample();
