@@ -24,6 +24,19 @@ public sealed class PackCompaction
 
     public List<string> Problems { get; } = [];
 
+    /// <summary>Adds what another compaction (of another remote) did to this one.</summary>
+    public void Add(PackCompaction other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        PacksWritten += other.PacksWritten;
+        PacksRemoved += other.PacksRemoved;
+        RecordsDropped += other.RecordsDropped;
+        SinglesFolded += other.SinglesFolded;
+        SinglesRemoved += other.SinglesRemoved;
+        CopiesWritten.AddRange(other.CopiesWritten);
+        Problems.AddRange(other.Problems);
+    }
+
     /// <summary>Manifest objects removed from the remotes less those written.</summary>
     public int ObjectsSaved => PacksRemoved + SinglesRemoved - PacksWritten;
 }

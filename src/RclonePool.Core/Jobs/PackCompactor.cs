@@ -18,6 +18,9 @@ namespace RclonePool.Core.Jobs;
 /// </summary>
 internal sealed class PackCompactor(PoolContext pool)
 {
+    /// <summary>Deletes in flight on one remote: each is a round trip on a cloud account, and a compaction can remove hundreds.</summary>
+    private const int DeletesPerRemote = 8;
+
     private readonly PoolContext _pool = pool;
 
     /// <param name="full">Rewrite every pack into one per remote (index rebuild, 'index compact --full'); otherwise merge only small and mostly superseded packs.</param>
@@ -53,17 +56,27 @@ internal sealed class PackCompactor(PoolContext pool)
             await _pool.Manifests.PrepareForPacksAsync(cancellationToken);
         }
 
-        foreach (var plan in plans)
+        // The remotes are compacted at once, each by its own plan (a cloud account's calls take round trips, and one
+        // remote's deletes do not wait for another's).
+        await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, plans.Count), CancellationToken = cancellationToken }, async (plan, ct) =>
         {
+            var done = new PackCompaction();
             try
             {
-                await ApplyAsync(plan, entries, result, cancellationToken);
+                await ApplyAsync(plan, entries, done, ct);
             }
             catch (PoolException e)
             {
-                result.Problems.Add($"the manifests of {plan.Inventory.Remote.Name} could not be compacted ({e.Message}); run 'rclonepool index compact' again");
+                done.Problems.Add($"the manifests of {plan.Inventory.Remote.Name} could not be compacted ({e.Message}); run 'rclonepool index compact' again");
             }
-        }
+            finally
+            {
+                lock (result)
+                {
+                    result.Add(done);
+                }
+            }
+        });
 
         if (result.PacksRemoved + result.SinglesRemoved > 0)
         {
@@ -93,18 +106,23 @@ internal sealed class PackCompactor(PoolContext pool)
             result.CopiesWritten.AddRange(plan.CopiesAdded.Select(c => $"{entries[c.FileId].Current!.Path}: revision {c.Revision} written to {remote.Name} (in a pack)"));
         }
 
-        // Only now, with the pack durable: what it replaces.
-        foreach (var pack in plan.Rewritten)
-        {
-            await _pool.Store.DeleteAsync(new RemotePath(remote.Storage, pack.Entry.Path), cancellationToken);
-            result.PacksRemoved++;
-        }
-
+        // Only now, with the pack durable: what it replaces, a few deletes at a time.
         result.RecordsDropped += plan.RecordsDropped;
-        foreach (var single in plan.SinglesRemoved)
+        var packsRemoved = 0;
+        var singlesRemoved = 0;
+        var objects = plan.Rewritten.Select(p => (Path: p.Entry.Path, Pack: true)).Concat(plan.SinglesRemoved.Select(s => (s.Path, Pack: false)));
+        try
         {
-            await _pool.Store.DeleteAsync(new RemotePath(remote.Storage, single.Path), cancellationToken);
-            result.SinglesRemoved++;
+            await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = DeletesPerRemote, CancellationToken = cancellationToken }, async (item, ct) =>
+            {
+                await _pool.Store.DeleteAsync(new RemotePath(remote.Storage, item.Path), ct);
+                Interlocked.Increment(ref item.Pack ? ref packsRemoved : ref singlesRemoved);
+            });
+        }
+        finally
+        {
+            result.PacksRemoved += packsRemoved;
+            result.SinglesRemoved += singlesRemoved;
         }
     }
 }
