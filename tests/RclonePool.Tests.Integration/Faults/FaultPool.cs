@@ -183,11 +183,16 @@ public sealed class FaultPool : IAsyncDisposable
         Remotes.Select(r => Path.Combine(r.Directory, ManifestNames.DescriptorName)).Where(File.Exists)
             .Select(d => JsonNode.Parse(File.ReadAllText(d))!["pool_id"]!.GetValue<string>()).FirstOrDefault() ?? string.Empty;
 
-    /// <summary>The chunk files that the manifests on the remotes (every revision not deleted, every valid copy, single or packed) name, as full local paths.</summary>
+    /// <summary>
+    /// The chunk files that the current revision of each file on the remotes (the newest not deleted, single or packed)
+    /// names, as full local paths: what `orphans --delete --min-age 0` keeps. An older revision's record can stay inside
+    /// a pack until a compaction drops it, after orphans removed the chunks only it named.
+    /// </summary>
     public HashSet<string> ReferencedChunkFiles()
     {
         var byName = Remotes.ToDictionary(r => r.Spec, r => r.Directory, StringComparer.Ordinal);
-        return [.. LiveManifests().SelectMany(m => m.Manifest.Chunks).SelectMany(c => c.Locations).Select(l => Path.Combine(byName[l.Remote], l.Object))];
+        return [.. LiveManifests().GroupBy(m => m.Manifest.FileId, StringComparer.Ordinal).Select(g => g.MaxBy(m => m.Manifest.Revision).Manifest)
+            .SelectMany(m => m.Chunks).SelectMany(c => c.Locations).Select(l => Path.Combine(byName[l.Remote], l.Object))];
     }
 
     /// <summary>The current manifest of a pool file as the remotes hold it (from disk, single or packed).</summary>
