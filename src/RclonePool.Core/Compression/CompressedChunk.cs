@@ -56,7 +56,7 @@ public sealed class CompressedChunk : IAsyncDisposable
     /// <see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after at most three blocks; or no
     /// block shrank at all; or every stage left it, as a transformer refused on its first block does). With encryption or
     /// a transformer the chunk is otherwise always encoded (compressed or not). <paramref name="plainHashes"/>, when the
-    /// caller hashed the plain bytes already, are taken as theirs instead of hashing them again.
+    /// caller hashed the plain bytes already, must match the bytes read here (else the source changed: Conflict).
     /// </summary>
     public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, (string Sha256, string BlockHashes)? plainHashes, CancellationToken cancellationToken)
     {
@@ -171,10 +171,7 @@ public sealed class CompressedChunk : IAsyncDisposable
                     return null; // already compressed: stored raw
                 }
 
-                if (plainHashes is null)
-                {
-                    hasher.Append(plain.AsSpan(0, want));
-                }
+                hasher.Append(plain.AsSpan(0, want));
 
                 lengths[block] = stored.Length;
                 storedOffset += stored.Length;
@@ -191,7 +188,13 @@ public sealed class CompressedChunk : IAsyncDisposable
                 await sink.WriteAsync(stored, cancellationToken);
             }
 
-            var (sha, blockHashes) = plainHashes ?? hasher.Complete();
+            var (sha, blockHashes) = hasher.Complete();
+            if (plainHashes is { } earlier && (earlier.Sha256 != sha || earlier.BlockHashes != blockHashes))
+            {
+                // The hashes recorded must be those of the bytes compressed: a source that changed between the two reads is refused.
+                throw new PoolException(PoolErrorKind.Conflict, "The source changed while it was being uploaded; upload it again when nothing writes to it.");
+            }
+
             if (sink is FileStream)
             {
                 await sink.DisposeAsync();
