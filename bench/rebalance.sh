@@ -3,7 +3,7 @@
 # the same bytes (the same objects, copied aside beforehand) between the same two remotes, in one run.
 #
 #   bench/rebalance.sh [--size-mb 2048] [--cloud-size-mb 128] [--bwlimit 16] [--rtt-ms 80]
-#                      [--case local,cloud,cloud-duplex,cloud-sftp,grow]
+#                      [--case local,cloud,cloud-duplex,cloud-sftp,cloud-pool,grow]
 #
 # Both cases: a pool of remotes A and B, redundancy none, 32 MiB chunks, default workers. One random file of SIZE is
 # uploaded while the config lists A only (every chunk on A); `rclonepool remote add B` joins B; then
@@ -23,6 +23,12 @@
 #          an unchecked one.
 #   cloud-sftp  the same with `rclone serve sftp` remotes, which report md5 and sha1 (as most cloud accounts report a
 #          hash): rclonepool checks each copy by B's sha1 instead of reading it back; rclone move checks them too.
+#   cloud-pool  the drain of one account of a pool of four, as in bench/cloud-vs-rclone.sh (4 x `rclone serve webdav
+#          --bwlimit B`, one budget for both directions, no hash, behind the delay proxy): A holds the file, B, C and D
+#          join, `remote drain A` spreads A's objects over them, each copy read back on the remote it went to. rclone's
+#          side: `rclone move A/plain U/plain`, U a union of B, C and D (create_policy rand), what a user of rclone's
+#          union would run to empty one member. Both are bounded by what A can send; the read-backs fall on three
+#          remotes, not one.
 #   grow   issue 15's proof at full size (not a comparison; not in the default cases): a pool of 3 local remotes holds
 #          SIZE in 8 files; a fourth, empty remote is added with `remote add`; `rebalance` is timed; then the variance
 #          (balance-status) must be under the target, every file must read back bit-exact (cmp), `verify` must pass and
@@ -33,7 +39,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-size_mb=2048 cloud_mb=128 bwlimit=16 rtt_ms=80 cases="local,cloud,cloud-duplex,cloud-sftp"
+size_mb=2048 cloud_mb=128 bwlimit=16 rtt_ms=80 cases="local,cloud,cloud-duplex,cloud-sftp,cloud-pool"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -71,7 +77,8 @@ pool_config() {
     "$list" $((32 * 1024 * 1024)) "$work/index-$(basename "$file" .json)" "$shm/tmp" > "$file"
 }
 
-# measure NAME A B A_PLAIN B_PLAIN MB : the drain of A into B against rclone move of A_PLAIN to B_PLAIN; prints a row.
+# measure NAME A B A_PLAIN B_PLAIN MB : the drain of A into B (one remote, or several separated by spaces) against rclone
+# move of A_PLAIN to B_PLAIN; prints a row.
 measure() {
   local name="$1" a="$2" b="$3" a_plain="$4" b_plain="$5" mb="$6" config="$work/$1.json" t0 t1 ours theirs bytes
   pool_config "$config" "$a"
@@ -79,7 +86,10 @@ measure() {
   "${pool[@]}" init >"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: init failed"; }
   head -c $((mb * 1024 * 1024)) /dev/urandom > "$work/$name.bin"
   "${pool[@]}" upload "$work/$name.bin" /big >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: upload failed"; }
-  "${pool[@]}" remote add "$b" >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: remote add failed"; }
+  local joining
+  for joining in $b; do
+    "${pool[@]}" remote add "$joining" >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: remote add $joining failed"; }
+  done
   local data="$a/rclonepool_data"; [[ $a == *: ]] && data="${a}rclonepool_data"
   rclone copy "$data" "$a_plain"
   bytes=$(rclone size --json "$a_plain" | sed 's/.*"bytes":\([0-9]*\).*/\1/')
@@ -133,14 +143,17 @@ if [[ ",$cases," == *",grow,"* ]]; then
   echo "  orphans: 0 orphan objects"
 fi
 
-# cloud_case NAME webdav|sftp [serve|proxy]: two remotes behind the delay proxy, each with its own bandwidth, limited by
-# rclone serve (both directions share it) or by the proxy (each direction its own).
+# cloud_case NAME webdav|sftp [serve|proxy] [COUNT]: COUNT remotes (default 2: a, b; 4: a to d) behind the delay proxy,
+# each with its own bandwidth, limited by rclone serve (both directions share it) or by the proxy (each direction its
+# own). With more than two, A is drained into the others and rclone moves into a union of them.
 cloud_case() {
-  local name="$1" kind="$2" limit_in="${3:-serve}" r port ports=() proxied=() serve_limit=() proxy_limit=()
+  local name="$1" kind="$2" limit_in="${3:-serve}" count="${4:-2}" r i port ports=() proxied=() serve_limit=() proxy_limit=()
+  local letters=(a b c d e f g h) names=()
+  for ((i = 0; i < count; i++)); do names+=("${letters[$i]}"); done
   if [[ $limit_in == proxy ]]; then proxy_limit=(--rate-mibps "$bwlimit"); else serve_limit=(--bwlimit "${bwlimit}M"); fi
   [[ -f "$work/proxy/DelayProxy.dll" ]] || dotnet build -c Release -nologo -v q -o "$work/proxy" "$root/bench/DelayProxy/DelayProxy.csproj" >"$work/proxy-build.log" 2>&1 \
     || { cat "$work/proxy-build.log" >&2; die "DelayProxy does not build"; }
-  for r in a b; do
+  for r in "${names[@]}"; do
     mkdir -p "$work/$name-$r"
     if [[ $kind == sftp ]]; then
       setsid rclone serve sftp "$work/$name-$r" --addr 127.0.0.1:0 --user bench --pass bench "${serve_limit[@]}" >"$work/$name-$r.log" 2>&1 &
@@ -149,9 +162,9 @@ cloud_case() {
     fi
     pids+=("$!")
   done
-  for r in a b; do
-    for _ in $(seq 1 300); do grep -q '127\.0\.0\.1:[0-9]*' "$work/$name-$r.log" && break; sleep 0.1; done
-    port=$(grep -o '127\.0\.0\.1:[0-9]*' "$work/$name-$r.log" | head -1 | sed 's|.*:||')
+  for r in "${names[@]}"; do
+    for _ in $(seq 1 300); do grep -q '127\.0\.0\.1:[1-9][0-9]*' "$work/$name-$r.log" && break; sleep 0.1; done
+    port=$(grep -o '127\.0\.0\.1:[1-9][0-9]*' "$work/$name-$r.log" | head -1 | sed 's|.*:||')
     [[ -n "$port" ]] || die "rclone serve $kind $r did not start"
     ports+=(--listen 127.0.0.1:0 --target "127.0.0.1:$port")
   done
@@ -159,23 +172,32 @@ cloud_case() {
   pids+=("$!")
   for _ in $(seq 1 300); do grep -q '^DelayProxy ready' "$work/$name-proxy.log" && break; sleep 0.1; done
   mapfile -t proxied < <(sed -n 's/^listening \(127\.0\.0\.1:[0-9]*\) -> .*/\1/p' "$work/$name-proxy.log")
-  [[ ${#proxied[@]} -eq 2 ]] || { cat "$work/$name-proxy.log" >&2; die "the delay proxy did not start"; }
+  [[ ${#proxied[@]} -eq $count ]] || { cat "$work/$name-proxy.log" >&2; die "the delay proxy did not start"; }
   : > "$work/$name-rclone.conf"
-  for i in 0 1; do
-    r=$([[ $i == 0 ]] && echo "${name}a" || echo "${name}b")
+  for ((i = 0; i < count; i++)); do
+    r="${name}${names[$i]}"
     if [[ $kind == sftp ]]; then
       printf '[%s]\ntype = sftp\nhost = %s\nport = %s\nuser = bench\npass = %s\n\n' "$r" "${proxied[$i]%:*}" "${proxied[$i]##*:}" "$(rclone obscure bench)" >> "$work/$name-rclone.conf"
     else
       printf '[%s]\ntype = webdav\nurl = http://%s/\nvendor = other\n\n' "$r" "${proxied[$i]}" >> "$work/$name-rclone.conf"
     fi
   done
+  local joining="" union=""
+  for ((i = 1; i < count; i++)); do joining+="${joining:+ }${name}${names[$i]}:"; union+="${union:+ }${name}${names[$i]}:"; done
+  if ((count > 2)); then
+    printf '[%sunion]\ntype = union\nupstreams = %s\ncreate_policy = rand\n\n' "$name" "$union" >> "$work/$name-rclone.conf"
+  fi
   export RCLONE_CONFIG="$work/$name-rclone.conf"
   if [[ $limit_in == proxy ]]; then
-    echo "$name: 2 remotes, rclone serve $kind, ${bwlimit} MiB/s up and ${bwlimit} MiB/s down each and +${rtt_ms} ms round trip in bench/DelayProxy"
+    echo "$name: $count remotes, rclone serve $kind, ${bwlimit} MiB/s up and ${bwlimit} MiB/s down each and +${rtt_ms} ms round trip in bench/DelayProxy"
   else
-    echo "$name: 2 remotes, rclone serve $kind --bwlimit ${bwlimit}M each (both directions share it), +${rtt_ms} ms round trip through bench/DelayProxy"
+    echo "$name: $count remotes, rclone serve $kind --bwlimit ${bwlimit}M each (both directions share it), +${rtt_ms} ms round trip through bench/DelayProxy"
   fi
-  measure "$name" "${name}a:" "${name}b:" "${name}a:plain" "${name}b:plain" "$cloud_mb"
+  if ((count > 2)); then
+    measure "$name" "${name}a:" "$joining" "${name}a:plain" "${name}union:plain" "$cloud_mb"
+  else
+    measure "$name" "${name}a:" "${name}b:" "${name}a:plain" "${name}b:plain" "$cloud_mb"
+  fi
 }
 
 if [[ ",$cases," == *",cloud,"* ]]; then
@@ -188,4 +210,8 @@ fi
 
 if [[ ",$cases," == *",cloud-sftp,"* ]]; then
   cloud_case cloud-sftp sftp
+fi
+
+if [[ ",$cases," == *",cloud-pool,"* ]]; then
+  cloud_case cloud-pool webdav serve 4
 fi

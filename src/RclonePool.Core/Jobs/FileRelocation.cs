@@ -92,8 +92,10 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         var now = move.From with { Remote = to.Name, Object = objectPath };
         var localDirectory = await pool.Store.LocalDirectoryAsync(to.Storage, cancellationToken) is not null;
         var hashType = await RemoteHashForAsync(move.From, to, localDirectory, cancellationToken);
-        // The destination's slot first, then the job's: a copy waiting for a busy destination holds none of the job's.
-        SemaphoreSlim[] copySlots = [slots.CopiesTo(to.Name, localDirectory), slots.Copies];
+        var fromLocalDirectory = await pool.Store.LocalDirectoryAsync(pool.RemoteOf(move.From).Storage, cancellationToken) is not null;
+        // The source's and the destination's slots first, then the job's: a copy waiting for a busy remote holds none of
+        // the job's. Always taken in this order, so no two copies wait on each other.
+        SemaphoreSlim[] copySlots = [slots.CopiesFrom(move.From.Remote, fromLocalDirectory), slots.CopiesTo(to.Name, localDirectory), slots.Copies];
         var bad = hashType is null
             ? await CopyThenReadBackAsync(current, chunk, move, target, now, copySlots, slots.Checks, cancellationToken)
             : await RelocationSlots.HoldingAsync(() => CopyCheckedAsync(current, chunk, move, target, hashType, cancellationToken), cancellationToken, copySlots);
