@@ -302,7 +302,9 @@ public sealed class PoolSurvey
             return;
         }
 
-        var indexed = await index.GetByIdAsync(entry.FileId, cancellationToken);
+        // The index's revision matters only to a scoped survey and to one that prefers it: the others (index rebuild,
+        // orphans) do not look it up, which also keeps the index's cache of parsed manifests empty.
+        var indexed = options.PreferIndex || options.Scope is { IsRoot: false } ? await index.GetByIdAsync(entry.FileId, cancellationToken) : null;
         if (options.Scope is { IsRoot: false } scope && indexed is not null && indexed.Revision == entry.NewestListedRevision &&
             !scope.Contains(PoolPath.Parse(indexed.Path)))
         {
