@@ -13,9 +13,9 @@ namespace RclonePool.Core.Manifests;
 public static partial class ManifestPack
 {
     /// <summary>
-    /// The size a compaction fills a pack to before it starts another: a quarter of what a reader takes whole
-    /// (<see cref="Remotes.RemoteStoreExtensions.MaxSmallObjectBytes"/>), so that a pool of any size stays readable
-    /// (100,000 manifests are about 70 MB) and a survey holds one bounded pack per read.
+    /// The size a compaction fills a pack to before it starts another: a quarter of what an older rclonepool reads whole
+    /// (<see cref="Remotes.RemoteStoreExtensions.MaxSmallObjectBytes"/>), so that a pool of any size stays readable by it
+    /// (100,000 manifests are about 110 MB). This one reads packs as streams (<see cref="ReadAsync"/>), whatever their size.
     /// </summary>
     public const int TargetBytes = 16 * 1024 * 1024;
 
