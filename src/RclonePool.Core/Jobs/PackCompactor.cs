@@ -98,7 +98,8 @@ internal sealed class PackCompactor(PoolContext pool)
             foreach (var records in ManifestPack.Split(plan.Records))
             {
                 var name = ManifestNames.PackName(ManifestNames.NewId());
-                await _pool.Store.WriteBytesAsync(_pool.Layout.Manifest(remote, name), ManifestPack.Serialize(_pool.PoolId, records, _pool.Time.GetUtcNow()), cancellationToken);
+                await using var content = ManifestPack.OpenContent(_pool.PoolId, records, _pool.Time.GetUtcNow());
+                await _pool.Store.WriteAsync(_pool.Layout.Manifest(remote, name), content, content.Length, cancellationToken);
                 result.PacksWritten++;
             }
 

@@ -10,12 +10,12 @@ namespace RclonePool.Core.Manifests;
 /// manifests and packs alike. A pack is written whole under a fresh name and never changed; compaction writes a new
 /// pack before it removes the old ones.
 /// </summary>
-public static class ManifestPack
+public static partial class ManifestPack
 {
     /// <summary>
-    /// The size a compaction fills a pack to before it starts another: a quarter of what a reader takes whole
-    /// (<see cref="Remotes.RemoteStoreExtensions.MaxSmallObjectBytes"/>), so that a pool of any size stays readable
-    /// (100,000 manifests are about 70 MB) and a survey holds one bounded pack per read.
+    /// The size a compaction fills a pack to before it starts another: a quarter of what an older rclonepool reads whole
+    /// (<see cref="Remotes.RemoteStoreExtensions.MaxSmallObjectBytes"/>), so that a pool of any size stays readable by it
+    /// (100,000 manifests are about 110 MB). This one reads packs as streams (<see cref="ReadAsync"/>), whatever their size.
     /// </summary>
     public const int TargetBytes = 16 * 1024 * 1024;
 
@@ -72,6 +72,30 @@ public static class ManifestPack
         return bytes;
     }
 
+    /// <summary>
+    /// The same bytes as <see cref="Serialize"/>, as a stream that copies each record when it is read (its
+    /// <see cref="Stream.Length"/> is the pack's size): what a compaction writes, so a pack is never held whole.
+    /// </summary>
+    public static Stream OpenContent(string poolId, IReadOnlyList<ReadOnlyMemory<byte>> records, DateTimeOffset written)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var lines = new List<ReadOnlyMemory<byte>>(records.Count + 1)
+        {
+            JsonSerializer.SerializeToUtf8Bytes(new PackHeader { PoolId = poolId, Records = records.Count, Written = written }, ManifestJsonContext.Default.PackHeader),
+        };
+        foreach (var record in records)
+        {
+            if (record.Span.Contains(NewLine))
+            {
+                throw new ArgumentException("A pack record must be compact JSON on one line.", nameof(records));
+            }
+
+            lines.Add(record);
+        }
+
+        return new PackContentStream(lines);
+    }
+
     /// <summary>The serialized tombstone of every revision of <paramref name="fileId"/> up to <paramref name="revision"/>.</summary>
     public static byte[] SerializeTombstone(string fileId, long revision, DateTimeOffset written) =>
         JsonSerializer.SerializeToUtf8Bytes(new Tombstone { FileId = fileId, Revision = revision, Written = written }, ManifestJsonContext.Default.Tombstone);
@@ -90,10 +114,30 @@ public static class ManifestPack
             throw Damaged(source, "it has no header line");
         }
 
+        var header = ParseHeader(bytes[..end], poolId, source);
+        var records = new List<PackRecord>(Math.Max(0, Math.Min(header.Records, 1 << 16)));
+        var rest = bytes[(end + 1)..];
+        while (!rest.IsEmpty)
+        {
+            end = rest.IndexOf(NewLine);
+            if (end < 0)
+            {
+                throw Damaged(source, $"it ends inside record {records.Count + 1}");
+            }
+
+            records.Add(ParseRecord(rest[..end], source, records.Count + 1));
+            rest = rest[(end + 1)..];
+        }
+
+        return records.Count == header.Records ? records : throw Damaged(source, $"it holds {records.Count} records where its header says {header.Records}");
+    }
+
+    private static PackHeader ParseHeader(ReadOnlySpan<byte> line, string poolId, string source)
+    {
         PackHeader header;
         try
         {
-            header = JsonSerializer.Deserialize(bytes[..end], ManifestJsonContext.Default.PackHeader) ?? throw Damaged(source, "its header is empty");
+            header = JsonSerializer.Deserialize(line, ManifestJsonContext.Default.PackHeader) ?? throw Damaged(source, "its header is empty");
         }
         catch (JsonException e)
         {
@@ -115,24 +159,16 @@ public static class ManifestPack
             throw Damaged(source, $"it belongs to pool {header.PoolId}, not {poolId}");
         }
 
-        var records = new List<PackRecord>(Math.Max(0, Math.Min(header.Records, 1 << 16)));
-        var rest = bytes[(end + 1)..];
-        while (!rest.IsEmpty)
-        {
-            end = rest.IndexOf(NewLine);
-            if (end < 0)
-            {
-                throw Damaged(source, $"it ends inside record {records.Count + 1}");
-            }
-
-            records.Add(ParseRecord(rest[..end], source, records.Count + 1));
-            rest = rest[(end + 1)..];
-        }
-
-        return records.Count == header.Records ? records : throw Damaged(source, $"it holds {records.Count} records where its header says {header.Records}");
+        return header;
     }
 
     private static PackRecord ParseRecord(ReadOnlySpan<byte> line, string source, int number)
+    {
+        var (fileId, revision, tombstone) = ParseRecordHead(line, source, number);
+        return new PackRecord(fileId, revision, tombstone, line.ToArray());
+    }
+
+    private static (string FileId, long Revision, bool IsTombstone) ParseRecordHead(ReadOnlySpan<byte> line, string source, int number)
     {
         PackRecordHead? head;
         try
@@ -155,7 +191,7 @@ public static class ManifestPack
             Manifest.FormatName => false,
             _ => throw Damaged(source, $"record {number} is neither a manifest nor a tombstone ('{head.Format}')"),
         };
-        return new PackRecord(head.FileId, head.Revision, tombstone, line.ToArray());
+        return (head.FileId, head.Revision, tombstone);
     }
 
     private static PoolException Damaged(string source, string why) =>

@@ -15,6 +15,11 @@ public sealed class ManifestStore
     // With packing, fewer calls in flight per remote let the manifests of concurrent uploads gather into bigger packs.
     private const int PackingCallsInFlight = 2;
 
+    // From this many remotes on, one call per remote: the remotes together keep plenty of calls in flight, and each
+    // pack gathers what arrived while the one before it was written (a directory of small files over 100 remotes wrote
+    // a pack per remote for every dozen files with two calls per remote).
+    private const int ManyRemotes = 16;
+
     // With packing, each call waits this long for the manifests of uploads finishing about the same time.
     private static readonly TimeSpan PackingLinger = TimeSpan.FromMilliseconds(20);
 
@@ -39,7 +44,7 @@ public sealed class ManifestStore
 
         // Manifests of concurrent uploads share calls: one multipart upload per remote carries every manifest queued
         // while the previous one was in flight (with packing, as one pack object).
-        _writer = _packing.Write ? new GroupWriter(store, maxInFlight: PackingCallsInFlight, pack: Pack, linger: PackingLinger) : new GroupWriter(store);
+        _writer = _packing.Write ? new GroupWriter(store, maxInFlight: remotes.Count >= ManyRemotes ? 1 : PackingCallsInFlight, pack: Pack, linger: PackingLinger) : new GroupWriter(store);
     }
 
     /// <summary>True once some manifest of the pool may be in a pack: deletes then leave a tombstone.</summary>

@@ -4,10 +4,14 @@ namespace RclonePool.Core.Pool.Scanning;
 
 /// <summary>
 /// One remote's copy of one manifest revision, as its listing shows it: a single object, or a record of a pack
-/// (<paramref name="Packed"/>: its bytes, read with the pack; <see cref="RemoteEntry.Path"/> is then the pack's path and
-/// <see cref="RemoteEntry.Size"/> the record's length). A packed copy cannot be removed alone: compaction drops it.
+/// (<paramref name="Packed"/>: its bytes, read with the pack; <paramref name="Entry"/> is then the pack's listing entry,
+/// shared by every record of the pack). A packed copy cannot be removed alone: compaction drops it. A value, not an
+/// object: a survey holds one per file and remote.
 /// </summary>
-public sealed record ManifestCopy(PoolRemote Remote, RemoteEntry Entry, byte[]? Packed = null)
+public readonly record struct ManifestCopy(PoolRemote Remote, RemoteEntry Entry, byte[]? Packed = null)
 {
     public bool IsPacked => Packed is not null;
+
+    /// <summary>The copy's size as the listing shows it: the object's, or the record's length inside its pack.</summary>
+    public long Size => Packed?.Length ?? Entry.Size;
 }

@@ -94,8 +94,8 @@ public sealed class PoolSurvey
 
     public static async Task<PoolSurvey> TakeAsync(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, string poolId, IPoolIndex index, SurveyOptions options, CancellationToken cancellationToken)
     {
-        // Copies of one record on several remotes are usually identical: they share one array.
-        var canonical = new System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), byte[]>();
+        // Copies of one record on several remotes are usually identical: they share one record (file id and bytes).
+        var canonical = new System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord>();
         var inventories = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, poolId, canonical, options, cancellationToken)));
         canonical.Clear();
         if (inventories.All(i => !i.Listed))
@@ -110,7 +110,8 @@ public sealed class PoolSurvey
         }
 
         var hides = new HashSet<string>(StringComparer.Ordinal);
-        var byId = new Dictionary<string, SortedDictionary<long, List<ManifestCopy>>>(StringComparer.Ordinal);
+        // Per file id its revisions (usually one) and their copies: small lists, sorted once at the end.
+        var byId = new Dictionary<string, List<(long Revision, List<ManifestCopy> Copies)>>(StringComparer.Ordinal);
         void Add(string fileId, long revision, ManifestCopy copy)
         {
             if (tombstoned.TryGetValue(fileId, out var deleted) && revision <= deleted)
@@ -121,15 +122,17 @@ public sealed class PoolSurvey
 
             if (!byId.TryGetValue(fileId, out var revisions))
             {
-                byId[fileId] = revisions = new SortedDictionary<long, List<ManifestCopy>>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+                byId[fileId] = revisions = new(1);
             }
 
-            if (!revisions.TryGetValue(revision, out var copies))
+            var at = revisions.FindIndex(r => r.Revision == revision);
+            if (at < 0)
             {
-                revisions[revision] = copies = [];
+                revisions.Add((revision, new List<ManifestCopy>(Math.Min(inventories.Length, 8))));
+                at = revisions.Count - 1;
             }
 
-            copies.Add(copy);
+            revisions[at].Copies.Add(copy);
         }
 
         foreach (var inventory in inventories.Where(i => i.Listed))
@@ -147,15 +150,16 @@ public sealed class PoolSurvey
                 {
                     if (!inventory.Manifests.ContainsKey((record.FileId, record.Revision)) && seen.Add((record.FileId, record.Revision)))
                     {
-                        Add(record.FileId, record.Revision, new ManifestCopy(inventory.Remote, pack.Entry with { Size = record.Bytes.Length }, record.Bytes));
+                        Add(record.FileId, record.Revision, new ManifestCopy(inventory.Remote, pack.Entry, record.Bytes));
                     }
                 }
             }
         }
 
         var entries = byId.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => new SurveyedEntry { FileId = p.Key, Revisions = [.. p.Value.Select(r => (r.Key, (IReadOnlyList<ManifestCopy>)r.Value))] })
+            .Select(p => new SurveyedEntry { FileId = p.Key, Revisions = [.. p.Value.OrderByDescending(r => r.Revision).Select(r => (r.Revision, (IReadOnlyList<ManifestCopy>)r.Copies))] })
             .ToList();
+        byId.Clear();
         var tombstones = tombstoned.ToDictionary(t => t.Key, t => new SurveyedTombstone(t.Key, t.Value, hides.Contains(t.Key)), StringComparer.Ordinal);
         var survey = new PoolSurvey(inventories, entries, tombstones);
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
@@ -164,7 +168,7 @@ public sealed class PoolSurvey
     }
 
     private static async Task<RemoteInventory> ListAsync(
-        IRemoteStore store, PoolLayout layout, PoolRemote remote, string poolId, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), byte[]> canonical, SurveyOptions options, CancellationToken cancellationToken)
+        IRemoteStore store, PoolLayout layout, PoolRemote remote, string poolId, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord> canonical, SurveyOptions options, CancellationToken cancellationToken)
     {
         var manifests = new Dictionary<(string, long), RemoteEntry>();
         var foreign = new List<RemoteEntry>();
@@ -232,25 +236,36 @@ public sealed class PoolSurvey
         }
     }
 
-    /// <summary>Reads every pack the listing found (a few per remote once compacted), refusing damaged ones whole.</summary>
+    /// <summary>
+    /// Reads every pack the listing found (a few per remote once compacted), refusing damaged ones whole. Each is read as a
+    /// stream, record by record (<see cref="ManifestPack.ReadAsync"/>): what stays is one record per revision, shared by
+    /// every remote whose copy has the same bytes, never a pack's bytes.
+    /// </summary>
     private static async Task<(List<PackListing> Packs, List<(RemoteEntry, string, bool)> Damaged)> ReadPacksAsync(
-        IRemoteStore store, PoolRemote remote, string poolId, List<RemoteEntry> entries, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), byte[]> canonical, CancellationToken cancellationToken)
+        IRemoteStore store, PoolRemote remote, string poolId, List<RemoteEntry> entries, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord> canonical, CancellationToken cancellationToken)
     {
         var packs = new List<PackListing>();
         var damaged = new List<(RemoteEntry, string, bool)>();
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
         {
-            var bytes = await store.TryReadBytesAsync(new RemotePath(remote.Storage, entry.Path), ct);
-            if (bytes is null)
+            Stream stream;
+            try
+            {
+                stream = await store.OpenReadAsync(new RemotePath(remote.Storage, entry.Path), 0, -1, ct);
+            }
+            catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
             {
                 return; // removed since the listing (a compaction): its records are in the pack that replaced it
             }
 
             try
             {
-                var records = ManifestPack.Parse(bytes, poolId, $"{remote.Name} {entry.Path}")
-                    .Select(r => canonical.GetOrAdd((r.FileId, r.Revision, r.IsTombstone), r.Bytes) is var shared && shared.AsSpan().SequenceEqual(r.Bytes) ? r with { Bytes = shared } : r)
-                    .ToList();
+                IReadOnlyList<PackRecord> records;
+                await using (stream)
+                {
+                    records = await ManifestPack.ReadAsync(stream, poolId, $"{remote.Name} {entry.Path}", Share, ct);
+                }
+
                 lock (packs)
                 {
                     packs.Add(new PackListing(entry, records));
@@ -265,6 +280,19 @@ public sealed class PoolSurvey
             }
         });
         return (packs, damaged);
+
+        PackRecord Share(string fileId, long revision, bool tombstone, ReadOnlySpan<byte> line)
+        {
+            var key = (fileId, revision, tombstone);
+            if (canonical.TryGetValue(key, out var shared) && shared.Bytes.AsSpan().SequenceEqual(line))
+            {
+                return shared;
+            }
+
+            var record = new PackRecord(shared?.FileId ?? fileId, revision, tombstone, line.ToArray());
+            shared = canonical.GetOrAdd(key, record);
+            return shared.Bytes.AsSpan().SequenceEqual(record.Bytes) ? shared : record;
+        }
     }
 
     private async Task ReadEntryAsync(IRemoteStore store, PoolLayout layout, IPoolIndex index, SurveyedEntry entry, SurveyOptions options, CancellationToken cancellationToken)
@@ -274,7 +302,9 @@ public sealed class PoolSurvey
             return;
         }
 
-        var indexed = await index.GetByIdAsync(entry.FileId, cancellationToken);
+        // The index's revision matters only to a scoped survey and to one that prefers it: the others (index rebuild,
+        // orphans) do not look it up, which also keeps the index's cache of parsed manifests empty.
+        var indexed = options.PreferIndex || options.Scope is { IsRoot: false } ? await index.GetByIdAsync(entry.FileId, cancellationToken) : null;
         if (options.Scope is { IsRoot: false } scope && indexed is not null && indexed.Revision == entry.NewestListedRevision &&
             !scope.Contains(PoolPath.Parse(indexed.Path)))
         {
@@ -291,7 +321,7 @@ public sealed class PoolSurvey
             }
 
             // Copies of one revision are byte-identical, so a size that differs betrays a damaged copy without reading it.
-            var sizesAgree = copies.Select(c => c.Entry.Size).Distinct().Count() == 1;
+            var sizesAgree = copies.All(c => c.Size == copies[0].Size);
             if (current && options.PreferIndex && indexed is not null && indexed.Revision == revision && sizesAgree)
             {
                 entry.Current = indexed;
