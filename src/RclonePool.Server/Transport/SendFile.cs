@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 
 namespace RclonePool.Server.Transport;
@@ -11,14 +12,18 @@ internal static partial class SendFile
     public const int BrokenPipe = 32;   // EPIPE
     public const int ConnectionReset = 104; // ECONNRESET
 
-    /// <summary>Sends up to <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/> (advanced) to <paramref name="socket"/>; the bytes sent, 0 at the end of the file, or -1 with <paramref name="error"/>.</summary>
-    public static long Send(nint socket, SafeFileHandle file, ref long offset, long count, out int error)
+    /// <summary>
+    /// Sends up to <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/> (advanced) to
+    /// <paramref name="socket"/>; the bytes sent, 0 at the end of the file, or -1 with <paramref name="error"/>. Both
+    /// handles are referenced for the call only: a socket being disposed must not wait for a sender that holds it.
+    /// </summary>
+    public static long Send(SafeSocketHandle socket, SafeFileHandle file, ref long offset, long count, out int error)
     {
-        var sent = (long)SendFileCall((int)socket, file, ref offset, (nuint)count);
+        var sent = (long)SendFileCall(socket, file, ref offset, (nuint)count);
         error = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
         return sent;
     }
 
     [LibraryImport("libc", EntryPoint = "sendfile", SetLastError = true)]
-    private static partial nint SendFileCall(int socket, SafeFileHandle file, ref long offset, nuint count);
+    private static partial nint SendFileCall(SafeSocketHandle socket, SafeFileHandle file, ref long offset, nuint count);
 }

@@ -40,7 +40,10 @@ internal static class SendFileConnections
         }
 
         var pool = connection.Features.Get<IMemoryPoolFeature>()?.MemoryPool ?? MemoryPool<byte>.Shared;
-        var pipe = new Pipe(new PipeOptions(pool, PipeScheduler.ThreadPool, PipeScheduler.ThreadPool, PauseBytes, ResumeBytes, useSynchronizationContext: false));
+        // The sender runs inline on the thread that flushes (the handler's): a sendfile does not wait, and a full socket
+        // buffer hands the rest to an asynchronous send, so the handler never blocks on it; this saved the two thread
+        // switches per flush of a thread-pool sender (docs/benchmarks.md, branch davget4).
+        var pipe = new Pipe(new PipeOptions(pool, PipeScheduler.Inline, PipeScheduler.ThreadPool, PauseBytes, ResumeBytes, useSynchronizationContext: false));
         var regions = new FileRegionQueue();
         var output = new FileSendingOutput(pipe.Writer, regions);
         var sender = new SocketFileSender(socket, pipe.Reader, regions).RunAsync();

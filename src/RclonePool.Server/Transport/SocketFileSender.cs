@@ -18,14 +18,17 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
     /// <summary>Bytes sent from memory to wait for room in a full socket buffer before the next <c>sendfile</c>.</summary>
     private const int WaitBytes = 4 * 1024;
 
+    private static long s_bytesFromFiles;
+
     private long _position;
+
+    /// <summary>Bytes all connections of this process have sent with <c>sendfile</c> (a diagnostic for tests).</summary>
+    internal static long BytesFromFiles => Interlocked.Read(ref s_bytesFromFiles);
 
     /// <summary>Sends until the output completes; throws when the socket fails (the caller aborts the connection).</summary>
     public async Task RunAsync()
     {
-        var added = false;
         var handle = socket.SafeHandle;
-        handle.DangerousAddRef(ref added);
         try
         {
             while (true)
@@ -34,7 +37,7 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
                 var buffer = result.Buffer;
                 while (!buffer.IsEmpty)
                 {
-                    buffer = await SendSomeAsync(handle.DangerousGetHandle(), buffer);
+                    buffer = await SendSomeAsync(handle, buffer);
                 }
 
                 output.AdvanceTo(result.Buffer.End);
@@ -54,12 +57,11 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
         finally
         {
             regions.Close();
-            handle.DangerousRelease();
         }
     }
 
     /// <summary>Sends the start of <paramref name="buffer"/> (at <see cref="_position"/>) up to the next region boundary; returns the rest.</summary>
-    private async ValueTask<ReadOnlySequence<byte>> SendSomeAsync(nint fd, ReadOnlySequence<byte> buffer)
+    private async ValueTask<ReadOnlySequence<byte>> SendSomeAsync(SafeSocketHandle fd, ReadOnlySequence<byte> buffer)
     {
         var region = regions.Peek();
         if (region is null || region.Position >= _position + buffer.Length)
@@ -90,7 +92,7 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
     }
 
     /// <summary>Sends <paramref name="bytes"/> (output bytes at <see cref="_position"/>, inside <paramref name="region"/>) from the region's file.</summary>
-    private async ValueTask SendFileAsync(nint fd, FileRegionQueue.Entry region, ReadOnlySequence<byte> bytes)
+    private async ValueTask SendFileAsync(SafeSocketHandle fd, FileRegionQueue.Entry region, ReadOnlySequence<byte> bytes)
     {
         var offset = region.FileOffset + (_position - region.Position);
         while (!bytes.IsEmpty)
@@ -98,6 +100,7 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
             var sent = SendFile.Send(fd, region.Handle, ref offset, bytes.Length, out var error);
             if (sent > 0)
             {
+                Interlocked.Add(ref s_bytesFromFiles, sent);
                 bytes = bytes.Slice(sent);
                 continue;
             }
