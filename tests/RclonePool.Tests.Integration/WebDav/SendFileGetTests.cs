@@ -1,8 +1,13 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Server;
+using RclonePool.Server.Tls;
 using RclonePool.Server.Transport;
 using RclonePool.Tests.Integration.Support;
 
@@ -12,7 +17,8 @@ namespace RclonePool.Tests.Integration.WebDav;
 /// GETs whose blocks come from local chunk files are sent with sendfile on plain HTTP/1.1 (docs/read-path.md, Serving
 /// from the file): whole files and ranges return exactly the stored bytes with Kestrel's framing intact, several
 /// responses follow one another on one kept-alive connection, HEAD sends no body, and a client that goes away
-/// mid-body leaves no chunk file open. Each test speaks HTTP/1.1 over a raw socket, so that every byte the server
+/// mid-body leaves no chunk file open; over HTTPS (HTTP/1.1 and HTTP/2) nothing is sent with sendfile and the bytes are
+/// the same. The plain-HTTP tests speak HTTP/1.1 over a raw socket, so that every byte the server
 /// sends is seen. Runs alone: it moves tens of MiB and counts the process's open files.
 /// </summary>
 [Collection(nameof(SendFileGetTests))]
@@ -107,6 +113,45 @@ public sealed class SendFileGetTests : IAsyncLifetime
         using var connection = await ConnectAsync();
         var after = await connection.SendAsync("GET", "/film.bin");
         Assert.True(after.Body.AsSpan().SequenceEqual(Content), "the GET after the aborted ones differs");
+    }
+
+    [Fact]
+    public async Task Over_https_nothing_is_sent_with_sendfile_and_http11_and_http2_return_exactly_the_stored_bytes()
+    {
+        var directory = Directory.CreateTempSubdirectory("sendfile-https-");
+        try
+        {
+            var (certificate, key, _) = SelfSignedCertificate.Ensure(directory.FullName);
+            using var trusted = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificate, Ct));
+            await using var https = await PoolServer.StartAsync(
+                _pool.Pool, new ServerOptions { Host = "127.0.0.1", Port = 0, Https = CertificateFiles.Open(certificate, key) }, null, Ct);
+            using var handler = new SocketsHttpHandler
+            {
+                SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, seen, _, _) => seen is not null && seen.GetCertHashString() == trusted.GetCertHashString() },
+            };
+            using var client = new HttpClient(handler) { BaseAddress = https.Url, Timeout = TimeSpan.FromMinutes(1) };
+            var before = SocketFileSender.BytesFromFiles;
+
+            foreach (var version in new[] { HttpVersion.Version11, HttpVersion.Version20 })
+            {
+                using var whole = new HttpRequestMessage(HttpMethod.Get, "film.bin") { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+                using var wholeResponse = await client.SendAsync(whole, Ct);
+                Assert.Equal(version, wholeResponse.Version);
+                Assert.True((await wholeResponse.Content.ReadAsByteArrayAsync(Ct)).AsSpan().SequenceEqual(Content), $"HTTP/{version}: the body differs");
+
+                using var part = new HttpRequestMessage(HttpMethod.Get, "film.bin") { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+                part.Headers.Range = new RangeHeaderValue(3 * MiB + 5, 9 * MiB);
+                using var partResponse = await client.SendAsync(part, Ct);
+                Assert.Equal(HttpStatusCode.PartialContent, partResponse.StatusCode);
+                Assert.True((await partResponse.Content.ReadAsByteArrayAsync(Ct)).AsSpan().SequenceEqual(Content.AsSpan((3 * MiB) + 5, (6 * MiB) - 4)), $"HTTP/{version}: the range differs");
+            }
+
+            Assert.Equal(before, SocketFileSender.BytesFromFiles);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     /// <summary>File descriptors of this process (the server runs in it) open on files under <paramref name="directory"/>.</summary>
