@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace RclonePool.Server.Transport;

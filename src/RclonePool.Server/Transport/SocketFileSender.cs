@@ -18,12 +18,12 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
     /// <summary>Bytes sent from memory to wait for room in a full socket buffer before the next <c>sendfile</c>.</summary>
     private const int WaitBytes = 4 * 1024;
 
-    private static long s_bytesFromFiles;
+    private static long _bytesFromFiles;
 
     private long _position;
 
     /// <summary>Bytes all connections of this process have sent with <c>sendfile</c> (a diagnostic for tests).</summary>
-    internal static long BytesFromFiles => Interlocked.Read(ref s_bytesFromFiles);
+    internal static long BytesFromFiles => Interlocked.Read(ref _bytesFromFiles);
 
     /// <summary>Sends until the output completes; throws when the socket fails (the caller aborts the connection).</summary>
     public async Task RunAsync()
@@ -100,7 +100,7 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
             var sent = SendFile.Send(fd, region.Handle, ref offset, bytes.Length, out var error);
             if (sent > 0)
             {
-                Interlocked.Add(ref s_bytesFromFiles, sent);
+                Interlocked.Add(ref _bytesFromFiles, sent);
                 bytes = bytes.Slice(sent);
                 continue;
             }
