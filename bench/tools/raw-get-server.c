@@ -6,9 +6,10 @@
  * of what a full GET can reach on this machine. After each connection it prints the CPU it used on stderr.
  * MODE sendfile: no copy through the server (sendfile of each block), nothing read; MODE mmap-sendfile: each block
  * read through a mapping of the file (summed in 64-bit words, standing in for a hash that must see every byte), then
- * sent with sendfile: the floor of a server that checks what it serves without copying it.
+ * sent with sendfile: the floor of a server that checks what it serves without copying it; MODE pread-sendfile: each
+ * block read with pread into the buffer (one copy, where a hash checks it), then the same range sent with sendfile.
  *
- *   raw-get-server FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile]
+ *   raw-get-server FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile|pread-sendfile]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -34,7 +35,7 @@ static double cpu_seconds(void)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile]\n", argv[0]);
+        fprintf(stderr, "usage: %s FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile|pread-sendfile]\n", argv[0]);
         return 2;
     }
     int file = open(argv[1], O_RDONLY);
@@ -47,8 +48,9 @@ int main(int argc, char **argv)
     char *buffer = malloc(block);
     const char *mode = argc > 4 ? argv[4] : "copy";
     int use_sendfile = strcmp(mode, "copy") != 0, touch = strcmp(mode, "mmap-sendfile") == 0;
-    if (use_sendfile && strcmp(mode, "sendfile") != 0 && !touch) {
-        fprintf(stderr, "unknown mode %s (copy, sendfile or mmap-sendfile)\n", mode);
+    int copy_in = strcmp(mode, "pread-sendfile") == 0;
+    if (use_sendfile && strcmp(mode, "sendfile") != 0 && !touch && !copy_in) {
+        fprintf(stderr, "unknown mode %s (copy, sendfile, mmap-sendfile or pread-sendfile)\n", mode);
         return 2;
     }
     const uint64_t *map = touch ? mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, file, 0) : NULL;
@@ -82,6 +84,8 @@ int main(int argc, char **argv)
                 for (off_t word = at / 8; touch && word < end / 8; word++) {
                     sum += map[word];
                 }
+                if (copy_in && pread(file, buffer, end - at, at) != end - at) { break; }
+                sum += (unsigned char)buffer[0];
                 while (at < end) {
                     ssize_t n = sendfile(client, file, &at, end - at);
                     if (n <= 0) { at = st.st_size; break; }

@@ -259,12 +259,13 @@ public static class PoolServer
         }
     }
 
-    /// <summary>HTTP/1.1 in the clear; with a certificate, TLS 1.2 or 1.3 only, HTTP/1.1 and HTTP/2 by ALPN, the certificate read per connection (so a renewed one is used).</summary>
+    /// <summary>HTTP/1.1 in the clear, local chunk files sent with sendfile (<see cref="SendFileConnections"/>); with a certificate, TLS 1.2 or 1.3 only, HTTP/1.1 and HTTP/2 by ALPN, the certificate read per connection (so a renewed one is used).</summary>
     private static void ConfigureListener(ListenOptions listen, CertificateFiles? https)
     {
         if (https is null)
         {
             listen.Protocols = HttpProtocols.Http1;
+            listen.UseSendFile();
             return;
         }
 

@@ -1,3 +1,5 @@
+using RclonePool.Core.IO;
+
 namespace RclonePool.Core.Caching;
 
 /// <summary>An open ranged read of consecutive blocks of one chunk, handing out each block only after checking it.</summary>
@@ -12,4 +14,7 @@ public interface IBlockRun : IAsyncDisposable
     /// is Transient. No bytes of a bad block are returned.
     /// </summary>
     ValueTask<int> ReadNextAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Where the block the last <see cref="ReadNextAsync"/> returned is stored in a local file, when it was read from one (see <see cref="IFileRegionSource"/>).</summary>
+    FileRegion? LastRegion => null;
 }

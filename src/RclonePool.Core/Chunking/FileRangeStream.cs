@@ -12,6 +12,12 @@ public sealed class FileRangeStream(SafeFileHandle handle, long start, long leng
 {
     private long _position;
 
+    /// <summary>The open file (a caller that checked a range of it may send the same range with <c>sendfile</c>).</summary>
+    public SafeFileHandle Handle => handle;
+
+    /// <summary>Where in the file this view starts.</summary>
+    public long Start => start;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;

@@ -8,8 +8,10 @@ namespace RclonePool.Core.Pool.Reading;
 /// <c>progress</c> (when given), and calls <c>completed</c> (when given) once, when <c>length</c> bytes have been
 /// read: a download that reached its end, as opposed to one abandoned part-way.
 /// </summary>
-internal sealed class CompletionStream(Stream inner, long length, Action? completed, PoolTraffic traffic, IProgress<long>? progress = null) : ReadOnlyStream
+internal sealed class CompletionStream(Stream inner, long length, Action? completed, PoolTraffic traffic, IProgress<long>? progress = null) : ReadOnlyStream, IFileRegionSource
 {
+    public FileRegion? LastRegion => (inner as IFileRegionSource)?.LastRegion;
+
     private long _read;
     private int _done;
 

@@ -1,5 +1,6 @@
 using RclonePool.Core.Caching;
 using RclonePool.Core.Errors;
+using RclonePool.Core.IO;
 using RclonePool.Core.Manifests;
 
 namespace RclonePool.Core.Pool.Reading;
@@ -16,6 +17,8 @@ internal sealed class FailoverBlockRun(ChunkSource chunk, IReadOnlyList<ChunkLoc
     private PoolException? _last;
 
     public int NextBlock { get; private set; } = blocks.From;
+
+    public FileRegion? LastRegion => _run?.LastRegion;
 
     /// <summary>Opens the first copy that answers; throws when none does.</summary>
     public async Task OpenFirstAsync(CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using RclonePool.Core.Caching;
+using RclonePool.Core.Chunking;
 using RclonePool.Core.Errors;
+using RclonePool.Core.IO;
 using RclonePool.Core.Manifests;
 
 namespace RclonePool.Core.Pool.Reading;
@@ -33,6 +35,8 @@ internal sealed class RemoteBlockRun : IBlockRun
 
     public string Remote => _location.Remote;
 
+    public FileRegion? LastRegion { get; private set; }
+
     public async ValueTask<int> ReadNextAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (NextBlock >= _to)
@@ -43,6 +47,9 @@ internal sealed class RemoteBlockRun : IBlockRun
         var block = NextBlock;
         var length = _chunk.BlockLength(block);
         var target = buffer[..length];
+        var file = _stream as FileRangeStream;
+        var at = file?.Position ?? 0;
+        LastRegion = null;
         int filled;
         try
         {
@@ -68,6 +75,11 @@ internal sealed class RemoteBlockRun : IBlockRun
         }
 
         NextBlock = block + 1;
+        if (file is not null)
+        {
+            LastRegion = new FileRegion(file.Handle, file.Start + at, length);
+        }
+
         return length;
     }
 

@@ -13,8 +13,10 @@ namespace RclonePool.Core.Pool.Reading;
 /// second reader shares the fetch), a short one through the cache, and everything straight from the remotes when
 /// the cache is off or has no room. A sequential stream over a slow remote prefetches the next chunks. Disposing the
 /// stream cancels every fetch it started. Memory: one block buffer, none when the caller's buffer takes whole blocks.
+/// A whole block read from a local chunk file straight into the caller's buffer is also told as a
+/// <see cref="FileRegion"/> (<see cref="IFileRegionSource"/>), so that a server can send it from the file.
 /// </summary>
-internal sealed class VerifiedReadStream : ReadOnlyStream
+internal sealed class VerifiedReadStream : ReadOnlyStream, IFileRegionSource
 {
     private readonly Manifest _manifest;
     private readonly IRemoteStore _store;
@@ -33,6 +35,7 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
     private int _prefetchedThrough;
     private int _bypassChunk = -1;
     private bool _disposed;
+    private FileRegion? _loadedRegion;
 
     // The long read this stream fetches itself, and how fast the remote has been delivering (for prefetch).
     private readonly TransferMeter _meter = new();
@@ -67,12 +70,15 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
 
     public override long Length => _end;
 
+    public FileRegion? LastRegion { get; private set; }
+
     /// <summary>The stream reads sequentially once it has handed out <see cref="ReadPolicy.SequentialAfterBytes"/> (it cannot seek).</summary>
     private bool IsSequential => _position - _start >= _policy.SequentialAfterBytes;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        LastRegion = null;
         if (_position >= _end || buffer.IsEmpty)
         {
             return 0;
@@ -90,7 +96,9 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
             // A caller taking the whole block gets it in its own buffer: no copy.
             if (within == blockOffset && buffer.Length >= blockLength && _position + blockLength <= _end)
             {
+                _loadedRegion = null;
                 await LoadBlockAsync(chunkIndex, blockIndex, buffer[..blockLength], cancellationToken);
+                LastRegion = _loadedRegion is { } region && region.Length == blockLength ? region : null;
                 _position += blockLength;
                 return blockLength;
             }
@@ -250,6 +258,7 @@ internal sealed class VerifiedReadStream : ReadOnlyStream
         try
         {
             await _direct.ReadNextAsync(target, cancellationToken);
+            _loadedRegion = _direct.LastRegion;
         }
         catch
         {

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using RclonePool.Core.IO;
 using RclonePool.Core.Pool;
+using RclonePool.Server.Transport;
 using RclonePool.Server.WebDav.Http;
 
 namespace RclonePool.Server.WebDav.Handlers;
@@ -125,7 +127,9 @@ internal sealed class GetHandler : IMethodHandler
     /// Streams <paramref name="count"/> bytes from the pool straight into the response pipe, flushed after the first
     /// block (time to first byte), then every <see cref="FlushBytes"/>, and at the end. A whole-file GET (200, or
     /// one range covering the whole file) is a <paramref name="download"/>: PRE_DOWNLOAD / POST_DOWNLOAD are published
-    /// for it; ranged reads (seeking, streaming players) publish none.
+    /// for it; ranged reads (seeking, streaming players) publish none. On a plain HTTP/1.x connection, a whole block the
+    /// read took from a local chunk file (and checked in the response's memory) is sent from that file with sendfile
+    /// (<see cref="IFileRegionSink"/>, docs/read-path.md).
     /// </summary>
     private static async Task CopyAsync(DavContext context, long offset, long count, bool download)
     {
@@ -133,6 +137,10 @@ internal sealed class GetHandler : IMethodHandler
             ? await context.Pool.OpenDownloadAsync(context.Path, context.Aborted)
             : await context.Pool.OpenReadAsync(context.Path, offset, count, context.Aborted);
         var writer = context.Response.BodyWriter;
+        var files = source as IFileRegionSource;
+        var sink = files is null || !HttpProtocol.IsHttp11(context.Request.Protocol) && !HttpProtocol.IsHttp10(context.Request.Protocol)
+            ? null
+            : context.Http.Features.Get<IFileRegionSink>();
         var remaining = count;
         var unflushed = 0;
         while (remaining > 0)
@@ -150,6 +158,11 @@ internal sealed class GetHandler : IMethodHandler
             }
 
             writer.Advance(read);
+            if (sink is not null && files!.LastRegion is { } region && region.Length == read)
+            {
+                sink.TrySendFromFile(memory[..read], region);
+            }
+
             remaining -= read;
             unflushed += read;
             if (unflushed < FlushBytes && remaining > 0 && remaining + read < count)
