@@ -37,14 +37,10 @@ internal static class UploadCommand
             // A line per stored file is noise (and time) for a directory of many: progress and the summary say it.
             context.SummarizeFiles = plan.Files.Count > FileLinesUpTo;
 
-            // The directories of one depth are made at once, their parents being made by then: a tree of a hundred
-            // directories otherwise waited for a hundred manifest writes one after the other.
+            // The directories are made at once, their manifests written together (a tree of a hundred directories
+            // otherwise waited for a manifest write per depth, or per directory).
             var smallInFlight = workers == 1 ? 1 : Math.Min(MaxSmallInFlight, SmallFilesPerWorker * workers);
-            foreach (var level in plan.Directories.GroupBy(d => d.Value.Count(c => c == '/')).OrderBy(g => g.Key))
-            {
-                await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = smallInFlight, CancellationToken = token }, async (directory, ct) =>
-                    await PoolDirectories.EnsureAsync(pool, directory, ct));
-            }
+            await pool.MkdirAllAsync(plan.Directories, token);
 
             var duplicates = 0;
             await TransferReporter.RunAsync("upload", total, context.ShowProgress, async progress =>
