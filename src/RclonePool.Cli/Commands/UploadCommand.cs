@@ -2,6 +2,7 @@ using System.CommandLine;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
 using RclonePool.Core.Errors;
+using RclonePool.Core.IO;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 
@@ -36,20 +37,17 @@ internal static class UploadCommand
             // A line per stored file is noise (and time) for a directory of many: progress and the summary say it.
             context.SummarizeFiles = plan.Files.Count > FileLinesUpTo;
 
-            // The directories of one depth are made at once, their parents being made by then: a tree of a hundred
-            // directories otherwise waited for a hundred manifest writes one after the other.
-            var smallInFlight = workers == 1 ? 1 : Math.Min(64, SmallFilesPerWorker * workers);
-            foreach (var level in plan.Directories.GroupBy(d => d.Value.Count(c => c == '/')).OrderBy(g => g.Key))
-            {
-                await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = smallInFlight, CancellationToken = token }, async (directory, ct) =>
-                    await PoolDirectories.EnsureAsync(pool, directory, ct));
-            }
+            // The directories are made at once, their manifests written together (a tree of a hundred directories
+            // otherwise waited for a manifest write per depth, or per directory).
+            var smallInFlight = workers == 1 ? 1 : Math.Min(MaxSmallInFlight, SmallFilesPerWorker * workers);
+            await pool.MkdirAllAsync(plan.Directories, token);
 
             var duplicates = 0;
             await TransferReporter.RunAsync("upload", total, context.ShowProgress, async progress =>
             {
-                async Task UploadAsync(UploadItem file, CancellationToken ct)
+                async Task UploadAsync(UploadItem file, ByteBudget? budget, CancellationToken ct)
                 {
+                    using var held = budget is null ? null : await budget.AcquireAsync(file.Size, ct);
                     var sink = progress.StartFile(file.Target.Value, file.Size);
                     var options = new PutOptions { Workers = workers, Progress = sink, Modified = file.Modified };
                     PoolEntry? stored;
@@ -76,16 +74,18 @@ internal static class UploadCommand
                     progress.CompleteFile(file.Target.Value);
                 }
 
-                // Small files cost round trips, not bandwidth: many go at once. Large ones go one at a time, each with
-                // its chunks in parallel; both lanes run together. Memory stays bounded by the small-file limit.
+                // Small files cost round trips and per-file work, not bandwidth: many go at once, as many as fit in
+                // SmallBytesPerWorker per worker (most are far smaller than the limit), so their manifests also share
+                // packs. Large ones go one at a time, each with its chunks in parallel; both lanes run together.
                 var small = plan.Files.Where(f => IsSmall(f, pool.Config.ChunkSize)).ToList();
                 var large = plan.Files.Where(f => !IsSmall(f, pool.Config.ChunkSize)).ToList();
+                var smallBytes = new ByteBudget(SmallBytesPerWorker * workers);
                 using var failed = CancellationTokenSource.CreateLinkedTokenSource(token);
-                async Task LaneAsync(List<UploadItem> files, int inFlight)
+                async Task LaneAsync(List<UploadItem> files, int inFlight, ByteBudget? budget)
                 {
                     try
                     {
-                        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = failed.Token }, async (f, ct) => await UploadAsync(f, ct));
+                        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = failed.Token }, async (f, ct) => await UploadAsync(f, budget, ct));
                     }
                     catch
                     {
@@ -95,7 +95,7 @@ internal static class UploadCommand
                     }
                 }
 
-                await Task.WhenAll(LaneAsync(small, smallInFlight), LaneAsync(large, 1));
+                await Task.WhenAll(LaneAsync(small, smallInFlight, smallBytes), LaneAsync(large, 1, null));
             });
             var sharing = duplicates == 0 ? string.Empty : $" ({duplicates} of them duplicates of files already stored: no new chunks, they share them)";
             Console.Error.WriteLine($"upload: {plan.Files.Count} file{(plan.Files.Count == 1 ? string.Empty : "s")} stored under {dest}{sharing}.");
@@ -107,8 +107,11 @@ internal static class UploadCommand
     /// <summary>Uploads of more files than this print no line per stored file (<see cref="CliContext.SummarizeFiles"/>).</summary>
     private const int FileLinesUpTo = 16;
 
-    /// <summary>Small files in flight per chunk worker in a directory upload (one chunk each, at most <see cref="SmallFileBytes"/>).</summary>
-    private const int SmallFilesPerWorker = 4;
+    /// <summary>Small files in flight per chunk worker in a directory upload (one chunk each, at most <see cref="SmallFileBytes"/>), and the most in all.</summary>
+    private const int SmallFilesPerWorker = 16, MaxSmallInFlight = 64;
+
+    /// <summary>Bytes of small files in flight per chunk worker: what they may hold in memory (a compressed chunk's stored form) stays bounded.</summary>
+    private const long SmallBytesPerWorker = 4 * SmallFileBytes;
 
     /// <summary>Files up to this size (and one chunk) are uploaded many at once.</summary>
     private const long SmallFileBytes = 4 << 20;

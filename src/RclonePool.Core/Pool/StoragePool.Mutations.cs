@@ -73,6 +73,57 @@ public sealed partial class StoragePool
         }
     }
 
+    /// <summary>
+    /// Creates a directory object at each of <paramref name="directories"/> and at each missing parent (mkdir -p for a
+    /// whole tree at once): a path where something exists already (a directory object, or a directory implied by an
+    /// entry below it) is left alone; a file at one of the paths or above them is refused before anything is written.
+    /// The new manifests are written together (with manifest packing, into a few packs per remote instead of one write
+    /// per depth of the tree) and indexed together. A directory object written before its parent's is valid meanwhile:
+    /// its parent is implied by it.
+    /// </summary>
+    public async Task MkdirAllAsync(IEnumerable<PoolPath> directories, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        var all = new SortedSet<PoolPath>();
+        foreach (var directory in directories)
+        {
+            for (var p = directory; !p.IsRoot && all.Add(p); p = p.Parent)
+            {
+            }
+        }
+
+        if (all.Count == 0)
+        {
+            return;
+        }
+
+        Context.Traffic.Started(PoolOperation.Mkdir);
+        using (await Context.Locks.AcquireAsync(all.Select(p => p.Value), cancellationToken))
+        {
+            var missing = new List<PoolPath>();
+            foreach (var path in all)
+            {
+                var found = await Context.Index.LookupAsync(path, cancellationToken);
+                if (found.Manifest is { Kind: not EntryKind.Directory })
+                {
+                    var below = all.Where(p => p != path && path.Contains(p)).DefaultIfEmpty(path).First();
+                    throw PoolErrors.ParentIsFile(below, path);
+                }
+
+                if (!found.Exists)
+                {
+                    missing.Add(path);
+                }
+            }
+
+            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = DirectoriesInFlight, CancellationToken = cancellationToken }, async (path, ct) =>
+                await Writing.Revisions.CreateDirectoryAsync(path, ct));
+        }
+    }
+
+    /// <summary>Directory objects <see cref="MkdirAllAsync"/> writes at once (their manifests share the calls, or packs, of each remote).</summary>
+    private const int DirectoriesInFlight = 64;
+
     public async Task SetPropertiesAsync(PoolPath path, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
     {
         Context.Traffic.Started(PoolOperation.SetProperties);

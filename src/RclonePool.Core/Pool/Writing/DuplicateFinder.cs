@@ -16,16 +16,19 @@ namespace RclonePool.Core.Pool.Writing;
 /// <item>Before borrowing, a shared-content marker is written and the chunks are checked to exist. A file whose
 /// content has a marker never has its chunks removed by delete or overwrite: <c>rclonepool orphans</c>, which reads
 /// every manifest on every remote, removes them once nothing references them.</item>
+/// <item>When every object of the file found is content-addressed (<c>enable_deduplication</c>), delete and overwrite
+/// never remove them anyway: a content claim on one remote stands in for the marker on every remote, as for a reused
+/// chunk (<see cref="ContentClaims"/>; the sweep keeps what a young claim names), and goes once the manifest is durable.</item>
 /// <item>Files small enough to live inside their manifest (<see cref="FileUploader.InlineMaxBytes"/>) own no chunks to
 /// share, so they are never looked up: borrowing would only add a marker write per remote.</item>
 /// </list>
 /// </summary>
-internal sealed class DuplicateFinder(PoolContext pool, SharedContentMarkers markers)
+internal sealed class DuplicateFinder(PoolContext pool, SharedContentMarkers markers, ContentClaims claims)
 {
     private const int Candidates = 64;
 
     /// <summary>Before uploading a local file: the file already in the pool with the same content, or null.</summary>
-    public async Task<Manifest?> FindForFileAsync(Stream content, long length, Manifest? existing, CancellationToken cancellationToken)
+    public async Task<Manifest?> FindForFileAsync(Stream content, long length, Manifest? existing, UploadContext upload, CancellationToken cancellationToken)
     {
         if (!pool.Config.EnableDuplicateDetection || length <= FileUploader.InlineMaxBytes || content is not FileStream { CanSeek: true } file)
         {
@@ -40,7 +43,7 @@ internal sealed class DuplicateFinder(PoolContext pool, SharedContentMarkers mar
         var stamp = File.GetLastWriteTimeUtc(file.Name);
         var sha256 = await FileRangeHash.Sha256Async(file.SafeFileHandle, file.Position, length, cancellationToken);
         var candidates = await pool.Index.FilesWithContentAsync(length, sha256, Candidates, cancellationToken);
-        var duplicate = candidates.Count == 0 ? null : await BorrowAsync(candidates, sha256, existing, cancellationToken);
+        var duplicate = candidates.Count == 0 ? null : await BorrowAsync(candidates, sha256, existing, upload, cancellationToken);
         if (duplicate is not null && File.GetLastWriteTimeUtc(file.Name) != stamp)
         {
             throw new PoolException(PoolErrorKind.Conflict, $"{file.Name} changed while it was being read; upload it again when nothing writes to it.");
@@ -50,7 +53,7 @@ internal sealed class DuplicateFinder(PoolContext pool, SharedContentMarkers mar
     }
 
     /// <summary>After uploading a stream: the file already in the pool with the same content, or null.</summary>
-    public async Task<Manifest?> FindForContentAsync(long size, string sha256, Manifest? existing, CancellationToken cancellationToken)
+    public async Task<Manifest?> FindForContentAsync(long size, string sha256, Manifest? existing, UploadContext upload, CancellationToken cancellationToken)
     {
         if (!pool.Config.EnableDuplicateDetection || size <= FileUploader.InlineMaxBytes)
         {
@@ -58,7 +61,7 @@ internal sealed class DuplicateFinder(PoolContext pool, SharedContentMarkers mar
         }
 
         var candidates = await pool.Index.FilesWithContentAsync(size, sha256, Candidates, cancellationToken);
-        return candidates.Count == 0 ? null : await BorrowAsync(candidates, sha256, existing, cancellationToken);
+        return candidates.Count == 0 ? null : await BorrowAsync(candidates, sha256, existing, upload, cancellationToken);
     }
 
     /// <summary>The manifest of an upload that borrows the chunks of <paramref name="duplicate"/>.</summary>
@@ -78,17 +81,17 @@ internal sealed class DuplicateFinder(PoolContext pool, SharedContentMarkers mar
     }
 
     /// <summary>
-    /// Picks a file with the content among <paramref name="sameSize"/> whose chunks can be borrowed: the marker is
-    /// written first, then the candidate is checked to still be current (a delete or overwrite that raced us would
-    /// see the marker, or we see its change and do not borrow), then its chunks are checked to exist.
+    /// Picks a file with the content among <paramref name="sameSize"/> whose chunks can be borrowed: the marker (or the
+    /// claim) is written first, then the candidate is checked to still be current (a delete or overwrite that raced us
+    /// would see the marker, or we see its change and do not borrow), then its chunks are checked to exist.
     /// </summary>
-    private async Task<Manifest?> BorrowAsync(IReadOnlyList<Manifest> sameSize, string sha256, Manifest? existing, CancellationToken cancellationToken)
+    private async Task<Manifest?> BorrowAsync(IReadOnlyList<Manifest> sameSize, string sha256, Manifest? existing, UploadContext upload, CancellationToken cancellationToken)
     {
         foreach (var candidate in sameSize.Where(m => m.Sha256 == sha256 && m.Kind == EntryKind.File).OrderByDescending(m => m.FileId == existing?.FileId))
         {
             if (candidate.FileId != existing?.FileId)
             {
-                if (!await markers.WriteAsync(candidate, cancellationToken))
+                if (!await ProtectAsync(candidate, upload, cancellationToken))
                 {
                     return null;
                 }
@@ -106,6 +109,22 @@ internal sealed class DuplicateFinder(PoolContext pool, SharedContentMarkers mar
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Keeps the candidate's objects from being removed while this upload comes to name them: a claim when every one is
+    /// content-addressed (only the sweep removes those, and it keeps what a young claim names), else a shared-content
+    /// marker on every remote (delete and overwrite check it). False when neither could be written.
+    /// </summary>
+    private async Task<bool> ProtectAsync(Manifest candidate, UploadContext upload, CancellationToken cancellationToken)
+    {
+        var locations = candidate.Chunks.SelectMany(c => c.Locations).ToList();
+        if (locations.Count > 0 && locations.All(l => ManifestNames.IsContentAddressed(l.Object) && pool.Remotes.TryGet(l.Remote, out _)))
+        {
+            return await claims.ClaimAsync(upload, [.. locations.Select(l => (pool.Remote(l.Remote), l.Object)).Distinct()], cancellationToken);
+        }
+
+        return await markers.WriteAsync(candidate, cancellationToken);
     }
 
     /// <summary>True when every chunk object of the file exists with its stored size (one stat per object).</summary>

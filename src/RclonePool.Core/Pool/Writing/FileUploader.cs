@@ -39,12 +39,12 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         try
         {
             // A local file is hashed first when a file of its size exists (DuplicateFinder).
-            duplicate = await duplicates.FindForFileAsync(content, length, existing, cancellationToken);
+            duplicate = await duplicates.FindForFileAsync(content, length, existing, upload, cancellationToken);
             var (stored, size, sha256) = duplicate is not null ? ([], duplicate.Size, duplicate.Sha256!)
                 : content is FileStream { CanSeek: true } file && length >= 0
                 ? await UploadFileAsync(file, length, chunking, upload, cancellationToken)
                 : await UploadStreamAsync(content, length, chunking, upload, cancellationToken);
-            duplicate ??= await duplicates.FindForContentAsync(size, sha256, existing, cancellationToken);
+            duplicate ??= await duplicates.FindForContentAsync(size, sha256, existing, upload, cancellationToken);
 
             var now = pool.Time.GetUtcNow();
             manifest = duplicate is not null ? duplicates.BorrowingManifest(path, existing, duplicate, options) : new Manifest

@@ -10,7 +10,7 @@ internal sealed class WriteEngine
         var claims = new ContentClaims(pool);
         Chunks = new ChunkWriter(pool, claims);
         Revisions = new EntryRevisions(pool, Reclaimer);
-        Uploader = new FileUploader(pool, Chunks, new DuplicateFinder(pool, markers), Reclaimer, claims);
+        Uploader = new FileUploader(pool, Chunks, new DuplicateFinder(pool, markers, claims), Reclaimer, claims);
     }
 
     /// <summary>Stores chunks: single objects, copies, stripes.</summary>
