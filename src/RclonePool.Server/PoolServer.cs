@@ -193,6 +193,11 @@ public static class PoolServer
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
         }
 
+        if (options.WarmUp && bound.Length > 0)
+        {
+            await LoopbackWarmUp.RunAsync(bound[0], cancellationToken);
+        }
+
         return new RunningServer(app, bound, pathBase, metricsUrl);
     }
 
