@@ -138,19 +138,19 @@ public static class PoolServer
             pathBase = PoolPipeline.Use(app, pool!, options, loggerFactory);
         }
 
-        if (options.WarmUp && pool is StoragePool storage)
-        {
-            // The REST API's endpoints are built on the first request of any kind (minimal API delegates, JSON
-            // metadata): build them now, then run the WebDAV paths, all before the socket listens.
-            _ = app.Services.GetService<Microsoft.AspNetCore.Routing.EndpointDataSource>()?.Endpoints;
-            if (options.Role == ServerRole.WebDav)
-            {
-                await DavWarmUp.RunAsync(storage.Config, options, loggerFactory.CreateLogger("RclonePool.Server"), cancellationToken);
-            }
-        }
-
         try
         {
+            if (options.WarmUp && pool is StoragePool storage)
+            {
+                // The REST API's endpoints are built on the first request of any kind (minimal API delegates, JSON
+                // metadata): build them now, then run the WebDAV paths, all before the socket listens.
+                _ = app.Services.GetService<Microsoft.AspNetCore.Routing.EndpointDataSource>()?.Endpoints;
+                if (options.Role == ServerRole.WebDav)
+                {
+                    await DavWarmUp.RunAsync(storage.Config, options, loggerFactory.CreateLogger("RclonePool.Server"), cancellationToken);
+                }
+            }
+
             await app.StartAsync(cancellationToken);
         }
         catch

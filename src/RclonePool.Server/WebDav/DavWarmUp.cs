@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RclonePool.Core.Config;
+using RclonePool.Core.Index;
+using RclonePool.Core.Manifests;
 using RclonePool.Core.Pool;
-using RclonePool.Core.Remotes;
 
 namespace RclonePool.Server.WebDav;
 
@@ -14,8 +15,8 @@ namespace RclonePool.Server.WebDav;
 /// compiled: a cold server answered a first PROPFIND of 10,000 entries in 0.26 s against 0.07 s warm, and ran its first
 /// thousands of small PUTs slower than later ones (docs/benchmarks.md, issue 20). The requests go to a scratch pool (two
 /// directories under <c>temp_dir</c>, its own index, no plugins, no event commands) through the same handler code the
-/// real pool is served by: MKCOL, PUT (new and overwrite), PROPFIND (allprop and prop, Depth 0 and 1), GET (whole and a
-/// range), HEAD, MOVE, DELETE. The served pool is never touched; the scratch pool is removed before the server listens.
+/// real pool is served by: MKCOL, PUT, PROPFIND (allprop and prop, Depth 0 and 1), GET (whole and a range), HEAD. The
+/// served pool is never touched; the scratch pool's directory is removed before the server listens.
 /// </summary>
 internal static class DavWarmUp
 {
@@ -39,21 +40,27 @@ internal static class DavWarmUp
                 ChunkSize = served.ChunkSize,
                 ShowProgress = false,
             };
+            // The descriptors are written as files: asking the store for a missing one would go through rclone.
+            var poolId = ManifestNames.NewId();
             foreach (var remote in config.Remotes)
             {
                 Directory.CreateDirectory(remote);
+                var descriptor = new PoolDescriptor { PoolId = poolId, Remote = remote, Created = DateTimeOffset.UtcNow };
+                await File.WriteAllBytesAsync(Path.Combine(remote, ManifestNames.DescriptorName), ManifestSerializer.Serialize(descriptor), cancellationToken);
             }
 
-            await using (var store = RemoteStoreFactory.Create(config))
+            // An empty index marked as loaded: a new index would be loaded from the remotes by a survey, whose listings
+            // go through rclone (an rclone process started for the scratch pool, seconds on a loaded machine).
+            await using var pool = await new PoolBuilder(config).UseIndex(async (path, ct) =>
             {
-                await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix))
-                    .EnsureAsync(PoolRemote.FromConfig(config), TimeProvider.System, cancellationToken);
-            }
-
-            await using var pool = await new PoolBuilder(config).OpenAsync(cancellationToken);
+                var index = await SqlitePoolIndex.OpenAsync(path, cancellationToken: ct);
+                await index.ReplaceAllAsync([], ct);
+                return index;
+            }).OpenAsync(cancellationToken);
             var endpoint = new WebDavEndpoint(pool, options with { PathBase = null }, NullLoggerFactory.Instance);
+            // Only what the local-directory store does itself: an overwrite, MOVE or DELETE removes objects through
+            // rclone, and would start an rclone process for the scratch pool.
             await SendAsync(endpoint, "MKCOL", "/warm/", cancellationToken);
-            await SendAsync(endpoint, "PUT", "/warm/a.txt", cancellationToken, body: SmallFile);
             await SendAsync(endpoint, "PUT", "/warm/a.txt", cancellationToken, body: SmallFile);
             await SendAsync(endpoint, "PUT", "/warm/b.txt", cancellationToken, body: SmallFile);
             await SendAsync(endpoint, "PROPFIND", "/warm/", cancellationToken, depth: "1");
@@ -62,9 +69,6 @@ internal static class DavWarmUp
             await SendAsync(endpoint, "GET", "/warm/a.txt", cancellationToken);
             await SendAsync(endpoint, "GET", "/warm/a.txt", cancellationToken, range: "bytes=0-9");
             await SendAsync(endpoint, "HEAD", "/warm/a.txt", cancellationToken);
-            await SendAsync(endpoint, "MOVE", "/warm/b.txt", cancellationToken, destination: "/warm/c.txt");
-            await SendAsync(endpoint, "DELETE", "/warm/a.txt", cancellationToken);
-            await SendAsync(endpoint, "DELETE", "/warm/", cancellationToken);
             ServerLog.WarmedUp(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -87,7 +91,7 @@ internal static class DavWarmUp
     /// <summary>One request through the endpoint, as Kestrel would hand it over, its response body thrown away.</summary>
     private static async Task SendAsync(
         WebDavEndpoint endpoint, string method, string target, CancellationToken cancellationToken,
-        byte[]? body = null, string? depth = null, string? range = null, string? destination = null)
+        byte[]? body = null, string? depth = null, string? range = null)
     {
         var http = new DefaultHttpContext { RequestAborted = cancellationToken };
         var request = http.Request;
@@ -110,11 +114,6 @@ internal static class DavWarmUp
         if (range is not null)
         {
             request.Headers.Range = range;
-        }
-
-        if (destination is not null)
-        {
-            request.Headers["Destination"] = destination;
         }
 
         http.Response.Body = Stream.Null;
