@@ -5,6 +5,7 @@
 #
 #   bench/webdav-vs-rclone.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 4] [--rounds 3] [--quick]
 #                             [--case NAME[,NAME...]] [--through-rclone] [--auth] [--get-client discard|shm]
+#                             [--dll PATH] [--no-packing]
 #
 # Cases (in this order): seek, get, get4, random, propfind, put, smallput (default: all).
 #   seek      50 single 64 KiB Range GETs at random offsets, one after another on one connection: time to first
@@ -31,6 +32,9 @@
 # the runs before 2026-12-07). curl's tmpfs write costs about 1 s of CPU per GiB, more than either server, and on a
 # 2-core machine it bounds both servers' GETs alike (docs/benchmarks.md): a GET benchmark measures the server, so
 # its client should cost as little as it can. Each case also prints the client's CPU per run (discard only).
+# --dll: the rclonepool build to serve with (its rclonepool.dll; default: this checkout's ./rclonepool build), for a
+# before/after of two commits (publish each with the ./rclonepool script's command into a directory of its own).
+# --no-packing: the pool writes one manifest object per file (manifest_packing false) instead of packs.
 # --quick: 256 MiB file unless --size-mb is given, 1 round, 20 seeks, 3 s of random reads, directories of 100 and
 # 1,000 files, 1,000 small PUTs. MB = 10^6 bytes. Throughput ratios are ours/theirs, time and CPU ratios
 # theirs/ours: above 1 means rclonepool is better either way.
@@ -42,7 +46,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true auth=0 get_client=discard cases="seek,get,get4,random,propfind,put,smallput"
+size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true auth=0 get_client=discard dll="" packing=true cases="seek,get,get4,random,propfind,put,smallput"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
@@ -54,6 +58,8 @@ while [[ $# -gt 0 ]]; do
     --through-rclone) direct=false; shift ;;
     --auth) auth=1; shift ;;
     --get-client) get_client="$2"; shift 2 ;;
+    --dll) dll="$(readlink -f "$2")"; shift 2 ;;
+    --no-packing) packing=false; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -75,8 +81,11 @@ bytes=$((size_mb * 1024 * 1024))
 
 # --- prerequisites (Debian packages) ---------------------------------------------------------------------
 "$root/scripts/install-deps.sh" rclone curl wrk
-"$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
-dll="$root/.build/cli/rclonepool.dll"
+if [[ -z "$dll" ]]; then
+  "$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
+  dll="$root/.build/cli/rclonepool.dll"
+fi
+[[ -f "$dll" ]] || { echo "--dll: $dll does not exist" >&2; exit 2; }
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-webbench.XXXXXX")"
 shm="$(mktemp -d /dev/shm/rclonepool-webbench.XXXXXX)"
@@ -115,7 +124,8 @@ cat > "$work/pool.json" <<JSON
   "manifest_cache_dir": "$work/index",
   "temp_dir": "$shm/pooltmp",
   "local_direct_reads": $direct,
-  "local_direct_writes": $direct
+  "local_direct_writes": $direct,
+  "manifest_packing": $packing
 }
 JSON
 cat > "$work/rclone.conf" <<CONF

@@ -140,6 +140,17 @@ public static class PoolServer
 
         try
         {
+            if (options.WarmUp && pool is StoragePool storage)
+            {
+                // The REST API's endpoints are built on the first request of any kind (minimal API delegates, JSON
+                // metadata): build them now, then run the WebDAV paths, all before the socket listens.
+                _ = app.Services.GetService<Microsoft.AspNetCore.Routing.EndpointDataSource>()?.Endpoints;
+                if (options.Role == ServerRole.WebDav)
+                {
+                    await DavWarmUp.RunAsync(storage.Config, options, loggerFactory.CreateLogger("RclonePool.Server"), cancellationToken);
+                }
+            }
+
             await app.StartAsync(cancellationToken);
         }
         catch
@@ -180,6 +191,11 @@ public static class PoolServer
         if (options.Authenticator is null && !IsLoopbackOnly(addresses))
         {
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
+        }
+
+        if (options.WarmUp && bound.Length > 0)
+        {
+            await LoopbackWarmUp.RunAsync(bound[0], cancellationToken);
         }
 
         return new RunningServer(app, bound, pathBase, metricsUrl);

@@ -32,4 +32,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Debug, Message = "{Method} {Target}: refused ({Status}): {Reason}")]
     public static partial void Refused(ILogger logger, string method, string target, int status, string reason);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "WebDAV request paths warmed up on a scratch pool in {Milliseconds:0} ms")]
+    public static partial void WarmedUp(ILogger logger, double milliseconds);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Debug, Message = "Warming up the WebDAV request paths failed ({Reason}); the first requests compile them instead")]
+    public static partial void WarmUpFailed(ILogger logger, string reason);
 }

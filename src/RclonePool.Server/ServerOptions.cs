@@ -91,6 +91,12 @@ public sealed record ServerOptions
     /// <summary>How the WebSocket event feed treats its clients (queue bound, close timeout, keep-alive).</summary>
     public LiveOptions Live { get; init; } = new();
 
+    /// <summary>
+    /// Before listening, run the WebDAV request paths once on a scratch pool under the served pool's <c>temp_dir</c>
+    /// (DavWarmUp), so the first clients' requests are not slowed by compiling them; <c>serve</c> turns it on.
+    /// </summary>
+    public bool WarmUp { get; init; }
+
     /// <summary>Clock for lock timeouts and dates.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -4,6 +4,7 @@ using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
 using RclonePool.Core.Config;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Index;
 using RclonePool.Core.Plugins;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
@@ -79,7 +80,9 @@ internal static class InitCommand
         await using var store = plugins.WrapTransport(RemoteStoreFactory.Create(config, loggerFactory));
         var pool = PoolRemote.FromConfig(config);
         await RemoteChecks.EnsureUsableAsync(config, pool, loggerFactory, cancellationToken);
-        return await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix)).EnsureAsync(pool, TimeProvider.System, cancellationToken);
+        var poolId = await new PoolDescriptors(store, new PoolLayout(config.DataPrefix, config.ManifestPrefix)).EnsureAsync(pool, TimeProvider.System, cancellationToken);
+        IndexLocator.Remember(config, poolId); // ls then finds the index without asking the remotes
+        return poolId;
     }
 
     private static List<string> AskForRemotes()

@@ -1,14 +1,18 @@
 using System.CommandLine;
-using System.Globalization;
+using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
 using RclonePool.Cli.Output.Json;
 using RclonePool.Core.Errors;
+using RclonePool.Core.Index;
 using RclonePool.Core.Paths;
-using RclonePool.Core.Pool;
 
 namespace RclonePool.Cli.Commands;
 
-/// <summary><c>rclonepool ls [PATH]</c>: lists from the index, never touching the remotes.</summary>
+/// <summary>
+/// <c>rclonepool ls [PATH]</c>: lists from the index, never touching the remotes. When this machine has opened the pool
+/// before, the index is read on its own (<see cref="LocalIndex"/>: no rclone, no pool); otherwise the pool is opened,
+/// which loads the index from the remotes when it is new.
+/// </summary>
 internal static class LsCommand
 {
     public static Command Create()
@@ -27,45 +31,30 @@ internal static class LsCommand
         };
         command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
-            await using var session = await context.OpenPoolAsync(token);
             var target = PoolPath.Parse(parse.GetValue(path));
-            var entry = await session.Pool.StatAsync(target, token) ?? throw PoolErrors.NotFound(target);
-            var entries = new List<PoolEntry>();
-            if (entry.IsDirectory)
+            var listing = new LsListing(parse.GetValue(longFormat), parse.GetValue(recursive), parse.GetValue(json));
+            await using (var local = await LocalIndex.TryOpenAsync(context, token))
             {
-                await foreach (var item in session.Pool.ListAsync(target, parse.GetValue(recursive), token))
+                if (local is not null)
                 {
-                    entries.Add(item);
-                }
-            }
-            else
-            {
-                entries.Add(entry);
-            }
-
-            var output = Console.Out;
-            if (parse.GetValue(json))
-            {
-                JsonOutput.Write(LsEntryJson.FromAll(entries), CliJsonContext.Default.LsJson);
-                return ExitCodes.Success;
-            }
-
-            var showFull = parse.GetValue(recursive);
-            foreach (var e in entries)
-            {
-                var name = (showFull || !entry.IsDirectory ? e.Path.Value : e.Path.Name) + (e.IsDirectory ? "/" : string.Empty);
-                if (parse.GetValue(longFormat))
-                {
-                    var size = e.IsDirectory ? "-" : e.Size.ToString(CultureInfo.InvariantCulture);
-                    var modified = e.Modified == default ? "-" : e.Modified.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-                    await output.WriteLineAsync($"{size,15} {modified,19} {name}");
-                }
-                else
-                {
-                    await output.WriteLineAsync(name);
+                    var entry = local.Index.StatRow(target) ?? throw PoolErrors.NotFound(target);
+                    listing.Write(entry, entry.IsDirectory ? local.Index.ListRows(target, listing.Recursive) : []);
+                    return ExitCodes.Success;
                 }
             }
 
+            await using var session = await context.OpenPoolAsync(token);
+            var found = await session.Pool.StatAsync(target, token) ?? throw PoolErrors.NotFound(target);
+            var rows = new List<ListingRow>();
+            if (found.IsDirectory)
+            {
+                await foreach (var item in session.Pool.ListAsync(target, listing.Recursive, token))
+                {
+                    rows.Add(new ListingRow(item.Path.Value, item.IsDirectory, item.Size, item.Modified));
+                }
+            }
+
+            listing.Write(new ListingRow(found.Path.Value, found.IsDirectory, found.Size, found.Modified), rows);
             return ExitCodes.Success;
         }, ct));
         return command;

@@ -80,6 +80,7 @@ internal static class ServeCommand
                 .. userWork is null ? [] : new Func<CancellationToken, Task>[] { userWork.RunAsync }],
             Jobs = jobs,
             Metrics = context.Config.EnableMetrics ? new MetricsOptions { Port = context.Config.MetricsPort } : null,
+            WarmUp = true, // the first requests are not slowed by compiling their paths (docs/benchmarks.md)
         };
         Task<RunningServer> StartAsync(ServerOptions with) => session is not null
             ? PoolServer.StartAsync(session.Pool, with, loggerFactory, cancellationToken)

@@ -41,9 +41,12 @@ internal sealed class CliContext
     /// </summary>
     public bool SummarizeFiles { get; set; }
 
+    /// <summary>The lowest level that is logged: Debug with --verbose, else the config's log_level.</summary>
+    public LogLevel MinimumLogLevel(PoolConfig? config = null) => Verbose ? LogLevel.Debug : LogLevelNames.ToLogLevel((config ?? _config)?.LogLevel);
+
     public ILoggerFactory CreateLoggerFactory(PoolConfig? config = null) => LoggerFactory.Create(builder =>
     {
-        var minimum = Verbose ? LogLevel.Debug : LogLevelNames.ToLogLevel((config ?? _config)?.LogLevel);
+        var minimum = MinimumLogLevel(config);
         builder.SetMinimumLevel(minimum);
 
         // (A filter rule replaces the minimum level for the categories it covers: it checks the minimum itself.)

@@ -1,27 +1,36 @@
 using Microsoft.Data.Sqlite;
 using RclonePool.Core.Index.Sqlite;
-using RclonePool.Core.Manifests;
 
 namespace RclonePool.Core.Index;
 
 public sealed partial class SqlitePoolIndex
 {
     /// <summary>
-    /// A streaming listing: one statement (a consistent snapshot) read row by row. On a SQLite error it releases
-    /// its connection before translating the error, since recovery may move the file aside.
+    /// A streaming listing: one statement (a consistent snapshot) read row by row, each row made a
+    /// <typeparamref name="T"/> by the reader given at open. On a SQLite error it releases its connection before
+    /// translating the error, since recovery may move the file aside.
     /// </summary>
-    private sealed class ListCursor : IDisposable
+    private sealed class ListCursor<T> : IDisposable
     {
         private readonly SqlitePoolIndex _index;
+        private readonly Func<SqliteDataReader, T> _read;
         private SqliteConnection? _connection;
         private SqliteCommand? _command;
         private SqliteDataReader? _reader;
 
-        private ListCursor(SqlitePoolIndex index) => _index = index;
-
-        public static ListCursor Open(SqlitePoolIndex index, string directory, bool recursive)
+        private ListCursor(SqlitePoolIndex index, Func<SqliteDataReader, T> read)
         {
-            var cursor = new ListCursor(index);
+            _index = index;
+            _read = read;
+        }
+
+        /// <summary>
+        /// Runs <paramref name="childrenSql"/> (binding $parent) or, when <paramref name="recursive"/>,
+        /// <paramref name="descendantsSql"/> (binding $low and $high) for <paramref name="directory"/>.
+        /// </summary>
+        public static ListCursor<T> Open(SqlitePoolIndex index, string directory, bool recursive, string childrenSql, string descendantsSql, Func<SqliteDataReader, T> read)
+        {
+            var cursor = new ListCursor<T>(index, read);
             try
             {
                 cursor._connection = index._database.OpenConnection();
@@ -29,13 +38,13 @@ public sealed partial class SqlitePoolIndex
                 if (recursive)
                 {
                     var (low, high) = IndexPaths.DescendantRange(directory);
-                    cursor._command.CommandText = IndexSql.ListDescendants;
+                    cursor._command.CommandText = descendantsSql;
                     cursor._command.Parameters.AddWithValue("$low", low);
                     cursor._command.Parameters.AddWithValue("$high", high);
                 }
                 else
                 {
-                    cursor._command.CommandText = IndexSql.ListChildren;
+                    cursor._command.CommandText = childrenSql;
                     cursor._command.Parameters.AddWithValue("$parent", directory);
                 }
 
@@ -54,9 +63,9 @@ public sealed partial class SqlitePoolIndex
             }
         }
 
-        public bool TryRead(out IndexEntry entry)
+        public bool TryRead(out T row)
         {
-            entry = null!;
+            row = default!;
             try
             {
                 var reader = _reader!;
@@ -65,7 +74,7 @@ public sealed partial class SqlitePoolIndex
                     return false;
                 }
 
-                entry = IndexRows.Entry(reader, reader.GetInt64(1));
+                row = _read(reader);
                 return true;
             }
             catch (SqliteException e)

@@ -95,11 +95,46 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        using var cursor = ListCursor.Open(this, directory.Value, recursive);
+        using var cursor = ListCursor<IndexEntry>.Open(
+            this, directory.Value, recursive, IndexSql.ListChildren, IndexSql.ListDescendants, static reader => IndexRows.Entry(reader, reader.GetInt64(1)));
         while (cursor.TryRead(out var entry))
         {
             yield return entry;
             cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// What a listing prints of <paramref name="path"/> (kind, size, modified time), or null when nothing is there; the
+    /// root is a directory. Reads the listing columns only: no manifest is parsed.
+    /// </summary>
+    public ListingRow? StatRow(PoolPath path) =>
+        path.IsRoot
+            ? new ListingRow(path.Value, true, 0, default)
+            : Read(path.Value, static (connection, p) =>
+            {
+                var command = connection.Command(IndexSql.StatRow);
+                command.Parameters[0].Value = p;
+                using var reader = command.ExecuteReader();
+                return reader.Read()
+                    ? new ListingRow(p, reader.GetInt64(0) == 1, reader.GetInt64(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero))
+                    : (ListingRow?)null;
+            });
+
+    /// <summary>
+    /// The children of <paramref name="directory"/> (or, when <paramref name="recursive"/>, everything below it) as a
+    /// listing prints them, in path order, streamed from one statement like <see cref="ListAsync"/> but reading only
+    /// path, kind, size and modified time (no hashes, no properties).
+    /// </summary>
+    public IEnumerable<ListingRow> ListRows(PoolPath directory, bool recursive)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using var cursor = ListCursor<ListingRow>.Open(
+            this, directory.Value, recursive, IndexSql.ListChildrenRows, IndexSql.ListDescendantsRows,
+            static reader => new ListingRow(reader.GetString(0), reader.GetInt64(1) == 1, reader.GetInt64(2), new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero)));
+        while (cursor.TryRead(out var row))
+        {
+            yield return row;
         }
     }
 
@@ -154,6 +189,12 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
     private ValueTask<T> ReadAsync<TState, T>(TState state, Func<IndexConnection, TState, T> body, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(state, body));
+    }
+
+    /// <summary>Runs <paramref name="body"/> on an idle connection (its statements prepared) and gives the connection back.</summary>
+    private T Read<TState, T>(TState state, Func<IndexConnection, TState, T> body)
+    {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         IndexConnection? connection = null;
         try
@@ -161,7 +202,7 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             connection = _database.Rent();
             var result = body(connection, state);
             _database.Return(connection);
-            return ValueTask.FromResult(result);
+            return result;
         }
         catch (SqliteException e)
         {

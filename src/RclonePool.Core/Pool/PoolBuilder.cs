@@ -150,6 +150,11 @@ public sealed class PoolBuilder(PoolConfig config)
             index = _openIndex is null && Config.IndexBackend == "postgresql"
                 ? await PostgresPoolIndex.OpenAsync(Config.IndexConnectionString, identity.PoolId, _loggerFactory.CreateLogger("rclonepool.index"), cancellationToken)
                 : await (_openIndex ?? OpenSqliteIndexAsync)(IndexPath(Config, identity.PoolId), cancellationToken);
+            if (_openIndex is null && index is SqlitePoolIndex)
+            {
+                IndexLocator.Remember(Config, identity.PoolId); // for commands that read the index alone (ls)
+            }
+
             var context = Assemble(access, remotes, layout, identity, index, plugins, freeSpace);
             if (index is ISharedPathLocks shared)
             {

@@ -1,3 +1,4 @@
+using RclonePool.Core.Index;
 using RclonePool.Core.Pool;
 
 namespace RclonePool.Cli.Output.Json;
@@ -9,4 +10,7 @@ internal sealed record LsEntryJson(string Path, string Name, bool IsDir, long Si
         new(entry.Path.Value, entry.Path.Name, entry.IsDirectory, entry.Size, entry.Modified);
 
     public static IReadOnlyList<LsEntryJson> FromAll(IEnumerable<PoolEntry> entries) => [.. entries.Select(From)];
+
+    public static IReadOnlyList<LsEntryJson> FromRows(IEnumerable<ListingRow> rows) =>
+        [.. rows.Select(r => new LsEntryJson(r.Path, r.Name, r.IsDirectory, r.Size, r.Modified))];
 }

@@ -47,6 +47,34 @@ internal static class IndexSql
         ORDER BY 1;
         """;
 
+    /// <summary><see cref="ListChildren"/> with only what a listing prints: path, kind, size, modified.</summary>
+    public const string ListChildrenRows = """
+        SELECT path, kind, size, modified FROM entries WHERE parent = $parent
+        UNION ALL
+        SELECT d.path, 1, 0, d.modified FROM dirs d
+        WHERE d.parent = $parent AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path)
+        ORDER BY 1;
+        """;
+
+    /// <summary><see cref="ListDescendants"/> with only what a listing prints: path, kind, size, modified.</summary>
+    public const string ListDescendantsRows = """
+        SELECT path, kind, size, modified FROM entries WHERE path >= $low AND path < $high
+        UNION ALL
+        SELECT d.path, 1, 0, d.modified FROM dirs d
+        WHERE d.path >= $low AND d.path < $high AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.path = d.path)
+        ORDER BY 1;
+        """;
+
+    /// <summary>Kind, size and modified time of the entry at a path, else of the directory implied there (one row at most).</summary>
+    public static readonly Statement StatRow = new(
+        """
+        SELECT kind, size, modified FROM entries WHERE path = $path
+        UNION ALL
+        SELECT 1, 0, modified FROM dirs WHERE path = $path
+        LIMIT 1;
+        """,
+        "$path");
+
     public static readonly Statement StoredBytesByRemote = new("SELECT remote, bytes FROM remote_bytes;");
 
     /// <summary>The totals row (remote null) then one row per remote, in one statement so that they are one snapshot.</summary>
