@@ -1,3 +1,5 @@
+using RclonePool.Core.Errors;
+
 namespace RclonePool.Core.Remotes;
 
 /// <summary>
@@ -12,9 +14,13 @@ namespace RclonePool.Core.Remotes;
 /// With <paramref name="pack"/> (manifest packing), a batch of two or more objects, or one that holds an object that
 /// must be packed, goes out as the one object <paramref name="pack"/> makes of it; the caller learns that its object was
 /// packed (it cannot be removed alone). <paramref name="linger"/> holds each call that long before it takes its batch, so
-/// that writes finishing close together (a directory of small files, where each call takes a millisecond) share a pack.
+/// that writes finishing close together share a pack; <paramref name="lingerIn"/> (when given) tells once per
+/// directory how long to linger there instead (a local directory, where a call takes a millisecond and an object costs
+/// little, lingers less: every concurrent upload waits the linger).
 /// </remarks>
-public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxInFlight = 8, Func<IReadOnlyList<NamedBytes>, NamedBytes>? pack = null, TimeSpan linger = default)
+public sealed class GroupWriter(
+    IRemoteStore store, int maxBatch = 256, int maxInFlight = 8, Func<IReadOnlyList<NamedBytes>, NamedBytes>? pack = null, TimeSpan linger = default,
+    Func<RemotePath, Task<TimeSpan>>? lingerIn = null)
 {
     private readonly Dictionary<RemotePath, Lane> _lanes = [];
     private long _objectsWritten;
@@ -55,9 +61,9 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxI
     {
         while (true)
         {
-            if (linger > TimeSpan.Zero)
+            if (linger > TimeSpan.Zero && await LingerAsync(lane) is var wait && wait > TimeSpan.Zero)
             {
-                await Task.Delay(linger, CancellationToken.None);
+                await Task.Delay(wait, CancellationToken.None);
             }
 
             var batch = new List<Pending>();
@@ -92,9 +98,34 @@ public sealed class GroupWriter(IRemoteStore store, int maxBatch = 256, int maxI
         }
     }
 
+    /// <summary>How long calls for <paramref name="lane"/> linger: asked once per directory; a failure to tell lingers the default.</summary>
+    private async Task<TimeSpan> LingerAsync(Lane lane)
+    {
+        if (lane.Linger is { } known)
+        {
+            return known;
+        }
+
+        TimeSpan wait;
+        try
+        {
+            wait = lingerIn is null ? linger : await lingerIn(lane.Directory);
+        }
+        catch (Exception e) when (e is PoolException or IOException or TimeoutException or OperationCanceledException)
+        {
+            return linger;
+        }
+
+        lane.Linger = wait;
+        return wait;
+    }
+
     private sealed class Lane(RemotePath directory)
     {
         public RemotePath Directory { get; } = directory;
+
+        /// <summary>How long this directory's calls linger; null until asked.</summary>
+        public TimeSpan? Linger { get; set; }
 
         public Queue<Pending> Queue { get; } = new();
 
