@@ -1,4 +1,5 @@
 using RclonePool.Core.Index;
+using RclonePool.Core.Pool;
 
 namespace RclonePool.Cli.Hosting;
 

@@ -1,5 +1,5 @@
 using RclonePool.Core.Config;
-using RclonePool.Core.Index;
+using RclonePool.Core.Pool;
 
 namespace RclonePool.Tests.Unit.Index;
 

@@ -1,9 +1,8 @@
 using System.IO.Hashing;
 using System.Text;
 using RclonePool.Core.Config;
-using RclonePool.Core.Pool;
 
-namespace RclonePool.Core.Index;
+namespace RclonePool.Core.Pool;
 
 /// <summary>
 /// Finds the local SQLite index of the pool a config names without asking its remotes. The index file is named by the
