@@ -51,7 +51,7 @@ internal static class ServeCommand
         var certificate = settings.Https || context.Config.EnableHttps ? OpenCertificate(context, loggerFactory) : null;
         // With a users section: one pool per user, each opened on its user's first request (docs/multi-user.md).
         await using var users = context.Config.Users.Count > 0 ? UserPools.FromConfig(context.Config, loggerFactory) : null;
-        await using var session = users is null ? await context.OpenPoolAsync(cancellationToken) : null;
+        await using var session = users is null ? await context.OpenPoolForServingAsync(cancellationToken) : null;
         var monitor = session?.Pool.Config.EnableHealthMonitoring == true ? new HealthMonitor(session.Pool, loggerFactory.CreateLogger("RclonePool.Health")) : null;
         var location = context.ConfigLocation;
         var rebalancer = session?.Pool.Config.AutoRebalance == true

@@ -87,12 +87,15 @@ internal sealed class CliContext
         return config;
     }
 
-    public Task<PoolSession> OpenPoolAsync(CancellationToken cancellationToken) => OpenPoolAsync(writes: false, cancellationToken);
+    public Task<PoolSession> OpenPoolAsync(CancellationToken cancellationToken) => OpenPoolAsync(writes: false, serving: false, cancellationToken);
+
+    /// <summary>Opens the pool for <c>serve</c>: clients each wait for their own write (<see cref="PoolBuilder.ServeClients"/>).</summary>
+    public Task<PoolSession> OpenPoolForServingAsync(CancellationToken cancellationToken) => OpenPoolAsync(writes: false, serving: true, cancellationToken);
 
     /// <summary>Opens the pool for a command about to store data: the remotes' free space is asked while the pool opens.</summary>
-    public Task<PoolSession> OpenPoolForWritesAsync(CancellationToken cancellationToken) => OpenPoolAsync(writes: true, cancellationToken);
+    public Task<PoolSession> OpenPoolForWritesAsync(CancellationToken cancellationToken) => OpenPoolAsync(writes: true, serving: false, cancellationToken);
 
-    private async Task<PoolSession> OpenPoolAsync(bool writes, CancellationToken cancellationToken)
+    private async Task<PoolSession> OpenPoolAsync(bool writes, bool serving, CancellationToken cancellationToken)
     {
         var config = Config;
         var loggerFactory = CreateLoggerFactory(config);
@@ -102,6 +105,11 @@ internal sealed class CliContext
             if (writes)
             {
                 builder.MeasureFreeSpaceAhead();
+            }
+
+            if (serving)
+            {
+                builder.ServeClients();
             }
 
             if (Quota is not null)

@@ -20,13 +20,6 @@ public sealed class ManifestStore
     // a pack per remote for every dozen files with two calls per remote).
     private const int ManyRemotes = 16;
 
-    // With packing, each call to a remote that is not a local directory waits this long for the manifests of uploads
-    // finishing about the same time (a call there costs a round trip and counts against the account's rate limits).
-    private static readonly TimeSpan PackingLinger = TimeSpan.FromMilliseconds(20);
-
-    // A local directory's calls take a millisecond and its objects cost little: they wait much less. With the 20 ms of
-    // a remote account, 8 WebDAV clients PUTting small files each waited it per file (0.11-0.18x rclone serve webdav).
-    private static readonly TimeSpan LocalPackingLinger = TimeSpan.FromMilliseconds(2);
 
     private readonly IRemoteStore _store;
     private readonly PoolLayout _layout;
@@ -49,11 +42,11 @@ public sealed class ManifestStore
 
         // Manifests of concurrent uploads share calls: one multipart upload per remote carries every manifest queued
         // while the previous one was in flight (with packing, as one pack object).
-        _writer = _packing.Write ? new GroupWriter(store, maxInFlight: remotes.Count >= ManyRemotes ? 1 : PackingCallsInFlight, pack: Pack, linger: PackingLinger, lingerIn: LingerInAsync) : new GroupWriter(store);
+        _writer = _packing.Write ? new GroupWriter(store, maxInFlight: remotes.Count >= ManyRemotes ? 1 : PackingCallsInFlight, pack: Pack, linger: ManifestPacking.DefaultLinger, lingerIn: LingerInAsync) : new GroupWriter(store);
     }
 
     private async Task<TimeSpan> LingerInAsync(RemotePath directory) =>
-        await _store.LocalDirectoryAsync(directory.Remote, CancellationToken.None) is null ? PackingLinger : LocalPackingLinger;
+        await _store.LocalDirectoryAsync(directory.Remote, CancellationToken.None) is null ? ManifestPacking.DefaultLinger : _packing.LocalLinger;
 
     /// <summary>True once some manifest of the pool may be in a pack: deletes then leave a tombstone.</summary>
     public bool PoolHasPacks => _poolHasPacks;

@@ -39,6 +39,7 @@ public sealed class PoolBuilder(PoolConfig config)
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private QuotaLimits? _quota;
     private bool _freeSpaceAhead;
+    private bool _servesClients;
 
     public PoolConfig Config { get; } = config ?? throw new ArgumentNullException(nameof(config));
 
@@ -115,6 +116,17 @@ public sealed class PoolBuilder(PoolConfig config)
     public PoolBuilder MeasureFreeSpaceAhead()
     {
         _freeSpaceAhead = true;
+        return this;
+    }
+
+    /// <summary>
+    /// The pool serves clients that each wait for their own write (<c>serve</c>): manifests written to a local directory
+    /// go out after a short wait for others (<see cref="ManifestPacking.ServingLocalLinger"/>), not the longer one that
+    /// gathers a directory upload's into bigger packs.
+    /// </summary>
+    public PoolBuilder ServeClients()
+    {
+        _servesClients = true;
         return this;
     }
 
@@ -267,7 +279,10 @@ public sealed class PoolBuilder(PoolConfig config)
             Watchdog = watchdog,
             Retry = retry,
             Index = index,
-            Manifests = new ManifestStore(store, layout, remotes, logger, new ManifestPacking(Config.ManifestPacking, poolId, identity.FormatVersion, _time)),
+            Manifests = new ManifestStore(store, layout, remotes, logger, new ManifestPacking(Config.ManifestPacking, poolId, identity.FormatVersion, _time)
+            {
+                LocalLinger = _servesClients ? ManifestPacking.ServingLocalLinger : ManifestPacking.DefaultLinger,
+            }),
             ChunkCache = _chunkCache ?? ChunkCache.FromConfig(Config, logger),
             Chunker = plugins.UseChunker(Chunking.ChunkingPolicy.For(Config)),
             Capacity = new PoolCapacity(remotes, Config, store, index, plugins.WrapBalancer(_balancer ?? BalancingStrategies.Create(Config.BalancingStrategy)), breaker, unclaimed, _time, logger, freeSpace),

@@ -54,7 +54,8 @@ public sealed class UserPools : IAsyncDisposable
         {
             var builder = new PoolBuilder(config)
                 .UseLoggerFactory(loggerFactory)
-                .UseQuota(new QuotaLimits(user, spec.QuotaBytes, spec.QuotaFiles));
+                .UseQuota(new QuotaLimits(user, spec.QuotaBytes, spec.QuotaFiles))
+                .ServeClients();
             return await (configure?.Invoke(user, builder) ?? builder).OpenAsync(ct);
         });
     }
