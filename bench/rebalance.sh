@@ -170,7 +170,7 @@ cloud_case() {
   done
   setsid dotnet "$work/proxy/DelayProxy.dll" --delay-ms "$(calc '%g' "$rtt_ms / 2")" "${proxy_limit[@]}" "${ports[@]}" >"$work/$name-proxy.log" 2>&1 &
   pids+=("$!")
-  for _ in $(seq 1 300); do grep -q '^DelayProxy ready' "$work/$name-proxy.log" && break; sleep 0.1; done
+  for _ in $(seq 1 300); do grep -q '^DelayProxy ready' "$work/$name-proxy.log" 2>/dev/null && break; sleep 0.1; done
   mapfile -t proxied < <(sed -n 's/^listening \(127\.0\.0\.1:[0-9]*\) -> .*/\1/p' "$work/$name-proxy.log")
   [[ ${#proxied[@]} -eq $count ]] || { cat "$work/$name-proxy.log" >&2; die "the delay proxy did not start"; }
   : > "$work/$name-rclone.conf"
