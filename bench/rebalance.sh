@@ -85,7 +85,7 @@ measure() {
   local pool=(dotnet "$dll" --config "$config")
   "${pool[@]}" init >"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: init failed"; }
   head -c $((mb * 1024 * 1024)) /dev/urandom > "$work/$name.bin"
-  "${pool[@]}" upload "$work/$name.bin" /big >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: upload failed"; }
+  "${pool[@]}" ${BENCH_KEEP_LOGS:+--verbose} upload "$work/$name.bin" /big >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: upload failed"; }
   local joining
   for joining in $b; do
     "${pool[@]}" remote add "$joining" >>"$work/$name-setup.log" 2>&1 || { cat "$work/$name-setup.log" >&2; die "$name: remote add $joining failed"; }

@@ -98,7 +98,7 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
         SemaphoreSlim[] copySlots = [slots.CopiesFrom(move.From.Remote, fromLocalDirectory), slots.CopiesTo(to.Name, localDirectory), slots.Copies];
         var bad = hashType is null
             ? await CopyThenReadBackAsync(current, chunk, move, target, now, copySlots, slots.Checks, cancellationToken)
-            : await RelocationSlots.HoldingAsync(() => CopyCheckedAsync(current, chunk, move, target, hashType, cancellationToken), cancellationToken, copySlots);
+            : await CopyThenCheckHashAsync(current, chunk, move, target, hashType, copySlots, slots.Checks, cancellationToken);
         if (bad is { } damage)
         {
             throw new PoolException(PoolErrorKind.Integrity, $"Chunk {chunk.Index} of {current.Path} copied to {to.Name} did not check out ({damage.Detail}); it stays on {move.From.Remote}. Check {to.Name}, and run 'rclonepool verify {current.Path}'.");
@@ -127,24 +127,31 @@ internal sealed class FileRelocation(PoolContext pool, WriteEngine writing)
     }
 
     /// <summary>
-    /// Streams the copy through a check of every byte against the manifest, then compares the destination's hash of what
-    /// landed with the hash of what was sent. A destination that cannot tell after all is read back.
+    /// Streams the copy through a check of every byte against the manifest (holding the copy slots), then compares the
+    /// destination's hash of what landed with the hash of what was sent (holding a check slot, so the next copy starts
+    /// meanwhile: a remote may compute its hash by reading the object). A destination that cannot tell after all is read back.
     /// </summary>
-    private async Task<(DamageKind Kind, string Detail)?> CopyCheckedAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, string hashType, CancellationToken cancellationToken)
+    private async Task<(DamageKind Kind, string Detail)?> CopyThenCheckHashAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, string hashType, SemaphoreSlim[] copySlots, SemaphoreSlim checks, CancellationToken cancellationToken)
     {
-        var (sent, source) = await pool.Retry.ExecuteAsync(async ct =>
+        var (sent, source) = await RelocationSlots.HoldingAsync(() => pool.Retry.ExecuteAsync(async ct =>
         {
             using var check = new CopyContentCheck(chunk.StoredForm(), move.From, current.BlockSize);
             await using var read = await pool.Store.OpenReadAsync(pool.PathOf(move.From), 0, move.Bytes, ct);
             await using var copy = new CheckedCopyStream(read, check, hashType);
             await pool.Store.WriteAsync(target, copy, move.Bytes, ct);
             return (copy.SentHash(), check.Complete());
-        }, cancellationToken);
+        }, cancellationToken).AsTask(), cancellationToken, copySlots);
         if (source is { } damaged)
         {
             return (damaged.Kind, $"the source on {move.From.Remote}: {damaged.Detail}");
         }
 
+        return await RelocationSlots.HoldingAsync(() => CheckHashAsync(current, chunk, move, target, hashType, sent, cancellationToken), cancellationToken, checks);
+    }
+
+    /// <summary>The destination's hash of the copy against <paramref name="sent"/>; read back when the destination cannot tell.</summary>
+    private async Task<(DamageKind Kind, string Detail)?> CheckHashAsync(Manifest current, ChunkEntry chunk, ChunkMove move, RemotePath target, string hashType, string sent, CancellationToken cancellationToken)
+    {
         var there = await pool.Store.HashAsync(target, hashType, cancellationToken);
         if (there is null)
         {

@@ -11,9 +11,12 @@ namespace RclonePool.Core.Resilience;
 /// it. Every call and every stream read waiting on a remote is tracked (<see cref="Begin"/>); when one has waited
 /// <see cref="StallAfter"/> while the remote gave no sign of life (no call answered, no bytes read), or when a call
 /// fails transiently, the remote is probed: a stat of an object that need not exist, through the transport itself (no
-/// retries), bounded by <see cref="ProbeTimeout"/>. Any answer, "not found" included, proves it alive and long calls go
-/// on; no answer in time, or a failure to connect, trips its <see cref="RemoteCircuitBreaker"/>, which ends every call
-/// waiting on it and makes placement and reads go elsewhere. One probe per remote at a time; callers share it. Remotes
+/// retries), bounded by <see cref="ProbeTimeout"/>, or by <see cref="BusyProbeTimeout"/> while the remote is busy with
+/// our data (a write whose body it took is still in flight, and it answered a call or a probe within that time: on a
+/// saturated link every request waits behind the megabytes already buffered on the way, so a late answer there is not
+/// silence). Any answer, "not found" included,
+/// proves it alive and long calls go on; no answer in time, or a failure to connect, trips its
+/// <see cref="RemoteCircuitBreaker"/>, which ends every call waiting on it and makes placement and reads go elsewhere. One probe per remote at a time; callers share it. Remotes
 /// that rclone reports as local directories are not probed (their failures still count towards the circuit).
 /// </summary>
 public sealed class RemoteWatchdog : IAsyncDisposable
@@ -44,6 +47,7 @@ public sealed class RemoteWatchdog : IAsyncDisposable
         AnswerTimeout = answerTimeout;
         StallAfter = answerTimeout * 0.4;
         ProbeTimeout = answerTimeout * 0.5;
+        BusyProbeTimeout = answerTimeout * 3;
         var sweep = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(250).Ticks, answerTimeout.Ticks / 20));
         _sweeper = _time.CreateTimer(_ => Sweep(), null, sweep, sweep);
     }
@@ -57,6 +61,13 @@ public sealed class RemoteWatchdog : IAsyncDisposable
     /// <summary>How long a probe may take before the remote counts as down.</summary>
     public TimeSpan ProbeTimeout { get; }
 
+    /// <summary>
+    /// How long a probe may take while the remote is busy with our data: a write whose body it took is in flight, and it
+    /// answered a call or a probe within this long. A remote that freezes in the middle of an upload is found down up to
+    /// twice this much later than an idle one.
+    /// </summary>
+    public TimeSpan BusyProbeTimeout { get; }
+
     /// <summary>Starts tracking a wait on <paramref name="remote"/>: a call now, or a stream that marks its reads.</summary>
     public RemoteWait Begin(string remote, bool waiting = true)
     {
@@ -66,8 +77,23 @@ public sealed class RemoteWatchdog : IAsyncDisposable
         return wait;
     }
 
-    /// <summary>The remote gave a sign of life (a call answered, bytes arrived).</summary>
-    public void Answered(string remote) => Activity(remote).LastSign = _time.GetTimestamp();
+    /// <summary>The remote answered a call: a sign of life, and proof that it was reachable then.</summary>
+    public void Answered(string remote)
+    {
+        var activity = Activity(remote);
+        var now = _time.GetTimestamp();
+        activity.LastSign = now;
+        activity.LastAnswer = now;
+    }
+
+    /// <summary>A write's body was taken on its way to the remote: a sign of life.</summary>
+    public void TookBody(string remote) => Activity(remote).LastSign = _time.GetTimestamp();
+
+    /// <summary>
+    /// A write whose body the remote has started to take is in flight until the result is disposed: the remote is busy
+    /// with our data (what it took may still sit in buffers on the way, ahead of any probe).
+    /// </summary>
+    internal IDisposable BodyInFlight(string remote) => new InFlightBody(Activity(remote));
 
     /// <summary>
     /// Asks whether <paramref name="remote"/> answers; trips its circuit when it does not. Concurrent askers share one
@@ -124,10 +150,12 @@ public sealed class RemoteWatchdog : IAsyncDisposable
         await Task.Yield();
         try
         {
-            var failure = await AskAsync(remote);
+            var failure = await AskAsync(remote, IsBusy(activity) ? BusyProbeTimeout : ProbeTimeout);
             if (failure is null)
             {
-                activity.LastSign = _time.GetTimestamp();
+                var now = _time.GetTimestamp();
+                activity.LastSign = now;
+                activity.LastAnswer = now;
                 return true;
             }
 
@@ -147,10 +175,14 @@ public sealed class RemoteWatchdog : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether a write whose body the remote took is in flight, and it answered within <see cref="BusyProbeTimeout"/>.</summary>
+    private bool IsBusy(RemoteActivity activity) =>
+        activity.BodiesInFlight > 0 && activity.LastAnswer != 0 && _time.GetElapsedTime(activity.LastAnswer) <= BusyProbeTimeout;
+
     /// <summary>One stat through the transport; null when the remote answered, else why it counts as down.</summary>
-    private async Task<PoolException?> AskAsync(string remote)
+    private async Task<PoolException?> AskAsync(string remote, TimeSpan timeout)
     {
-        using var deadline = new CancellationTokenSource(ProbeTimeout, _time);
+        using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _disposed.Token);
         try
         {
@@ -163,7 +195,7 @@ public sealed class RemoteWatchdog : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            return new PoolException(PoolErrorKind.Transient, $"{remote} did not answer a probe within {ProbeTimeout.TotalSeconds:0.#} s");
+            return new PoolException(PoolErrorKind.Transient, $"{remote} did not answer a probe within {timeout.TotalSeconds:0.#} s");
         }
         catch (Exception e) when (RemoteCircuitBreaker.IsTransient(e) && !ServerAnswered(e))
         {
@@ -219,6 +251,8 @@ public sealed class RemoteWatchdog : IAsyncDisposable
     internal sealed class RemoteActivity(Task<bool> localDirectory)
     {
         private long _lastSign;
+        private long _lastAnswer;
+        private int _bodiesInFlight;
 
         /// <summary>True once rclone said the remote is a local directory (not watched).</summary>
         public bool IsLocalDirectory => localDirectory is { IsCompletedSuccessfully: true, Result: true };
@@ -231,6 +265,33 @@ public sealed class RemoteWatchdog : IAsyncDisposable
             set => Volatile.Write(ref _lastSign, value);
         }
 
+        /// <summary>When a call to the remote last completed (0: never).</summary>
+        public long LastAnswer
+        {
+            get => Volatile.Read(ref _lastAnswer);
+            set => Volatile.Write(ref _lastAnswer, value);
+        }
+
+        /// <summary>Writes in flight whose body the remote has started to take.</summary>
+        public int BodiesInFlight => Volatile.Read(ref _bodiesInFlight);
+
+        public void BodyStarted() => Interlocked.Increment(ref _bodiesInFlight);
+
+        public void BodyEnded() => Interlocked.Decrement(ref _bodiesInFlight);
+
         public Task<bool>? Probe { get; set; }
+    }
+
+    private sealed class InFlightBody : IDisposable
+    {
+        private RemoteActivity? _activity;
+
+        public InFlightBody(RemoteActivity activity)
+        {
+            _activity = activity;
+            activity.BodyStarted();
+        }
+
+        public void Dispose() => Interlocked.Exchange(ref _activity, null)?.BodyEnded();
     }
 }

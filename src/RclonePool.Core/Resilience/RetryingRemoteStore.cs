@@ -30,7 +30,8 @@ public sealed class RetryingRemoteStore(
     public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
     {
         // The body the remote takes is a sign of life: a long upload to a slow remote is not mistaken for a silent one.
-        content = watchdog is null ? content : new WatchedWriteContent(content, target.Remote, watchdog);
+        await using var watched = watchdog is null ? null : new WatchedWriteContent(content, target.Remote, watchdog);
+        content = watched ?? content;
         if (!content.CanSeek)
         {
             await GuardedAsync(target.Remote, ct => inner.WriteAsync(target, content, length, ct), cancellationToken);

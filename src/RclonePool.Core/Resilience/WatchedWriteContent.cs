@@ -6,10 +6,14 @@ namespace RclonePool.Core.Resilience;
 /// The body of a write as the <see cref="RemoteWatchdog"/> sees it: each read the transport makes to send it on is a
 /// sign of life of the remote (rclone takes bytes only as fast as the remote accepts them, beyond its buffers), so a
 /// long upload to a slow but living remote is not probed, while one that stops taking bytes is. Passes everything else
-/// through, seeking included (a retried write starts again from the beginning).
+/// through, seeking included (a retried write starts again from the beginning). From its first byte taken until it is
+/// disposed, the remote counts as busy with our data (<see cref="RemoteWatchdog.BodyInFlight"/>). Disposing it leaves
+/// the inner stream to its owner.
 /// </summary>
 internal sealed class WatchedWriteContent(Stream inner, string remote, RemoteWatchdog watchdog) : Stream, IBlockLender
 {
+    private IDisposable? _inFlight;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => inner.CanSeek;
@@ -29,7 +33,7 @@ internal sealed class WatchedWriteContent(Stream inner, string remote, RemoteWat
     public override int Read(Span<byte> buffer)
     {
         var read = inner.Read(buffer);
-        watchdog.Answered(remote);
+        Took();
         return read;
     }
 
@@ -39,7 +43,7 @@ internal sealed class WatchedWriteContent(Stream inner, string remote, RemoteWat
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
-        watchdog.Answered(remote);
+        Took();
         return read;
     }
 
@@ -48,8 +52,24 @@ internal sealed class WatchedWriteContent(Stream inner, string remote, RemoteWat
     public async ValueTask<ReadOnlyMemory<byte>> BorrowNextAsync(CancellationToken cancellationToken)
     {
         var block = await ((IBlockLender)inner).BorrowNextAsync(cancellationToken);
-        watchdog.Answered(remote);
+        Took();
         return block;
+    }
+
+    private void Took()
+    {
+        watchdog.TookBody(remote);
+        _inFlight ??= watchdog.BodyInFlight(remote);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inFlight?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);

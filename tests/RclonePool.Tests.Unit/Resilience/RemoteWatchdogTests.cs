@@ -83,6 +83,36 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_remote_busy_with_an_upload_it_took_may_answer_its_probe_late()
+    {
+        // It answered a call, then took a write's whole body at once; the write completes only later (the bytes sit in
+        // buffers ahead of a saturated link) and probes wait behind them, longer than an idle remote's probe may take.
+        Assert.NotNull(await _store.StatAsync(OnA, Ct));
+        _transport.HoldAfterBody = AnswerTimeout * 4;
+        _transport.ProbeDelay = AnswerTimeout;
+        Assert.True(_transport.ProbeDelay > _watchdog.ProbeTimeout && _transport.ProbeDelay < _watchdog.BusyProbeTimeout);
+
+        await _store.WriteBytesAsync(OnA, new byte[64 * 1024], Ct);
+
+        Assert.True(_transport.Probes > 0, "the long call was never probed");
+        Assert.Empty(_opened);
+    }
+
+    [Fact]
+    public async Task A_remote_that_never_answered_gets_no_longer_probe_for_the_body_it_took()
+    {
+        _transport.HoldAfterBody = AnswerTimeout * 4;
+        _transport.ProbeDelay = AnswerTimeout;
+        var clock = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<PoolException>(() => _store.WriteBytesAsync(OnA, new byte[64 * 1024], Ct));
+
+        Assert.True(RemoteCircuitBreaker.IsRejection(e));
+        Assert.True(clock.Elapsed < _watchdog.StallAfter + _watchdog.BusyProbeTimeout, $"took {clock.Elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal([("a:", true)], _opened);
+    }
+
+    [Fact]
     public async Task A_remote_that_refuses_is_tripped_after_one_probe_instead_of_retried()
     {
         _transport.Refused.Add("a:");
@@ -185,6 +215,12 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
         /// <summary>When set, a write takes its body 1 KiB at a time with this pause between pieces (a slow link).</summary>
         public TimeSpan BodyPace { get; set; }
 
+        /// <summary>When set, a write takes its whole body at once and completes only this much later (bytes buffered on the way).</summary>
+        public TimeSpan HoldAfterBody { get; set; }
+
+        /// <summary>How long a probe takes to be answered (a request waiting behind buffered data).</summary>
+        public TimeSpan ProbeDelay { get; set; }
+
         public async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
         {
             await BeforeAsync(target, cancellationToken);
@@ -199,6 +235,15 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
                     await Task.Delay(BodyPace, cancellationToken);
                 }
 
+                taken.Position = 0;
+                content = taken;
+            }
+
+            if (HoldAfterBody > TimeSpan.Zero)
+            {
+                var taken = new MemoryStream();
+                await content.CopyToAsync(taken, cancellationToken);
+                await Task.Delay(HoldAfterBody, cancellationToken);
                 taken.Position = 0;
                 content = taken;
             }
@@ -243,7 +288,11 @@ public sealed class RemoteWatchdogTests : IAsyncDisposable
                 throw new PoolException(PoolErrorKind.Transient, $"rclone could not reach {target.Remote}: dial tcp 127.0.0.1:1: connect: connection refused");
             }
 
-            if (!probe)
+            if (probe)
+            {
+                await Task.Delay(ProbeDelay, cancellationToken);
+            }
+            else
             {
                 await Task.Delay(Delay, cancellationToken);
                 if (FailCall() is { } failure)
