@@ -16,4 +16,7 @@ internal static partial class ManifestCompactionLog
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Manifest compaction failed ({Kind}): {Reason}; it is tried again after the next {Objects} objects")]
     public static partial void Failed(ILogger logger, string kind, string reason, int objects);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Debug, Message = "Manifest compaction put off: {Backlog} objects per remote written since the last one, {Recent} of them in the last check interval (a burst of writes)")]
+    public static partial void Deferred(ILogger logger, long backlog, long recent);
 }

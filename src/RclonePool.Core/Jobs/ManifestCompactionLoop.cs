@@ -9,14 +9,15 @@ namespace RclonePool.Core.Jobs;
 /// The automatic manifest compaction of <c>serve</c> (<c>manifest_compaction_objects</c>, with <c>manifest_packing</c>):
 /// every <see cref="CheckInterval"/> it reads how many manifest objects this process has written per remote (a counter,
 /// no remote call), and once that has grown by the threshold since the last compaction it runs one
-/// (<see cref="ManifestCompactor"/>, small packs and single manifests merged). Uploads and deletes go on meanwhile.
+/// (<see cref="ManifestCompactor"/>, small packs and single manifests merged), put off while a burst of writes arrives
+/// (<see cref="ManifestCompactionTrigger"/>). Uploads and deletes go on meanwhile.
 /// </summary>
 public sealed class ManifestCompactionLoop
 {
     private readonly StoragePool _owner;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private long _atLastCompaction;
+    private readonly ManifestCompactionTrigger _trigger;
 
     public ManifestCompactionLoop(StoragePool pool, ILogger logger, TimeProvider? time = null)
     {
@@ -24,7 +25,7 @@ public sealed class ManifestCompactionLoop
         _owner = pool;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        Threshold = pool.Config.ManifestCompactionObjects;
+        _trigger = new ManifestCompactionTrigger(pool.Config.ManifestCompactionObjects);
     }
 
     /// <summary>True when the config asks for it: packing on and a threshold above 0.</summary>
@@ -32,7 +33,7 @@ public sealed class ManifestCompactionLoop
 
     public static TimeSpan CheckInterval { get; } = TimeSpan.FromSeconds(5);
 
-    public int Threshold { get; }
+    public int Threshold => _trigger.Threshold;
 
     /// <summary>Compactions run so far.</summary>
     public int Runs { get; private set; }
@@ -56,13 +57,15 @@ public sealed class ManifestCompactionLoop
     /// <summary>One check, and the compaction it calls for; the report, or null when none ran or it failed.</summary>
     public async Task<PackCompaction?> CheckOnceAsync(CancellationToken cancellationToken)
     {
-        var written = _owner.Context.Manifests.ObjectsWrittenPerRemote;
-        if (written - _atLastCompaction < Threshold)
+        switch (_trigger.Check(_owner.Context.Manifests.ObjectsWrittenPerRemote))
         {
-            return null;
+            case CompactionDecision.Wait:
+                return null;
+            case CompactionDecision.Defer:
+                ManifestCompactionLog.Deferred(_logger, _trigger.Backlog, _trigger.Recent);
+                return null;
         }
 
-        _atLastCompaction = written;
         var clock = Stopwatch.StartNew();
         try
         {

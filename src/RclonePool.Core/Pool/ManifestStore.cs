@@ -30,6 +30,7 @@ public sealed class ManifestStore
     private readonly Lock _gate = new();
     private Task? _formatRaised;
     private volatile bool _poolHasPacks;
+    private int _coming;
 
     public ManifestStore(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, ILogger logger, ManifestPacking? packing = null)
     {
@@ -42,11 +43,22 @@ public sealed class ManifestStore
 
         // Manifests of concurrent uploads share calls: one multipart upload per remote carries every manifest queued
         // while the previous one was in flight (with packing, as one pack object).
-        _writer = _packing.Write ? new GroupWriter(store, maxInFlight: remotes.Count >= ManyRemotes ? 1 : PackingCallsInFlight, pack: Pack, linger: ManifestPacking.DefaultLinger, lingerIn: LingerInAsync) : new GroupWriter(store);
+        _writer = _packing.Write ? new GroupWriter(store, maxInFlight: remotes.Count >= ManyRemotes ? 1 : PackingCallsInFlight, pack: Pack, linger: ManifestPacking.DefaultLinger, lingerIn: LingerInAsync, coming: () => Volatile.Read(ref _coming)) : new GroupWriter(store);
     }
 
     private async Task<TimeSpan> LingerInAsync(RemotePath directory) =>
         await _store.LocalDirectoryAsync(directory.Remote, CancellationToken.None) is null ? ManifestPacking.DefaultLinger : _packing.LocalLinger;
+
+    /// <summary>
+    /// Announces a manifest write that will follow soon (a small upload, whose data is stored within milliseconds): pass
+    /// it to <see cref="WriteAsync"/>, and dispose it when the upload ends either way. With packing, the manifests waiting
+    /// to be written linger only while announced writes are still coming (<see cref="GroupWriter"/>).
+    /// </summary>
+    public ManifestWriteAnnouncement Announce()
+    {
+        Interlocked.Increment(ref _coming);
+        return new ManifestWriteAnnouncement(() => Interlocked.Decrement(ref _coming));
+    }
 
     /// <summary>True once some manifest of the pool may be in a pack: deletes then leave a tombstone.</summary>
     public bool PoolHasPacks => _poolHasPacks;
@@ -103,8 +115,9 @@ public sealed class ManifestStore
     /// The write is the commit point of every change to the pool, so <paramref name="cancellationToken"/> is honoured only
     /// before it starts: a write cancelled midway could leave copies on some remotes that name objects the caller then
     /// removes. Once begun it runs to its end, each call bounded by the call time-out and the remote watchdog.
+    /// <paramref name="announced"/> (from <see cref="Announce"/>) is withdrawn as the write is handed over.
     /// </remarks>
-    public async Task<byte[]> WriteAsync(Manifest manifest, CancellationToken cancellationToken)
+    public async Task<byte[]> WriteAsync(Manifest manifest, CancellationToken cancellationToken, ManifestWriteAnnouncement? announced = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_packing.Write)
@@ -114,13 +127,16 @@ public sealed class ManifestStore
 
         var bytes = ManifestSerializer.Serialize(manifest);
 
+        // Withdrawn before the copies are queued: a call gathering them stops lingering once no other announced write is coming.
+        announced?.Dispose();
+
         // Every remote, a remote joining meanwhile included: it waits for this write before it is given what it lacks.
         using var lease = UseRemotes();
         var results = await Task.WhenAll(lease.Remotes.Select(async remote =>
         {
             try
             {
-                var packed = await _writer.WriteAsync(_layout.ManifestDirectory(remote), manifest.ObjectName, bytes, CancellationToken.None);
+                var packed = await _writer.WriteAsync(_layout.ManifestDirectory(remote), manifest.ObjectName, bytes, CancellationToken.None, announced: announced is not null);
                 return (Remote: remote, Error: (Exception?)null, Packed: packed);
             }
             catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)

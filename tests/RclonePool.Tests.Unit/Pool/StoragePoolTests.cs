@@ -2,6 +2,7 @@ using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Core.Remotes;
 using RclonePool.Tests.Unit.Support;
 
 namespace RclonePool.Tests.Unit.Pool;
@@ -221,6 +222,65 @@ public sealed class StoragePoolTests
             Assert.All(ManifestPack.Parse(o.Value, test.Pool.Context.PoolId, o.Key), r => Assert.True(r.IsTombstone)));
         await new Core.Jobs.ManifestCompactor(test.Pool).CompactAsync(full: false, None);
         Assert.DoesNotContain(store.Objects.Keys, k => k.Contains("rclonepool_manifests", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Concurrent_small_puts_share_packs_and_each_is_visible_only_once_its_manifest_is_written()
+    {
+        var store = new ManifestGate(new InMemoryRemoteStore("a:", "b:", "c:"));
+        await using var test = await TestPool.CreateAsync(store, c => c.ManifestPacking = true);
+        var paths = Enumerable.Range(0, 6).Select(i => PoolPath.Parse($"/small/f{i}")).ToList();
+
+        // Six small uploads at once; their manifests are held at the remotes until the gate opens.
+        var puts = paths.Select((p, i) => Task.Run(() => test.Pool.PutAsync(p, new MemoryStream(Random(100, i)), 100, PutOptions.Default, None), None)).ToList();
+        await Eventually.TrueAsync(() => store.Held >= 2, "two manifest writes held at the gate");
+        await Task.Delay(300, None);
+
+        Assert.All(puts, p => Assert.False(p.IsCompleted));
+        foreach (var path in paths)
+        {
+            Assert.Null(await test.Pool.StatAsync(path, None));
+        }
+
+        store.Open();
+        await Task.WhenAll(puts);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            Assert.Equal(Random(100, i), await ReadAllAsync(test.Pool, paths[i].Value));
+        }
+
+        // Every manifest on every remote; fewer objects than files, as some shared a pack.
+        foreach (var remote in new[] { "a:", "b:", "c:" })
+        {
+            var objects = store.Inner.Objects.Where(o => o.Key.StartsWith(remote, StringComparison.Ordinal) && o.Key.Contains("rclonepool_manifests", StringComparison.Ordinal)).ToList();
+            Assert.InRange(objects.Count, 1, paths.Count - 1);
+            var records = objects.Sum(o => ManifestNames.IsPackName(o.Key[(o.Key.LastIndexOf('/') + 1)..]) ? ManifestPack.Parse(o.Value, test.Pool.Context.PoolId, o.Key).Count : 1);
+            Assert.Equal(paths.Count, records);
+        }
+    }
+
+    /// <summary>Holds writes of manifests until <see cref="Open"/>.</summary>
+    private sealed class ManifestGate(InMemoryRemoteStore inner) : PassThroughRemoteStore(inner)
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _held;
+
+        public new InMemoryRemoteStore Inner => inner;
+
+        public int Held => Volatile.Read(ref _held);
+
+        public void Open() => _open.TrySetResult();
+
+        public override async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+        {
+            if (target.Path.StartsWith("rclonepool_manifests/", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _held);
+                await _open.Task.WaitAsync(cancellationToken);
+            }
+
+            await base.WriteAsync(target, content, length, cancellationToken);
+        }
     }
 
     [Fact]

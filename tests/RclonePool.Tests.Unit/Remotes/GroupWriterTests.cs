@@ -50,6 +50,64 @@ public sealed class GroupWriterTests
         Assert.Equal(["good"], store.Written.Keys);
     }
 
+    [Fact]
+    public async Task A_gathering_call_waits_for_the_announced_writes_still_coming_and_packs_them_together()
+    {
+        var store = new GatedStore();
+        store.Open();
+        var coming = 4;
+        var writer = new GroupWriter(store, maxInFlight: 2, pack: Pack, linger: TimeSpan.FromMinutes(5), coming: () => Volatile.Read(ref coming));
+
+        // Three of four announced uploads hand over their writes: the call lingers for the fourth, and no second call
+        // starts beside it to split what gathered.
+        var written = new List<Task<bool>>();
+        for (var i = 0; i < 3; i++)
+        {
+            Interlocked.Decrement(ref coming);
+            written.Add(writer.WriteAsync(Directory, $"m{i}", new byte[] { (byte)i }, Ct, announced: true));
+        }
+
+        await Task.Delay(200, Ct);
+        Assert.Empty(store.Calls);
+        Assert.All(written, w => Assert.False(w.IsCompleted));
+
+        Interlocked.Decrement(ref coming);
+        written.Add(writer.WriteAsync(Directory, "m3", new byte[] { 3 }, Ct, announced: true));
+        Assert.All(await Task.WhenAll(written), Assert.True);
+        Assert.Equal([1], store.Calls);
+        Assert.Equal("pack of m0,m1,m2,m3", Assert.Single(store.Written.Keys));
+    }
+
+    [Fact]
+    public async Task An_announced_write_with_none_other_coming_goes_out_at_once_without_waiting_out_the_linger()
+    {
+        var store = new GatedStore();
+        store.Open();
+        var writer = new GroupWriter(store, maxInFlight: 2, pack: Pack, linger: TimeSpan.FromMinutes(5), coming: () => 0);
+
+        var packed = await writer.WriteAsync(Directory, "alone", new byte[] { 1 }, Ct, announced: true).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.False(packed);
+        Assert.Equal(["alone"], store.Written.Keys);
+    }
+
+    [Fact]
+    public async Task Writes_nobody_announced_linger_the_whole_time_and_share_a_pack()
+    {
+        var store = new GatedStore();
+        store.Open();
+        var writer = new GroupWriter(store, maxInFlight: 2, pack: Pack, linger: TimeSpan.FromMilliseconds(500), coming: () => 0);
+
+        // Tombstones of a recursive delete, say: nothing tells that more are near, so they wait the linger for each other.
+        var first = writer.WriteAsync(Directory, "t0", new byte[] { 0 }, Ct);
+        var second = writer.WriteAsync(Directory, "t1", new byte[] { 1 }, Ct);
+
+        Assert.All(await Task.WhenAll(first, second), Assert.True);
+        Assert.Equal("pack of t0,t1", Assert.Single(store.Written.Keys));
+    }
+
+    private static NamedBytes Pack(IReadOnlyList<NamedBytes> records) => new($"pack of {string.Join(',', records.Select(r => r.Name))}", new byte[] { (byte)records.Count });
+
     /// <summary>Batched writes that wait at a gate until it opens; counts the objects of each call.</summary>
     private sealed class GatedStore : IRemoteStore, IBatchedWrites
     {

@@ -1,8 +1,8 @@
 namespace RclonePool.Core.Index.Sqlite;
 
 /// <summary>
-/// Group commit for the index's write transactions: a write that arrives while none runs is committed at once, on
-/// its caller's thread; writes that arrive meanwhile wait and are then committed together in one transaction. An
+/// Group commit for the index's write transactions: a write that arrives while none runs is committed at once (after
+/// one yield to the thread pool, so that writes already about to arrive join it); writes that arrive meanwhile wait and are then committed together in one transaction. An
 /// idle index adds no latency; a busy one (many small PUTs) pays the transaction and its page writes once per batch.
 /// <list type="bullet">
 /// <item>A caller returns only after the transaction holding its write committed, or with its own failure.</item>
@@ -32,7 +32,11 @@ internal sealed class IndexWriteQueue(Func<IReadOnlyList<Action<IndexWriter>>, (
         if (flush)
         {
             // This caller commits the first batch (its own write is in it); later batches go to the thread pool so
-            // that no caller waits on writes that arrive after its own.
+            // that no caller waits on writes that arrive after its own. It yields first: the uploads whose manifests
+            // one pack carried become ready together, and those already queued to run join this transaction instead of
+            // the next (every commit writes each page it changed to the WAL: about 6 pages per small PUT when most
+            // of them committed alone).
+            await Task.Yield();
             if (FlushOnce())
             {
                 _ = Task.Run(FlushAll, CancellationToken.None);

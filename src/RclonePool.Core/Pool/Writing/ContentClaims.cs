@@ -47,6 +47,11 @@ internal sealed class ContentClaims(PoolContext pool)
     /// <summary>Removes the claims of an upload once its manifest names what they claimed (or it failed). Best effort: 'orphans' removes old claims.</summary>
     public async Task RemoveAsync(UploadContext upload)
     {
+        if (upload.Claims.IsEmpty)
+        {
+            return; // most uploads claim nothing; an empty Parallel.ForEachAsync still queues its workers to the thread pool
+        }
+
         await Parallel.ForEachAsync(upload.Claims, new ParallelOptions { MaxDegreeOfParallelism = PoolContext.MetadataParallelism }, async (path, _) =>
         {
             try

@@ -20,8 +20,15 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     /// <summary>Files up to this size live inside their manifest (written to every remote anyway): one call per remote, none for data.</summary>
     public const int InlineMaxBytes = 4096;
 
+    /// <summary>
+    /// Uploads of a known length up to this size announce their manifest write at their start (<see cref="ManifestStore.Announce"/>):
+    /// their data is stored within milliseconds, so the manifests of other uploads waiting to share a pack may wait for them.
+    /// </summary>
+    public const long AnnouncedMaxBytes = 1024 * 1024;
+
     public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
+        using var announced = length is >= 0 and <= AnnouncedMaxBytes ? pool.Manifests.Announce() : null;
         var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
         if (pool.Events.HasSubscribers)
         {
@@ -69,7 +76,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                 Chunks = stored,
                 Properties = existing?.Properties,
             };
-            serialized = await pool.Manifests.WriteAsync(manifest, cancellationToken);
+            serialized = await pool.Manifests.WriteAsync(manifest, cancellationToken, announced);
         }
         catch (Exception e) when (e is not PoolException { InDoubt: true })
         {
