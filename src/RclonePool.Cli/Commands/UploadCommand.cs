@@ -82,9 +82,11 @@ internal static class UploadCommand
 
                 // Small files cost round trips and per-file work, not bandwidth: many go at once, as many as fit in
                 // SmallBytesPerWorker per worker (most are far smaller than the limit), so their manifests also share
-                // packs. Large ones go one at a time, each with its chunks in parallel; both lanes run together.
+                // packs. Large ones go one at a time, each with its chunks in parallel; both lanes run together. The
+                // largest goes first: last, its chunks were the only work left at the end (a 40 MiB file of the .NET SDK
+                // finished alone after every small file was stored), first, the small files fill in around it.
                 var small = plan.Files.Where(f => IsSmall(f, pool.Config.ChunkSize)).ToList();
-                var large = plan.Files.Where(f => !IsSmall(f, pool.Config.ChunkSize)).ToList();
+                var large = plan.Files.Where(f => !IsSmall(f, pool.Config.ChunkSize)).OrderByDescending(f => f.Size).ToList();
                 var smallBytes = new ByteBudget(SmallBytesPerWorker * workers);
                 using var failed = CancellationTokenSource.CreateLinkedTokenSource(token);
                 async Task LaneAsync(List<UploadItem> files, int inFlight, ByteBudget? budget)
