@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.IO.Enumeration;
 using RclonePool.Cli.Hosting;
 using RclonePool.Cli.Output;
 using RclonePool.Core.Errors;
@@ -26,21 +27,26 @@ internal static class UploadCommand
         };
         command.SetAction((parse, ct) => CliApp.RunAsync(parse, async (context, token) =>
         {
-            await using var session = await context.OpenPoolForWritesAsync(token);
-            var pool = session.Pool;
-            var workers = parse.GetValue(parallel) || context.Config.ParallelUploads ? await pool.TransferWorkersAsync(token) : 1;
             var src = parse.GetValue(source)!;
             var dest = PoolPath.Parse(parse.GetValue(destination));
-            var plan = await PlanAsync(pool, src, dest, parse.GetValue(destination)!.EndsWith('/'), token);
+
+            // A local directory is walked (and each file checked readable) while the pool opens: neither needs the other,
+            // and opening is mostly one core's work (the runtime, the index), so the walk takes the other core.
+            var planning = src != "-" && Directory.Exists(src) ? Task.Run(() => PlanDirectory(src, dest), token) : null;
+            await using var session = await OpenAsync(context, planning, token);
+            var pool = session.Pool;
+            var workers = parse.GetValue(parallel) || context.Config.ParallelUploads ? await pool.TransferWorkersAsync(token) : 1;
+            var plan = planning is not null ? await planning : await PlanAsync(pool, src, dest, parse.GetValue(destination)!.EndsWith('/'), token);
             var total = plan.Files.Sum(f => Math.Max(0, f.Size));
 
             // A line per stored file is noise (and time) for a directory of many: progress and the summary say it.
             context.SummarizeFiles = plan.Files.Count > FileLinesUpTo;
 
-            // The directories are made at once, their manifests written together (a tree of a hundred directories
-            // otherwise waited for a manifest write per depth, or per directory).
+            // The directories are checked at once (a file in the way is refused before anything is written), then their
+            // manifests are written together while the files upload (a file implies its parents; its manifest may share a
+            // pack with theirs): a tree of a hundred directories otherwise held back the first file by a round of writes.
             var smallInFlight = workers == 1 ? 1 : Math.Min(MaxSmallInFlight, SmallFilesPerWorker * workers);
-            await pool.MkdirAllAsync(plan.Directories, token);
+            var directoriesWritten = await pool.StartMkdirAllAsync(plan.Directories, token);
 
             var duplicates = 0;
             await TransferReporter.RunAsync("upload", total, context.ShowProgress, async progress =>
@@ -76,9 +82,11 @@ internal static class UploadCommand
 
                 // Small files cost round trips and per-file work, not bandwidth: many go at once, as many as fit in
                 // SmallBytesPerWorker per worker (most are far smaller than the limit), so their manifests also share
-                // packs. Large ones go one at a time, each with its chunks in parallel; both lanes run together.
+                // packs. Large ones go one at a time, each with its chunks in parallel; both lanes run together. The
+                // largest goes first: last, its chunks were the only work left at the end (a 40 MiB file of the .NET SDK
+                // finished alone after every small file was stored), first, the small files fill in around it.
                 var small = plan.Files.Where(f => IsSmall(f, pool.Config.ChunkSize)).ToList();
-                var large = plan.Files.Where(f => !IsSmall(f, pool.Config.ChunkSize)).ToList();
+                var large = plan.Files.Where(f => !IsSmall(f, pool.Config.ChunkSize)).OrderByDescending(f => f.Size).ToList();
                 var smallBytes = new ByteBudget(SmallBytesPerWorker * workers);
                 using var failed = CancellationTokenSource.CreateLinkedTokenSource(token);
                 async Task LaneAsync(List<UploadItem> files, int inFlight, ByteBudget? budget)
@@ -95,7 +103,20 @@ internal static class UploadCommand
                     }
                 }
 
-                await Task.WhenAll(LaneAsync(small, smallInFlight, smallBytes), LaneAsync(large, 1, null));
+                async Task DirectoriesAsync()
+                {
+                    try
+                    {
+                        await directoriesWritten;
+                    }
+                    catch
+                    {
+                        await failed.CancelAsync();
+                        throw;
+                    }
+                }
+
+                await Task.WhenAll(LaneAsync(small, smallInFlight, smallBytes), LaneAsync(large, 1, null), DirectoriesAsync());
             });
             var sharing = duplicates == 0 ? string.Empty : $" ({duplicates} of them duplicates of files already stored: no new chunks, they share them)";
             Console.Error.WriteLine($"upload: {plan.Files.Count} file{(plan.Files.Count == 1 ? string.Empty : "s")} stored under {dest}{sharing}.");
@@ -122,6 +143,23 @@ internal static class UploadCommand
 
     private sealed record UploadPlan(List<PoolPath> Directories, List<UploadItem> Files);
 
+    /// <summary>
+    /// Opens the pool for the upload. When the open fails, a directory walk started beside it is waited for (its own
+    /// error, if any, is not the one to report: the pool's is) so that nothing runs on after the command ends.
+    /// </summary>
+    private static async Task<PoolSession> OpenAsync(CliContext context, Task<UploadPlan>? planning, CancellationToken token)
+    {
+        try
+        {
+            return await context.OpenPoolForWritesAsync(token);
+        }
+        catch when (planning is not null)
+        {
+            await planning.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
     private static async Task<UploadPlan> PlanAsync(StoragePool pool, string src, PoolPath dest, bool destIsDirectory, CancellationToken token)
     {
         if (src == "-")
@@ -131,20 +169,7 @@ internal static class UploadCommand
 
         if (Directory.Exists(src))
         {
-            var root = Path.GetFullPath(src);
-            var directories = Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
-                .Select(d => Combine(dest, Path.GetRelativePath(root, d)))
-                .Prepend(dest)
-                .Where(d => !d.IsRoot)
-                .OrderBy(d => d.Value, StringComparer.Ordinal)
-                .ToList();
-            var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                .Order(StringComparer.Ordinal)
-                .Select(f => new FileInfo(f))
-                .Select(f => new UploadItem(f.FullName, Combine(dest, Path.GetRelativePath(root, f.FullName)), f.Length, f.LastWriteTimeUtc))
-                .ToList();
-            files.ForEach(f => EnsureReadable(f.Local!));
-            return new UploadPlan(directories, files);
+            return PlanDirectory(src, dest);
         }
 
         if (!File.Exists(src))
@@ -161,6 +186,32 @@ internal static class UploadCommand
         }
 
         return new UploadPlan([], [new UploadItem(info.FullName, target, info.Length, info.LastWriteTimeUtc)]);
+    }
+
+    /// <summary>
+    /// Every directory and file below <paramref name="src"/> from one walk (the entries Directory.EnumerateDirectories and
+    /// EnumerateFiles would give, with the size and time each file had then), each file opened once to refuse an
+    /// unreadable one before anything is uploaded.
+    /// </summary>
+    private static UploadPlan PlanDirectory(string src, PoolPath dest)
+    {
+        var root = Path.GetFullPath(src);
+        var entries = new FileSystemEnumerable<(string Path, FileInfo? File)>(
+            root,
+            (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory ? null : (FileInfo)entry.ToFileSystemInfo()),
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }).ToList();
+        var directories = entries.Where(e => e.File is null)
+            .Select(e => Combine(dest, Path.GetRelativePath(root, e.Path)))
+            .Prepend(dest)
+            .Where(d => !d.IsRoot)
+            .OrderBy(d => d.Value, StringComparer.Ordinal)
+            .ToList();
+        var files = entries.Where(e => e.File is not null)
+            .OrderBy(e => e.Path, StringComparer.Ordinal)
+            .Select(e => new UploadItem(e.Path, Combine(dest, Path.GetRelativePath(root, e.Path)), e.File!.Length, e.File.LastWriteTimeUtc))
+            .ToList();
+        files.ForEach(f => EnsureReadable(f.Local!));
+        return new UploadPlan(directories, files);
     }
 
     /// <summary>Opens and closes a local file, so an unreadable one is refused before anything is uploaded.</summary>

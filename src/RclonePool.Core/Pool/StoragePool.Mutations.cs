@@ -81,7 +81,16 @@ public sealed partial class StoragePool
     /// per depth of the tree) and indexed together. A directory object written before its parent's is valid meanwhile:
     /// its parent is implied by it.
     /// </summary>
-    public async Task MkdirAllAsync(IEnumerable<PoolPath> directories, CancellationToken cancellationToken)
+    public async Task MkdirAllAsync(IEnumerable<PoolPath> directories, CancellationToken cancellationToken) =>
+        await await StartMkdirAllAsync(directories, cancellationToken);
+
+    /// <summary>
+    /// <see cref="MkdirAllAsync"/> in two steps: returns once every path is checked (a file in the way is refused here,
+    /// before anything is written) with the task that writes the missing directory objects, so a caller can start
+    /// other work beside the writes (<c>upload DIR</c> starts its files: a file implies its parents, and its manifest
+    /// may share a pack with theirs). The paths stay locked until the writes end; the caller must await the task.
+    /// </summary>
+    public async Task<Task> StartMkdirAllAsync(IEnumerable<PoolPath> directories, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(directories);
         var all = new SortedSet<PoolPath>();
@@ -94,31 +103,54 @@ public sealed partial class StoragePool
 
         if (all.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         Context.Traffic.Started(PoolOperation.Mkdir);
-        using (await Context.Locks.AcquireAsync(all.Select(p => p.Value), cancellationToken))
+        var held = await Context.Locks.AcquireAsync(all.Select(p => p.Value), cancellationToken);
+        List<PoolPath> missing;
+        try
         {
-            var missing = new List<PoolPath>();
-            foreach (var path in all)
-            {
-                var found = await Context.Index.LookupAsync(path, cancellationToken);
-                if (found.Manifest is { Kind: not EntryKind.Directory })
-                {
-                    var below = all.Where(p => p != path && path.Contains(p)).DefaultIfEmpty(path).First();
-                    throw PoolErrors.ParentIsFile(below, path);
-                }
+            missing = await MissingDirectoriesAsync(all, cancellationToken);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
 
-                if (!found.Exists)
-                {
-                    missing.Add(path);
-                }
+        return WriteAsync();
+
+        async Task WriteAsync()
+        {
+            using (held)
+            {
+                await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = DirectoriesInFlight, CancellationToken = cancellationToken }, async (path, ct) =>
+                    await Writing.Revisions.CreateDirectoryAsync(path, ct));
+            }
+        }
+    }
+
+    /// <summary>The paths of <paramref name="all"/> where nothing exists; refuses when a file is at one of them.</summary>
+    private async Task<List<PoolPath>> MissingDirectoriesAsync(SortedSet<PoolPath> all, CancellationToken cancellationToken)
+    {
+        var missing = new List<PoolPath>();
+        foreach (var path in all)
+        {
+            var found = await Context.Index.LookupAsync(path, cancellationToken);
+            if (found.Manifest is { Kind: not EntryKind.Directory })
+            {
+                var below = all.Where(p => p != path && path.Contains(p)).DefaultIfEmpty(path).First();
+                throw PoolErrors.ParentIsFile(below, path);
             }
 
-            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = DirectoriesInFlight, CancellationToken = cancellationToken }, async (path, ct) =>
-                await Writing.Revisions.CreateDirectoryAsync(path, ct));
+            if (!found.Exists)
+            {
+                missing.Add(path);
+            }
         }
+
+        return missing;
     }
 
     /// <summary>Directory objects <see cref="MkdirAllAsync"/> writes at once (their manifests share the calls, or packs, of each remote).</summary>

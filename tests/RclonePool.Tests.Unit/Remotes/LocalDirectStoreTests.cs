@@ -160,6 +160,42 @@ public sealed class LocalDirectStoreTests : IDisposable
         Assert.Equal(["rclonepool_manifests"], Directory.GetFileSystemEntries(_directory).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task Writers_racing_into_new_chunk_directories_all_write_directly()
+    {
+        // The chunks of a directory upload go to 256 two-hex-digit directories, many at once: two writers making the same
+        // directory must both write their object there (one of them once saw "file not found" and went through rclone).
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var objects = Enumerable.Range(0, 512).Select(i => $"rclonepool_data/{i % 32:x2}/{i % 32:x2}{i:x6}").ToList();
+
+        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct }, async (name, ct) =>
+            await store.WriteBytesAsync(new RemotePath("disk:", name), new byte[] { 7 }, ct));
+
+        Assert.Equal(0, transport.Writes);
+        Assert.All(objects, name => Assert.Equal([7], File.ReadAllBytes(Path.Combine(_directory, name))));
+        Assert.Equal(32, Directory.GetDirectories(Path.Combine(_directory, "rclonepool_data")).Length);
+    }
+
+    [Fact]
+    public async Task A_directory_removed_after_the_store_wrote_into_it_is_made_again()
+    {
+        var transport = new AnsweringStore(_directory);
+        var store = new LocalDirectStore(transport);
+        var directory = Path.Combine(_directory, "rclonepool_data", "ab");
+        await store.WriteBytesAsync(new RemotePath("disk:", "rclonepool_data/ab/ab01"), new byte[] { 1 }, Ct);
+
+        Directory.Delete(directory, recursive: true); // by hand, behind the store's back
+        await store.WriteBytesAsync(new RemotePath("disk:", "rclonepool_data/ab/ab02"), new byte[] { 2 }, Ct);
+        Assert.Equal([2], await File.ReadAllBytesAsync(Path.Combine(directory, "ab02"), Ct));
+
+        Directory.Delete(directory, recursive: true);
+        await store.WriteAsync(new RemotePath("disk:", "rclonepool_data/ab/ab03"), new MemoryStream(new byte[LocalDirectStore.MaxDirectWriteBytes + 1]), -1, Ct);
+        Assert.Equal(LocalDirectStore.MaxDirectWriteBytes + 1, new FileInfo(Path.Combine(directory, "ab03")).Length);
+
+        Assert.Equal(0, transport.Writes);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(4)]

@@ -44,6 +44,9 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _directories = new(StringComparer.Ordinal);
 
+    /// <summary>Directories of objects this process made or wrote into (<see cref="OpenNew"/>): the chunk prefixes and the manifest folders.</summary>
+    private readonly ConcurrentDictionary<string, byte> _madeDirectories = new(StringComparer.Ordinal);
+
     /// <summary>The store every call other than a direct read or write goes to.</summary>
     public IRemoteStore Inner => inner;
 
@@ -222,14 +225,9 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
         var partial = PartialName(file);
         try
         {
-            try
+            using (var handle = OpenNew(partial))
             {
-                WriteNew(partial, bytes);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                WriteNew(partial, bytes);
+                RandomAccess.Write(handle, bytes, 0);
             }
 
             File.Move(partial, file, overwrite: true);
@@ -256,15 +254,7 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
         SafeFileHandle handle;
         try
         {
-            try
-            {
-                handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                handle = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            }
+            handle = OpenNew(partial);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -360,10 +350,31 @@ public sealed partial class LocalDirectStore(IRemoteStore inner, LocalDirectOpti
     /// <summary>ENOSPC or EDQUOT (as .NET reports them on Unix), or the Windows disk-full codes.</summary>
     private static string PartialName(string file) => string.Create(CultureInfo.InvariantCulture, $"{file}.{Random.Shared.Next():x8}{PartialSuffix}");
 
-    private static void WriteNew(string path, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Opens a new file for writing, its directory made first when this process has not seen it yet (an object
+    /// store's "directories" are made as rclone makes them: on the first object below). A directory is made once per
+    /// process, not tried per object: a failed create costs an exception, and two writers racing to make the same one
+    /// (the chunks of a directory upload share 256 of them) saw "file not found" instead of "directory not found"
+    /// once the other had made it, and went through rclone. One removed since (by hand) is made again.
+    /// </summary>
+    private SafeFileHandle OpenNew(string path)
     {
-        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        RandomAccess.Write(handle, bytes, 0);
+        var parent = Path.GetDirectoryName(path)!;
+        if (!_madeDirectories.ContainsKey(parent))
+        {
+            Directory.CreateDirectory(parent);
+            _madeDirectories.TryAdd(parent, 0);
+        }
+
+        try
+        {
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            Directory.CreateDirectory(parent);
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
     }
 
     private static void TryDelete(string path)
