@@ -20,7 +20,7 @@ internal sealed class RemoteCompactionPlan
     // A pack with more than this share of records no longer needed is rewritten whatever its size.
     private const int DeadShareDenominator = 4;
 
-    private readonly List<ReadOnlyMemory<byte>> _records = [];
+    private List<ReadOnlyMemory<byte>> _records = [];
     private readonly List<PackListing> _rewrite = [];
     private readonly List<RemoteEntry> _singlesRemoved = [];
 
@@ -28,7 +28,10 @@ internal sealed class RemoteCompactionPlan
 
     public RemoteInventory Inventory { get; }
 
-    /// <summary>The records of the new pack; none: no pack is written.</summary>
+    /// <summary>
+    /// The records of the new packs, in file id order; none: no pack is written. In that order, remotes that keep the same
+    /// records (every healthy remote of a pool) get packs of the same bytes, which a later survey reads once for all.
+    /// </summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Records => _records;
 
     /// <summary>Packs removed once the new pack is written.</summary>
@@ -101,14 +104,15 @@ internal sealed class RemoteCompactionPlan
 
         // Which packs are rewritten: every one (full), or the unhealthy ones and the small ones, merged upward.
         var merged = added.Count;
+        var kept = new List<(string FileId, long Revision, bool Tombstone, ReadOnlyMemory<byte> Bytes)>();
         foreach (var (pack, fates) in packs.OrderBy(p => p.Pack.Records.Count))
         {
             var dead = fates.Count(f => f.Drop || f.Repaired);
 
-            // A pack at half the target size or more is settled: only --full or many dead records rewrite it, so a large
-            // pool's compaction does not rewrite every manifest each time.
+            // A pack at half the target size or more is settled: only --full, a damaged record or many dead records rewrite
+            // it, so a large pool's compaction (and 'index rebuild') does not rewrite every manifest each time.
             var settled = pack.Entry.Size >= ManifestPack.TargetBytes / 2;
-            var rewrite = full || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
+            var rewrite = full || fates.Any(f => f.Repaired) || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
             if (!rewrite)
             {
                 continue;
@@ -129,19 +133,26 @@ internal sealed class RemoteCompactionPlan
                 }
                 else
                 {
-                    plan._records.Add(fate.Bytes);
+                    kept.Add((record.FileId, record.Revision, record.IsTombstone, fate.Bytes));
                 }
             }
         }
 
-        plan._records.AddRange(added.Select(a => (ReadOnlyMemory<byte>)a.Bytes));
+        kept.AddRange(added.Select(a => (a.FileId, a.Revision, false, (ReadOnlyMemory<byte>)a.Bytes)));
 
         // A lone healthy pack rewritten into itself is no work.
         if (plan._rewrite.Count == 1 && plan.RecordsDropped == 0 && added.Count == 0 && !packs.Single(p => p.Pack == plan._rewrite[0]).Fates.Any(f => f.Repaired))
         {
             plan._rewrite.Clear();
-            plan._records.Clear();
+            kept.Clear();
         }
+
+        kept.Sort(static (a, b) =>
+        {
+            var byId = string.CompareOrdinal(a.FileId, b.FileId);
+            return byId != 0 ? byId : a.Revision != b.Revision ? a.Revision.CompareTo(b.Revision) : a.Tombstone.CompareTo(b.Tombstone);
+        });
+        plan._records = kept.ConvertAll(k => k.Bytes);
 
         plan.CopiesAdded.Sort();
 
