@@ -24,6 +24,13 @@ internal sealed class PackCompactor(PoolContext pool)
     /// <summary>Remotes compacted at once.</summary>
     private const int RemotesAtOnce = 8;
 
+    /// <summary>
+    /// Compressed packs held at once by the compactions of this process, each its records compressed (about 5 MB at
+    /// <see cref="ManifestPack.TargetBytes"/>) until its upload ends: the remotes are compacted at once, and with 100
+    /// slow accounts every one of their packs would otherwise wait in memory.
+    /// </summary>
+    private static readonly SemaphoreSlim PacksInMemory = new(16);
+
     private readonly PoolContext _pool = pool;
 
     /// <param name="full">Rewrite every pack into one per remote (index rebuild, 'index compact --full'); otherwise merge only small and mostly superseded packs.</param>
@@ -119,12 +126,21 @@ internal sealed class PackCompactor(PoolContext pool)
         if (plan.Records.Count > 0)
         {
             // As many packs as the records need at ManifestPack.TargetBytes each: one pack per remote for a pool of up to
-            // some 20,000 files, a pack per 16 MiB beyond.
+            // some 15,000 files, a pack per 16 MiB of records beyond (about 5 MB stored, compressed).
             foreach (var records in ManifestPack.Split(plan.Records))
             {
                 var name = naming.NameOf(records);
-                await using var content = ManifestPack.OpenContent(_pool.PoolId, records, naming.Written);
-                await _pool.Store.WriteAsync(_pool.Layout.Manifest(remote, name), content, content.Length, cancellationToken);
+                await PacksInMemory.WaitAsync(cancellationToken);
+                try
+                {
+                    await using var content = ManifestPack.OpenContent(_pool.PoolId, records, naming.Written);
+                    await _pool.Store.WriteAsync(_pool.Layout.Manifest(remote, name), content, content.Length, cancellationToken);
+                }
+                finally
+                {
+                    PacksInMemory.Release();
+                }
+
                 result.PacksWritten++;
             }
 

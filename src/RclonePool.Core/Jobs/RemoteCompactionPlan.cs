@@ -110,8 +110,9 @@ internal sealed class RemoteCompactionPlan
             var dead = fates.Count(f => f.Drop || f.Repaired);
 
             // A pack at half the target size or more is settled: only --full, a damaged record or many dead records rewrite
-            // it, so a large pool's compaction (and 'index rebuild') does not rewrite every manifest each time.
-            var settled = pack.Entry.Size >= ManifestPack.TargetBytes / 2;
+            // it, so a large pool's compaction (and 'index rebuild') does not rewrite every manifest each time. Its records'
+            // size, not the stored one: a compressed pack stores about a third of it.
+            var settled = PlainSize(pack) >= ManifestPack.TargetBytes / 2;
             var rewrite = full || fates.Any(f => f.Repaired) || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
             if (!rewrite)
             {
@@ -194,6 +195,9 @@ internal sealed class RemoteCompactionPlan
 
         return (false, false, record.Bytes);
     }
+
+    /// <summary>The bytes of a pack's records as plain lines (what <see cref="ManifestPack.TargetBytes"/> counts), whatever it stores.</summary>
+    private static long PlainSize(PackListing pack) => pack.Records.Sum(r => (long)r.Bytes.Length + 1);
 
     /// <summary>The bytes of a valid copy of the revision, when the survey read it as the entry's current revision.</summary>
     private static byte[]? ValidBytes(IReadOnlyDictionary<string, SurveyedEntry> entries, string fileId, long revision) =>

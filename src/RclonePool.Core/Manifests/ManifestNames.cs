@@ -9,18 +9,30 @@ public static class ManifestNames
     public const string Extension = ".json";
     public const string DescriptorName = "rclonepool.json";
 
-    /// <summary>Name of a manifest pack: <c>pack-&lt;32 hex&gt;.jsonl</c> (<see cref="ManifestPack"/>).</summary>
+    /// <summary>Name of a manifest pack: <c>pack-&lt;32 hex&gt;.jsonl.zst</c>, or <c>.jsonl</c> for one written before packs were compressed (<see cref="ManifestPack"/>).</summary>
     public const string PackPrefix = "pack-";
 
-    public const string PackExtension = ".jsonl";
+    /// <summary>A pack of plain JSON lines, as rclonepool wrote them before compressed packs (pool format 2): still read.</summary>
+    public const string PlainPackExtension = ".jsonl";
 
-    /// <summary>"pack-&lt;packId&gt;.jsonl".</summary>
-    public static string PackName(string packId) => PackPrefix + packId + PackExtension;
+    /// <summary>A pack written as one zstd frame of its JSON lines (pool format 3): what rclonepool writes now.</summary>
+    public const string CompressedPackExtension = ".jsonl.zst";
 
-    /// <summary>True for the name of a manifest pack rclonepool wrote.</summary>
-    public static bool IsPackName(string name) =>
-        name.Length == PackPrefix.Length + 32 + PackExtension.Length && name.StartsWith(PackPrefix, StringComparison.Ordinal) &&
-        name.EndsWith(PackExtension, StringComparison.Ordinal) && IsId(name.AsSpan(PackPrefix.Length, 32));
+    /// <summary>"pack-&lt;packId&gt;.jsonl.zst": the name of a new pack, whose bytes are a zstd frame (<see cref="ManifestPack.Serialize"/>).</summary>
+    public static string PackName(string packId) => PackPrefix + packId + CompressedPackExtension;
+
+    /// <summary>"pack-&lt;packId&gt;.jsonl": the name a pack of plain JSON lines had (<see cref="ManifestPack.SerializePlain"/>).</summary>
+    public static string PlainPackName(string packId) => PackPrefix + packId + PlainPackExtension;
+
+    /// <summary>True for the name of a manifest pack rclonepool wrote, compressed or plain.</summary>
+    public static bool IsPackName(string name) => IsCompressedPackName(name) || IsPackName(name, PlainPackExtension);
+
+    /// <summary>True for the name of a compressed manifest pack (<c>pack-&lt;id&gt;.jsonl.zst</c>).</summary>
+    public static bool IsCompressedPackName(string name) => IsPackName(name, CompressedPackExtension);
+
+    private static bool IsPackName(string name, string extension) =>
+        name.Length == PackPrefix.Length + 32 + extension.Length && name.StartsWith(PackPrefix, StringComparison.Ordinal) &&
+        name.EndsWith(extension, StringComparison.Ordinal) && IsId(name.AsSpan(PackPrefix.Length, 32));
 
     /// <summary>"&lt;fileId&gt;-r&lt;revision&gt;.json".</summary>
     public static string ObjectName(string fileId, long revision) =>

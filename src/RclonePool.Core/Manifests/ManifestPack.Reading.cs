@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using RclonePool.Core.IO;
 
 namespace RclonePool.Core.Manifests;
 
@@ -9,13 +10,37 @@ public static partial class ManifestPack
 
     /// <summary>
     /// The records of a pack read from <paramref name="stream"/> line by line: only the line being parsed is held, never
-    /// the pack, so a survey's memory does not grow with the size of the packs. Refuses the pack whole as
-    /// <see cref="Parse"/> does (nothing is returned when any part of it is damaged). <paramref name="make"/> turns each
-    /// line into its record (<see cref="PackRecordFactory"/>; null: a copy of the line).
+    /// the pack, so a survey's memory does not grow with the size of the packs. A compressed pack (a zstd frame, told by
+    /// its first four bytes, as its name <c>.jsonl.zst</c> says) is decompressed as it is read, holding the frame's window
+    /// (64 KiB as rclonepool writes them) and a 32 KiB buffer more; a plain one (<c>.jsonl</c>, written before) is read as
+    /// it is. Refuses the pack whole as <see cref="Parse"/> does (nothing is returned when any part of it is damaged, a
+    /// frame that does not decompress or whose checksum fails included). <paramref name="make"/> turns each line into its
+    /// record (<see cref="PackRecordFactory"/>; null: a copy of the line).
     /// </summary>
     public static async Task<IReadOnlyList<PackRecord>> ReadAsync(Stream stream, string poolId, string source, PackRecordFactory? make, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        var head = new byte[4];
+        var got = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        await using var whole = new PrefixedReadStream(head.AsMemory(0, got), stream, leaveOpen: true);
+        if (!PackCompression.IsFrame(head.AsSpan(0, got)))
+        {
+            return await ReadLinesAsync(whole, poolId, source, make, cancellationToken);
+        }
+
+        await using var plain = PackCompression.OpenDecompressing(whole);
+        try
+        {
+            return await ReadLinesAsync(plain, poolId, source, make, cancellationToken);
+        }
+        catch (Exception e) when (PackCompression.IsDamage(e))
+        {
+            throw DamagedFrame(source, e);
+        }
+    }
+
+    private static async Task<IReadOnlyList<PackRecord>> ReadLinesAsync(Stream stream, string poolId, string source, PackRecordFactory? make, CancellationToken cancellationToken)
+    {
         var lines = new PackLines(poolId, source, make ?? ((fileId, revision, tombstone, line) => new PackRecord(fileId, revision, tombstone, line.ToArray())));
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferBytes, minimumReadSize: ReadBufferBytes / 4, leaveOpen: true));
         try

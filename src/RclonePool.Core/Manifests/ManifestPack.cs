@@ -4,18 +4,22 @@ using RclonePool.Core.Errors;
 namespace RclonePool.Core.Manifests;
 
 /// <summary>
-/// A manifest pack (<c>&lt;manifest_prefix&gt;/pack-&lt;id&gt;.jsonl</c>, docs/manifest-format.md): the manifests and
+/// A manifest pack (<c>&lt;manifest_prefix&gt;/pack-&lt;id&gt;.jsonl.zst</c>, docs/manifest-format.md): the manifests and
 /// tombstones written in one batch, as one object per remote. JSON lines: a <see cref="PackHeader"/>, then one record
 /// per line, each the bytes it would have as an object of its own, so "the newest revision wins" works across single
-/// manifests and packs alike. A pack is written whole under a fresh name and never changed; compaction writes a new
-/// pack before it removes the old ones.
+/// manifests and packs alike; stored as one zstd frame of those lines (<see cref="PackCompression"/>; packs written
+/// before, <c>pack-&lt;id&gt;.jsonl</c>, are the plain lines and still read). A pack is written whole under a fresh
+/// name and never changed; compaction writes a new pack before it removes the old ones.
 /// </summary>
 public static partial class ManifestPack
 {
     /// <summary>
-    /// The size a compaction fills a pack to before it starts another: a quarter of what an older rclonepool reads whole
-    /// (<see cref="Remotes.RemoteStoreExtensions.MaxSmallObjectBytes"/>), so that a pool of any size stays readable by it
-    /// (100,000 manifests are about 110 MB). This one reads packs as streams (<see cref="ReadAsync"/>), whatever their size.
+    /// The size of records (plain JSON lines) a compaction fills a pack with before it starts another: about 5 MB stored
+    /// once compressed. Counted in plain bytes because that is what a split knows before it compresses, what a reader
+    /// and a compaction hold per record, and what bounds the work of rewriting one pack; the stored size follows from it
+    /// (a third for manifests of small inline files). It was a quarter of what an rclonepool of plain packs reads whole
+    /// (<see cref="Remotes.RemoteStoreExtensions.MaxSmallObjectBytes"/>); such an rclonepool reads no compressed pack
+    /// anyway (pool format 3 makes it refuse the pool). This one reads packs as streams (<see cref="ReadAsync"/>).
     /// </summary>
     public const int TargetBytes = 16 * 1024 * 1024;
 
@@ -49,8 +53,18 @@ public static partial class ManifestPack
         }
     }
 
-    /// <summary>The bytes of a pack holding <paramref name="records"/> (each a serialized manifest or tombstone, one line each).</summary>
-    public static byte[] Serialize(string poolId, IReadOnlyList<ReadOnlyMemory<byte>> records, DateTimeOffset written)
+    /// <summary>
+    /// The stored bytes of a pack holding <paramref name="records"/> (each a serialized manifest or tombstone, one line
+    /// each): one zstd frame of <see cref="SerializePlain"/>'s lines, to be written under <see cref="ManifestNames.PackName"/>.
+    /// </summary>
+    public static byte[] Serialize(string poolId, IReadOnlyList<ReadOnlyMemory<byte>> records, DateTimeOffset written) =>
+        PackCompression.Compress(SerializePlain(poolId, records, written));
+
+    /// <summary>
+    /// The JSON lines of a pack holding <paramref name="records"/>: what <see cref="Serialize"/> compresses, and what a
+    /// pack written before compressed packs (<see cref="ManifestNames.PlainPackName"/>) holds as it is.
+    /// </summary>
+    public static byte[] SerializePlain(string poolId, IReadOnlyList<ReadOnlyMemory<byte>> records, DateTimeOffset written)
     {
         var header = JsonSerializer.SerializeToUtf8Bytes(new PackHeader { PoolId = poolId, Records = records.Count, Written = written }, ManifestJsonContext.Default.PackHeader);
         var bytes = new byte[header.Length + 1 + records.Sum(r => r.Length + 1)];
@@ -73,8 +87,10 @@ public static partial class ManifestPack
     }
 
     /// <summary>
-    /// The same bytes as <see cref="Serialize"/>, as a stream that copies each record when it is read (its
-    /// <see cref="Stream.Length"/> is the pack's size): what a compaction writes, so a pack is never held whole.
+    /// A pack of <paramref name="records"/> as <see cref="Serialize"/> stores it, as a seekable stream of known length (a
+    /// retried write starts again): what a compaction writes. The records are compressed as they are copied, into a
+    /// pooled buffer, so what is held besides them is the compressed pack (about a third of the records for manifests of
+    /// small files, at most <see cref="TargetBytes"/> / 3 or so), never a plain copy. Dispose it to give the buffer back.
     /// </summary>
     public static Stream OpenContent(string poolId, IReadOnlyList<ReadOnlyMemory<byte>> records, DateTimeOffset written)
     {
@@ -93,7 +109,8 @@ public static partial class ManifestPack
             lines.Add(record);
         }
 
-        return new PackContentStream(lines);
+        using var plain = new PackContentStream(lines);
+        return PackCompression.CompressToBuffer(plain, plain.Length);
     }
 
     /// <summary>The serialized tombstone of every revision of <paramref name="fileId"/> up to <paramref name="revision"/>.</summary>
@@ -101,12 +118,32 @@ public static partial class ManifestPack
         JsonSerializer.SerializeToUtf8Bytes(new Tombstone { FileId = fileId, Revision = revision, Written = written }, ManifestJsonContext.Default.Tombstone);
 
     /// <summary>
-    /// The records of a pack. A pack that is cut short, malformed, of another pool or written by a newer rclonepool is
-    /// refused whole (<see cref="PoolErrorKind.Integrity"/>, or <see cref="PoolErrorKind.Environment"/> for a newer
-    /// format): nothing in it is trusted. Each manifest record is validated later, by whoever reads it, as a single
-    /// manifest object would be.
+    /// The records of a pack, compressed (a zstd frame, told by its first bytes) or plain. A pack that is cut short,
+    /// malformed, of another pool or written by a newer rclonepool is refused whole (<see cref="PoolErrorKind.Integrity"/>,
+    /// or <see cref="PoolErrorKind.Environment"/> for a newer format): nothing in it is trusted. Each manifest record is
+    /// validated later, by whoever reads it, as a single manifest object would be.
     /// </summary>
-    public static IReadOnlyList<PackRecord> Parse(ReadOnlySpan<byte> bytes, string poolId, string source)
+    public static IReadOnlyList<PackRecord> Parse(ReadOnlySpan<byte> bytes, string poolId, string source) =>
+        PackCompression.IsFrame(bytes) ? ParsePlain(Decompress(bytes, source), poolId, source) : ParsePlain(bytes, poolId, source);
+
+    private static byte[] Decompress(ReadOnlySpan<byte> frame, string source)
+    {
+        using var compressed = new MemoryStream(frame.ToArray(), writable: false);
+        using var zstd = PackCompression.OpenDecompressing(compressed);
+        using var plain = new MemoryStream();
+        try
+        {
+            zstd.CopyTo(plain);
+        }
+        catch (Exception e) when (PackCompression.IsDamage(e))
+        {
+            throw DamagedFrame(source, e);
+        }
+
+        return plain.ToArray();
+    }
+
+    private static List<PackRecord> ParsePlain(ReadOnlySpan<byte> bytes, string poolId, string source)
     {
         var end = bytes.IndexOf(NewLine);
         if (end < 0)
@@ -193,6 +230,9 @@ public static partial class ManifestPack
         };
         return (head.FileId, head.Revision, tombstone);
     }
+
+    private static PoolException DamagedFrame(string source, Exception e) =>
+        new(PoolErrorKind.Integrity, $"The manifest pack {source} is damaged: its zstd frame cannot be decompressed ({e.Message}). The other remotes' packs and manifests still hold its records; run 'rclonepool index rebuild'.", e);
 
     private static PoolException Damaged(string source, string why) =>
         new(PoolErrorKind.Integrity, $"The manifest pack {source} is damaged: {why}. The other remotes' packs and manifests still hold its records; run 'rclonepool index rebuild'.");

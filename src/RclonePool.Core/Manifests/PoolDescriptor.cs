@@ -9,8 +9,8 @@ namespace RclonePool.Core.Manifests;
 public sealed record PoolDescriptor
 {
     public const string FormatName = "rclonepool-pool";
-    /// <summary>The newest pool format this rclonepool reads: 2, a pool whose manifests may be in packs.</summary>
-    public const int CurrentFormatVersion = PackedFormatVersion;
+    /// <summary>The newest pool format this rclonepool reads: 3, a pool whose manifests may be in compressed packs.</summary>
+    public const int CurrentFormatVersion = CompressedPacksFormatVersion;
 
     /// <summary>A pool of single manifest objects only: what 'init' writes, which every rclonepool reads.</summary>
     public const int PlainFormatVersion = 1;
@@ -21,6 +21,13 @@ public sealed record PoolDescriptor
     /// the pool instead.
     /// </summary>
     public const int PackedFormatVersion = 2;
+
+    /// <summary>
+    /// A pool some of whose packs are compressed (<c>pack-&lt;id&gt;.jsonl.zst</c>, one zstd frame of the JSON lines):
+    /// raised before the first one is written, so an rclonepool that reads only plain packs, which would not see those
+    /// files (its 'orphans' would remove their chunks, its rebuild would bring deleted files back), refuses the pool instead.
+    /// </summary>
+    public const int CompressedPacksFormatVersion = 3;
 
     public string Format { get; init; } = FormatName;
 

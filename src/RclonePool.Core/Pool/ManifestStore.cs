@@ -192,6 +192,8 @@ public sealed class ManifestStore
         var tombstoned = true;
         if (_poolHasPacks || _packing.Write)
         {
+            // The tombstone goes in a compressed pack, which only a pool of format 3 may hold.
+            await RaiseFormatOnceAsync(cancellationToken);
             var tombstone = ManifestPack.SerializeTombstone(fileId, revision, _packing.Time.GetUtcNow());
             using var lease = UseRemotes();
             var written = await Task.WhenAll(lease.Remotes.Select(async remote =>
@@ -229,10 +231,10 @@ public sealed class ManifestStore
         return new NamedBytes(ManifestNames.PackName(ManifestNames.NewId()), bytes);
     }
 
-    /// <summary>Raises the pool format before the first pack, so an older rclonepool refuses the pool instead of missing packed files.</summary>
+    /// <summary>Raises the pool format (to 3, compressed packs) before the first pack, so an older rclonepool refuses the pool instead of missing packed files.</summary>
     private Task RaiseFormatOnceAsync(CancellationToken cancellationToken)
     {
-        if (_packing.PoolFormatVersion >= PoolDescriptor.PackedFormatVersion)
+        if (_packing.PoolFormatVersion >= PoolDescriptor.CompressedPacksFormatVersion)
         {
             return Task.CompletedTask;
         }
@@ -247,10 +249,10 @@ public sealed class ManifestStore
     {
         try
         {
-            var missed = await new PoolDescriptors(_store, _layout).RaiseFormatAsync(_remotes, PoolDescriptor.PackedFormatVersion, cancellationToken);
+            var missed = await new PoolDescriptors(_store, _layout).RaiseFormatAsync(_remotes, PoolDescriptor.CompressedPacksFormatVersion, cancellationToken);
             foreach (var remote in missed)
             {
-                _logger.LogWarning("The pool descriptor of {Remote} still names pool format 1; 'manifest_packing' writes packs, which rclonepool before packs cannot read. Run 'rclonepool index rebuild' when it answers.", remote);
+                _logger.LogWarning("The pool descriptor of {Remote} still names an older pool format; 'manifest_packing' writes compressed packs, which rclonepool before them cannot read. Run 'rclonepool index rebuild' when it answers.", remote);
             }
         }
         catch

@@ -33,7 +33,7 @@ public sealed class ManifestPackTests
             var manifests = ManifestObjects(directory);
             Assert.True(manifests.Any(IsPack), $"no pack on {directory}");
             Assert.True(manifests.Count < Files / 2, $"{manifests.Count} manifest objects on {directory} for {Files} files");
-            Assert.Equal(PoolDescriptor.PackedFormatVersion, JsonNode.Parse(File.ReadAllText(Path.Combine(directory, ManifestNames.DescriptorName)))!["format_version"]!.GetValue<int>());
+            Assert.Equal(PoolDescriptor.CompressedPacksFormatVersion, JsonNode.Parse(File.ReadAllText(Path.Combine(directory, ManifestNames.DescriptorName)))!["format_version"]!.GetValue<int>());
         }
 
         // A packed file deleted: a tombstone, which every rebuild honours.

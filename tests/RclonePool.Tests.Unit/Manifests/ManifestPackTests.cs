@@ -46,11 +46,14 @@ public sealed class ManifestPackTests
         Assert.True(ManifestPack.TargetBytes * 2 <= RclonePool.Core.Remotes.RemoteStoreExtensions.MaxSmallObjectBytes);
     }
 
-    [Fact]
-    public void A_pack_cut_short_is_refused_whole()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_pack_cut_short_is_refused_whole(bool compressed)
     {
         var m = ManifestSerializerTests.Sample();
-        var pack = ManifestPack.Serialize(m.PoolId, [ManifestSerializer.Serialize(m), ManifestSerializer.Serialize(m with { Revision = 4 })], Now);
+        ReadOnlyMemory<byte>[] records = [ManifestSerializer.Serialize(m), ManifestSerializer.Serialize(m with { Revision = 4 })];
+        var pack = compressed ? ManifestPack.Serialize(m.PoolId, records, Now) : ManifestPack.SerializePlain(m.PoolId, records, Now);
 
         foreach (var cut in new[] { pack.Length - 1, pack.Length - 20, Array.IndexOf(pack, (byte)'\n') + 1, 10 })
         {
@@ -67,29 +70,51 @@ public sealed class ManifestPackTests
         var pack = ManifestPack.Serialize(m.PoolId, [ManifestSerializer.Serialize(m)], Now);
         Assert.Equal(PoolErrorKind.Integrity, Assert.Throws<PoolException>(() => ManifestPack.Parse(pack, ManifestNames.NewId(), "p")).Kind);
 
-        var newer = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(pack).Replace("\"format_version\":1,\"pool_id\"", "\"format_version\":9,\"pool_id\"", StringComparison.Ordinal));
-        var e = Assert.Throws<PoolException>(() => ManifestPack.Parse(newer, m.PoolId, "p"));
-        Assert.Equal(PoolErrorKind.Environment, e.Kind);
-        Assert.Contains("upgrade rclonepool", e.Message, StringComparison.Ordinal);
+        // A newer pack format, plain or compressed, asks for an upgrade.
+        var plain = ManifestPack.SerializePlain(m.PoolId, [ManifestSerializer.Serialize(m)], Now);
+        var newer = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(plain).Replace("\"format_version\":1,\"pool_id\"", "\"format_version\":9,\"pool_id\"", StringComparison.Ordinal));
+        foreach (var bytes in new[] { newer, PackCompression.Compress(newer) })
+        {
+            var e = Assert.Throws<PoolException>(() => ManifestPack.Parse(bytes, m.PoolId, "p"));
+            Assert.Equal(PoolErrorKind.Environment, e.Kind);
+            Assert.Contains("upgrade rclonepool", e.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
     public void Pack_names_are_recognised_and_never_taken_for_manifests()
     {
-        var name = ManifestNames.PackName(ManifestNames.NewId());
+        var id = ManifestNames.NewId();
+        var name = ManifestNames.PackName(id);
+        Assert.Equal($"pack-{id}.jsonl.zst", name);
         Assert.True(ManifestNames.IsPackName(name));
+        Assert.True(ManifestNames.IsCompressedPackName(name));
         Assert.False(ManifestNames.TryParse(name, out _, out _));
+
+        // A pack written before compressed packs keeps its name and still counts as a pack, a plain one.
+        var plain = ManifestNames.PlainPackName(id);
+        Assert.Equal($"pack-{id}.jsonl", plain);
+        Assert.True(ManifestNames.IsPackName(plain));
+        Assert.False(ManifestNames.IsCompressedPackName(plain));
+        Assert.False(ManifestNames.TryParse(plain, out _, out _));
+
         Assert.False(ManifestNames.IsPackName(ManifestNames.ObjectName(ManifestNames.NewId(), 1)));
         Assert.False(ManifestNames.IsPackName("pack-xyz.jsonl"));
+        Assert.False(ManifestNames.IsPackName("pack-xyz.jsonl.zst"));
+        Assert.False(ManifestNames.IsPackName(name + ".zst"));
+        Assert.False(ManifestNames.IsPackName(name[..^1]));
     }
 
     [Fact]
-    public void A_new_descriptor_keeps_pool_format_1_and_format_2_is_read()
+    public void A_new_descriptor_keeps_pool_format_1_and_formats_2_and_3_are_read()
     {
         var descriptor = new PoolDescriptor { PoolId = ManifestNames.NewId(), Remote = "a:" };
         Assert.Equal(PoolDescriptor.PlainFormatVersion, descriptor.FormatVersion);
         var raised = ManifestSerializer.DeserializeDescriptor(ManifestSerializer.Serialize(descriptor with { FormatVersion = PoolDescriptor.PackedFormatVersion }), "d");
         Assert.Equal(2, raised.FormatVersion);
-        Assert.Equal(PoolErrorKind.Environment, Assert.Throws<PoolException>(() => ManifestSerializer.DeserializeDescriptor(ManifestSerializer.Serialize(descriptor with { FormatVersion = 3 }), "d")).Kind);
+        var compressed = ManifestSerializer.DeserializeDescriptor(ManifestSerializer.Serialize(descriptor with { FormatVersion = PoolDescriptor.CompressedPacksFormatVersion }), "d");
+        Assert.Equal(3, compressed.FormatVersion);
+        Assert.Equal(PoolDescriptor.CompressedPacksFormatVersion, PoolDescriptor.CurrentFormatVersion);
+        Assert.Equal(PoolErrorKind.Environment, Assert.Throws<PoolException>(() => ManifestSerializer.DeserializeDescriptor(ManifestSerializer.Serialize(descriptor with { FormatVersion = 4 }), "d")).Kind);
     }
 }
