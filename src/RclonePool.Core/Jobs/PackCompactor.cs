@@ -34,7 +34,8 @@ internal sealed class PackCompactor(PoolContext pool)
     private readonly PoolContext _pool = pool;
 
     /// <param name="full">Rewrite every pack into one per remote (index rebuild, 'index compact --full'); otherwise merge only small and mostly superseded packs.</param>
-    public async Task<PackCompaction> CompactAsync(PoolSurvey survey, bool full, CancellationToken cancellationToken)
+    /// <param name="tidy">Rewrite every small pack and every pack holding a record no longer needed, keeping only settled healthy packs as they are ('index rebuild').</param>
+    public async Task<PackCompaction> CompactAsync(PoolSurvey survey, bool full, bool tidy, CancellationToken cancellationToken)
     {
         var result = new PackCompaction();
         if (!survey.AllListed)
@@ -69,7 +70,7 @@ internal sealed class PackCompactor(PoolContext pool)
         var parallelism = Math.Min(RemotesAtOnce, Math.Max(1, survey.Remotes.Count));
         await Parallel.ForEachAsync(survey.Remotes, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (inventory, ct) =>
         {
-            var plan = RemoteCompactionPlan.Make(inventory, survey, entries, committed, fold, full);
+            var plan = RemoteCompactionPlan.Make(inventory, survey, entries, committed, fold, full, tidy);
             if (!plan.HasWork)
             {
                 return;

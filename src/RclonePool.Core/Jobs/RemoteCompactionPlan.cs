@@ -52,7 +52,8 @@ internal sealed class RemoteCompactionPlan
     /// <param name="committed">The index's revision of each file id, read after the survey listed the remotes.</param>
     /// <param name="fold">Fold single manifests into the pack and add missing current revisions (packing on).</param>
     /// <param name="full">Rewrite every pack; otherwise only packs with many records no longer needed, and small ones (each pack kept is settled, at half <see cref="ManifestPack.TargetBytes"/> or more, or more than twice the size of everything merged below it).</param>
-    public static RemoteCompactionPlan Make(RemoteInventory inventory, PoolSurvey survey, IReadOnlyDictionary<string, SurveyedEntry> entries, IReadOnlyDictionary<string, long> committed, bool fold, bool full)
+    /// <param name="tidy">Also rewrite every pack below the settled size and every pack holding a record no longer needed ('index rebuild'): what is left is settled healthy packs and at most one new pack.</param>
+    public static RemoteCompactionPlan Make(RemoteInventory inventory, PoolSurvey survey, IReadOnlyDictionary<string, SurveyedEntry> entries, IReadOnlyDictionary<string, long> committed, bool fold, bool full, bool tidy = false)
     {
         var plan = new RemoteCompactionPlan(inventory);
 
@@ -113,7 +114,7 @@ internal sealed class RemoteCompactionPlan
             // it, so a large pool's compaction (and 'index rebuild') does not rewrite every manifest each time. Its records'
             // size, not the stored one: a compressed pack stores about a third of it.
             var settled = PlainSize(pack) >= ManifestPack.TargetBytes / 2;
-            var rewrite = full || fates.Any(f => f.Repaired) || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
+            var rewrite = full || fates.Any(f => f.Repaired) || (tidy && (dead > 0 || !settled)) || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
             if (!rewrite)
             {
                 continue;
