@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using RclonePool.Core.Jobs;
-using RclonePool.Tests.Unit.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
 using RclonePool.Core.Remotes;
+using RclonePool.Tests.Unit.Jobs;
 using RclonePool.Tests.Unit.Support;
 
 namespace RclonePool.Tests.Unit.Pool;

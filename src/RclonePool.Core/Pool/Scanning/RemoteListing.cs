@@ -40,7 +40,13 @@ internal sealed class RemoteListing(PoolRemote remote)
         ? new RemoteInventory { Remote = Remote, Error = Error, Calls = _calls }
         : new RemoteInventory
         {
-            Remote = Remote, Manifests = Manifests, Packs = Packs, DamagedPacks = Damaged, Data = Data, SharedMarkers = Markers,
-            ForeignManifestObjects = Foreign, Calls = _calls,
+            Remote = Remote,
+            Manifests = Manifests,
+            Packs = Packs,
+            DamagedPacks = Damaged,
+            Data = Data,
+            SharedMarkers = Markers,
+            ForeignManifestObjects = Foreign,
+            Calls = _calls,
         };
 }
