@@ -107,10 +107,12 @@ upload_secs=$secs
 manifest_objects() { { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f 2>/dev/null || true; } | wc -l; }
 # What one remote holds for the manifests (packs and single manifests, their stored bytes), in MB: what an account pays for.
 manifest_mb() { { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f -printf '%s\n' 2>/dev/null || true; } | awk -v r="$remotes" '{ s += $1 } END { printf "%.1f MB", s / r / 1e6 }'; }
+# Distinct packs: a pack of the same name and size on several remotes is the same bytes, which a survey reads once.
+distinct_packs() { { find "$work/remotes" -path '*/rclonepool_manifests/pack-*' -type f -printf '%f %s\n' 2>/dev/null || true; } | sort -u | wc -l; }
 row "upload (files/s)" "$(awk -v f="$files" -v s="$secs" 'BEGIN { printf "%.0f", f / s }')" "$rss_mib" "${secs} s for $files files; $(manifest_objects) manifest objects on the $remotes remotes (packing $packing), $(manifest_mb) per remote"
 
 timed index-compact "${cli[@]}" index compact
-row "index compact" "$secs s" "$rss_mib" "$(manifest_objects) manifest objects after, $(manifest_mb) per remote ($(head -1 "$work/index-compact.out" | cut -c1-80))"
+row "index compact" "$secs s" "$rss_mib" "$(manifest_objects) manifest objects after, $(distinct_packs) distinct packs, $(manifest_mb) per remote ($(head -1 "$work/index-compact.out" | cut -c1-80))"
 
 # The floor under every CLI figure: starting the process and printing the help, on this machine at this moment.
 timed help "${cli[@]}" --help
@@ -170,8 +172,9 @@ row "GET /_rclonepool/api/v1/status" "$status_median s" "-" "median of 10: $(pyt
 row "serve peak RSS" "$serve_rss MiB" "$serve_rss" "VmHWM after the requests above; target < 300 MiB"
 row "$one_by_one PUTs one by one (files/s)" "$(awk -v f="$one_by_one" -v s="$put_secs" 'BEGIN { printf "%.0f", f / s }')" "-" "$put_secs s; manifest objects $before_put before, $(manifest_objects) after, with serve's automatic compaction"
 
+packs_before=$(distinct_packs)
 timed index-rebuild "${cli[@]}" index rebuild
-row "index rebuild" "$secs s" "$rss_mib" "$(grep -o '([0-9]* remote calls)' "$work/index-rebuild.out"); target < 180 s at 1M files; $(manifest_objects) manifest objects after, $(manifest_mb) per remote"
+row "index rebuild" "$secs s" "$rss_mib" "$(grep -o '([0-9]* remote calls)' "$work/index-rebuild.out"); target < 180 s at 1M files; $packs_before distinct packs before; $(manifest_objects) manifest objects after, $(distinct_packs) distinct packs, $(manifest_mb) per remote"
 
 timed verify-quick "${cli[@]}" verify --quick --json
 row "verify --quick" "$secs s" "$rss_mib" "$(calls "$work/verify-quick.out") remote calls"

@@ -28,14 +28,16 @@ public sealed class IndexRebuilder(StoragePool owner)
 
         var problems = survey.Gaps().ToList();
 
-        // The packs first: each remote's needed records, with its single manifests and the current revisions it lacks when
-        // packing is on, into one pack (the migration point of packed pools, issue 19).
+        // The packs first: each remote's single manifests and the current revisions it lacks (packing on), with the records
+        // still needed of its small packs and of every pack holding a superseded, hidden or damaged record, into new packs
+        // (the migration point of packed pools, issue 19). Settled packs with nothing to drop stay as they are: rewriting
+        // every manifest of every remote is 'index compact --full'.
         var written = new List<string>();
         PackCompaction compaction;
         await _pool.Manifests.CompactionGate.WaitAsync(cancellationToken);
         try
         {
-            compaction = await new PackCompactor(_pool).CompactAsync(survey, full: true, cancellationToken);
+            compaction = await new PackCompactor(_pool).CompactAsync(survey, full: false, tidy: true, cancellationToken);
             written.AddRange(compaction.CopiesWritten);
             problems.AddRange(compaction.Problems);
         }

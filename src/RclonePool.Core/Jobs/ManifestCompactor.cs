@@ -22,7 +22,7 @@ public sealed class ManifestCompactor(StoragePool owner)
         try
         {
             var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
-            var result = await new PackCompactor(_pool).CompactAsync(survey, full, cancellationToken);
+            var result = await new PackCompactor(_pool).CompactAsync(survey, full, tidy: false, cancellationToken);
 
             // Damaged packs stay where they are (their records are unknown); revisions that vanished between the listing and
             // the read are writes of this process moving on, not problems.

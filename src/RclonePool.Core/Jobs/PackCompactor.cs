@@ -21,6 +21,9 @@ internal sealed class PackCompactor(PoolContext pool)
     /// <summary>Deletes in flight on one remote: each is a round trip on a cloud account, and a compaction can remove hundreds.</summary>
     private const int DeletesPerRemote = 8;
 
+    /// <summary>Remotes compacted at once.</summary>
+    private const int RemotesAtOnce = 8;
+
     /// <summary>
     /// Compressed packs held at once by the compactions of this process, each its records compressed (about 5 MB at
     /// <see cref="ManifestPack.TargetBytes"/>) until its upload ends: the remotes are compacted at once, and with 100
@@ -31,7 +34,8 @@ internal sealed class PackCompactor(PoolContext pool)
     private readonly PoolContext _pool = pool;
 
     /// <param name="full">Rewrite every pack into one per remote (index rebuild, 'index compact --full'); otherwise merge only small and mostly superseded packs.</param>
-    public async Task<PackCompaction> CompactAsync(PoolSurvey survey, bool full, CancellationToken cancellationToken)
+    /// <param name="tidy">Rewrite every small pack and every pack holding a record no longer needed, keeping only settled healthy packs as they are ('index rebuild').</param>
+    public async Task<PackCompaction> CompactAsync(PoolSurvey survey, bool full, bool tidy, CancellationToken cancellationToken)
     {
         var result = new PackCompaction();
         if (!survey.AllListed)
@@ -57,20 +61,42 @@ internal sealed class PackCompactor(PoolContext pool)
             }
         }
 
-        var plans = survey.Remotes.Select(r => RemoteCompactionPlan.Make(r, survey, entries, committed, fold, full)).Where(p => p.HasWork).ToList();
-        if (plans.Any(p => p.Records.Count > 0))
-        {
-            await _pool.Manifests.PrepareForPacksAsync(cancellationToken);
-        }
-
         // The remotes are compacted at once, each by its own plan (a cloud account's calls take round trips, and one
-        // remote's deletes do not wait for another's).
-        await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, plans.Count), CancellationToken = cancellationToken }, async (plan, ct) =>
+        // remote's deletes do not wait for another's), a bounded number at a time: a plan holds a reference per record it
+        // keeps, and the new packs are on the disk beside the ones they replace until those are removed.
+        var naming = new PackNaming(ManifestNames.NewId(), _pool.Time.GetUtcNow());
+        var prepared = false;
+        var preparing = new SemaphoreSlim(1, 1);
+        var parallelism = Math.Min(RemotesAtOnce, Math.Max(1, survey.Remotes.Count));
+        await Parallel.ForEachAsync(survey.Remotes, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (inventory, ct) =>
         {
+            var plan = RemoteCompactionPlan.Make(inventory, survey, entries, committed, fold, full, tidy);
+            if (!plan.HasWork)
+            {
+                return;
+            }
+
             var done = new PackCompaction();
             try
             {
-                await ApplyAsync(plan, entries, done, ct);
+                if (plan.Records.Count > 0 && !Volatile.Read(ref prepared))
+                {
+                    await preparing.WaitAsync(ct);
+                    try
+                    {
+                        if (!prepared)
+                        {
+                            await _pool.Manifests.PrepareForPacksAsync(ct);
+                            Volatile.Write(ref prepared, true);
+                        }
+                    }
+                    finally
+                    {
+                        preparing.Release();
+                    }
+                }
+
+                await ApplyAsync(plan, entries, naming, done, ct);
             }
             catch (PoolException e)
             {
@@ -95,7 +121,7 @@ internal sealed class PackCompactor(PoolContext pool)
         return result;
     }
 
-    private async Task ApplyAsync(RemoteCompactionPlan plan, Dictionary<string, SurveyedEntry> entries, PackCompaction result, CancellationToken cancellationToken)
+    private async Task ApplyAsync(RemoteCompactionPlan plan, Dictionary<string, SurveyedEntry> entries, PackNaming naming, PackCompaction result, CancellationToken cancellationToken)
     {
         var remote = plan.Inventory.Remote;
         if (plan.Records.Count > 0)
@@ -104,11 +130,11 @@ internal sealed class PackCompactor(PoolContext pool)
             // some 15,000 files, a pack per 16 MiB of records beyond (about 5 MB stored, compressed).
             foreach (var records in ManifestPack.Split(plan.Records))
             {
-                var name = ManifestNames.PackName(ManifestNames.NewId());
+                var name = naming.NameOf(records);
                 await PacksInMemory.WaitAsync(cancellationToken);
                 try
                 {
-                    await using var content = ManifestPack.OpenContent(_pool.PoolId, records, _pool.Time.GetUtcNow());
+                    await using var content = ManifestPack.OpenContent(_pool.PoolId, records, naming.Written);
                     await _pool.Store.WriteAsync(_pool.Layout.Manifest(remote, name), content, content.Length, cancellationToken);
                 }
                 finally

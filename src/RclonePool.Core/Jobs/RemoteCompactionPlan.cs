@@ -20,7 +20,7 @@ internal sealed class RemoteCompactionPlan
     // A pack with more than this share of records no longer needed is rewritten whatever its size.
     private const int DeadShareDenominator = 4;
 
-    private readonly List<ReadOnlyMemory<byte>> _records = [];
+    private List<ReadOnlyMemory<byte>> _records = [];
     private readonly List<PackListing> _rewrite = [];
     private readonly List<RemoteEntry> _singlesRemoved = [];
 
@@ -28,7 +28,10 @@ internal sealed class RemoteCompactionPlan
 
     public RemoteInventory Inventory { get; }
 
-    /// <summary>The records of the new pack; none: no pack is written.</summary>
+    /// <summary>
+    /// The records of the new packs, in file id order; none: no pack is written. In that order, remotes that keep the same
+    /// records (every healthy remote of a pool) get packs of the same bytes, which a later survey reads once for all.
+    /// </summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Records => _records;
 
     /// <summary>Packs removed once the new pack is written.</summary>
@@ -49,7 +52,8 @@ internal sealed class RemoteCompactionPlan
     /// <param name="committed">The index's revision of each file id, read after the survey listed the remotes.</param>
     /// <param name="fold">Fold single manifests into the pack and add missing current revisions (packing on).</param>
     /// <param name="full">Rewrite every pack; otherwise only packs with many records no longer needed, and small ones (each pack kept is settled, at half <see cref="ManifestPack.TargetBytes"/> or more, or more than twice the size of everything merged below it).</param>
-    public static RemoteCompactionPlan Make(RemoteInventory inventory, PoolSurvey survey, IReadOnlyDictionary<string, SurveyedEntry> entries, IReadOnlyDictionary<string, long> committed, bool fold, bool full)
+    /// <param name="tidy">Also rewrite every pack below the settled size and every pack holding a record no longer needed ('index rebuild'): what is left is settled healthy packs and at most one new pack.</param>
+    public static RemoteCompactionPlan Make(RemoteInventory inventory, PoolSurvey survey, IReadOnlyDictionary<string, SurveyedEntry> entries, IReadOnlyDictionary<string, long> committed, bool fold, bool full, bool tidy = false)
     {
         var plan = new RemoteCompactionPlan(inventory);
 
@@ -101,15 +105,16 @@ internal sealed class RemoteCompactionPlan
 
         // Which packs are rewritten: every one (full), or the unhealthy ones and the small ones, merged upward.
         var merged = added.Count;
+        var kept = new List<(string FileId, long Revision, bool Tombstone, ReadOnlyMemory<byte> Bytes)>();
         foreach (var (pack, fates) in packs.OrderBy(p => p.Pack.Records.Count))
         {
             var dead = fates.Count(f => f.Drop || f.Repaired);
 
-            // A pack at half the target size or more is settled: only --full or many dead records rewrite it, so a large
-            // pool's compaction does not rewrite every manifest each time. Its records' size, not the stored one: a
-            // compressed pack stores about a third of it.
+            // A pack at half the target size or more is settled: only --full, a damaged record or many dead records rewrite
+            // it, so a large pool's compaction (and 'index rebuild') does not rewrite every manifest each time. Its records'
+            // size, not the stored one: a compressed pack stores about a third of it.
             var settled = PlainSize(pack) >= ManifestPack.TargetBytes / 2;
-            var rewrite = full || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
+            var rewrite = full || fates.Any(f => f.Repaired) || (tidy && (dead > 0 || !settled)) || dead * DeadShareDenominator > fates.Count || (!settled && ((merged == 0 && packs.Count > 1) || pack.Records.Count <= 2 * merged));
             if (!rewrite)
             {
                 continue;
@@ -130,19 +135,26 @@ internal sealed class RemoteCompactionPlan
                 }
                 else
                 {
-                    plan._records.Add(fate.Bytes);
+                    kept.Add((record.FileId, record.Revision, record.IsTombstone, fate.Bytes));
                 }
             }
         }
 
-        plan._records.AddRange(added.Select(a => (ReadOnlyMemory<byte>)a.Bytes));
+        kept.AddRange(added.Select(a => (a.FileId, a.Revision, false, (ReadOnlyMemory<byte>)a.Bytes)));
 
         // A lone healthy pack rewritten into itself is no work.
         if (plan._rewrite.Count == 1 && plan.RecordsDropped == 0 && added.Count == 0 && !packs.Single(p => p.Pack == plan._rewrite[0]).Fates.Any(f => f.Repaired))
         {
             plan._rewrite.Clear();
-            plan._records.Clear();
+            kept.Clear();
         }
+
+        kept.Sort(static (a, b) =>
+        {
+            var byId = string.CompareOrdinal(a.FileId, b.FileId);
+            return byId != 0 ? byId : a.Revision != b.Revision ? a.Revision.CompareTo(b.Revision) : a.Tombstone.CompareTo(b.Tombstone);
+        });
+        plan._records = kept.ConvertAll(k => k.Bytes);
 
         plan.CopiesAdded.Sort();
 

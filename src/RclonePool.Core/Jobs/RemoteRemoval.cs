@@ -140,7 +140,7 @@ public sealed class RemoteRemoval(StoragePool owner)
         try
         {
             var survey = _survey ?? await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
-            var result = await new PackCompactor(_pool).CompactAsync(survey, full: true, cancellationToken);
+            var result = await new PackCompactor(_pool).CompactAsync(survey, full: true, tidy: false, cancellationToken);
             foreach (var problem in result.Problems.Prepend(result.Skipped).OfType<string>())
             {
                 _pool.Logger.LogWarning("The manifests were not all compacted before the remote left ({Problem}); superseded revisions may still name it until 'rclonepool index compact' runs.", problem);

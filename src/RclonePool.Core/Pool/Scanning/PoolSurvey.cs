@@ -8,7 +8,8 @@ namespace RclonePool.Core.Pool.Scanning;
 
 /// <summary>
 /// Reads the state of the pool from the remotes themselves (never from the index alone): one listing of the manifest
-/// directory per remote (and, when asked, one of the data directory and one of the shared-content markers), then the
+/// directory per remote (and, when asked, one of the data directory and one of the shared-content markers), then each
+/// distinct manifest pack once for all the remotes that list it (<see cref="DistinctPackReader"/>), then the single
 /// manifests the caller needs. The one scanner of manifests: opening a pool with an empty index, verify, health, repair,
 /// rebuild, orphans and index rebuild start here.
 /// </summary>
@@ -94,30 +95,45 @@ public sealed class PoolSurvey
 
     public static async Task<PoolSurvey> TakeAsync(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, string poolId, IPoolIndex index, SurveyOptions options, CancellationToken cancellationToken)
     {
-        // Copies of one record on several remotes are usually identical: they share one record (file id and bytes).
+        // Every remote listed first, then each distinct pack read once for all the remotes that list it. Copies of one
+        // record in packs of other names (each remote's own packs) are usually identical too: they share one record.
+        var listings = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, options, cancellationToken)));
         var canonical = new System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord>();
-        var inventories = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, poolId, canonical, options, cancellationToken)));
+        var read = await DistinctPackReader.ReadAsync(store, poolId, [.. listings.Where(l => l.Error is null)], options.AllCopies, Share, cancellationToken);
         canonical.Clear();
+        var inventories = listings.Select(l => l.ToInventory()).ToArray();
         if (inventories.All(i => !i.Listed))
         {
             throw new PoolException(PoolErrorKind.Transient, $"No remote could be listed: {string.Join("; ", inventories.Select(i => $"{i.Remote.Name}: {i.Error}"))}");
         }
 
+        // Each pack read once, with the listed remotes holding it (a remote whose other pack could not be read is not listed).
+        var place = new Dictionary<RemoteListing, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < listings.Length; i++)
+        {
+            place[listings[i]] = i;
+        }
+
+        var packs = read.Select(p => (Holders: new PackHolders([.. p.Holders.Where(h => h.Remote.Error is null).Select(h => (place[h.Remote], h.Remote.Remote, h.Entry))]), p.Records))
+            .Where(p => p.Holders.Holders.Count > 0).ToList();
+        read.Clear();
+
         var tombstoned = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var record in inventories.Where(i => i.Listed).SelectMany(i => i.Packs).SelectMany(p => p.Records).Where(r => r.IsTombstone))
+        foreach (var record in packs.SelectMany(p => p.Records).Where(r => r.IsTombstone))
         {
             tombstoned[record.FileId] = Math.Max(record.Revision, tombstoned.GetValueOrDefault(record.FileId));
         }
 
         var hides = new HashSet<string>(StringComparer.Ordinal);
-        // Per file id its revisions (usually one) and their copies: small lists, sorted once at the end.
-        var byId = new Dictionary<string, List<(long Revision, List<ManifestCopy> Copies)>>(StringComparer.Ordinal);
-        void Add(string fileId, long revision, ManifestCopy copy)
+        // Per file id its revisions (usually one) and their copies: small lists, sorted once at the end. A copy in a pack
+        // is held once for every remote that lists the pack (ManifestCopies), not once per remote.
+        var byId = new Dictionary<string, List<(long Revision, ManifestCopies Copies)>>(StringComparer.Ordinal);
+        ManifestCopies? CopiesOf(string fileId, long revision)
         {
             if (tombstoned.TryGetValue(fileId, out var deleted) && revision <= deleted)
             {
                 hides.Add(fileId);
-                return;
+                return null;
             }
 
             if (!byId.TryGetValue(fileId, out var revisions))
@@ -125,37 +141,39 @@ public sealed class PoolSurvey
                 byId[fileId] = revisions = new(1);
             }
 
-            var at = revisions.FindIndex(r => r.Revision == revision);
-            if (at < 0)
+            foreach (var (listed, copies) in revisions)
             {
-                revisions.Add((revision, new List<ManifestCopy>(Math.Min(inventories.Length, 8))));
-                at = revisions.Count - 1;
+                if (listed == revision)
+                {
+                    return copies;
+                }
             }
 
-            revisions[at].Copies.Add(copy);
+            var added = new ManifestCopies(listings.Length);
+            revisions.Add((revision, added));
+            return added;
         }
 
-        foreach (var inventory in inventories.Where(i => i.Listed))
+        for (var i = 0; i < inventories.Length; i++)
         {
-            foreach (var ((fileId, revision), entry) in inventory.Manifests)
+            foreach (var ((fileId, revision), entry) in inventories[i].Manifests)
             {
-                Add(fileId, revision, new ManifestCopy(inventory.Remote, entry));
+                CopiesOf(fileId, revision)?.AddSingle(i, new ManifestCopy(inventories[i].Remote, entry));
             }
+        }
 
-            // A revision a remote holds both alone and in packs (a compaction or a reconciliation interrupted) is one copy.
-            var seen = new HashSet<(string, long)>();
-            foreach (var pack in inventory.Packs)
+        foreach (var (holders, records) in packs)
+        {
+            foreach (var record in records)
             {
-                foreach (var record in pack.Records.Where(r => !r.IsTombstone))
+                if (!record.IsTombstone)
                 {
-                    if (!inventory.Manifests.ContainsKey((record.FileId, record.Revision)) && seen.Add((record.FileId, record.Revision)))
-                    {
-                        Add(record.FileId, record.Revision, new ManifestCopy(inventory.Remote, pack.Entry, record.Bytes));
-                    }
+                    CopiesOf(record.FileId, record.Revision)?.AddPacked(holders, record.Bytes);
                 }
             }
         }
 
+        packs.Clear();
         var entries = byId.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new SurveyedEntry { FileId = p.Key, Revisions = [.. p.Value.OrderByDescending(r => r.Revision).Select(r => (r.Revision, (IReadOnlyList<ManifestCopy>)r.Copies))] })
             .ToList();
@@ -165,121 +183,6 @@ public sealed class PoolSurvey
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
             await survey.ReadEntryAsync(store, layout, index, entry, options, ct));
         return survey;
-    }
-
-    private static async Task<RemoteInventory> ListAsync(
-        IRemoteStore store, PoolLayout layout, PoolRemote remote, string poolId, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord> canonical, SurveyOptions options, CancellationToken cancellationToken)
-    {
-        var manifests = new Dictionary<(string, long), RemoteEntry>();
-        var foreign = new List<RemoteEntry>();
-        var packEntries = new List<RemoteEntry>();
-        var calls = 0;
-        try
-        {
-            calls++;
-            await foreach (var entry in store.ListAsync(layout.ManifestDirectory(remote), recursive: false, cancellationToken))
-            {
-                if (entry.IsDirectory)
-                {
-                    continue;
-                }
-
-                if (ManifestNames.TryParse(entry.Name, out var fileId, out var revision))
-                {
-                    manifests[(fileId, revision)] = entry;
-                }
-                else if (ManifestNames.IsPackName(entry.Name))
-                {
-                    packEntries.Add(entry);
-                }
-                else
-                {
-                    foreign.Add(entry);
-                }
-            }
-
-            var (packs, damaged) = await ReadPacksAsync(store, remote, poolId, packEntries, canonical, cancellationToken);
-            calls += packEntries.Count;
-
-            Dictionary<string, RemoteEntry>? data = null;
-            if (options.ListData)
-            {
-                calls++;
-                data = new Dictionary<string, RemoteEntry>(StringComparer.Ordinal);
-                await foreach (var entry in store.ListAsync(layout.DataDirectory(remote), recursive: true, cancellationToken))
-                {
-                    if (!entry.IsDirectory)
-                    {
-                        data[entry.Path] = entry;
-                    }
-                }
-            }
-
-            var markers = new List<RemoteEntry>();
-            if (options.ListSharedMarkers)
-            {
-                calls++;
-                await foreach (var entry in store.ListAsync(layout.SharedMarkerDirectory(remote), recursive: false, cancellationToken))
-                {
-                    if (!entry.IsDirectory)
-                    {
-                        markers.Add(entry);
-                    }
-                }
-            }
-
-            return new RemoteInventory { Remote = remote, Manifests = manifests, Packs = packs, DamagedPacks = damaged, Data = data, SharedMarkers = markers, ForeignManifestObjects = foreign, Calls = calls };
-        }
-        catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput and not PoolErrorKind.Environment)
-        {
-            return new RemoteInventory { Remote = remote, Error = e.Message, Calls = calls };
-        }
-    }
-
-    /// <summary>
-    /// Reads every pack the listing found (a few per remote once compacted), refusing damaged ones whole. Each is read as a
-    /// stream, record by record (<see cref="ManifestPack.ReadAsync"/>): what stays is one record per revision, shared by
-    /// every remote whose copy has the same bytes, never a pack's bytes.
-    /// </summary>
-    private static async Task<(List<PackListing> Packs, List<(RemoteEntry, string, bool)> Damaged)> ReadPacksAsync(
-        IRemoteStore store, PoolRemote remote, string poolId, List<RemoteEntry> entries, System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord> canonical, CancellationToken cancellationToken)
-    {
-        var packs = new List<PackListing>();
-        var damaged = new List<(RemoteEntry, string, bool)>();
-        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
-        {
-            Stream stream;
-            try
-            {
-                stream = await store.OpenReadAsync(new RemotePath(remote.Storage, entry.Path), 0, -1, ct);
-            }
-            catch (PoolException e) when (e.Kind == PoolErrorKind.NotFound)
-            {
-                return; // removed since the listing (a compaction): its records are in the pack that replaced it
-            }
-
-            try
-            {
-                IReadOnlyList<PackRecord> records;
-                await using (stream)
-                {
-                    records = await ManifestPack.ReadAsync(stream, poolId, $"{remote.Name} {entry.Path}", Share, ct);
-                }
-
-                lock (packs)
-                {
-                    packs.Add(new PackListing(entry, records));
-                }
-            }
-            catch (PoolException e) when (e.Kind is PoolErrorKind.Integrity or PoolErrorKind.Environment)
-            {
-                lock (packs)
-                {
-                    damaged.Add((entry, e.Message, e.Kind == PoolErrorKind.Environment));
-                }
-            }
-        });
-        return (packs, damaged);
 
         PackRecord Share(string fileId, long revision, bool tombstone, ReadOnlySpan<byte> line)
         {
@@ -293,6 +196,69 @@ public sealed class PoolSurvey
             shared = canonical.GetOrAdd(key, record);
             return shared.Bytes.AsSpan().SequenceEqual(record.Bytes) ? shared : record;
         }
+    }
+
+    /// <summary>The remote's listings: its manifest directory (and, when asked, its data and shared markers); no pack read yet.</summary>
+    private static async Task<RemoteListing> ListAsync(IRemoteStore store, PoolLayout layout, PoolRemote remote, SurveyOptions options, CancellationToken cancellationToken)
+    {
+        var listing = new RemoteListing(remote);
+        try
+        {
+            listing.CountCall();
+            await foreach (var entry in store.ListAsync(layout.ManifestDirectory(remote), recursive: false, cancellationToken))
+            {
+                if (entry.IsDirectory)
+                {
+                    continue;
+                }
+
+                if (ManifestNames.TryParse(entry.Name, out var fileId, out var revision))
+                {
+                    listing.Manifests[(fileId, revision)] = entry;
+                }
+                else if (ManifestNames.IsPackName(entry.Name))
+                {
+                    listing.PackEntries.Add(entry);
+                }
+                else
+                {
+                    listing.Foreign.Add(entry);
+                }
+            }
+
+            if (options.ListData)
+            {
+                listing.CountCall();
+                listing.Data = new Dictionary<string, RemoteEntry>(StringComparer.Ordinal);
+                await foreach (var entry in store.ListAsync(layout.DataDirectory(remote), recursive: true, cancellationToken))
+                {
+                    if (!entry.IsDirectory)
+                    {
+                        listing.Data[entry.Path] = entry;
+                    }
+                }
+            }
+
+            if (options.ListSharedMarkers)
+            {
+                listing.CountCall();
+                await foreach (var entry in store.ListAsync(layout.SharedMarkerDirectory(remote), recursive: false, cancellationToken))
+                {
+                    if (!entry.IsDirectory)
+                    {
+                        listing.Markers.Add(entry);
+                    }
+                }
+            }
+
+            listing.Local = listing.PackEntries.Count > 0 && await store.LocalDirectoryAsync(remote.Storage, cancellationToken) is not null;
+        }
+        catch (PoolException e) when (e.Kind is not PoolErrorKind.BadInput and not PoolErrorKind.Environment)
+        {
+            listing.Error = e.Message;
+        }
+
+        return listing;
     }
 
     private async Task ReadEntryAsync(IRemoteStore store, PoolLayout layout, IPoolIndex index, SurveyedEntry entry, SurveyOptions options, CancellationToken cancellationToken)

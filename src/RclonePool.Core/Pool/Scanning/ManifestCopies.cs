@@ -1,0 +1,118 @@
+using System.Collections;
+
+namespace RclonePool.Core.Pool.Scanning;
+
+/// <summary>
+/// The copies of one manifest revision a survey found, held compactly: single objects one by one, copies in packs as the
+/// pack's <see cref="PackHolders"/> and the record's bytes (one item for every remote that lists that pack). Each remote
+/// is one copy: its single object when it has one, else its first pack holding the revision. Enumerated (packed copies
+/// first) as <see cref="ManifestCopy"/> values, made on the fly.
+/// </summary>
+internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
+{
+    private PackHolders? _pack;
+    private byte[]? _packed;
+    private List<(PackHolders Holders, byte[] Bytes)>? _morePacks;
+    private List<(int Index, ManifestCopy Copy)>? _singles;
+
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            foreach (var _ in this)
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+
+    public ManifestCopy this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            foreach (var copy in this)
+            {
+                if (index-- == 0)
+                {
+                    return copy;
+                }
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+    }
+
+    public void AddSingle(int remote, ManifestCopy copy) => (_singles ??= new(1)).Add((remote, copy));
+
+    public void AddPacked(PackHolders holders, byte[] bytes)
+    {
+        if (_pack is null)
+        {
+            (_pack, _packed) = (holders, bytes);
+        }
+        else
+        {
+            (_morePacks ??= new(1)).Add((holders, bytes));
+        }
+    }
+
+    public IEnumerator<ManifestCopy> GetEnumerator()
+    {
+        // A remote counted once: its single object wins over its packs, its first pack over later ones. Only needed
+        // when there is more than one source (a compaction interrupted, or each remote's own packs).
+        ulong[]? seen = _singles is not null && _pack is not null || _morePacks is not null ? new ulong[(remotes + 63) / 64] : null;
+        if (seen is not null && _singles is not null)
+        {
+            foreach (var (index, _) in _singles)
+            {
+                seen[index >> 6] |= 1UL << (index & 63);
+            }
+        }
+
+        if (_pack is not null)
+        {
+            foreach (var copy in Expand(_pack, _packed!, seen))
+            {
+                yield return copy;
+            }
+        }
+
+        foreach (var (holders, bytes) in _morePacks ?? [])
+        {
+            foreach (var copy in Expand(holders, bytes, seen))
+            {
+                yield return copy;
+            }
+        }
+
+        foreach (var (_, copy) in _singles ?? [])
+        {
+            yield return copy;
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static IEnumerable<ManifestCopy> Expand(PackHolders pack, byte[] bytes, ulong[]? seen)
+    {
+        foreach (var (index, remote, entry) in pack.Holders)
+        {
+            if (seen is not null)
+            {
+                var bit = 1UL << (index & 63);
+                if ((seen[index >> 6] & bit) != 0)
+                {
+                    continue;
+                }
+
+                seen[index >> 6] |= bit;
+            }
+
+            yield return new ManifestCopy(remote, entry, bytes);
+        }
+    }
+}
