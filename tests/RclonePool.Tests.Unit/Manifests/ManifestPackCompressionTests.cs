@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
+using RclonePool.Tests.Unit.Support;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
@@ -204,18 +205,4 @@ public sealed class ManifestPackCompressionTests
     }
 
     private sealed record PackCase(int Count, int Seed, int ReadSize);
-
-    /// <summary>Gives at most a few bytes per read, so frames and lines cross the readers' buffers.</summary>
-    private sealed class TrickleStream(byte[] bytes, int most) : MemoryStream(bytes, writable: false)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, most));
-
-        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, most)]);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, most)], cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            base.ReadAsync(buffer, offset, Math.Min(count, most), cancellationToken);
-    }
 }

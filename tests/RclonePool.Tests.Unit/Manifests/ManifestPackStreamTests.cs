@@ -1,5 +1,6 @@
 using RclonePool.Core.Errors;
 using RclonePool.Core.Manifests;
+using RclonePool.Tests.Unit.Support;
 
 namespace RclonePool.Tests.Unit.Manifests;
 
@@ -104,19 +105,5 @@ public sealed class ManifestPackStreamTests
             .ToList();
         ReadOnlyMemory<byte>[] lines = [.. records.Select(r => (ReadOnlyMemory<byte>)r)];
         return (m.PoolId, compressed ? ManifestPack.Serialize(m.PoolId, lines, Now) : ManifestPack.SerializePlain(m.PoolId, lines, Now), records);
-    }
-
-    /// <summary>Gives at most a few bytes per read, so lines cross the reader's buffer segments.</summary>
-    private sealed class TrickleStream(byte[] bytes, int most) : MemoryStream(bytes, writable: false)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, most));
-
-        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, most)]);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, most)], cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            base.ReadAsync(buffer, offset, Math.Min(count, most), cancellationToken);
     }
 }
