@@ -36,6 +36,8 @@
 # Needs rclone and curl (installed from Debian when missing) and builds the CLI (./rclonepool --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
 
 workers="" remotes=4 bwlimit=16 rtt_ms=80 size_mb="" small_n="" seeks="" rounds=1 quick=0 verbose=0 cases="up,down,small,get,seek"
 while [[ $# -gt 0 ]]; do
@@ -99,7 +101,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 die() { echo "bench: $*" >&2; exit 1; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -115,24 +116,6 @@ start() {
   local name="$1"; shift
   setsid "$@" >"$work/$name.log" 2>&1 &
   pid[$name]=$!; server_pids+=("$!")
-}
-# wait_url NAME [LINE] : waits for the http://127.0.0.1:PORT/ a server prints (on a line matching LINE) and for it
-# to answer OPTIONS.
-wait_url() {
-  local name="$1" line="${2:-.}"
-  url[$name]=""
-  for _ in $(seq 1 600); do
-    url[$name]=$(grep -e "$line" "$work/$name.log" | grep -o 'http://127\.0\.0\.1:[0-9]*/' | head -1 || true)
-    [[ -n "${url[$name]}" ]] && break
-    kill -0 "${pid[$name]}" 2>/dev/null || { cat "$work/$name.log" >&2; die "$name did not start"; }
-    sleep 0.1
-  done
-  [[ -n "${url[$name]}" ]] || die "$name printed no URL within 60 s"
-  for _ in $(seq 1 300); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "${url[$name]}") == 200 ]] && return 0
-    sleep 0.1
-  done
-  die "$name does not answer OPTIONS at ${url[$name]}"
 }
 
 # --- the remotes: N bandwidth-limited rclone serve webdav, each behind the delay proxy -------------------------

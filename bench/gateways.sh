@@ -74,23 +74,12 @@ pool_config() {
     "${list%,}" "$work/$name/cache-$gateway" "$work/$name/tmp-$gateway" "$index" > "$file"
 }
 
-declare -A url
+declare -A url pid
 gateway_start() {
-  local name="$1" config="$2" p
+  local name="$1" config="$2"
   setsid dotnet "$dll" --config "$config" --no-progress serve --host 127.0.0.1 --port 0 >"$work/$name.log" 2>&1 &
-  p=$!; pids+=("$p")
-  for _ in $(seq 1 600); do
-    url[$name]=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/$name.log" | head -1 || true)
-    [[ -n "${url[$name]}" ]] && break
-    kill -0 "$p" 2>/dev/null || { cat "$work/$name.log" >&2; die "gateway $name did not start"; }
-    sleep 0.1
-  done
-  [[ -n "${url[$name]}" ]] || die "gateway $name printed no URL within 60 s"
-  for _ in $(seq 1 100); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "${url[$name]}") == 200 ]] && return 0
-    sleep 0.1
-  done
-  die "gateway $name does not answer OPTIONS at ${url[$name]}"
+  pid[$name]=$!; pids+=("$!")
+  wait_url "$name"
 }
 mkcol() { local code; code=$(curl -s -o /dev/null -w '%{http_code}' -X MKCOL "$1"); [[ $code == 201 || $code == 405 ]] || die "MKCOL $1 gave $code"; }
 

@@ -22,3 +22,23 @@ remote = u:
 chunk_size = ${chunk_mb}Mi
 CONF
 }
+
+# wait_url NAME [LINE] : waits for the http://127.0.0.1:PORT/ that server NAME prints into $work/NAME.log (on a line
+# matching LINE) and for it to answer OPTIONS; sets url[NAME]. The caller declares the associative arrays url and pid
+# (pid[NAME]: the server's process) and defines die.
+wait_url() {
+  local name="$1" line="${2:-.}"
+  url[$name]=""
+  for _ in $(seq 1 600); do
+    url[$name]=$(grep -e "$line" "$work/$name.log" | grep -o 'http://127\.0\.0\.1:[0-9]*/' | head -1 || true)
+    [[ -n "${url[$name]}" ]] && break
+    kill -0 "${pid[$name]}" 2>/dev/null || { cat "$work/$name.log" >&2; die "$name did not start"; }
+    sleep 0.1
+  done
+  [[ -n "${url[$name]}" ]] || die "$name printed no URL within 60 s"
+  for _ in $(seq 1 300); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "${url[$name]}") == 200 ]] && return 0
+    sleep 0.1
+  done
+  die "$name does not answer OPTIONS at ${url[$name]}"
+}
