@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
+using RclonePool.Core.Compression;
 using RclonePool.Core.IO;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
@@ -32,7 +32,7 @@ internal static class PackCompression
 
     private const uint FrameMagic = 0xFD2FB528;
 
-    private static readonly ConcurrentBag<Compressor> Idle = [];
+    private static readonly CompressorPool Contexts = new(CreateContext, KeptContexts);
 
     /// <summary>True when <paramref name="head"/> (the first bytes of an object) starts a zstd frame; a plain pack starts with '{'.</summary>
     public static bool IsFrame(ReadOnlySpan<byte> head) => head.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(head) == FrameMagic;
@@ -43,12 +43,12 @@ internal static class PackCompression
     /// <summary>The frame of <paramref name="plain"/> (a pack the group writer sends: a few dozen records).</summary>
     public static byte[] Compress(ReadOnlySpan<byte> plain)
     {
-        var compressor = Rent();
+        var compressor = Contexts.Rent();
         var scratch = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(plain.Length));
         try
         {
             var length = compressor.Wrap(plain, scratch);
-            Return(compressor);
+            Contexts.Return(compressor);
             return scratch.AsSpan(0, length).ToArray();
         }
         catch
@@ -68,7 +68,7 @@ internal static class PackCompression
     /// </summary>
     public static Stream CompressToBuffer(Stream plain, long plainLength)
     {
-        var compressor = Rent();
+        var compressor = Contexts.Rent();
         var buffer = new PooledBufferStream();
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -83,7 +83,7 @@ internal static class PackCompression
                 }
             }
 
-            Return(compressor);
+            Contexts.Return(compressor);
             buffer.Position = 0;
             return buffer;
         }
@@ -107,29 +107,11 @@ internal static class PackCompression
         return zstd;
     }
 
-    private static Compressor Rent()
+    private static Compressor CreateContext()
     {
-        if (Idle.TryTake(out var compressor))
-        {
-            return compressor;
-        }
-
-        compressor = new Compressor(Level);
+        var compressor = new Compressor(Level);
         compressor.SetParameter(ZSTD_cParameter.ZSTD_c_windowLog, WindowLog);
         compressor.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
         return compressor;
-    }
-
-    // Only a context that ended its frame comes back: a failed one is disposed, so no half frame starts the next pack.
-    private static void Return(Compressor compressor)
-    {
-        if (Idle.Count < KeptContexts)
-        {
-            Idle.Add(compressor);
-        }
-        else
-        {
-            compressor.Dispose();
-        }
     }
 }
