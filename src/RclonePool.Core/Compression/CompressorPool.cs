@@ -13,10 +13,10 @@ namespace RclonePool.Core.Compression;
 /// <param name="kept">Idle contexts kept at most: about as many as compress at once.</param>
 public sealed class CompressorPool(Func<Compressor> create, int kept)
 {
-    private readonly ConcurrentBag<Compressor> idle = [];
+    private readonly ConcurrentBag<Compressor> _idle = [];
 
     /// <summary>A context for one thread at a time; give it back with <see cref="Return"/> once its frame ended.</summary>
-    public Compressor Rent() => idle.TryTake(out var compressor) ? compressor : create();
+    public Compressor Rent() => _idle.TryTake(out var compressor) ? compressor : create();
 
     /// <summary>
     /// Keeps <paramref name="compressor"/> for the next frame, or disposes it when enough are kept. Only a context that
@@ -25,9 +25,9 @@ public sealed class CompressorPool(Func<Compressor> create, int kept)
     public void Return(Compressor compressor)
     {
         ArgumentNullException.ThrowIfNull(compressor);
-        if (idle.Count < kept)
+        if (_idle.Count < kept)
         {
-            idle.Add(compressor);
+            _idle.Add(compressor);
         }
         else
         {
