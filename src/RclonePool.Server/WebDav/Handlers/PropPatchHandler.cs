@@ -88,7 +88,7 @@ internal sealed class PropPatchHandler : IMethodHandler
         xml.WriteStartElement(DavXml.Prefix, "prop", DavXml.Namespace);
         foreach (var name in names)
         {
-            PropFindHandler.WriteEmpty(xml, name);
+            PropFindXml.WriteEmpty(xml, name);
         }
 
         xml.WriteEndElement();

@@ -31,6 +31,40 @@ internal static class LiveProperties
     private static readonly HashSet<PropertyName> Protected =
         [ResourceType, ContentLength, LastModified, CreationDate, ETag, ContentType, LockDiscovery, SupportedLock, QuotaAvailable, QuotaUsed];
 
+    /// <summary>Which live property <paramref name="name"/> is, or <see cref="LiveProperty.None"/>.</summary>
+    public static LiveProperty Of(PropertyName name) => !name.IsDav ? LiveProperty.None : name.LocalName switch
+    {
+        "resourcetype" => LiveProperty.ResourceType,
+        "getcontentlength" => LiveProperty.ContentLength,
+        "getlastmodified" => LiveProperty.LastModified,
+        "creationdate" => LiveProperty.CreationDate,
+        "getetag" => LiveProperty.ETag,
+        "getcontenttype" => LiveProperty.ContentType,
+        "displayname" => LiveProperty.DisplayName,
+        "lockdiscovery" => LiveProperty.LockDiscovery,
+        "supportedlock" => LiveProperty.SupportedLock,
+        "quota-available-bytes" => LiveProperty.QuotaAvailable,
+        "quota-used-bytes" => LiveProperty.QuotaUsed,
+        _ => LiveProperty.None,
+    };
+
+    /// <summary>The local name of a live property as UTF-8 (its element is <c>D:</c> that).</summary>
+    public static ReadOnlySpan<byte> LocalNameUtf8(LiveProperty property) => property switch
+    {
+        LiveProperty.ResourceType => "resourcetype"u8,
+        LiveProperty.ContentLength => "getcontentlength"u8,
+        LiveProperty.LastModified => "getlastmodified"u8,
+        LiveProperty.CreationDate => "creationdate"u8,
+        LiveProperty.ETag => "getetag"u8,
+        LiveProperty.ContentType => "getcontenttype"u8,
+        LiveProperty.DisplayName => "displayname"u8,
+        LiveProperty.LockDiscovery => "lockdiscovery"u8,
+        LiveProperty.SupportedLock => "supportedlock"u8,
+        LiveProperty.QuotaAvailable => "quota-available-bytes"u8,
+        LiveProperty.QuotaUsed => "quota-used-bytes"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(property), property, "Not a live property."),
+    };
+
     /// <summary>True when PROPPATCH may not set or remove the property.</summary>
     public static bool IsProtected(PropertyName name) => Protected.Contains(name);
 
