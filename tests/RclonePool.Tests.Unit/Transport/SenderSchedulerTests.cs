@@ -14,11 +14,11 @@ public sealed class SenderSchedulerTests
         var scheduler = new SenderScheduler(new FileStreams(), cores: 2);
 
         Assert.False(scheduler.Parallel);
-        Assert.Equal(Environment.CurrentManagedThreadId, RunOn(scheduler).Result);
+        Assert.True(RunsInline(scheduler));
     }
 
     [Fact]
-    public async Task The_only_streaming_connection_on_two_cores_sends_from_another_thread_until_its_body_ends()
+    public void The_only_streaming_connection_on_two_cores_sends_from_another_thread_until_its_body_ends()
     {
         var streams = new FileStreams();
         var scheduler = new SenderScheduler(streams, cores: 2);
@@ -26,13 +26,12 @@ public sealed class SenderSchedulerTests
         using (scheduler.Stream())
         {
             Assert.True(scheduler.Parallel);
-            var ran = RunOn(scheduler);
-            Assert.NotEqual(Environment.CurrentManagedThreadId, await ran.WaitAsync(TestContext.Current.CancellationToken));
+            Assert.False(RunsInline(scheduler));
         }
 
         Assert.Equal(0, streams.Count);
         Assert.False(scheduler.Parallel);
-        Assert.Equal(Environment.CurrentManagedThreadId, RunOn(scheduler).Result);
+        Assert.True(RunsInline(scheduler));
     }
 
     [Fact]
@@ -50,7 +49,7 @@ public sealed class SenderSchedulerTests
             Assert.False(first.Parallel);
             Assert.False(second.Parallel);
             Assert.False(other.Parallel); // it streams nothing itself
-            Assert.Equal(Environment.CurrentManagedThreadId, RunOn(first).Result);
+            Assert.True(RunsInline(first));
         }
 
         Assert.True(first.Parallel);
@@ -77,11 +76,17 @@ public sealed class SenderSchedulerTests
         }
     }
 
-    /// <summary>Schedules one action and returns the id of the thread it ran on (completed already when it ran inline).</summary>
-    private static Task<int> RunOn(SenderScheduler scheduler)
+    /// <summary>Schedules one action, waits until it ran, and tells whether it ran on the calling thread.</summary>
+    private static bool RunsInline(SenderScheduler scheduler)
     {
-        var ran = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        scheduler.Schedule(_ => ran.SetResult(Environment.CurrentManagedThreadId), null);
-        return ran.Task;
+        var thread = 0;
+        using var ran = new ManualResetEventSlim();
+        scheduler.Schedule(_ =>
+        {
+            thread = Environment.CurrentManagedThreadId;
+            ran.Set();
+        }, null);
+        Assert.True(ran.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the scheduled action never ran");
+        return thread == Environment.CurrentManagedThreadId;
     }
 }
