@@ -2,14 +2,16 @@
 # Measures the read path through the real server: `rclonepool serve` over N local-directory remotes (rclone rcd),
 # cache off and on: one full GET (MiB/s), 50 sequential 64 KiB Range requests at random offsets (time to first
 # byte, median/p95), and 32 concurrent streaming GETs (aggregate MiB/s, and the server's peak resident memory).
-# Usage: bench/read-path-serve.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 3]
+# Usage: bench/read-path-serve.sh [--size-mb 1024] [--chunk-mb 100] [--remotes 3] [--dll PATH]
+# --dll: the rclonepool build to run (its rclonepool.dll; default: this checkout's ./rclonepool).
 set -euo pipefail
-size_mb=1024 chunk_mb=100 remotes=3
+size_mb=1024 chunk_mb=100 remotes=3 dll=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
     --chunk-mb) chunk_mb="$2"; shift 2 ;;
     --remotes) remotes="$2"; shift 2 ;;
+    --dll) dll="$(readlink -f "$2")"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -28,7 +30,9 @@ config() { # $1: enable_chunk_cache
  "enable_chunk_cache":$1,"show_progress":false,"webdav_port":0}
 JSON
 }
-rp() { "$root/rclonepool" --config "$work/config.json" "$@"; }
+cli=("$root/rclonepool")
+[[ -n "$dll" ]] && cli=(dotnet "$dll")
+rp() { "${cli[@]}" --config "$work/config.json" "$@"; }
 
 config true
 rp init >/dev/null
@@ -39,7 +43,7 @@ echo "read-path-serve: ${size_mb} MiB file, ${chunk_mb} MiB chunks, $remotes loc
 
 for cache in false true; do
   config "$cache"
-  "$root/rclonepool" --config "$work/config.json" serve --port 0 >"$work/serve.log" 2>&1 &
+  "${cli[@]}" --config "$work/config.json" serve --port 0 >"$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 200); do grep -q 'WebDAV on' "$work/serve.log" && break; sleep 0.1; done
   url="$(grep -o 'http://[^ ]*' "$work/serve.log" | head -1)"

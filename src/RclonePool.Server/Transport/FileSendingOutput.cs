@@ -12,7 +12,7 @@ namespace RclonePool.Server.Transport;
 /// always (status line, headers, Content-Length counted over the body it was given, keep-alive): only how the bytes
 /// reach the socket changes.
 /// </summary>
-internal sealed class FileSendingOutput(PipeWriter inner, FileRegionQueue regions) : PipeWriter, IFileRegionSink
+internal sealed class FileSendingOutput(PipeWriter inner, FileRegionQueue regions, SenderScheduler scheduler) : PipeWriter, IFileRegionSink
 {
     private long _written;
     private Memory<byte> _lent;
@@ -34,6 +34,8 @@ internal sealed class FileSendingOutput(PipeWriter inner, FileRegionQueue region
         _lastAdvanced = default;
         return regions.Add(_lastPosition, region);
     }
+
+    public IDisposable StreamFromFiles() => scheduler.Stream();
 
     public override Memory<byte> GetMemory(int sizeHint = 0) => _lent = inner.GetMemory(sizeHint);
 

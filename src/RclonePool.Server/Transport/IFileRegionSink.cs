@@ -17,4 +17,11 @@ internal interface IFileRegionSink
     /// answer can never send other bytes than the ones written.
     /// </summary>
     bool TrySendFromFile(ReadOnlyMemory<byte> written, FileRegion region);
+
+    /// <summary>
+    /// Marks a long body that is about to be written (mostly from files) until the returned scope is disposed: while
+    /// the process streams few such bodies, the connection sends from a thread of its own, so reading and checking
+    /// the next blocks overlaps sending the last ones (<see cref="SenderScheduler"/>).
+    /// </summary>
+    IDisposable StreamFromFiles();
 }

@@ -42,10 +42,12 @@ internal static class SendFileConnections
         var pool = connection.Features.Get<IMemoryPoolFeature>()?.MemoryPool ?? MemoryPool<byte>.Shared;
         // The sender runs inline on the thread that flushes (the handler's): a sendfile does not wait, and a full socket
         // buffer hands the rest to an asynchronous send, so the handler never blocks on it; this saved the two thread
-        // switches per flush of a thread-pool sender (docs/benchmarks.md, branch davget4).
-        var pipe = new Pipe(new PipeOptions(pool, PipeScheduler.Inline, PipeScheduler.ThreadPool, PauseBytes, ResumeBytes, useSynchronizationContext: false));
+        // switches per flush of a thread-pool sender (docs/benchmarks.md, branch davget4). Only a long body from files,
+        // while the process streams few, is sent from a thread of its own (SenderScheduler).
+        var scheduler = new SenderScheduler();
+        var pipe = new Pipe(new PipeOptions(pool, scheduler, PipeScheduler.ThreadPool, PauseBytes, ResumeBytes, useSynchronizationContext: false));
         var regions = new FileRegionQueue();
-        var output = new FileSendingOutput(pipe.Writer, regions);
+        var output = new FileSendingOutput(pipe.Writer, regions, scheduler);
         var sender = new SocketFileSender(socket, pipe.Reader, regions).RunAsync();
         var transport = connection.Transport;
         connection.Transport = new DuplexPipe(transport.Input, output);

@@ -31,7 +31,7 @@ public sealed class FileSendingOutputTests : IDisposable
     {
         var pipe = new Pipe();
         var regions = new FileRegionQueue();
-        var output = new FileSendingOutput(pipe.Writer, regions);
+        var output = new FileSendingOutput(pipe.Writer, regions, new SenderScheduler(new FileStreams(), 2));
 
         var headers = output.GetMemory(100);
         output.Advance(100);

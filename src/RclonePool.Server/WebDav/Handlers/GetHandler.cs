@@ -24,6 +24,13 @@ internal sealed class GetHandler : IMethodHandler
     /// </summary>
     private const int FlushBytes = 1024 * 1024;
 
+    /// <summary>
+    /// A body at least this long is streamed with the connection's sender on a thread of its own while the process
+    /// streams few (<see cref="IFileRegionSink.StreamFromFiles"/>); a shorter one (a seek's range) is sent inline, as
+    /// a thread switch would only add to its time to first byte.
+    /// </summary>
+    private const long StreamBytes = 4 * FlushBytes;
+
     public async Task HandleAsync(DavContext context)
     {
         var entry = await context.StatAsync(context.Path)
@@ -141,6 +148,7 @@ internal sealed class GetHandler : IMethodHandler
         var sink = files is null || !HttpProtocol.IsHttp11(context.Request.Protocol) && !HttpProtocol.IsHttp10(context.Request.Protocol)
             ? null
             : context.Http.Features.Get<IFileRegionSink>();
+        using var streaming = count >= StreamBytes ? sink?.StreamFromFiles() : null;
         var remaining = count;
         var unflushed = 0;
         while (remaining > 0)
