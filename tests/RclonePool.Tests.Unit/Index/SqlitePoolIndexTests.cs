@@ -1,6 +1,6 @@
 using RclonePool.Core.Index;
-using RclonePool.Core.Paths;
 using RclonePool.Core.Index.Sqlite;
+using RclonePool.Core.Paths;
 using RclonePool.Tests.Support.Index;
 using RclonePool.Tests.Unit.Support;
 using static RclonePool.Tests.Support.Index.TestManifests;
