@@ -82,6 +82,8 @@ public sealed partial class SqlitePoolIndex
                 transaction.Commit();
             }
 
+            _checkpoints.Committed(connection.Connection);
+
             _database.Return(connection);
             return null;
         }

@@ -31,15 +31,20 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
 {
     private readonly IndexDatabase _database;
     private readonly IndexWriteQueue _writes;
+    private readonly IndexCheckpointer _checkpoints;
     private readonly ParsedManifestCache _manifests = new();
     private int _disposed;
 
-    private SqlitePoolIndex(IndexDatabase database, string? recreatedBecause)
+    private SqlitePoolIndex(IndexDatabase database, string? recreatedBecause, ILogger logger)
     {
         _database = database;
+        _checkpoints = new IndexCheckpointer(database, logger);
         _writes = new IndexWriteQueue(RunTransaction);
         RecreatedBecause = recreatedBecause;
     }
+
+    /// <summary>WAL checkpoints run off the commit path so far (<see cref="IndexCheckpointer"/>).</summary>
+    internal int CheckpointsRun => _checkpoints.Runs;
 
     /// <summary>The full path of the database file.</summary>
     public string FilePath => _database.FilePath;
@@ -59,9 +64,10 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         options ??= SqlitePoolIndexOptions.Default;
-        var database = new IndexDatabase(Path.GetFullPath(databasePath), options.BusyTimeout, logger ?? NullLogger.Instance);
+        logger ??= NullLogger.Instance;
+        var database = new IndexDatabase(Path.GetFullPath(databasePath), options.BusyTimeout, logger);
         var recreatedBecause = database.Prepare(options.CheckIntegrityOnOpen, cancellationToken);
-        return ValueTask.FromResult(new SqlitePoolIndex(database, recreatedBecause));
+        return ValueTask.FromResult(new SqlitePoolIndex(database, recreatedBecause, logger));
     }
 
     public ValueTask<bool> IsPopulatedAsync(CancellationToken cancellationToken) =>
@@ -179,6 +185,7 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             // Closes the idle pooled connections; the last one to close checkpoints the WAL into the file.
+            _checkpoints.Close();
             _database.ClearPool();
             _manifests.Clear();
         }

@@ -130,6 +130,7 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             await _plugins.DisposeAsync();
         }
 
+        Context.StoredFiles.Summarize();
         await Context.Watchdog.DisposeAsync();
         await Context.ChunkCache.DisposeAsync();
         await Context.Index.DisposeAsync();

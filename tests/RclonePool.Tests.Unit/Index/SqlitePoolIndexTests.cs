@@ -1,6 +1,8 @@
 using RclonePool.Core.Index;
+using RclonePool.Core.Index.Sqlite;
 using RclonePool.Core.Paths;
 using RclonePool.Tests.Support.Index;
+using RclonePool.Tests.Unit.Support;
 using static RclonePool.Tests.Support.Index.TestManifests;
 
 namespace RclonePool.Tests.Unit.Index;
@@ -33,5 +35,23 @@ public sealed class SqlitePoolIndexTests : IAsyncLifetime
         Assert.True(await _index.IsPopulatedAsync(Ct));
         Assert.Null(_index.RecreatedBecause);
         Assert.NotNull(await _index.GetAsync(PoolPath.Parse("/new/1.txt"), Ct));
+    }
+
+    [Fact]
+    public async Task Small_commits_checkpoint_the_wal_off_the_commit_path_and_lose_nothing()
+    {
+        // Each put commits alone (one after another): a few pages each, so 400 of them pass PagesPerCheckpoint.
+        for (var i = 0; i < 400; i++)
+        {
+            await _index.PutAsync(FileManifest($"/small/{i:000}.txt", Id(i + 1)), Ct);
+        }
+
+        await Eventually.TrueAsync(() => _index.CheckpointsRun >= 1, "a checkpoint on a thread-pool thread");
+
+        // The WAL stayed far below the backstop at which a commit would checkpoint itself.
+        Assert.True(new FileInfo(_temp.File("pool.sqlite") + "-wal").Length < IndexCheckpointer.BackstopPages * 4096L / 2);
+        await _index.DisposeAsync();
+        _index = await SqlitePoolIndex.OpenAsync(_temp.File("pool.sqlite"), cancellationToken: Ct);
+        Assert.Equal(400, (await _index.TotalsAsync(Ct)).Files);
     }
 }

@@ -13,4 +13,7 @@ internal static partial class IndexLog
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "SQLite reported damage in the index {Path}: {Message}")]
     public static partial void DamageReported(ILogger logger, string path, string message);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "A checkpoint of the index {Path} failed ({Message}); the next one retries")]
+    public static partial void CheckpointFailed(ILogger logger, string path, string message);
 }
