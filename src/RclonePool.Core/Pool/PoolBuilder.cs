@@ -122,8 +122,7 @@ public sealed class PoolBuilder(PoolConfig config)
     /// <summary>
     /// The pool serves clients that each wait for their own write (<c>serve</c>): manifests written to a local directory
     /// go out after a short wait for others (<see cref="ManifestPacking.ServingLocalLinger"/>), not the longer one that
-    /// gathers a directory upload's into bigger packs; stored files are logged at Debug, with a summary at Information
-    /// (<see cref="Writing.StoredFilesLog"/>).
+    /// gathers a directory upload's into bigger packs.
     /// </summary>
     public PoolBuilder ServeClients()
     {
@@ -295,7 +294,6 @@ public sealed class PoolBuilder(PoolConfig config)
             Codecs = plugins.Codecs,
             Time = _time,
             Logger = logger,
-            StoredFiles = new Writing.StoredFilesLog(logger, _time, summarize: _servesClients),
             Concurrency = new TransferConcurrency(store, remotes, _time),
             Quota = _quota is { Limited: true } quota ? new QuotaLedger(quota, async ct =>
             {

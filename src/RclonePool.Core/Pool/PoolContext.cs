@@ -89,9 +89,6 @@ internal sealed class PoolContext
 
     public required ILogger Logger { get; init; }
 
-    /// <summary>The log of stored files: a line each, or (in a server) a summary per interval.</summary>
-    public required Writing.StoredFilesLog StoredFiles { get; init; }
-
     /// <summary>The quota uploads and copies are checked against before they store a byte; null when the pool has none.</summary>
     public QuotaLedger? Quota { get; init; }
 

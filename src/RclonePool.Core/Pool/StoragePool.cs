@@ -130,7 +130,6 @@ public sealed partial class StoragePool : IPoolFileSystem, IAsyncDisposable
             await _plugins.DisposeAsync();
         }
 
-        Context.StoredFiles.Summarize();
         await Context.Watchdog.DisposeAsync();
         await Context.ChunkCache.DisposeAsync();
         await Context.Index.DisposeAsync();

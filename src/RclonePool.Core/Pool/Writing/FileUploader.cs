@@ -88,7 +88,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         // The manifest is durable: from here on nothing is undone, and a cancellation waits for the bookkeeping.
         await pool.Index.PutAsync(manifest, serialized, CancellationToken.None);
         await claims.RemoveAsync(upload); // the manifest names what they claimed
-        pool.StoredFiles.Stored(manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
+        PoolLog.Stored(pool.Logger, manifest.Path, manifest.Size, manifest.Chunks.Count, manifest.Revision);
         // Objects of failed attempts (and all of a stream found to be a duplicate after it was stored) are not needed.
         await reclaimer.DiscardUnusedAsync(upload, manifest);
 
