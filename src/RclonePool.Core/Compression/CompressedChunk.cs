@@ -72,23 +72,6 @@ public sealed class CompressedChunk : IAsyncDisposable
         return chunk;
     }
 
-    /// <summary>
-    /// As above, from a chunk held in memory whose hashes the caller computed from these very bytes: they are recorded as
-    /// they are, with no second hash (one read of the source, so there is no second read that could disagree).
-    /// </summary>
-    public static async Task<CompressedChunk?> CreateAsync(ArraySegment<byte> plain, int blockSize, BlockCodecChain codecs, string tempDir, (string Sha256, string BlockHashes) plainHashes, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(codecs);
-        var chunk = await CompressAsync(() => new MemoryStream(plain.Array!, plain.Offset, plain.Count, writable: false), plain.Count, blockSize, codecs, tempDir, expected: null, plainHashes, cancellationToken, hashesOfTheseBytes: true);
-        if (chunk is not null && (chunk.Codec.IsRaw || (chunk.Codec.Encryption is null && chunk.Codec.Transformer is null && chunk.StoredLength >= plain.Count)))
-        {
-            await chunk.DisposeAsync();
-            return null;
-        }
-
-        return chunk;
-    }
-
     /// <summary>As above, hashing the plain bytes in the same pass.</summary>
     public static Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, CancellationToken cancellationToken) =>
         CreateAsync(openPlain, length, blockSize, codecs, tempDir, plainHashes: null, cancellationToken);
@@ -142,7 +125,7 @@ public sealed class CompressedChunk : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, IReadOnlyList<int>? expected, (string Sha256, string BlockHashes)? plainHashes, CancellationToken cancellationToken, bool hashesOfTheseBytes = false)
+    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, IReadOnlyList<int>? expected, (string Sha256, string BlockHashes)? plainHashes, CancellationToken cancellationToken)
     {
         var plain = ArrayPool<byte>.Shared.Rent(blockSize);
         var encoder = new BlockEncoder(codecs, blockSize);
@@ -153,7 +136,7 @@ public sealed class CompressedChunk : IAsyncDisposable
             await using var source = openPlain();
             var blockCount = (int)((length + blockSize - 1) / blockSize);
             var lengths = new int[blockCount];
-            using var hasher = hashesOfTheseBytes ? null : new ChunkHasher(blockSize);
+            using var hasher = new ChunkHasher(blockSize);
             long storedOffset = 0;
             for (var block = 0; block < blockCount; block++)
             {
@@ -188,7 +171,7 @@ public sealed class CompressedChunk : IAsyncDisposable
                     return null; // already compressed: stored raw
                 }
 
-                hasher?.Append(plain.AsSpan(0, want));
+                hasher.Append(plain.AsSpan(0, want));
 
                 lengths[block] = stored.Length;
                 storedOffset += stored.Length;
@@ -205,8 +188,8 @@ public sealed class CompressedChunk : IAsyncDisposable
                 await sink.WriteAsync(stored, cancellationToken);
             }
 
-            var (sha, blockHashes) = hasher?.Complete() ?? plainHashes!.Value;
-            if (hasher is not null && plainHashes is { } earlier && (earlier.Sha256 != sha || earlier.BlockHashes != blockHashes))
+            var (sha, blockHashes) = hasher.Complete();
+            if (plainHashes is { } earlier && (earlier.Sha256 != sha || earlier.BlockHashes != blockHashes))
             {
                 // The hashes recorded must be those of the bytes compressed: a source that changed between the two reads is refused.
                 throw new PoolException(PoolErrorKind.Conflict, "The source changed while it was being uploaded; upload it again when nothing writes to it.");

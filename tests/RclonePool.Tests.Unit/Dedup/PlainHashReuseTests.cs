@@ -92,36 +92,6 @@ public sealed class PlainHashReuseTests
     }
 
     [Fact]
-    public async Task Chunks_read_once_into_memory_and_streamed_ones_record_the_hashes_of_their_plain_bytes()
-    {
-        // One chunk above the in-memory limit (read twice: hashed, then compressed and checked) and one below it (read
-        // once): both record the SHA-256 of their own plain bytes, are found again by it, and read back.
-        const int chunk = ChunkWriter.InMemoryChunkLimit * 3 / 2;
-        await using var jobs = await PoolJobs.CreateAsync(c =>
-        {
-            Configure(c);
-            c.ChunkSize = chunk;
-        });
-        var data = CompressibleData.Text(chunk + (ChunkWriter.InMemoryChunkLimit / 2), 11);
-
-        var first = await jobs.PutAsync("/a.log", data);
-        var second = await jobs.PutAsync("/b.log", data);
-
-        Assert.Equal(2, first.Chunks.Count);
-        for (var i = 0; i < 2; i++)
-        {
-            var plain = data.AsSpan((int)first.Chunks[i].Offset, (int)first.Chunks[i].Length);
-            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(plain)), first.Chunks[i].Sha256);
-            Assert.NotNull(first.Chunks[i].Codec);
-            Assert.Equal(first.Chunks[i].Locations[0].Object, second.Chunks[i].Locations[0].Object);
-        }
-
-        Assert.Equal(2 * 2, jobs.DataKeys().Count());
-        Assert.Equal(data, await CompressedPoolTests.ReadAsync(jobs.Pool, "/b.log"));
-        Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions { Scope = PoolPath.Parse("/a.log") }, None)).Clean);
-    }
-
-    [Fact]
     public void Only_whole_content_addressed_chunks_are_remembered_and_the_oldest_go_first()
     {
         var forms = new StoredForms();

@@ -4,7 +4,6 @@ using RclonePool.Core.Compression;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Integrity;
 using RclonePool.Core.Manifests;
-using RclonePool.Core.Plugins;
 using RclonePool.Core.Redundancy;
 using RclonePool.Core.Remotes;
 
@@ -32,13 +31,6 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
     private ContentAddressedChunks? _contentAddressed;
     private object? _contentAddressedLock;
 
-    /// <summary>
-    /// Deduplicated and compressed chunks up to this length are read into memory once (<see cref="WriteFromMemoryAsync"/>):
-    /// at most this much per chunk in flight. A file of one content-defined chunk is at most <c>cdc_min_chunk_size</c> (1 MiB
-    /// by default), so a tree of small files goes this way.
-    /// </summary>
-    internal const int InMemoryChunkLimit = 1024 * 1024;
-
     private int BlockSize => pool.Chunking.BlockSize;
 
     /// <summary>Every object an upload of <paramref name="length"/> bytes cut as <paramref name="chunking"/> says (default: the pool's) stores, for the room check before it starts (estimated for content-defined chunks).</summary>
@@ -64,11 +56,6 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
             // before it is compressed and hashed again to learn its object's name (StoredForms).
             (string Sha256, string BlockHashes)? plain = null;
             var copies = ReusableCopies(length, upload);
-            if (copies > 0 && codecs.OnlyCompresses && length <= InMemoryChunkLimit)
-            {
-                return await WriteFromMemoryAsync(index, offset, length, openSource, codecs, copies, upload, cancellationToken);
-            }
-
             if (copies > 0 && codecs.OnlyCompresses)
             {
                 plain = await HashAsync(openSource, length, cancellationToken);
@@ -97,61 +84,6 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
         }
 
         return await WriteStoredAsync(index, offset, length, openSource, upload, cancellationToken);
-    }
-
-    /// <summary>
-    /// A small deduplicated and compressed chunk (most of a tree of small files): read into memory once, hashed once, looked
-    /// up and compressed from that memory. The hashes recorded are those of the bytes compressed by construction, so the
-    /// check a second read of the source needs (did it change in between?) has nothing to compare.
-    /// </summary>
-    private async Task<ChunkEntry> WriteFromMemoryAsync(int index, long offset, long length, Func<Stream> openSource, BlockCodecChain codecs, int copies, UploadContext upload, CancellationToken cancellationToken)
-    {
-        var size = (int)length;
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size + 1);
-        try
-        {
-            int read;
-            await using (var source = openSource())
-            {
-                // One byte more than the chunk: a source that grew is refused as one that shrank is.
-                read = await source.ReadAtLeastAsync(buffer.AsMemory(0, size + 1), size + 1, throwOnEndOfStream: false, cancellationToken);
-            }
-
-            if (read != size)
-            {
-                var gave = read > size ? $"more than {size}" : $"{read}";
-                throw new PoolException(PoolErrorKind.Conflict, $"The source gave {gave} bytes for a chunk of {length}; it changed during the upload.");
-            }
-
-            var plainBytes = new ArraySegment<byte>(buffer, 0, size);
-            (string Sha256, string BlockHashes) plain;
-            using (var hasher = new ChunkHasher(BlockSize))
-            {
-                hasher.Append(plainBytes.AsSpan());
-                plain = hasher.Complete();
-            }
-
-            if (_storedForms.Find(plain.Sha256, length) is { } prior
-                && await ContentAddressed.TryReuseAsync(prior, index, offset, copies, upload, cancellationToken) is { } reused)
-            {
-                return reused;
-            }
-
-            Stream OpenPlain() => new MemoryStream(buffer, 0, size, writable: false);
-            await using var compressed = await CompressedChunk.CreateAsync(plainBytes, BlockSize, codecs, pool.Config.TempDir, plain, cancellationToken);
-            if (compressed is null)
-            {
-                return Remembered(await WriteStoredAsync(index, offset, length, OpenPlain, upload, cancellationToken), remember: true);
-            }
-
-            var stored = await WriteStoredAsync(index, offset, compressed.StoredLength, compressed.OpenStored, upload, cancellationToken);
-            upload.ReportProgress((int)(compressed.PlainLength - compressed.StoredLength)); // progress counts plain bytes
-            return Remembered(compressed.Describe(stored), remember: true);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>
