@@ -180,17 +180,16 @@ public sealed partial class SqlitePoolIndex : IPoolIndex
             return new PoolTotals(files, directories, bytes, remotes);
         }, cancellationToken);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            // Closes the idle pooled connections; the last one to close checkpoints the WAL into the file.
-            _checkpoints.Close();
+            // A background checkpoint gives its connection back first; then closing the idle pooled connections makes
+            // the last one checkpoint the WAL into the file, before this returns.
+            await _checkpoints.CloseAsync();
             _database.ClearPool();
             _manifests.Clear();
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private ValueTask<T> ReadAsync<TState, T>(TState state, Func<IndexConnection, TState, T> body, CancellationToken cancellationToken)

@@ -28,6 +28,7 @@ internal sealed class IndexCheckpointer(IndexDatabase database, ILogger logger)
     private int _running;
     private int _runs;
     private volatile bool _closed;
+    private Task _last = Task.CompletedTask;
 
     /// <summary>Checkpoints run so far (for tests and diagnostics).</summary>
     public int Runs => Volatile.Read(ref _runs);
@@ -47,12 +48,19 @@ internal sealed class IndexCheckpointer(IndexDatabase database, ILogger logger)
         if (Interlocked.Add(ref _pages, written) >= PagesPerCheckpoint && Interlocked.CompareExchange(ref _running, 1, 0) == 0)
         {
             Interlocked.Exchange(ref _pages, 0);
-            _ = Task.Run(Checkpoint, CancellationToken.None);
+            Volatile.Write(ref _last, Task.Run(Checkpoint, CancellationToken.None));
         }
     }
 
-    /// <summary>No checkpoint starts after this (the index is closing; the last connection to close checkpoints).</summary>
-    public void Close() => _closed = true;
+    /// <summary>
+    /// No checkpoint starts after this (the index is closing; the last connection to close checkpoints). The task ends
+    /// when a checkpoint already running has given its connection back, so that the pool can then be closed whole.
+    /// </summary>
+    public Task CloseAsync()
+    {
+        _closed = true;
+        return Volatile.Read(ref _last);
+    }
 
     private void Checkpoint()
     {
