@@ -6,7 +6,7 @@
 # to the issue's targets.
 #
 #   bench/scale.sh [--files 20000] [--remotes 10] [--per-dir 10000] [--size 200] [--workers 8] [--one-by-one 1000]
-#                  [--no-packing] [--rt] [--keep]
+#                  [--no-packing] [--rt] [--keep] [--cli DLL] [--upload-only | --resume WORKDIR]
 #
 # The pool uses manifest_packing (docs/manifest-format.md; the config default); --no-packing turns it off, for the
 # before/after comparison. The manifest objects on the remotes are reported after the upload, after `index compact`, after
@@ -18,11 +18,16 @@
 # first). The headline run is --files 1000000 --remotes 100: it writes files x remotes manifest objects (100 million;
 # check `df -i` first). Work files go under $BENCH_DIR (default /tmp) and are removed at the end unless --keep.
 # --rt runs the measured commands (and serve) under `chrt -r 5`, so other work on the machine disturbs them less; the
-# tree generation and the bookkeeping stay at normal priority. Any command that fails stops the bench with its line,
+# tree generation and the bookkeeping stay at normal priority. --cli runs that build of the CLI (a published
+# rclonepool.dll, e.g. a copy of .build/cli) instead of this checkout's, so the worktree can change during a long run.
+# The upload is the long phase and does not depend on the survey code: --upload-only stops after it (the work dir is
+# kept and named), and --resume WORKDIR runs the phases after it on that work dir (its upload row is reprinted), with
+# whichever --cli is given then. Any command that fails stops the bench with its line,
 # the command and its exit status on stderr (and the command's own output, for the timed ones).
 set -Eeuo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 files=20000 remotes=10 per_dir=10000 size=200 workers=8 keep=false packing=true one_by_one=1000 rt=()
+cli_dll="" upload_only=false resume=
 trap 'echo "scale.sh: line $LINENO: \`$BASH_COMMAND\` failed with exit status $?" >&2' ERR
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -36,6 +41,9 @@ while [[ $# -gt 0 ]]; do
     --no-packing) packing=false; shift ;;
     --one-by-one) one_by_one="$2"; shift 2 ;;
     --rt) rt=(chrt -r 5); shift ;;
+    --cli) cli_dll="$(readlink -f "$2")"; shift 2 ;;
+    --upload-only) upload_only=true; keep=true; shift ;;
+    --resume) resume="$(readlink -f "$2")"; keep=true; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +51,12 @@ done
 "$root/scripts/install-deps.sh" rclone curl
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 69; }
 
-work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-scale.XXXXXX")"
+if [[ -n "$resume" ]]; then
+  [[ -f "$resume/pool.json" && -f "$resume/upload.row" ]] || { echo "--resume $resume: not a work dir kept by --upload-only (no pool.json or upload.row)" >&2; exit 2; }
+  work="$resume"
+else
+  work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-scale.XXXXXX")"
+fi
 serve_pid=""
 cleanup() {
   if [[ -n "$serve_pid" ]]; then kill "$serve_pid" 2>/dev/null || true; while kill -0 "$serve_pid" 2>/dev/null; do sleep 0.2; done; fi
@@ -51,10 +64,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$root/rclonepool" --help >/dev/null # builds once, outside the timings
-cli=("dotnet" "$root/.build/cli/rclonepool.dll" "--config" "$work/pool.json" "--no-progress")
+if [[ -z "$cli_dll" ]]; then
+  "$root/rclonepool" --help >/dev/null # builds once, outside the timings
+  cli_dll="$root/.build/cli/rclonepool.dll"
+fi
+[[ -f "$cli_dll" ]] || { echo "--cli $cli_dll: no such file" >&2; exit 2; }
+cli=("dotnet" "$cli_dll" "--config" "$work/pool.json" "--no-progress")
 [[ ${#rt[@]} -eq 0 ]] || chrt -r 5 true || { echo "--rt: chrt -r 5 is not allowed here (needs CAP_SYS_NICE)" >&2; exit 1; }
 
+rows=()
+row() { rows+=("$(printf '%-38s %12s %10s  %s' "$1" "$2" "$3" "$4")"); }
+if [[ -z "$resume" ]]; then
 list=()
 for i in $(seq -w 1 "$remotes"); do mkdir -p "$work/remotes/r$i"; list+=("\"$work/remotes/r$i\""); done
 cat >"$work/pool.json" <<JSON
@@ -81,6 +101,7 @@ for n in range(files):
     with open(os.path.join(d, f"f{n % per_dir:07d}.bin"), "wb") as f:
         f.write(os.urandom(size))
 PY
+fi
 first_dir_count=$(( files < per_dir ? files : per_dir ))
 echo "scale bench: $files files of $size B ($first_dir_count in /scale/d000) over $remotes local remotes, $workers workers; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work"
 
@@ -97,19 +118,26 @@ timed() {
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/$name.time")
   rss_mib=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/$name.time")
 }
-rows=()
-row() { rows+=("$(printf '%-38s %12s %10s  %s' "$1" "$2" "$3" "$4")"); }
 calls() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["remote_calls"])' "$1"; }
-
-timed upload "${cli[@]}" upload --parallel "$work/src" /scale
-upload_secs=$secs
 # Objects may vanish while find walks (serve's compaction removes what it folded): such errors are not failures.
 manifest_objects() { { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f 2>/dev/null || true; } | wc -l; }
 # What one remote holds for the manifests (packs and single manifests, their stored bytes), in MB: what an account pays for.
 manifest_mb() { { find "$work/remotes" -path '*/rclonepool_manifests/*' -type f -printf '%s\n' 2>/dev/null || true; } | awk -v r="$remotes" '{ s += $1 } END { printf "%.1f MB", s / r / 1e6 }'; }
 # Distinct packs: a pack of the same name and size on several remotes is the same bytes, which a survey reads once.
 distinct_packs() { { find "$work/remotes" -path '*/rclonepool_manifests/pack-*' -type f -printf '%f %s\n' 2>/dev/null || true; } | sort -u | wc -l; }
-row "upload (files/s)" "$(awk -v f="$files" -v s="$secs" 'BEGIN { printf "%.0f", f / s }')" "$rss_mib" "${secs} s for $files files; $(manifest_objects) manifest objects on the $remotes remotes (packing $packing), $(manifest_mb) per remote"
+
+if [[ -z "$resume" ]]; then
+  timed upload "${cli[@]}" upload --parallel "$work/src" /scale
+  row "upload (files/s)" "$(awk -v f="$files" -v s="$secs" 'BEGIN { printf "%.0f", f / s }')" "$rss_mib" "${secs} s for $files files; $(manifest_objects) manifest objects on the $remotes remotes (packing $packing), $(manifest_mb) per remote"
+  printf '%s\n' "${rows[-1]}" >"$work/upload.row"
+  if [[ "$upload_only" == true ]]; then
+    printf '%s\n' "${rows[@]}"
+    echo "upload done; the later phases: bench/scale.sh --resume $work (with the same --files --remotes --per-dir --size)"
+    exit 0
+  fi
+else
+  rows+=("$(cat "$work/upload.row")")
+fi
 
 timed index-compact "${cli[@]}" index compact
 row "index compact" "$secs s" "$rss_mib" "$(manifest_objects) manifest objects after, $(distinct_packs) distinct packs, $(manifest_mb) per remote ($(head -1 "$work/index-compact.out" | cut -c1-80))"

@@ -36,15 +36,33 @@ public sealed partial class SqlitePoolIndex
         ArgumentNullException.ThrowIfNull(manifests);
         return WriteAsync((manifests, cancellationToken), static (writer, state) =>
         {
+            // A bulk load into an empty index: the first put of each file id needs no lookup by file id, and a large page
+            // cache keeps the indexes being built in memory (a caller that passes the manifests in path order helps it too).
             writer.Clear();
-            foreach (var manifest in state.manifests)
+            writer.SetBulkCache(true);
+            try
             {
-                state.cancellationToken.ThrowIfCancellationRequested();
-                Validate(manifest);
-                writer.Put(manifest, ManifestSerializer.Serialize(manifest));
-            }
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var manifest in state.manifests)
+                {
+                    state.cancellationToken.ThrowIfCancellationRequested();
+                    Validate(manifest);
+                    if (seen.Add(manifest.FileId))
+                    {
+                        writer.PutNew(manifest, ManifestSerializer.Serialize(manifest));
+                    }
+                    else
+                    {
+                        writer.Put(manifest, ManifestSerializer.Serialize(manifest));
+                    }
+                }
 
-            writer.SetMeta("populated", "1");
+                writer.SetMeta("populated", "1");
+            }
+            finally
+            {
+                writer.SetBulkCache(false);
+            }
         }, cancellationToken);
     }
 

@@ -24,7 +24,8 @@ public sealed class IndexRebuilder(StoragePool owner)
         var callsBefore = _pool.RemoteCallCount;
         var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
         var current = survey.Entries.Where(e => e.Current is not null).ToList();
-        await _pool.Index.ReplaceAllAsync(current.Select(e => e.Current!), cancellationToken);
+        // In path order: the index's path indexes are then built in order, not at random places (file id order).
+        await _pool.Index.ReplaceAllAsync(current.Select(e => e.Current!).OrderBy(m => m.Path, StringComparer.Ordinal).ToList(), cancellationToken);
 
         var problems = survey.Gaps().ToList();
 

@@ -162,6 +162,61 @@ internal sealed class RemoteCompactionPlan
     }
 
     /// <summary>
+    /// This plan for another remote whose <see cref="CompactionInput"/> is equal (the same packs, single manifests and
+    /// damaged copies): the same records, with that remote's own listing entries to remove.
+    /// </summary>
+    public RemoteCompactionPlan For(RemoteInventory other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, Inventory))
+        {
+            return this;
+        }
+
+        var plan = new RemoteCompactionPlan(other) { _records = _records, RecordsDropped = RecordsDropped, SinglesFolded = SinglesFolded };
+        plan.CopiesAdded.AddRange(CopiesAdded);
+        var packs = other.Packs.ToDictionary(p => (p.Entry.Name, p.Entry.Size));
+        plan._rewrite.AddRange(_rewrite.Select(p => packs[(p.Entry.Name, p.Entry.Size)]));
+        if (_singlesRemoved.Count > 0)
+        {
+            var singles = other.Manifests.Values.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            plan._singlesRemoved.AddRange(_singlesRemoved.Select(s => singles[s.Name]));
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="other"/>'s list of records when it holds the same records (usually the very same objects,
+    /// shared by the survey) in the same order: the plans of remotes that write the same packs then hold one list, and
+    /// the packs are compressed once for all of them. False when the records differ.
+    /// </summary>
+    public bool ShareRecords(RemoteCompactionPlan other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(_records, other._records))
+        {
+            return true;
+        }
+
+        if (_records.Count != other._records.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _records.Count; i++)
+        {
+            if (!_records[i].Equals(other._records[i]) && !_records[i].Span.SequenceEqual(other._records[i].Span))
+            {
+                return false;
+            }
+        }
+
+        _records = other._records;
+        return true;
+    }
+
+    /// <summary>
     /// Whether a pack record must stay (and with which bytes): a duplicate of a record seen before goes; a tombstone stays
     /// while it hides something; a manifest goes when a tombstone hides it or the index holds a newer revision (committed);
     /// the current revision's valid bytes replace a damaged copy.

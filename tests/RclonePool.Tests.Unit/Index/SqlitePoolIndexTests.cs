@@ -54,4 +54,27 @@ public sealed class SqlitePoolIndexTests : IAsyncLifetime
         _index = await SqlitePoolIndex.OpenAsync(_temp.File("pool.sqlite"), cancellationToken: Ct);
         Assert.Equal(400, (await _index.TotalsAsync(Ct)).Files);
     }
+
+    [Fact]
+    public async Task A_bulk_replace_settles_two_file_ids_at_one_path_as_single_puts_do_in_either_order()
+    {
+        // The bulk load's first put of a file id skips the lookups by file id; a path taken by another file id is still
+        // settled the one way: the later written wins, the other is forgotten. (Dispose checks the directories and totals.)
+        var early = FileManifest("/d/x.txt", Id(1), revision: 5, written: BaseTime);
+        var late = FileManifest("/d/x.txt", Id(2), revision: 1, written: BaseTime.AddMinutes(1));
+        foreach (var order in new[] { new[] { early, late }, [late, early] })
+        {
+            await _index.ReplaceAllAsync([order[0], FileManifest("/d/y.txt", Id(3)), order[1]], Ct);
+
+            Assert.Equal(Id(2), (await _index.GetAsync(PoolPath.Parse("/d/x.txt"), Ct))!.FileId);
+            Assert.Null(await _index.GetByIdAsync(Id(1), Ct));
+            var totals = await _index.TotalsAsync(Ct);
+            Assert.Equal((2L, 1L), (totals.Files, totals.Directories));
+            Assert.Empty(await _index.CheckConsistencyAsync(Ct));
+        }
+
+        // The loser stays beaten: its revision put again alone does not take the path back.
+        await _index.PutAsync(early, Ct);
+        Assert.Equal(Id(2), (await _index.GetAsync(PoolPath.Parse("/d/x.txt"), Ct))!.FileId);
+    }
 }

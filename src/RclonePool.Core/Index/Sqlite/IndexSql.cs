@@ -180,6 +180,12 @@ internal static class IndexSql
 
     public static readonly Statement ForgetSuperseded = new("DELETE FROM superseded WHERE file_id = $file_id;", "$file_id");
 
+    /// <summary>The page cache of a bulk load (<see cref="IndexWriter.SetBulkCache"/>): 256 MiB, in KiB as SQLite counts a negative size.</summary>
+    public static readonly Statement BulkCache = new("PRAGMA cache_size = -262144;");
+
+    /// <summary>SQLite's default page cache (2,000 KiB), set again after a bulk load on a pooled connection.</summary>
+    public static readonly Statement DefaultCache = new("PRAGMA cache_size = -2000;");
+
     public static readonly Statement ClearContent = new(
         """
         DELETE FROM manifests; DELETE FROM entries; DELETE FROM dirs; DELETE FROM stored; DELETE FROM remote_bytes; DELETE FROM superseded; DELETE FROM content_objects;

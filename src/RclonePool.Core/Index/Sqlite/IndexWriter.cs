@@ -68,6 +68,39 @@ internal sealed class IndexWriter
         AcquireDirectories(manifest.Path, manifest.Modified.UtcTicks);
     }
 
+    /// <summary>
+    /// <see cref="Put"/> of a file id this index has no row of and never marked superseded: the first put of each file id
+    /// of a bulk load after <see cref="Clear"/>. It skips the lookups by file id such a put cannot need (its row, its
+    /// superseded revision); a path taken by another file id is settled as <see cref="Put"/> settles it.
+    /// </summary>
+    public void PutNew(Manifest manifest, byte[] json)
+    {
+        var written = manifest.Written.UtcTicks;
+        if (FindBy(IndexSql.FindByPath, "$path", manifest.Path) is { } occupant)
+        {
+            if (IsNewer(occupant.Written, occupant.Revision, occupant.FileId, written, manifest.Revision, manifest.FileId))
+            {
+                MarkSuperseded(manifest.FileId, manifest.Revision);
+                return;
+            }
+
+            Delete(occupant);
+            MarkSuperseded(occupant.FileId, occupant.Revision);
+        }
+
+        var insert = Command(IndexSql.InsertEntry);
+        BindEntry(insert, manifest, written, json);
+        insert.ExecuteNonQuery();
+        AddStored(manifest);
+        AcquireDirectories(manifest.Path, manifest.Modified.UtcTicks);
+    }
+
+    /// <summary>
+    /// The page cache of this connection for a bulk load (<paramref name="bulk"/>: 256 MiB, so the indexes of a million
+    /// rows are built in memory instead of paging through SQLite's default 2 MB), or back to the default.
+    /// </summary>
+    public void SetBulkCache(bool bulk) => Command(bulk ? IndexSql.BulkCache : IndexSql.DefaultCache).ExecuteNonQuery();
+
     /// <summary>Forgets a file id; false when it was not there.</summary>
     public bool Remove(string fileId)
     {

@@ -12,6 +12,7 @@ internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
 {
     private PackHolders? _pack;
     private byte[]? _packed;
+    private List<PackHolders>? _samePacks;
     private List<(PackHolders Holders, byte[] Bytes)>? _morePacks;
     private List<(int Index, ManifestCopy Copy)>? _singles;
 
@@ -54,6 +55,11 @@ internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
         {
             (_pack, _packed) = (holders, bytes);
         }
+        else if (ReferenceEquals(bytes, _packed))
+        {
+            // The same record in another pack (each remote's own upload packs): the survey shares its bytes, so only the pack is kept.
+            (_samePacks ??= new(1)).Add(holders);
+        }
         else
         {
             (_morePacks ??= new(1)).Add((holders, bytes));
@@ -64,7 +70,7 @@ internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
     {
         // A remote counted once: its single object wins over its packs, its first pack over later ones. Only needed
         // when there is more than one source (a compaction interrupted, or each remote's own packs).
-        ulong[]? seen = _singles is not null && _pack is not null || _morePacks is not null ? new ulong[(remotes + 63) / 64] : null;
+        ulong[]? seen = _singles is not null && _pack is not null || _samePacks is not null || _morePacks is not null ? new ulong[(remotes + 63) / 64] : null;
         if (seen is not null && _singles is not null)
         {
             foreach (var (index, _) in _singles)
@@ -76,6 +82,14 @@ internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
         if (_pack is not null)
         {
             foreach (var copy in Expand(_pack, _packed!, seen))
+            {
+                yield return copy;
+            }
+        }
+
+        foreach (var holders in _samePacks ?? [])
+        {
+            foreach (var copy in Expand(holders, _packed!, seen))
             {
                 yield return copy;
             }
