@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Xml;
 using RclonePool.Core.Pool;
 
@@ -31,39 +32,22 @@ internal static class LiveProperties
     private static readonly HashSet<PropertyName> Protected =
         [ResourceType, ContentLength, LastModified, CreationDate, ETag, ContentType, LockDiscovery, SupportedLock, QuotaAvailable, QuotaUsed];
 
+    // Each live property's name, in the order of LiveProperty's members after None.
+    private static readonly PropertyName[] Named =
+        [ResourceType, ContentLength, LastModified, CreationDate, ETag, ContentType, DisplayName, LockDiscovery, SupportedLock, QuotaAvailable, QuotaUsed];
+
+    private static readonly Dictionary<PropertyName, LiveProperty> ByName =
+        Named.Select((name, i) => (name, live: (LiveProperty)(i + 1))).ToDictionary(p => p.name, p => p.live);
+
+    private static readonly byte[][] LocalNamesUtf8 = [.. Named.Select(name => Encoding.UTF8.GetBytes(name.LocalName))];
+
     /// <summary>Which live property <paramref name="name"/> is, or <see cref="LiveProperty.None"/>.</summary>
-    public static LiveProperty Of(PropertyName name) => !name.IsDav ? LiveProperty.None : name.LocalName switch
-    {
-        "resourcetype" => LiveProperty.ResourceType,
-        "getcontentlength" => LiveProperty.ContentLength,
-        "getlastmodified" => LiveProperty.LastModified,
-        "creationdate" => LiveProperty.CreationDate,
-        "getetag" => LiveProperty.ETag,
-        "getcontenttype" => LiveProperty.ContentType,
-        "displayname" => LiveProperty.DisplayName,
-        "lockdiscovery" => LiveProperty.LockDiscovery,
-        "supportedlock" => LiveProperty.SupportedLock,
-        "quota-available-bytes" => LiveProperty.QuotaAvailable,
-        "quota-used-bytes" => LiveProperty.QuotaUsed,
-        _ => LiveProperty.None,
-    };
+    public static LiveProperty Of(PropertyName name) => ByName.GetValueOrDefault(name, LiveProperty.None);
 
     /// <summary>The local name of a live property as UTF-8 (its element is <c>D:</c> that).</summary>
-    public static ReadOnlySpan<byte> LocalNameUtf8(LiveProperty property) => property switch
-    {
-        LiveProperty.ResourceType => "resourcetype"u8,
-        LiveProperty.ContentLength => "getcontentlength"u8,
-        LiveProperty.LastModified => "getlastmodified"u8,
-        LiveProperty.CreationDate => "creationdate"u8,
-        LiveProperty.ETag => "getetag"u8,
-        LiveProperty.ContentType => "getcontenttype"u8,
-        LiveProperty.DisplayName => "displayname"u8,
-        LiveProperty.LockDiscovery => "lockdiscovery"u8,
-        LiveProperty.SupportedLock => "supportedlock"u8,
-        LiveProperty.QuotaAvailable => "quota-available-bytes"u8,
-        LiveProperty.QuotaUsed => "quota-used-bytes"u8,
-        _ => throw new ArgumentOutOfRangeException(nameof(property), property, "Not a live property."),
-    };
+    public static ReadOnlySpan<byte> LocalNameUtf8(LiveProperty property) => property is > LiveProperty.None and <= LiveProperty.QuotaUsed
+        ? LocalNamesUtf8[(int)property - 1]
+        : throw new ArgumentOutOfRangeException(nameof(property), property, "Not a live property.");
 
     /// <summary>True when PROPPATCH may not set or remove the property.</summary>
     public static bool IsProtected(PropertyName name) => Protected.Contains(name);
