@@ -47,14 +47,7 @@ public sealed partial class SqlitePoolIndex
                 {
                     state.cancellationToken.ThrowIfCancellationRequested();
                     Validate(manifest);
-                    if (seen.Add(manifest.FileId))
-                    {
-                        writer.PutNew(manifest, ManifestSerializer.Serialize(manifest));
-                    }
-                    else
-                    {
-                        writer.Put(manifest, ManifestSerializer.Serialize(manifest));
-                    }
+                    writer.Put(manifest, ManifestSerializer.Serialize(manifest), firstOfItsFileId: seen.Add(manifest.FileId));
                 }
 
                 writer.SetMeta("populated", "1");

@@ -15,16 +15,20 @@ internal sealed class IndexWriter
 
     public IndexWriter(IndexConnection connection) => _connection = connection;
 
-    /// <summary>Records a manifest: ignores an older revision, moves a renamed entry, resolves a path collision.</summary>
-    public void Put(Manifest manifest, byte[] json)
+    /// <summary>
+    /// Records a manifest: ignores an older revision, moves a renamed entry, resolves a path collision.
+    /// <paramref name="firstOfItsFileId"/>: the first put of a file id in a bulk load after <see cref="Clear"/>, which has
+    /// no row and no superseded revision, so the lookups by file id are skipped.
+    /// </summary>
+    public void Put(Manifest manifest, byte[] json, bool firstOfItsFileId = false)
     {
-        var existing = FindBy(IndexSql.FindById, "$file_id", manifest.FileId);
+        var existing = firstOfItsFileId ? null : FindBy(IndexSql.FindById, "$file_id", manifest.FileId);
         if (existing is { } current && current.Revision >= manifest.Revision)
         {
             return;
         }
 
-        if (existing is null && SupersededRevision(manifest.FileId) >= manifest.Revision)
+        if (existing is null && !firstOfItsFileId && SupersededRevision(manifest.FileId) >= manifest.Revision)
         {
             return;
         }
@@ -61,36 +65,12 @@ internal sealed class IndexWriter
             var insert = Command(IndexSql.InsertEntry);
             BindEntry(insert, manifest, written, json);
             insert.ExecuteNonQuery();
-            Execute(IndexSql.ForgetSuperseded, "$file_id", manifest.FileId);
-        }
-
-        AddStored(manifest);
-        AcquireDirectories(manifest.Path, manifest.Modified.UtcTicks);
-    }
-
-    /// <summary>
-    /// <see cref="Put"/> of a file id this index has no row of and never marked superseded: the first put of each file id
-    /// of a bulk load after <see cref="Clear"/>. It skips the lookups by file id such a put cannot need (its row, its
-    /// superseded revision); a path taken by another file id is settled as <see cref="Put"/> settles it.
-    /// </summary>
-    public void PutNew(Manifest manifest, byte[] json)
-    {
-        var written = manifest.Written.UtcTicks;
-        if (FindBy(IndexSql.FindByPath, "$path", manifest.Path) is { } occupant)
-        {
-            if (IsNewer(occupant.Written, occupant.Revision, occupant.FileId, written, manifest.Revision, manifest.FileId))
+            if (!firstOfItsFileId)
             {
-                MarkSuperseded(manifest.FileId, manifest.Revision);
-                return;
+                Execute(IndexSql.ForgetSuperseded, "$file_id", manifest.FileId);
             }
-
-            Delete(occupant);
-            MarkSuperseded(occupant.FileId, occupant.Revision);
         }
 
-        var insert = Command(IndexSql.InsertEntry);
-        BindEntry(insert, manifest, written, json);
-        insert.ExecuteNonQuery();
         AddStored(manifest);
         AcquireDirectories(manifest.Path, manifest.Modified.UtcTicks);
     }
