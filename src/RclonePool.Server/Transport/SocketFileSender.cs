@@ -20,11 +20,15 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
     private const int WaitBytes = 4 * 1024;
 
     private static long _bytesFromFiles;
+    private static long _bytesCheckedInPlace;
 
     private long _position;
 
     /// <summary>Bytes all connections of this process have sent with <c>sendfile</c> (a diagnostic for tests).</summary>
     internal static long BytesFromFiles => Interlocked.Read(ref _bytesFromFiles);
+
+    /// <summary>Of <see cref="BytesFromFiles"/>, those of blocks checked in place (never written into the process), a diagnostic for tests.</summary>
+    internal static long BytesCheckedInPlace => Interlocked.Read(ref _bytesCheckedInPlace);
 
     /// <summary>Sends until the output completes; throws when the socket fails (the caller aborts the connection).</summary>
     public async Task RunAsync()
@@ -102,6 +106,11 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
             if (sent > 0)
             {
                 Interlocked.Add(ref _bytesFromFiles, sent);
+                if (!region.InMemory)
+                {
+                    Interlocked.Add(ref _bytesCheckedInPlace, sent);
+                }
+
                 bytes = bytes.Slice(sent);
                 continue;
             }
