@@ -17,12 +17,4 @@ public interface IBlockRun : IAsyncDisposable
 
     /// <summary>Where the block the last <see cref="ReadNextAsync"/> returned is stored in a local file, when it was read from one (see <see cref="IFileRegionSource"/>).</summary>
     FileRegion? LastRegion => null;
-
-    /// <summary>
-    /// When the next block is stored in a local chunk file, checks it where it lies (a read-only mapping of the file,
-    /// no copy), moves past it and returns its file range; null, and nothing moves, when the run cannot (the caller
-    /// reads the block with <see cref="ReadNextAsync"/> then). Errors as <see cref="ReadNextAsync"/>: a block that does
-    /// not match its digest, or a file that no longer holds it, throws before anything of it is named.
-    /// </summary>
-    ValueTask<FileRegion?> CheckNextInPlaceAsync(CancellationToken cancellationToken) => ValueTask.FromResult<FileRegion?>(null);
 }

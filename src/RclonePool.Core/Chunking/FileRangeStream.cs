@@ -18,15 +18,6 @@ public sealed class FileRangeStream(SafeFileHandle handle, long start, long leng
     /// <summary>Where in the file this view starts.</summary>
     public long Start => start;
 
-    /// <summary>
-    /// Maps this view read-only (<see cref="MappedFileRange"/>) so that a caller can check its bytes where they lie;
-    /// null where that is not possible (the caller reads with <see cref="Read(Span{byte})"/> then).
-    /// </summary>
-    internal MappedFileRange? Map() => MappedFileRange.TryMap(handle, start, length);
-
-    /// <summary>Throws when the read this view belongs to was cancelled.</summary>
-    internal void ThrowIfStopped() => stopWith.ThrowIfCancellationRequested();
-
     public override bool CanRead => true;
 
     public override bool CanSeek => true;

@@ -14,14 +14,4 @@ public interface IFileRegionSource
     /// temporary name and is renamed), so the range holds those bytes for as long as the handle is open.
     /// </summary>
     FileRegion? LastRegion { get; }
-
-    /// <summary>
-    /// When the read's next bytes are one whole hash block, at most <paramref name="maxLength"/> long, stored in a local
-    /// chunk file, checks the block where it lies (a read-only mapping of the file: no copy into a buffer), moves the
-    /// read past it and returns its file range: the caller hands out those bytes by naming the range (a server sends
-    /// it with <c>sendfile</c>), never from memory. Null, and the read does not move, when the next bytes are not such
-    /// a block: the caller reads them as usual. A block that fails its check is handled as by a read (another copy,
-    /// the parity, or an Integrity error) before anything of it is returned.
-    /// </summary>
-    ValueTask<FileRegion?> TryCheckInPlaceAsync(int maxLength, CancellationToken cancellationToken);
 }

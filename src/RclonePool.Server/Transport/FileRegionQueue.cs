@@ -16,13 +16,8 @@ internal sealed class FileRegionQueue
     private readonly Lock _lock = new();
     private bool _closed;
 
-    /// <summary>
-    /// Queues <paramref name="region"/> as the bytes at output position <paramref name="position"/>; false once the
-    /// connection's sender ended. <paramref name="inMemory"/>: whether the output's memory holds the same (checked)
-    /// bytes, so that the sender may send them from there; false for a block checked in place, whose output bytes were
-    /// never written.
-    /// </summary>
-    public bool Add(long position, FileRegion region, bool inMemory = true)
+    /// <summary>Queues <paramref name="region"/> as the bytes at output position <paramref name="position"/>; false once the connection's sender ended.</summary>
+    public bool Add(long position, FileRegion region)
     {
         lock (_lock)
         {
@@ -32,8 +27,7 @@ internal sealed class FileRegionQueue
             }
 
             if (Last is { } last
-                && last.Handle == region.Handle && last.End == position && last.FileOffset + last.Length == region.Offset
-                && last.InMemory == inMemory)
+                && last.Handle == region.Handle && last.End == position && last.FileOffset + last.Length == region.Offset)
             {
                 last.Length += region.Length;
                 return true;
@@ -41,7 +35,7 @@ internal sealed class FileRegionQueue
 
             var added = false;
             region.Handle.DangerousAddRef(ref added);
-            var entry = new Entry(region.Handle, position, region.Offset, region.Length, inMemory);
+            var entry = new Entry(region.Handle, position, region.Offset, region.Length);
             _entries.Enqueue(entry);
             Last = entry;
             return true;
@@ -102,14 +96,9 @@ internal sealed class FileRegionQueue
 
     private Entry? Last { get; set; }
 
-    /// <summary>
-    /// Output bytes [<see cref="Position"/>, <see cref="End"/>) are file bytes from <see cref="FileOffset"/>; the
-    /// output's memory holds them too only when <see cref="InMemory"/>.
-    /// </summary>
-    internal sealed class Entry(SafeFileHandle handle, long position, long fileOffset, long length, bool inMemory = true)
+    /// <summary>Output bytes [<see cref="Position"/>, <see cref="End"/>) are file bytes from <see cref="FileOffset"/>.</summary>
+    internal sealed class Entry(SafeFileHandle handle, long position, long fileOffset, long length)
     {
-        public bool InMemory { get; } = inMemory;
-
         public SafeFileHandle Handle { get; } = handle;
 
         public long Position { get; } = position;

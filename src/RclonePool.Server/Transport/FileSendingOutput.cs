@@ -22,18 +22,7 @@ internal sealed class FileSendingOutput(PipeWriter inner, FileRegionQueue region
     /// <summary>Bytes advanced into the output so far (its position).</summary>
     public long Written => _written;
 
-    public bool TrySendFromFile(ReadOnlyMemory<byte> written, FileRegion region) => TryName(written, region, inMemory: true);
-
-    public bool TrySendUnwrittenFromFile(ReadOnlyMemory<byte> advanced, FileRegion region) => TryName(advanced, region, inMemory: false);
-
-    public bool IsOutputMemory(ReadOnlyMemory<byte> memory)
-    {
-        var lent = _lent;
-        return !memory.IsEmpty && memory.Length <= lent.Length
-            && Unsafe.AreSame(ref MemoryMarshal.GetReference(memory.Span), ref MemoryMarshal.GetReference((ReadOnlySpan<byte>)lent.Span));
-    }
-
-    private bool TryName(ReadOnlyMemory<byte> written, FileRegion region, bool inMemory)
+    public bool TrySendFromFile(ReadOnlyMemory<byte> written, FileRegion region)
     {
         var last = _lastAdvanced;
         if (written.IsEmpty || written.Length != last.Length || region.Length != written.Length
@@ -43,7 +32,7 @@ internal sealed class FileSendingOutput(PipeWriter inner, FileRegionQueue region
         }
 
         _lastAdvanced = default;
-        return regions.Add(_lastPosition, region, inMemory);
+        return regions.Add(_lastPosition, region);
     }
 
     public IDisposable StreamFromFiles() => scheduler.Stream();

@@ -19,21 +19,6 @@ internal interface IFileRegionSink
     bool TrySendFromFile(ReadOnlyMemory<byte> written, FileRegion region);
 
     /// <summary>
-    /// Whether <paramref name="memory"/>, just obtained from the response writer, is the output's own memory, so that
-    /// advancing it and naming it with <see cref="TrySendUnwrittenFromFile"/> will be accepted (false while Kestrel
-    /// buffers: before the response's headers are sent, or behind a pending flush).
-    /// </summary>
-    bool IsOutputMemory(ReadOnlyMemory<byte> memory);
-
-    /// <summary>
-    /// As <see cref="TrySendFromFile"/>, for bytes the caller advanced without writing them (a block checked in place
-    /// in its file, <c>IFileRegionSource.TryCheckInPlaceAsync</c>): they are sent only from <paramref name="region"/>,
-    /// never from the output's memory; a file that cannot deliver them all (cut short since) aborts the connection.
-    /// False when not accepted: the caller must then end the response without flushing (the connection is aborted).
-    /// </summary>
-    bool TrySendUnwrittenFromFile(ReadOnlyMemory<byte> advanced, FileRegion region);
-
-    /// <summary>
     /// Marks a long body that is about to be written (mostly from files) until the returned scope is disposed: while
     /// the process streams few such bodies, the connection sends from a thread of its own, so reading and checking
     /// the next blocks overlaps sending the last ones (<see cref="SenderScheduler"/>).

@@ -7,12 +7,11 @@ namespace RclonePool.Server.Transport;
 /// <summary>
 /// Sends one connection's output (<see cref="FileSendingOutput"/>'s pipe) on its socket in place of Kestrel's socket
 /// sender: bytes named as file ranges (<see cref="FileRegionQueue"/>) with <c>sendfile</c>, everything else (status
-/// lines, headers, bodies not from files) with an ordinary send, in output order. When the pipe still holds a file
-/// range's bytes (the handler read and checked them there), whatever <c>sendfile</c> cannot send — the socket's
+/// lines, headers, bodies not from files) with an ordinary send, in output order. The pipe still holds the file
+/// ranges' bytes (the handler read and checked them there), so whatever <c>sendfile</c> cannot send — the socket's
 /// buffer is full, or the file is shorter than when it was read — goes from memory instead: one small asynchronous
-/// send that waits for room, then <c>sendfile</c> again. A range checked in place (never written into the pipe) waits
-/// for room with a small send read from the file, and a file shorter than it aborts the connection. A send that fails
-/// (the client went away) ends the sender and aborts the connection.
+/// send that waits for room, then <c>sendfile</c> again. A send that fails (the client went away) ends the sender and
+/// aborts the connection.
 /// </summary>
 internal sealed class SocketFileSender(Socket socket, PipeReader output, FileRegionQueue regions)
 {
@@ -20,15 +19,11 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
     private const int WaitBytes = 4 * 1024;
 
     private static long _bytesFromFiles;
-    private static long _bytesCheckedInPlace;
 
     private long _position;
 
     /// <summary>Bytes all connections of this process have sent with <c>sendfile</c> (a diagnostic for tests).</summary>
     internal static long BytesFromFiles => Interlocked.Read(ref _bytesFromFiles);
-
-    /// <summary>Of <see cref="BytesFromFiles"/>, those of blocks checked in place (never written into the process), a diagnostic for tests.</summary>
-    internal static long BytesCheckedInPlace => Interlocked.Read(ref _bytesCheckedInPlace);
 
     /// <summary>Sends until the output completes; throws when the socket fails (the caller aborts the connection).</summary>
     public async Task RunAsync()
@@ -106,11 +101,6 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
             if (sent > 0)
             {
                 Interlocked.Add(ref _bytesFromFiles, sent);
-                if (!region.InMemory)
-                {
-                    Interlocked.Add(ref _bytesCheckedInPlace, sent);
-                }
-
                 bytes = bytes.Slice(sent);
                 continue;
             }
@@ -127,54 +117,19 @@ internal sealed class SocketFileSender(Socket socket, PipeReader output, FileReg
 
             if (sent < 0 && error == SendFile.Again)
             {
-                // The socket's buffer is full: a small asynchronous send waits for room, with the same bytes the file
-                // holds (from memory when the output holds them, else read from the file).
+                // The socket's buffer is full: a small send from memory waits for room (asynchronously) and sends the
+                // same bytes the file holds.
                 var wait = bytes.Slice(0, Math.Min(WaitBytes, bytes.Length));
-                if (region.InMemory)
-                {
-                    await SendMemoryAsync(wait);
-                }
-                else
-                {
-                    await SendReadAsync(region, offset, (int)wait.Length);
-                }
-
+                await SendMemoryAsync(wait);
                 offset += wait.Length;
                 bytes = bytes.Slice(wait.Length);
                 continue;
-            }
-
-            if (!region.InMemory)
-            {
-                // A block checked in place has no copy in memory: a file that ended early (cut short by hand since
-                // it was checked) cannot be completed, so the response is cut and the connection aborted.
-                throw new IOException($"A chunk file ended {bytes.Length} bytes early while being sent (it was changed outside the pool); the response was cut short.");
             }
 
             // The file ended early or cannot be sent from (changed by something outside the pool): the checked bytes
             // in memory are sent instead.
             await SendMemoryAsync(bytes);
             return;
-        }
-    }
-
-    /// <summary>Sends <paramref name="count"/> bytes of <paramref name="region"/>'s file from <paramref name="offset"/>, read into a small buffer.</summary>
-    private async ValueTask SendReadAsync(FileRegionQueue.Entry region, long offset, int count)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(count);
-        try
-        {
-            var read = RandomAccess.Read(region.Handle, buffer.AsSpan(0, count), offset);
-            if (read != count)
-            {
-                throw new IOException($"A chunk file ended {count - read} bytes early while being sent (it was changed outside the pool); the response was cut short.");
-            }
-
-            await SendMemoryAsync(new ReadOnlySequence<byte>(buffer, 0, count));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

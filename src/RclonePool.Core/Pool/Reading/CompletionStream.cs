@@ -12,17 +12,6 @@ internal sealed class CompletionStream(Stream inner, long length, Action? comple
 {
     public FileRegion? LastRegion => (inner as IFileRegionSource)?.LastRegion;
 
-    public async ValueTask<FileRegion?> TryCheckInPlaceAsync(int maxLength, CancellationToken cancellationToken)
-    {
-        if (inner is not IFileRegionSource files || await files.TryCheckInPlaceAsync(maxLength, cancellationToken) is not { } region)
-        {
-            return null;
-        }
-
-        Count(region.Length);
-        return region;
-    }
-
     private long _read;
     private int _done;
 

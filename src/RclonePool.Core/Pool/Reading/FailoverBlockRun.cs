@@ -54,35 +54,6 @@ internal sealed class FailoverBlockRun(ChunkSource chunk, IReadOnlyList<ChunkLoc
         }
     }
 
-    public async ValueTask<FileRegion?> CheckNextInPlaceAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (_run is null)
-            {
-                await OpenNextAsync(cancellationToken);
-                continue;
-            }
-
-            try
-            {
-                var region = await _run.CheckNextInPlaceAsync(cancellationToken);
-                if (region is not null)
-                {
-                    NextBlock++;
-                }
-
-                return region;
-            }
-            catch (PoolException e) when (ChunkSource.IsRecoverable(e) && _copy < copies.Count)
-            {
-                Failed(copies[_copy - 1], e);
-                await _run.DisposeAsync();
-                _run = null;
-            }
-        }
-    }
-
     private async Task OpenNextAsync(CancellationToken cancellationToken)
     {
         if (_copy >= copies.Count)

@@ -19,8 +19,6 @@ internal sealed class RemoteBlockRun : IBlockRun
     private readonly Stream _stream;
     private readonly int _to;
     private readonly long _objectEnd;
-    private MappedFileRange? _mapped;
-    private bool _mapTried;
 
     /// <param name="objectEnd">Where in the stored object the requested range ends: an object at least this long can serve every block of the run.</param>
     public RemoteBlockRun(ChunkSource chunk, ChunkLocation location, Stream stream, BlockRange blocks, long objectEnd)
@@ -85,58 +83,8 @@ internal sealed class RemoteBlockRun : IBlockRun
         return length;
     }
 
-    public async ValueTask<FileRegion?> CheckNextInPlaceAsync(CancellationToken cancellationToken)
-    {
-        if (NextBlock >= _to)
-        {
-            throw new InvalidOperationException("The run has no more blocks.");
-        }
-
-        if (_stream is not FileRangeStream file || Mapping(file) is not { } mapped)
-        {
-            return null;
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        file.ThrowIfStopped();
-        var block = NextBlock;
-        var length = _chunk.BlockLength(block);
-        var at = file.Position;
-        LastRegion = null;
-        var started = Stopwatch.GetTimestamp();
-        if (!mapped.TryGet(at, length, out var bytes))
-        {
-            // The file is shorter than when the run opened it (cut by hand): as a short pread would report it.
-            throw await _chunk.CutShortAsync(_location, _objectEnd, $"the file no longer holds block {block}", cancellationToken);
-        }
-
-        var matches = _chunk.Verify(block, bytes);
-        _chunk.Meter?.Add(length, Stopwatch.GetTimestamp() - started);
-        if (!matches)
-        {
-            throw _chunk.Corrupt(_location, $"block {block} does not match its hash");
-        }
-
-        file.Position = at + length;
-        NextBlock = block + 1;
-        return new FileRegion(file.Handle, file.Start + at, length);
-    }
-
-    /// <summary>The run's mapping of its file range, made at the first in-place check; null when the file cannot be mapped.</summary>
-    private MappedFileRange? Mapping(FileRangeStream file)
-    {
-        if (!_mapTried)
-        {
-            _mapTried = true;
-            _mapped = file.Map();
-        }
-
-        return _mapped;
-    }
-
     public async ValueTask DisposeAsync()
     {
-        _mapped?.Dispose();
         await _stream.DisposeAsync();
     }
 }

@@ -117,68 +117,6 @@ internal sealed class VerifiedReadStream : ReadOnlyStream, IFileRegionSource
         return take;
     }
 
-    public async ValueTask<FileRegion?> TryCheckInPlaceAsync(int maxLength, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        LastRegion = null;
-        if (_position >= _end || _blockLength != 0)
-        {
-            return null;
-        }
-
-        var chunkIndex = FindChunk(_position);
-        var chunk = _manifest.Chunks[chunkIndex];
-        var within = _position - chunk.Offset;
-        var blockIndex = (int)(within / _manifest.BlockSize);
-        var blockOffset = (long)blockIndex * _manifest.BlockSize;
-        var blockLength = (int)Math.Min(_manifest.BlockSize, chunk.Length - blockOffset);
-        if (within != blockOffset || maxLength < blockLength || _position + blockLength > _end)
-        {
-            return null;
-        }
-
-        // Only a block this stream reads straight from the remote (LoadBlockAsync's direct read) can be checked in
-        // place: a cached block, or one fetched through the cache, is read into memory as before.
-        var source = Source(chunkIndex);
-        Prefetch(chunkIndex);
-        if (_cache.IsEnabled && chunkIndex != _bypassChunk)
-        {
-            if (!IsLongLocalRead(source, blockIndex))
-            {
-                return null;
-            }
-
-            await CloseReadThroughAsync();
-            _bypassChunk = chunkIndex;
-        }
-
-        var direct = await OpenDirectAsync(source, blockIndex, cancellationToken);
-        FileRegion? region;
-        try
-        {
-            region = await direct.CheckNextInPlaceAsync(cancellationToken);
-        }
-        catch
-        {
-            await CloseDirectAsync();
-            throw;
-        }
-
-        if (region is not { } checkedRegion)
-        {
-            return null;
-        }
-
-        if (checkedRegion.Length != blockLength)
-        {
-            throw new InvalidOperationException($"Block {blockIndex} of chunk {chunkIndex} was checked as {checkedRegion.Length} bytes, not {blockLength}.");
-        }
-
-        _position += blockLength;
-        LastRegion = checkedRegion;
-        return checkedRegion;
-    }
-
     /// <summary>Fills <paramref name="target"/> with a checked block: from the cache when it can serve it, else from the remotes.</summary>
     private async ValueTask LoadBlockAsync(int chunkIndex, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
     {
@@ -310,22 +248,6 @@ internal sealed class VerifiedReadStream : ReadOnlyStream, IFileRegionSource
 
     private async ValueTask ReadDirectAsync(ChunkSource source, int blockIndex, Memory<byte> target, CancellationToken cancellationToken)
     {
-        var direct = await OpenDirectAsync(source, blockIndex, cancellationToken);
-        try
-        {
-            await direct.ReadNextAsync(target, cancellationToken);
-            _loadedRegion = direct.LastRegion;
-        }
-        catch
-        {
-            await CloseDirectAsync();
-            throw;
-        }
-    }
-
-    /// <summary>Makes <see cref="_direct"/> the run of <paramref name="source"/> whose next block is <paramref name="blockIndex"/>.</summary>
-    private async ValueTask<IBlockRun> OpenDirectAsync(ChunkSource source, int blockIndex, CancellationToken cancellationToken)
-    {
         if (_direct is null || _directChunk != source.Index || _direct.NextBlock != blockIndex)
         {
             await CloseDirectAsync();
@@ -333,7 +255,16 @@ internal sealed class VerifiedReadStream : ReadOnlyStream, IFileRegionSource
             _directChunk = source.Index;
         }
 
-        return _direct;
+        try
+        {
+            await _direct.ReadNextAsync(target, cancellationToken);
+            _loadedRegion = _direct.LastRegion;
+        }
+        catch
+        {
+            await CloseDirectAsync();
+            throw;
+        }
     }
 
     private ChunkSource Source(int chunkIndex) => _sources[chunkIndex] ??= new ChunkSource(_manifest, chunkIndex, _store, _resolve, _meter, _onDamage, _localFiles);

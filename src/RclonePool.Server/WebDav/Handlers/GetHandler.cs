@@ -136,8 +136,7 @@ internal sealed class GetHandler : IMethodHandler
     /// one range covering the whole file) is a <paramref name="download"/>: PRE_DOWNLOAD / POST_DOWNLOAD are published
     /// for it; ranged reads (seeking, streaming players) publish none. On a plain HTTP/1.x connection, a whole block the
     /// read took from a local chunk file (and checked in the response's memory) is sent from that file with sendfile
-    /// (<see cref="IFileRegionSink"/>, docs/read-path.md); once the headers are out, such a block is checked where it
-    /// lies in the file (<see cref="IFileRegionSource.TryCheckInPlaceAsync"/>) and never copied into the process.
+    /// (<see cref="IFileRegionSink"/>, docs/read-path.md).
     /// </summary>
     private static async Task CopyAsync(DavContext context, long offset, long count, bool download)
     {
@@ -160,30 +159,16 @@ internal sealed class GetHandler : IMethodHandler
                 memory = memory[..(int)remaining];
             }
 
-            int read;
-            if (sink is not null && sink.IsOutputMemory(memory) && await files!.TryCheckInPlaceAsync(memory.Length, context.Aborted) is { } inPlace)
+            var read = await source.ReadAsync(memory, context.Aborted);
+            if (read == 0)
             {
-                // Checked where it lies in its chunk file: advanced without being written, sent only from the file.
-                read = inPlace.Length;
-                writer.Advance(read);
-                if (!sink.TrySendUnwrittenFromFile(memory[..read], inPlace))
-                {
-                    throw new IOException($"{context.Path} could not be sent: the connection's sender has ended.");
-                }
+                throw new IOException($"{context.Path} ended {remaining} bytes early while being served.");
             }
-            else
-            {
-                read = await source.ReadAsync(memory, context.Aborted);
-                if (read == 0)
-                {
-                    throw new IOException($"{context.Path} ended {remaining} bytes early while being served.");
-                }
 
-                writer.Advance(read);
-                if (sink is not null && files!.LastRegion is { } region && region.Length == read)
-                {
-                    sink.TrySendFromFile(memory[..read], region);
-                }
+            writer.Advance(read);
+            if (sink is not null && files!.LastRegion is { } region && region.Length == read)
+            {
+                sink.TrySendFromFile(memory[..read], region);
             }
 
             remaining -= read;
