@@ -31,6 +31,7 @@ public sealed class ManifestStore
     private Task? _formatRaised;
     private volatile bool _poolHasPacks;
     private int _coming;
+    private volatile RemoteDirectories? _directories;
 
     public ManifestStore(IRemoteStore store, PoolLayout layout, IReadOnlyList<PoolRemote> remotes, ILogger logger, ManifestPacking? packing = null)
     {
@@ -130,20 +131,26 @@ public sealed class ManifestStore
         // Withdrawn before the copies are queued: a call gathering them stops lingering once no other announced write is coming.
         announced?.Dispose();
 
-        // Every remote, a remote joining meanwhile included: it waits for this write before it is given what it lacks.
+        // Every remote, a remote joining meanwhile included: it waits for this write before it is given what it lacks. The
+        // copies go out together: one queue for the set of remotes, a pack built once for all of them, one wait.
         using var lease = UseRemotes();
-        var results = await Task.WhenAll(lease.Remotes.Select(async remote =>
+        var outcome = await _writer.WriteToEachAsync(ManifestDirectories(lease.Remotes), manifest.ObjectName, bytes, CancellationToken.None, announced: announced is not null);
+        if (outcome.AllWritten)
         {
-            try
+            return bytes;
+        }
+
+        var results = new (PoolRemote Remote, Exception? Error, bool Packed)[lease.Remotes.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var error = outcome.ErrorAt(i);
+            if (error is not null and not (PoolException or HttpRequestException or IOException or OperationCanceledException))
             {
-                var packed = await _writer.WriteAsync(_layout.ManifestDirectory(remote), manifest.ObjectName, bytes, CancellationToken.None, announced: announced is not null);
-                return (Remote: remote, Error: (Exception?)null, Packed: packed);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
             }
-            catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)
-            {
-                return (Remote: remote, Error: e, Packed: false);
-            }
-        }));
+
+            results[i] = (lease.Remotes[i], error, error is null && outcome.Packed);
+        }
 
         var failed = results.Where(r => r.Error is not null).ToList();
         if (failed.Count == 0)
@@ -211,34 +218,72 @@ public sealed class ManifestStore
             // The tombstone goes in a compressed pack, which only a pool of format 3 may hold.
             await RaiseFormatOnceAsync(cancellationToken);
             var tombstone = ManifestPack.SerializeTombstone(fileId, revision, _packing.Time.GetUtcNow());
+            var name = ManifestNames.ObjectName(fileId, revision);
             using var lease = UseRemotes();
-            var written = await Task.WhenAll(lease.Remotes.Select(async remote =>
+            var written = new bool[lease.Remotes.Count];
+            if (_packing.Write)
             {
-                try
+                var outcome = await _writer.WriteToEachAsync(ManifestDirectories(lease.Remotes), name, tombstone, CancellationToken.None, mustPack: true);
+                for (var i = 0; i < written.Length; i++)
                 {
-                    if (_packing.Write)
+                    written[i] = TombstoneWritten(lease.Remotes[i], fileId, outcome.ErrorAt(i));
+                }
+            }
+            else
+            {
+                var pack = Pack([new NamedBytes(name, tombstone)]);
+                written = await Task.WhenAll(lease.Remotes.Select(async remote =>
+                {
+                    try
                     {
-                        await _writer.WriteAsync(_layout.ManifestDirectory(remote), ManifestNames.ObjectName(fileId, revision), tombstone, CancellationToken.None, mustPack: true);
-                    }
-                    else
-                    {
-                        var pack = Pack([new NamedBytes(ManifestNames.ObjectName(fileId, revision), tombstone)]);
                         await _store.WriteBytesAsync(_layout.Manifest(remote, pack.Name), pack.Bytes, CancellationToken.None);
+                        return true;
                     }
+                    catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)
+                    {
+                        return TombstoneWritten(remote, fileId, e);
+                    }
+                }));
+            }
 
-                    return true;
-                }
-                catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)
-                {
-                    _logger.LogWarning("The tombstone of file {FileId} could not be written to {Remote} ({Error}); its chunks are kept, delete it again when every remote answers.", fileId, remote.Name, e.Message);
-                    return false;
-                }
-            }));
             tombstoned = written.All(w => w);
         }
 
         return await DeleteRevisionAsync(fileId, revision, cancellationToken) && tombstoned;
     }
+
+    /// <summary>True when <paramref name="error"/> is null; else logs that the tombstone did not reach <paramref name="remote"/> (rethrowing an error that is not a remote's failure).</summary>
+    private bool TombstoneWritten(PoolRemote remote, string fileId, Exception? error)
+    {
+        if (error is null)
+        {
+            return true;
+        }
+
+        if (error is not (PoolException or HttpRequestException or IOException or OperationCanceledException))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        _logger.LogWarning("The tombstone of file {FileId} could not be written to {Remote} ({Error}); its chunks are kept, delete it again when every remote answers.", fileId, remote.Name, error.Message);
+        return false;
+    }
+
+    /// <summary>The manifest directory of each of <paramref name="remotes"/>, in order; kept while the set of remotes stays the same.</summary>
+    private RemotePath[] ManifestDirectories(IReadOnlyList<PoolRemote> remotes)
+    {
+        var known = _directories;
+        if (known is not null && ReferenceEquals(known.Remotes, remotes))
+        {
+            return known.Directories;
+        }
+
+        var directories = remotes.Select(_layout.ManifestDirectory).ToArray();
+        _directories = new RemoteDirectories(remotes, directories);
+        return directories;
+    }
+
+    private sealed record RemoteDirectories(IReadOnlyList<PoolRemote> Remotes, RemotePath[] Directories);
 
     private NamedBytes Pack(IReadOnlyList<NamedBytes> records)
     {

@@ -14,6 +14,13 @@ public sealed record PutOptions
     /// <summary>Chunk transfers in flight at once; the config's <c>max_parallel_workers</c> when null.</summary>
     public int? Workers { get; init; }
 
+    /// <summary>
+    /// The caller has just found the path's parent to be a directory (a WebDAV PUT checks it to answer 409), so the upload
+    /// does not look up the path's ancestors again: a directory's ancestors are directories. A file created above the path
+    /// meanwhile is caught no later than it would be otherwise (the ancestors are not locked either way).
+    /// </summary>
+    public bool ParentIsDirectory { get; init; }
+
     /// <summary>Receives the count of bytes stored so far.</summary>
     public IProgress<long>? Progress { get; init; }
 }

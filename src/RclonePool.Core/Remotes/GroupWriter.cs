@@ -11,6 +11,12 @@ namespace RclonePool.Core.Remotes;
 /// at once. Each caller still learns whether its own object was written.
 /// </summary>
 /// <remarks>
+/// A write may name several directories (<see cref="WriteToEachAsync"/>: the same object to each, such as a manifest to
+/// every remote): the writes to one set of directories share one queue, so a batch is the same for each directory,
+/// <paramref name="pack"/> makes its pack once for all of them, and a caller waits once, learning the fate of each copy.
+/// A call that can go at once starts on the caller's thread (a local directory's write then completes without a hand-off).
+/// </remarks>
+/// <remarks>
 /// With <paramref name="pack"/> (manifest packing), a batch of two or more objects, or one that holds an object that
 /// must be packed, goes out as the one object <paramref name="pack"/> makes of it; the caller learns that its object was
 /// packed (it cannot be removed alone). <paramref name="linger"/> holds each call that long before it takes its batch, so
@@ -27,10 +33,10 @@ public sealed class GroupWriter(
     IRemoteStore store, int maxBatch = 256, int maxInFlight = 8, Func<IReadOnlyList<NamedBytes>, NamedBytes>? pack = null, TimeSpan linger = default,
     Func<RemotePath, Task<TimeSpan>>? lingerIn = null, Func<int>? coming = null)
 {
-    private readonly Dictionary<RemotePath, Lane> _lanes = [];
+    private readonly Dictionary<LaneKey, Lane> _lanes = [];
     private long _objectsWritten;
 
-    /// <summary>Objects written so far (a pack counts once), over every directory.</summary>
+    /// <summary>Objects written so far (a pack counts once per directory), over every directory.</summary>
     public long ObjectsWritten => Interlocked.Read(ref _objectsWritten);
 
     /// <summary>True when calls linger to gather (then one call per directory gathers at a time).</summary>
@@ -41,17 +47,39 @@ public sealed class GroupWriter(
     /// ahead (it is one of <c>coming</c>'s count until it gets here), so the call that carries it lingers only while other
     /// announced writes are still coming.
     /// </summary>
-    public Task<bool> WriteAsync(RemotePath directory, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken, bool mustPack = false, bool announced = false)
+    public async Task<bool> WriteAsync(RemotePath directory, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken, bool mustPack = false, bool announced = false)
     {
+        var outcome = await WriteToEachAsync([directory], name, bytes, cancellationToken, mustPack, announced);
+        if (outcome.ErrorAt(0) is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return outcome.Packed;
+    }
+
+    /// <summary>
+    /// Writes one object to each of <paramref name="directories"/> (the same bytes, under the same name or in the same
+    /// pack); the outcome tells, per directory in this order, whether its copy was written. A directory's failure is in
+    /// the outcome, not thrown. No directories: nothing to write.
+    /// </summary>
+    public Task<GroupWriteOutcome> WriteToEachAsync(IReadOnlyList<RemotePath> directories, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken, bool mustPack = false, bool announced = false)
+    {
+        if (directories.Count == 0)
+        {
+            return Task.FromResult(new GroupWriteOutcome(packed: false, errors: null));
+        }
+
         var item = new Pending(new NamedBytes(name, bytes), mustPack && pack is not null, announced);
+        var key = new LaneKey(directories);
         Lane lane;
         bool start;
         TaskCompletionSource? wake;
         lock (_lanes)
         {
-            if (!_lanes.TryGetValue(directory, out lane!))
+            if (!_lanes.TryGetValue(key, out lane!))
             {
-                _lanes[directory] = lane = new Lane(directory);
+                _lanes[key] = lane = new Lane([.. directories]);
             }
 
             lane.Queue.Enqueue(item);
@@ -69,7 +97,8 @@ public sealed class GroupWriter(
         wake?.TrySetResult();
         if (start)
         {
-            _ = Task.Run(() => FlushAsync(lane), CancellationToken.None);
+            // On this thread up to its first wait (a local directory's write has none): no hand-off to another thread.
+            _ = FlushAsync(lane);
         }
 
         return item.Done.Task.WaitAsync(cancellationToken);
@@ -77,8 +106,14 @@ public sealed class GroupWriter(
 
     private async Task FlushAsync(Lane lane)
     {
-        while (true)
+        for (var round = 0; ; round++)
         {
+            if (round > 0)
+            {
+                // Started on a caller's thread: later batches are not that caller's to carry.
+                await Task.Yield();
+            }
+
             if (Gathers)
             {
                 await GatherAsync(lane);
@@ -103,18 +138,7 @@ public sealed class GroupWriter(
                 }
             }
 
-            try
-            {
-                var packed = pack is not null && (batch.Count >= 2 || batch.Exists(p => p.MustPack));
-                IReadOnlyList<NamedBytes> objects = packed ? [pack!([.. batch.Select(p => p.Object)])] : [.. batch.Select(p => p.Object)];
-                await store.WriteManyAsync(lane.Directory, objects, CancellationToken.None);
-                Interlocked.Add(ref _objectsWritten, objects.Count);
-                batch.ForEach(p => p.Done.TrySetResult(packed));
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
+            await WriteBatchAsync(lane, batch);
 
             if (Gathers)
             {
@@ -133,8 +157,53 @@ public sealed class GroupWriter(
         }
     }
 
+    /// <summary>Writes one batch (packed once, when it packs) to each directory of the lane, concurrently; never throws.</summary>
+    private async Task WriteBatchAsync(Lane lane, List<Pending> batch)
+    {
+        IReadOnlyList<NamedBytes> objects;
+        bool packed;
+        try
+        {
+            packed = pack is not null && (batch.Count >= 2 || batch.Exists(p => p.MustPack));
+            objects = packed ? [pack!([.. batch.Select(p => p.Object)])] : [.. batch.Select(p => p.Object)];
+        }
+        catch (Exception e)
+        {
+            batch.ForEach(p => p.Done.TrySetException(e));
+            return;
+        }
+
+        var directories = lane.Directories;
+        var calls = new Task[directories.Length];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            calls[i] = WriteOrFailAsync(directories[i], objects);
+        }
+
+        Exception?[]? errors = null;
+        for (var i = 0; i < calls.Length; i++)
+        {
+            try
+            {
+                await calls[i];
+                Interlocked.Add(ref _objectsWritten, objects.Count);
+            }
+            catch (Exception e)
+            {
+                (errors ??= new Exception?[calls.Length])[i] = e;
+            }
+        }
+
+        var outcome = new GroupWriteOutcome(packed, errors);
+        batch.ForEach(p => p.Done.TrySetResult(outcome));
+    }
+
+    /// <summary>One directory's call; a synchronous throw becomes the task's failure, so that the other directories' calls still start.</summary>
+    private async Task WriteOrFailAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects) =>
+        await store.WriteManyAsync(directory, objects, CancellationToken.None);
+
     /// <summary>
-    /// Lingers for the writes that finish close to those waiting: up to the directory's linger, less once the batch is
+    /// Lingers for the writes that finish close to those waiting: up to the lane's linger, less once the batch is
     /// full, or once it holds an announced write and no other announced write is coming.
     /// </summary>
     private async Task GatherAsync(Lane lane)
@@ -167,7 +236,10 @@ public sealed class GroupWriter(
         }
     }
 
-    /// <summary>How long calls for <paramref name="lane"/> linger: asked once per directory; a failure to tell lingers the default.</summary>
+    /// <summary>
+    /// How long calls for <paramref name="lane"/> linger: asked once per directory, the longest of its directories (its
+    /// writers wait for every copy anyway); a failure to tell lingers the default.
+    /// </summary>
     private async Task<TimeSpan> LingerAsync(Lane lane)
     {
         if (lane.Linger is { } known)
@@ -175,30 +247,73 @@ public sealed class GroupWriter(
             return known;
         }
 
-        TimeSpan wait;
-        try
+        var wait = TimeSpan.Zero;
+        foreach (var directory in lane.Directories)
         {
-            wait = lingerIn is null ? linger : await lingerIn(lane.Directory);
-        }
-        catch (Exception e) when (e is PoolException or IOException or TimeoutException or OperationCanceledException)
-        {
-            return linger;
+            TimeSpan own;
+            try
+            {
+                own = lingerIn is null ? linger : await lingerIn(directory);
+            }
+            catch (Exception e) when (e is PoolException or IOException or TimeoutException or OperationCanceledException)
+            {
+                return linger;
+            }
+
+            wait = own > wait ? own : wait;
         }
 
         lane.Linger = wait;
         return wait;
     }
 
-    private sealed class Lane(RemotePath directory)
+    /// <summary>The directories of a lane, compared by value and in order.</summary>
+    private readonly struct LaneKey(IReadOnlyList<RemotePath> directories) : IEquatable<LaneKey>
     {
-        public RemotePath Directory { get; } = directory;
+        private readonly IReadOnlyList<RemotePath> _directories = directories;
 
-        /// <summary>How long this directory's calls linger; null until asked.</summary>
+        public bool Equals(LaneKey other)
+        {
+            if (_directories.Count != other._directories.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < _directories.Count; i++)
+            {
+                if (_directories[i] != other._directories[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is LaneKey other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            for (var i = 0; i < _directories.Count; i++)
+            {
+                hash.Add(_directories[i]);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
+    private sealed class Lane(RemotePath[] directories)
+    {
+        public RemotePath[] Directories { get; } = directories;
+
+        /// <summary>How long this lane's calls linger; null until asked.</summary>
         public TimeSpan? Linger { get; set; }
 
         public Queue<Pending> Queue { get; } = new();
 
-        /// <summary>Calls in flight (or about to start) for this directory.</summary>
+        /// <summary>Calls in flight (or about to start) for this lane.</summary>
         public int Flushers { get; set; }
 
         /// <summary>True while one of the calls lingers to gather its batch.</summary>
@@ -219,6 +334,6 @@ public sealed class GroupWriter(
 
         public bool Announced { get; } = announced;
 
-        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<GroupWriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

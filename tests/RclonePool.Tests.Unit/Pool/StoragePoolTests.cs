@@ -257,6 +257,12 @@ public sealed class StoragePoolTests
             var records = objects.Sum(o => ManifestNames.IsPackName(o.Key[(o.Key.LastIndexOf('/') + 1)..]) ? ManifestPack.Parse(o.Value, test.Pool.Context.PoolId, o.Key).Count : 1);
             Assert.Equal(paths.Count, records);
         }
+
+        // Each batch went to every remote as the one pack built for all of them: the remotes hold the same objects, byte for byte.
+        var held = new[] { "a:", "b:", "c:" }.Select(remote => store.Inner.Objects
+            .Where(o => o.Key.StartsWith(remote, StringComparison.Ordinal) && o.Key.Contains("rclonepool_manifests", StringComparison.Ordinal))
+            .Select(o => $"{o.Key[(o.Key.LastIndexOf('/') + 1)..]} {Convert.ToHexString(o.Value)}").Order(StringComparer.Ordinal).ToList()).ToList();
+        Assert.All(held, objects => Assert.Equal(held[0], objects));
     }
 
     /// <summary>Holds writes of manifests until <see cref="Open"/>.</summary>

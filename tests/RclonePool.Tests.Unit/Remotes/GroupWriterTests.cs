@@ -106,6 +106,53 @@ public sealed class GroupWriterTests
         Assert.Equal("pack of t0,t1", Assert.Single(store.Written.Keys));
     }
 
+    [Fact]
+    public async Task A_write_to_several_directories_packs_each_batch_once_and_sends_the_same_pack_to_each()
+    {
+        var store = new GatedStore();
+        var packs = 0;
+        var coming = 3;
+        var writer = new GroupWriter(store, maxInFlight: 2, pack: records => { Interlocked.Increment(ref packs); return Pack(records); },
+            linger: TimeSpan.FromMinutes(5), coming: () => Volatile.Read(ref coming));
+        RemotePath[] directories = [new("a:", "rclonepool_manifests"), new("b:", "rclonepool_manifests"), new("c:", "rclonepool_manifests")];
+        store.Open();
+
+        // Three announced uploads hand over their manifests: one queue for the three directories gathers them.
+        var written = new List<Task<GroupWriteOutcome>>();
+        for (var i = 0; i < 3; i++)
+        {
+            Interlocked.Decrement(ref coming);
+            written.Add(writer.WriteToEachAsync(directories, $"m{i}", new byte[] { (byte)i }, Ct, announced: true));
+            await Task.Delay(50, Ct); // the gathering call has seen this one arrive before the next is no longer coming
+        }
+
+        var outcomes = await Task.WhenAll(written).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.All(outcomes, o => Assert.True(o.AllWritten && o.Packed));
+        Assert.Equal(1, packs);
+        Assert.Equal(["a:", "b:", "c:"], store.CallLog.Select(c => c.Directory.Remote).Order());
+        Assert.All(store.CallLog, c => Assert.Equal(["pack of m0,m1,m2"], c.Names));
+        Assert.Equal(3, writer.ObjectsWritten);
+    }
+
+    [Fact]
+    public async Task A_directory_that_fails_is_reported_for_that_directory_while_the_others_hold_their_copies()
+    {
+        var store = new GatedStore { FailRemotes = ["b:"] };
+        var writer = new GroupWriter(store, maxInFlight: 2);
+        RemotePath[] directories = [new("a:", "rclonepool_manifests"), new("b:", "rclonepool_manifests"), new("c:", "rclonepool_manifests")];
+        store.Open();
+
+        var outcome = await writer.WriteToEachAsync(directories, "m", new byte[] { 1 }, Ct);
+
+        Assert.False(outcome.AllWritten);
+        Assert.False(outcome.Packed);
+        Assert.Null(outcome.ErrorAt(0));
+        Assert.Contains("b:", Assert.IsType<PoolException>(outcome.ErrorAt(1)).Message, StringComparison.Ordinal);
+        Assert.Null(outcome.ErrorAt(2));
+        Assert.Equal(["a:", "c:"], store.CallLog.Where(c => c.Written).Select(c => c.Directory.Remote).Order());
+    }
+
     private static NamedBytes Pack(IReadOnlyList<NamedBytes> records) => new($"pack of {string.Join(',', records.Select(r => r.Name))}", new byte[] { (byte)records.Count });
 
     /// <summary>Batched writes that wait at a gate until it opens; counts the objects of each call.</summary>
@@ -119,6 +166,11 @@ public sealed class GroupWriterTests
         public ConcurrentQueue<int> Calls { get; } = new();
 
         public string[] FailNames { get; init; } = [];
+
+        public string[] FailRemotes { get; init; } = [];
+
+        /// <summary>Every call: its directory, the names it carried, and whether it wrote them.</summary>
+        public ConcurrentQueue<(RemotePath Directory, string[] Names, bool Written)> CallLog { get; } = new();
 
         public void Open() => _gate.TrySetResult();
 
@@ -135,10 +187,20 @@ public sealed class GroupWriterTests
             Calls.Enqueue(objects.Count);
             Interlocked.Increment(ref _started);
             await _gate.Task.WaitAsync(cancellationToken);
-            if (objects.Select(o => o.Name).FirstOrDefault(FailNames.Contains) is { } bad)
+            var names = objects.Select(o => o.Name).ToArray();
+            if (names.FirstOrDefault(FailNames.Contains) is { } bad)
             {
+                CallLog.Enqueue((directory, names, false));
                 throw new PoolException(PoolErrorKind.Transient, $"injected failure writing {bad}");
             }
+
+            if (FailRemotes.Contains(directory.Remote))
+            {
+                CallLog.Enqueue((directory, names, false));
+                throw new PoolException(PoolErrorKind.Transient, $"injected failure writing to {directory.Remote}");
+            }
+
+            CallLog.Enqueue((directory, names, true));
 
             foreach (var item in objects)
             {

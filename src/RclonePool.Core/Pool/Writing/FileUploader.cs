@@ -29,7 +29,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     public async Task<PoolEntry> PutAsync(PoolPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
     {
         using var announced = length is >= 0 and <= AnnouncedMaxBytes ? pool.Manifests.Announce() : null;
-        var existing = await PrepareWriteAsync(path, options.Overwrite, cancellationToken);
+        var existing = await PrepareWriteAsync(path, options, cancellationToken);
         if (pool.Events.HasSubscribers)
         {
             pool.Events.Publish(new PoolEvent { Type = PoolEventType.PreUpload, Path = path.Value, TotalBytes = length >= 0 ? length : null });
@@ -125,14 +125,18 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
     }
 
     /// <summary>Checks that a file may be written at <paramref name="path"/> and returns what it replaces.</summary>
-    private async Task<Manifest?> PrepareWriteAsync(PoolPath path, bool overwrite, CancellationToken cancellationToken)
+    private async Task<Manifest?> PrepareWriteAsync(PoolPath path, PutOptions options, CancellationToken cancellationToken)
     {
         if (path.IsRoot)
         {
             throw new PoolException(PoolErrorKind.BadInput, "The pool root is a directory; give a file path such as /backups/file.mkv.");
         }
 
-        await EnsureNoFileAboveAsync(path, cancellationToken);
+        if (!options.ParentIsDirectory)
+        {
+            await EnsureNoFileAboveAsync(path, cancellationToken);
+        }
+
         var (existing, exists) = await pool.Index.LookupAsync(path, cancellationToken);
         if (existing is null && exists)
         {
@@ -146,7 +150,7 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
                 throw PoolErrors.IsDirectory(path);
             }
 
-            if (!overwrite)
+            if (!options.Overwrite)
             {
                 throw PoolErrors.Exists(path);
             }

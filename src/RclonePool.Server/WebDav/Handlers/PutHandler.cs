@@ -54,7 +54,7 @@ internal sealed class PutHandler : IMethodHandler
             throw new DavException(StatusCodes.Status507InsufficientStorage, $"The pool has {free} bytes free; this PUT needs {length}.");
         }
 
-        var options = new PutOptions { Overwrite = entry is not null || request.Headers.IfNoneMatch.Count == 0 };
+        var options = new PutOptions { Overwrite = entry is not null || request.Headers.IfNoneMatch.Count == 0, ParentIsDirectory = true };
         var stored = await context.Pool.PutAsync(path, request.Body, length, options, context.Aborted);
 
         var response = context.Response;
