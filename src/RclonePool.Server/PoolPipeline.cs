@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using RclonePool.Core.Pool;
 using RclonePool.Server.Api;
 using RclonePool.Server.Live;
+using RclonePool.Server.Transport;
 using RclonePool.Server.WebDav;
 using RclonePool.Server.WebUi;
 
@@ -31,7 +32,8 @@ internal static class PoolPipeline
     }
 
     /// <summary>Adds the pool's part of the pipeline to <paramref name="app"/> (ending it); returns the decoded path base.</summary>
-    public static string Use(IApplicationBuilder app, IPoolFileSystem pool, ServerOptions options, ILoggerFactory loggerFactory)
+    /// <remarks>With <paramref name="warmUp"/>, the open loopback warm-up's requests end at the scratch pool instead (<see cref="WarmUpRoute"/>).</remarks>
+    public static string Use(IApplicationBuilder app, IPoolFileSystem pool, ServerOptions options, ILoggerFactory loggerFactory, WarmUpRoute? warmUp = null)
     {
         var endpoint = new WebDavEndpoint(pool, options, loggerFactory);
         var apiPrefix = ServerPaths.Api(options.Role);
@@ -47,7 +49,8 @@ internal static class PoolPipeline
             endpoints.MapPoolApi(apiPrefix);
             endpoints.MapPoolEvents(ServerPaths.Events(options.Role));
         });
-        app.Run(options.Role == ServerRole.Api ? ApiOnly.NotFoundAsync : ReservedPaths.Guard(endpoint.InvokeAsync));
+        var dav = ReservedPaths.Guard(endpoint.InvokeAsync);
+        app.Run(options.Role == ServerRole.Api ? ApiOnly.NotFoundAsync : warmUp is null ? dav : warmUp.Around(dav));
         return endpoint.Services.PathBase;
     }
 }

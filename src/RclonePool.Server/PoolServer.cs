@@ -125,7 +125,11 @@ public static class PoolServer
         }
 
         app.UseMiddleware<HealthEndpoints>(router is null ? () => PoolReadiness.IsReady(pool!) : new Func<bool>(router.IsReady));
-        app.UseRequestAuthentication(options.Authenticator);
+        // The loopback warm-up lists a scratch pool through the whole pipeline (WebDAV servers of one pool).
+        var warmUp = options.WarmUp && pool is StoragePool && options.Role == ServerRole.WebDav ? new WarmUpRoute() : null;
+        app.UseRequestAuthentication(options.Authenticator is { } authenticator && warmUp is not null
+            ? new WarmUpAuthenticator(authenticator, warmUp)
+            : options.Authenticator);
         string pathBase;
         if (router is not null)
         {
@@ -135,9 +139,10 @@ public static class PoolServer
         }
         else
         {
-            pathBase = PoolPipeline.Use(app, pool!, options, loggerFactory);
+            pathBase = PoolPipeline.Use(app, pool!, options, loggerFactory, warmUp);
         }
 
+        DavScratch? scratch = null;
         try
         {
             if (options.WarmUp && pool is StoragePool storage)
@@ -145,9 +150,9 @@ public static class PoolServer
                 // The REST API's endpoints are built on the first request of any kind (minimal API delegates, JSON
                 // metadata): build them now, then run the WebDAV paths, all before the socket listens.
                 _ = app.Services.GetService<Microsoft.AspNetCore.Routing.EndpointDataSource>()?.Endpoints;
-                if (options.Role == ServerRole.WebDav)
+                if (warmUp is not null)
                 {
-                    await DavWarmUp.RunAsync(storage.Config, options, loggerFactory.CreateLogger("RclonePool.Server"), cancellationToken);
+                    scratch = await DavWarmUp.RunAsync(storage.Config, options, loggerFactory.CreateLogger("RclonePool.Server"), cancellationToken);
                 }
             }
 
@@ -155,6 +160,11 @@ public static class PoolServer
         }
         catch
         {
+            if (scratch is not null)
+            {
+                await scratch.DisposeAsync();
+            }
+
             await app.DisposeAsync();
             throw;
         }
@@ -193,9 +203,22 @@ public static class PoolServer
             ServerLog.OpenWithoutAuthentication(log, options.Host, options.Port);
         }
 
-        if (options.WarmUp && bound.Length > 0)
+        try
         {
-            await LoopbackWarmUp.RunAsync(bound[0], cancellationToken);
+            if (options.WarmUp && bound.Length > 0)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var statuses = await LoopbackWarmUp.RunAsync(bound[0], scratch is null ? null : warmUp!.Open(scratch), cancellationToken);
+                ServerLog.LoopbackWarmedUp(log, string.Join(", ", statuses), System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+        finally
+        {
+            warmUp?.Close();
+            if (scratch is not null)
+            {
+                await scratch.DisposeAsync();
+            }
         }
 
         return new RunningServer(app, bound, pathBase, metricsUrl);

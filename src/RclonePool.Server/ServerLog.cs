@@ -38,4 +38,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 1022, Level = LogLevel.Debug, Message = "Warming up the WebDAV request paths failed ({Reason}); the first requests compile them instead")]
     public static partial void WarmUpFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Debug, Message = "Loopback warm-up requests answered {Statuses} in {Milliseconds:0} ms")]
+    public static partial void LoopbackWarmedUp(ILogger logger, string statuses, double milliseconds);
 }

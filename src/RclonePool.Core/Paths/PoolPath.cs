@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using RclonePool.Core.Errors;
 
@@ -51,6 +52,14 @@ public readonly record struct PoolPath : IComparable<PoolPath>
 
     public static bool TryParse(string? input, out PoolPath path, out string error)
     {
+        if (IsCanonical(input))
+        {
+            // Already what the loop below would build (every path read back from an index is): kept as it is.
+            path = input.Length == 1 ? Root : new PoolPath(input);
+            error = string.Empty;
+            return true;
+        }
+
         path = Root;
         if (input is null)
         {
@@ -115,6 +124,49 @@ public readonly record struct PoolPath : IComparable<PoolPath>
 
         path = builder.Length == 0 ? Root : new PoolPath(builder.ToString());
         error = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// True when <paramref name="input"/> is ASCII and already normalised ("/", or "/" and names joined by single slashes,
+    /// no trailing slash, no "." or "..", no name of spaces only, no control characters or backslashes, within the
+    /// lengths): <see cref="TryParse"/> would return it unchanged. One pass and no allocation; anything else (non-ASCII
+    /// included, which may need Unicode normalisation) goes through the full parse.
+    /// </summary>
+    private static bool IsCanonical([NotNullWhen(true)] string? input)
+    {
+        if (input is null || input.Length is 0 or > MaxLength || input[0] != '/')
+        {
+            return false;
+        }
+
+        if (input.Length == 1)
+        {
+            return true;
+        }
+
+        var start = 1; // the first character of the current name
+        for (var i = 1; i <= input.Length; i++)
+        {
+            var c = i < input.Length ? input[i] : '/';
+            if (c == '/')
+            {
+                var length = i - start;
+                if (length is 0 or > MaxSegmentLength
+                    || (input[start] == '.' && (length == 1 || (length == 2 && input[start + 1] == '.')))
+                    || input.AsSpan(start, length).IndexOfAnyExcept(' ') < 0)
+                {
+                    return false;
+                }
+
+                start = i + 1;
+            }
+            else if (c is < ' ' or >= '\u007F' or '\\')
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
