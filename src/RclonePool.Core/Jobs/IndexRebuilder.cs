@@ -22,10 +22,13 @@ public sealed class IndexRebuilder(StoragePool owner)
     public async Task<IndexRebuildReport> RebuildAsync(CancellationToken cancellationToken)
     {
         var callsBefore = _pool.RemoteCallCount;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
+        var surveyed = clock.Elapsed;
         var current = survey.Entries.Where(e => e.Current is not null).ToList();
         // In path order: the index's path indexes are then built in order, not at random places (file id order).
         await _pool.Index.ReplaceAllAsync(current.Select(e => e.Current!).OrderBy(m => m.Path, StringComparer.Ordinal).ToList(), cancellationToken);
+        var loaded = clock.Elapsed;
 
         var problems = survey.Gaps().ToList();
 
@@ -70,6 +73,8 @@ public sealed class IndexRebuilder(StoragePool owner)
             }
         }
 
+        _pool.Logger.LogInformation("Index rebuild: survey {Survey:F1} s, index load {Load:F1} s, compaction and repairs {Rest:F1} s.",
+            surveyed.TotalSeconds, (loaded - surveyed).TotalSeconds, (clock.Elapsed - loaded).TotalSeconds);
         foreach (var line in written)
         {
             _pool.Logger.LogInformation("Index rebuild: {Change}", line);
