@@ -21,7 +21,8 @@ public sealed class ManifestCompactor(StoragePool owner)
         await _pool.Manifests.CompactionGate.WaitAsync(cancellationToken);
         try
         {
-            var survey = await _pool.SurveyAsync(new SurveyOptions(), cancellationToken);
+            // Compaction places records: the current revisions' summaries and record bytes, not their parsed content.
+            var survey = await _pool.SurveyAsync(new SurveyOptions { Summaries = true }, cancellationToken);
             var result = await new PackCompactor(_pool).CompactAsync(survey, full, tidy: false, cancellationToken);
 
             // Damaged packs stay where they are (their records are unknown); revisions that vanished between the listing and

@@ -95,6 +95,12 @@ public sealed record Manifest
     /// <summary>Dead properties (WebDAV PROPPATCH) kept with the entry; null when none.</summary>
     public IReadOnlyDictionary<string, string>? Properties { get; init; }
 
+    /// <summary>
+    /// This revision without what describes the content (chunks, inline data, hashes, plugins, properties): which file,
+    /// which revision, where and how large. What a survey keeps per file for jobs that only place records (compaction).
+    /// </summary>
+    public Manifest Summary() => this with { Chunks = [], Plugins = null, Properties = null, Sha256 = null };
+
     /// <summary>The object name of this revision under <c>manifest_prefix</c>.</summary>
     public string ObjectName => ManifestNames.ObjectName(FileId, Revision);
 }

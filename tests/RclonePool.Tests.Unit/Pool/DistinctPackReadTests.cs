@@ -3,6 +3,7 @@ using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
+using RclonePool.Core.Pool.Scanning;
 using RclonePool.Core.Remotes;
 using RclonePool.Tests.Unit.Jobs;
 using RclonePool.Tests.Unit.Support;
@@ -67,7 +68,38 @@ public sealed class DistinctPackReadTests
         Assert.Contains(report.CopiesWritten, c => c.EndsWith("written to c: (in a pack)", StringComparison.Ordinal));
     }
 
-    private static async Task<(InMemoryRemoteStore Memory, PackReadCounter Reads, TestPool Test)> PackedPoolAsync()
+    [Fact]
+    public async Task Each_remotes_own_upload_packs_count_as_one_copy_per_remote_and_a_summary_survey_keeps_no_content()
+    {
+        var (memory, _, test) = await PackedPoolAsync(compact: false);
+        await using var _ = test;
+        var ownPacks = Remotes.ToDictionary(r => r, r => PackKeys(memory, r).Select(Name).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.All(ownPacks.Values, p => Assert.NotEmpty(p));
+
+        var full = await test.Pool.Context.SurveyAsync(new SurveyOptions(), None);
+        var summaries = await test.Pool.Context.SurveyAsync(new SurveyOptions { Summaries = true }, None);
+
+        var files = full.Entries.Where(e => e.Current is { Kind: EntryKind.File }).ToList();
+        Assert.Equal(Files, files.Count);
+        foreach (var entry in files)
+        {
+            // One copy per remote; a packed one in a pack that remote lists itself, all of them sharing one array of record bytes.
+            var copies = entry.CopiesOf(entry.Current!.Revision);
+            Assert.Equal(Remotes, copies.Select(c => c.Remote.Name).Order(StringComparer.Ordinal));
+            var packed = copies.Where(c => c.IsPacked).ToList();
+            Assert.All(packed, c => Assert.Contains(Name(c.Entry.Path), ownPacks[c.Remote.Name]));
+            Assert.All(packed, c => Assert.Same(packed[0].Packed, c.Packed));
+            Assert.NotEmpty(entry.Current.Chunks);
+
+            var summary = Assert.Single(summaries.Entries, e => e.FileId == entry.FileId);
+            Assert.Equal((entry.Current.Path, entry.Current.Revision, entry.Current.Size, entry.Current.Written), (summary.Current!.Path, summary.Current.Revision, summary.Current.Size, summary.Current.Written));
+            Assert.Empty(summary.Current.Chunks);
+            Assert.Equal(entry.CurrentBytes, summary.CurrentBytes);
+            Assert.Equal(Remotes.Length, summary.CopiesOf(summary.Current.Revision).Count);
+        }
+    }
+
+    private static async Task<(InMemoryRemoteStore Memory, PackReadCounter Reads, TestPool Test)> PackedPoolAsync(bool compact = true)
     {
         var memory = new InMemoryRemoteStore(Remotes);
         var reads = new PackReadCounter(memory);
@@ -82,7 +114,11 @@ public sealed class DistinctPackReadTests
             var data = PoolJobs.Data(200 + i, i);
             return test.Pool.PutAsync(PoolPath.Parse($"/d/f{i:00}"), new MemoryStream(data), data.Length, PutOptions.Default, None);
         }));
-        await new ManifestCompactor(test.Pool).CompactAsync(full: true, None);
+        if (compact)
+        {
+            await new ManifestCompactor(test.Pool).CompactAsync(full: true, None);
+        }
+
         return (memory, reads, test);
     }
 

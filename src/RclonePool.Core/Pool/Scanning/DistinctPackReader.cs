@@ -40,12 +40,18 @@ internal static class DistinctPackReader
         }
 
         var parallelism = Math.Clamp(ReadsPerRemote * listed.Count, 1, MaxReads);
-        var work = groups.Values.Select((holders, n) => (Holders: holders, N: n));
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
+
+        // The groups as an array whose slots are let go as their packs are read: at a million files over a hundred remotes
+        // (each remote its own upload packs) there are millions of them, next to the records being read.
+        var work = groups.Values.ToArray();
+        groups.Clear();
+        groups.TrimExcess();
+        await Parallel.ForEachAsync(Enumerable.Range(0, work.Length), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (n, ct) =>
         {
             // Local copies first; among equals, start at a different holder for each pack so the reads spread over the accounts.
-            var holders = group.Holders;
-            var order = holders.Select((h, i) => (Holder: h, Rank: (h.Remote.Local ? 0 : holders.Count) + ((i - group.N) % holders.Count + holders.Count) % holders.Count))
+            var holders = work[n];
+            work[n] = null!;
+            var order = holders.Select((h, i) => (Holder: h, Rank: (h.Remote.Local ? 0 : holders.Count) + ((i - n) % holders.Count + holders.Count) % holders.Count))
                 .OrderBy(h => h.Rank).Select(h => h.Holder).ToList();
             // The copies tried before one was read are damaged, gone or unreachable (each reported on its remote); the
             // one read and those not tried hold its records.

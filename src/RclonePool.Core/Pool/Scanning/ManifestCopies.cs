@@ -6,13 +6,16 @@ namespace RclonePool.Core.Pool.Scanning;
 /// The copies of one manifest revision a survey found, held compactly: single objects one by one, copies in packs as the
 /// pack's <see cref="PackHolders"/> and the record's bytes (one item for every remote that lists that pack). Each remote
 /// is one copy: its single object when it has one, else its first pack holding the revision. Enumerated (packed copies
-/// first) as <see cref="ManifestCopy"/> values, made on the fly.
+/// first) as <see cref="ManifestCopy"/> values, made on the fly. Further packs with the same bytes (each remote's own
+/// upload packs: a hundred per record at a hundred remotes) are kept as their places in the survey's table of packs
+/// (<paramref name="packs"/>), four bytes each, in an array trimmed to size once the survey has them all (<see cref="Trim"/>).
 /// </summary>
-internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
+internal sealed class ManifestCopies(int remotes, IReadOnlyList<PackHolders> packs) : IReadOnlyList<ManifestCopy>
 {
     private PackHolders? _pack;
     private byte[]? _packed;
-    private List<PackHolders>? _samePacks;
+    private int[]? _samePacks;
+    private int _samePackCount;
     private List<(PackHolders Holders, byte[] Bytes)>? _morePacks;
     private List<(int Index, ManifestCopy Copy)>? _singles;
 
@@ -57,12 +60,26 @@ internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
         }
         else if (ReferenceEquals(bytes, _packed))
         {
-            // The same record in another pack (each remote's own upload packs): the survey shares its bytes, so only the pack is kept.
-            (_samePacks ??= new(1)).Add(holders);
+            // The same record in another pack (each remote's own upload packs): the survey shares its bytes, so only the pack's place is kept.
+            if (_samePacks is null || _samePackCount == _samePacks.Length)
+            {
+                Array.Resize(ref _samePacks, Math.Max(4, _samePackCount * 2));
+            }
+
+            _samePacks[_samePackCount++] = holders.Id;
         }
         else
         {
             (_morePacks ??= new(1)).Add((holders, bytes));
+        }
+    }
+
+    /// <summary>Drops the spare room of the growing arrays once every copy is added.</summary>
+    public void Trim()
+    {
+        if (_samePacks is not null && _samePacks.Length != _samePackCount)
+        {
+            Array.Resize(ref _samePacks, _samePackCount);
         }
     }
 
@@ -87,9 +104,9 @@ internal sealed class ManifestCopies(int remotes) : IReadOnlyList<ManifestCopy>
             }
         }
 
-        foreach (var holders in _samePacks ?? [])
+        for (var i = 0; i < _samePackCount; i++)
         {
-            foreach (var copy in Expand(holders, _packed!, seen))
+            foreach (var copy in Expand(packs[_samePacks![i]], _packed!, seen))
             {
                 yield return copy;
             }

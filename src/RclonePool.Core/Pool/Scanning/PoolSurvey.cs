@@ -114,8 +114,21 @@ public sealed class PoolSurvey
             place[listings[i]] = i;
         }
 
-        var packs = read.Select(p => (Holders: new PackHolders([.. p.Holders.Where(h => h.Remote.Error is null).Select(h => (place[h.Remote], h.Remote.Remote, h.Entry))]), p.Records))
-            .Where(p => p.Holders.Holders.Count > 0).ToList();
+        var table = new List<PackHolders>(read.Count);
+        var packs = new List<(PackHolders Holders, IReadOnlyList<PackRecord> Records)>(read.Count);
+        for (var n = 0; n < read.Count; n++)
+        {
+            var holding = read[n].Holders.Where(h => h.Remote.Error is null).Select(h => (place[h.Remote], h.Remote.Remote, h.Entry)).ToArray();
+            if (holding.Length > 0)
+            {
+                var holders = new PackHolders(table.Count, holding);
+                table.Add(holders);
+                packs.Add((holders, read[n].Records));
+            }
+
+            read[n] = default;
+        }
+
         read.Clear();
 
         var tombstoned = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -149,7 +162,7 @@ public sealed class PoolSurvey
                 }
             }
 
-            var added = new ManifestCopies(listings.Length);
+            var added = new ManifestCopies(listings.Length, table);
             revisions.Add((revision, added));
             return added;
         }
@@ -174,6 +187,14 @@ public sealed class PoolSurvey
         }
 
         packs.Clear();
+        foreach (var revisions in byId.Values)
+        {
+            foreach (var (_, copies) in revisions)
+            {
+                copies.Trim();
+            }
+        }
+
         var entries = byId.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new SurveyedEntry { FileId = p.Key, Revisions = [.. p.Value.OrderByDescending(r => r.Revision).Select(r => (r.Revision, (IReadOnlyList<ManifestCopy>)r.Copies))] })
             .ToList();
@@ -305,7 +326,7 @@ public sealed class PoolSurvey
 
             if (current)
             {
-                entry.Current = manifest;
+                entry.Current = options.Summaries ? manifest.Summary() : manifest;
                 entry.CurrentBytes = bytes;
                 entry.BadCopies.AddRange(problems);
             }

@@ -26,6 +26,14 @@ public sealed record SurveyOptions
     /// <summary>Read only entries under this path (entries the index places elsewhere at their newest revision are skipped).</summary>
     public PoolPath? Scope { get; init; }
 
+    /// <summary>
+    /// Keep each current manifest as its summary (<see cref="Manifests.Manifest.Summary"/>: file id, revision, path,
+    /// size and times; no chunks, inline data or properties) beside its record's bytes: for jobs that need to know which
+    /// revision is current and where, not what the file holds (compaction). At a million files the parsed manifests
+    /// were the largest part of a survey.
+    /// </summary>
+    public bool Summaries { get; init; }
+
     /// <summary>Read only this file id.</summary>
     public string? FileId { get; init; }
 }
