@@ -138,10 +138,23 @@ public sealed class DistinctPackReadTests
 
     private static string Name(string key) => key[(key.LastIndexOf('/') + 1)..];
 
-    /// <summary>Counts the reads of manifest packs, per remote.</summary>
+    /// <summary>
+    /// Counts the reads of manifest packs, per remote. A manifest write takes a few milliseconds, as on a real remote (in
+    /// memory it would complete at once, so concurrent uploads would never gather into a pack).
+    /// </summary>
     private sealed class PackReadCounter(IRemoteStore inner) : PassThroughRemoteStore(inner)
     {
         private ConcurrentQueue<RemotePath> _reads = new();
+
+        public override async Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken)
+        {
+            if (target.Path.StartsWith("rclonepool_manifests/", StringComparison.Ordinal))
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+
+            await base.WriteAsync(target, content, length, cancellationToken);
+        }
 
         public IReadOnlyCollection<RemotePath> PackReads => _reads;
 
