@@ -144,7 +144,7 @@ public sealed class ManifestStore
         for (var i = 0; i < results.Length; i++)
         {
             var error = outcome.ErrorAt(i);
-            if (error is not null and not (PoolException or HttpRequestException or IOException or OperationCanceledException))
+            if (error is not null && !IsRemoteFailure(error))
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
             }
@@ -239,7 +239,7 @@ public sealed class ManifestStore
                         await _store.WriteBytesAsync(_layout.Manifest(remote, pack.Name), pack.Bytes, CancellationToken.None);
                         return true;
                     }
-                    catch (Exception e) when (e is PoolException or HttpRequestException or IOException or OperationCanceledException)
+                    catch (Exception e) when (IsRemoteFailure(e))
                     {
                         return TombstoneWritten(remote, fileId, e);
                     }
@@ -260,7 +260,7 @@ public sealed class ManifestStore
             return true;
         }
 
-        if (error is not (PoolException or HttpRequestException or IOException or OperationCanceledException))
+        if (!IsRemoteFailure(error))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         }
@@ -268,6 +268,9 @@ public sealed class ManifestStore
         _logger.LogWarning("The tombstone of file {FileId} could not be written to {Remote} ({Error}); its chunks are kept, delete it again when every remote answers.", fileId, remote.Name, error.Message);
         return false;
     }
+
+    /// <summary>A remote's failure to take a copy (reported per remote), as opposed to a fault of this process (rethrown).</summary>
+    private static bool IsRemoteFailure(Exception e) => e is PoolException or HttpRequestException or IOException or OperationCanceledException;
 
     /// <summary>The manifest directory of each of <paramref name="remotes"/>, in order; kept while the set of remotes stays the same.</summary>
     private RemotePath[] ManifestDirectories(IReadOnlyList<PoolRemote> remotes)
