@@ -27,7 +27,7 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 1013, Level = LogLevel.Debug, Message = "{Method} {Path}: the client went away")]
     public static partial void ClientAborted(ILogger logger, string method, string path);
 
-    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "{Method} {Path}: failed after the response started ({Reason}); the connection is aborted")]
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "{Method} {Path}: failed after the response started ({Reason}); the response ends short and the connection closes")]
     public static partial void FailedMidResponse(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Debug, Message = "{Method} {Target}: refused ({Status}): {Reason}")]

@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
+using RclonePool.Server.Transport;
 
 namespace RclonePool.Server.Api;
 
 /// <summary>
 /// Maps every failure of an API endpoint to one problem details response: the pool's failure kinds as WebDAV maps
 /// them, the API's own refusals, Kestrel's body refusals (413, 400); a client gone away gets nothing; anything else
-/// is logged and answered with 500. A failure after the response started aborts the connection.
+/// is logged and answered with 500. A failure after the response started ends it short (<see cref="MidResponseFailure"/>).
 /// </summary>
 internal sealed class ApiErrorFilter(ILogger logger) : IEndpointFilter
 {
@@ -44,8 +45,7 @@ internal sealed class ApiErrorFilter(ILogger logger) : IEndpointFilter
             if (http.Response.HasStarted)
             {
                 ServerLog.FailedMidResponse(logger, http.Request.Method, http.Request.Path.Value ?? "/", problem.Value.Detail);
-                http.Abort();
-                return Results.Empty;
+                throw await MidResponseFailure.EndAsync(http, problem.Value.Detail);
             }
 
             if (e is PoolException { IsTransient: true })

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using RclonePool.Core.Errors;
 using RclonePool.Core.Pool;
+using RclonePool.Server.Transport;
 using RclonePool.Server.WebDav.Handlers;
 using RclonePool.Server.WebDav.Xml;
 
@@ -133,8 +134,7 @@ internal sealed class WebDavEndpoint
         if (response.HasStarted)
         {
             ServerLog.FailedMidResponse(_services.Logger, http.Request.Method, http.Request.Path, message);
-            http.Abort();
-            return;
+            throw await MidResponseFailure.EndAsync(http, message);
         }
 
         var allow = response.Headers.Allow;
