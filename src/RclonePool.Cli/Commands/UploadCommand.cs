@@ -55,7 +55,7 @@ internal static class UploadCommand
                 {
                     using var held = budget is null ? null : await budget.AcquireAsync(file.Size, ct);
                     var sink = progress.StartFile(file.Target.Value, file.Size);
-                    var options = new PutOptions { Workers = workers, Progress = sink, Modified = file.Modified };
+                    var options = new PutOptions { Workers = workers, Progress = sink, Modified = file.Modified, ParentIsDirectory = file.ParentChecked };
                     PoolEntry? stored;
                     if (file.Local is null)
                     {
@@ -139,7 +139,11 @@ internal static class UploadCommand
 
     private static bool IsSmall(UploadItem file, long chunkSize) => file.Local is not null && file.Size >= 0 && file.Size <= Math.Min(SmallFileBytes, chunkSize);
 
-    private sealed record UploadItem(string? Local, PoolPath Target, long Size, DateTimeOffset? Modified);
+    /// <param name="ParentChecked">
+    /// The target's parent is one of the plan's directories, which <c>StartMkdirAllAsync</c> checked (no file on the way up)
+    /// and holds locked until written: the upload does not look up the target's ancestors again, one index read per level.
+    /// </param>
+    private sealed record UploadItem(string? Local, PoolPath Target, long Size, DateTimeOffset? Modified, bool ParentChecked = false);
 
     private sealed record UploadPlan(List<PoolPath> Directories, List<UploadItem> Files);
 
@@ -208,7 +212,7 @@ internal static class UploadCommand
             .ToList();
         var files = entries.Where(e => e.File is not null)
             .OrderBy(e => e.Path, StringComparer.Ordinal)
-            .Select(e => new UploadItem(e.Path, Combine(dest, Path.GetRelativePath(root, e.Path)), e.File!.Length, e.File.LastWriteTimeUtc))
+            .Select(e => new UploadItem(e.Path, Combine(dest, Path.GetRelativePath(root, e.Path)), e.File!.Length, e.File.LastWriteTimeUtc, ParentChecked: true))
             .ToList();
         files.ForEach(f => EnsureReadable(f.Local!));
         return new UploadPlan(directories, files);

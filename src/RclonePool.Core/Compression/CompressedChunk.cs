@@ -55,14 +55,15 @@ public sealed class CompressedChunk : IAsyncDisposable
     /// stored raw: compression is its only stage and it is not worth it (neither its first, middle nor last block shrinks,
     /// <see cref="ZstdBlocks.LooksCompressible"/>, already-compressed content, decided after at most three blocks; or no
     /// block shrank at all; or every stage left it, as a transformer refused on its first block does). With encryption or
-    /// a transformer the chunk is otherwise always encoded (compressed or not). <paramref name="plainHashes"/>, when the
-    /// caller hashed the plain bytes already, must match the bytes read here (else the source changed: Conflict).
+    /// a transformer the chunk is otherwise always encoded (compressed or not). <paramref name="plainBlockHashes"/>, when
+    /// the caller digested the plain bytes already, must match the block digests of the bytes read here (else the source
+    /// changed: Conflict); the SHA-256 and digests recorded are always those of the bytes read here.
     /// </summary>
-    public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, (string Sha256, string BlockHashes)? plainHashes, CancellationToken cancellationToken)
+    public static async Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, string? plainBlockHashes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(openPlain);
         ArgumentNullException.ThrowIfNull(codecs);
-        var chunk = await CompressAsync(openPlain, length, blockSize, codecs, tempDir, expected: null, plainHashes, cancellationToken);
+        var chunk = await CompressAsync(openPlain, length, blockSize, codecs, tempDir, expected: null, plainBlockHashes, cancellationToken);
         if (chunk is not null && (chunk.Codec.IsRaw || (chunk.Codec.Encryption is null && chunk.Codec.Transformer is null && chunk.StoredLength >= length)))
         {
             await chunk.DisposeAsync();
@@ -74,7 +75,7 @@ public sealed class CompressedChunk : IAsyncDisposable
 
     /// <summary>As above, hashing the plain bytes in the same pass.</summary>
     public static Task<CompressedChunk?> CreateAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, CancellationToken cancellationToken) =>
-        CreateAsync(openPlain, length, blockSize, codecs, tempDir, plainHashes: null, cancellationToken);
+        CreateAsync(openPlain, length, blockSize, codecs, tempDir, plainBlockHashes: null, cancellationToken);
 
     /// <summary>
     /// Writes the stored form of an existing coded chunk again from its plain bytes (repair, rebuild), through
@@ -86,7 +87,7 @@ public sealed class CompressedChunk : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var lengths = chunk.StoredBlockLengths ?? throw new ArgumentException("The chunk is not compressed.", nameof(chunk));
-        return (await CompressAsync(openPlain, chunk.Length, blockSize, codecs, tempDir, lengths, plainHashes: null, cancellationToken))!;
+        return (await CompressAsync(openPlain, chunk.Length, blockSize, codecs, tempDir, lengths, plainBlockHashes: null, cancellationToken))!;
     }
 
     /// <summary>Opens the stored form from its start (any number of times).</summary>
@@ -125,7 +126,7 @@ public sealed class CompressedChunk : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, IReadOnlyList<int>? expected, (string Sha256, string BlockHashes)? plainHashes, CancellationToken cancellationToken)
+    private static async Task<CompressedChunk?> CompressAsync(Func<Stream> openPlain, long length, int blockSize, BlockCodecChain codecs, string tempDir, IReadOnlyList<int>? expected, string? plainBlockHashes, CancellationToken cancellationToken)
     {
         var plain = ArrayPool<byte>.Shared.Rent(blockSize);
         var encoder = new BlockEncoder(codecs, blockSize);
@@ -189,9 +190,9 @@ public sealed class CompressedChunk : IAsyncDisposable
             }
 
             var (sha, blockHashes) = hasher.Complete();
-            if (plainHashes is { } earlier && (earlier.Sha256 != sha || earlier.BlockHashes != blockHashes))
+            if (plainBlockHashes is not null && plainBlockHashes != blockHashes)
             {
-                // The hashes recorded must be those of the bytes compressed: a source that changed between the two reads is refused.
+                // The chunk was looked up by the digests of an earlier read: a source that changed between the two reads is refused.
                 throw new PoolException(PoolErrorKind.Conflict, "The source changed while it was being uploaded; upload it again when nothing writes to it.");
             }
 

@@ -1,3 +1,4 @@
+using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
@@ -92,32 +93,77 @@ public sealed class PlainHashReuseTests
     }
 
     [Fact]
+    public async Task A_remembered_chunk_with_the_same_block_digests_but_another_sha256_is_not_reused()
+    {
+        // Block digests (xxh128) are the lookup key but no cryptographic hash: a candidate found by them whose SHA-256
+        // differs (here forged: the digests of other content pointing at the first file's chunk) must not be reused.
+        await using var jobs = await PoolJobs.CreateAsync(Configure);
+        var first = await jobs.PutAsync("/a.img", File(1));
+        var other = CompressibleData.Text(Chunk, 555);
+        using (var hasher = new ChunkHasher(first.BlockSize))
+        {
+            hasher.Append(other);
+            jobs.Pool.Writing.Chunks.StoredForms.Remember(first.Chunks[0] with { BlockHashes = hasher.Complete().BlockHashes, Length = other.Length });
+        }
+
+        var second = await jobs.PutAsync("/other.log", other);
+
+        Assert.Single(second.Chunks);
+        Assert.NotEqual(first.Chunks[0].Locations[0].Object, second.Chunks[0].Locations[0].Object);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(other)), second.Chunks[0].Sha256);
+        Assert.Equal(other, await CompressedPoolTests.ReadAsync(jobs.Pool, "/other.log"));
+        Assert.True((await new Verifier(jobs.Pool).VerifyAsync(new VerifyOptions { Scope = PoolPath.Parse("/other.log") }, None)).Clean);
+    }
+
+    [Fact]
+    public async Task A_source_whose_bytes_changed_since_they_were_looked_up_is_refused_and_the_hashes_are_of_the_bytes_compressed()
+    {
+        const int block = 16 * 1024;
+        var looked = CompressibleData.Text(4 * block, 21);
+        var changed = (byte[])looked.Clone();
+        changed[3 * block] ^= 1;
+        using var hasher = new ChunkHasher(block, wholeChunk: false);
+        hasher.Append(looked);
+        var digests = hasher.CompleteBlocks();
+        var zstd = new Core.Plugins.BlockCodecChain { Zstd = true };
+
+        var e = await Assert.ThrowsAsync<Core.Errors.PoolException>(() =>
+            Core.Compression.CompressedChunk.CreateAsync(() => new MemoryStream(changed), changed.Length, block, zstd, Path.GetTempPath(), digests, None));
+        Assert.Equal(Core.Errors.PoolErrorKind.Conflict, e.Kind);
+
+        await using var same = await Core.Compression.CompressedChunk.CreateAsync(() => new MemoryStream(looked), looked.Length, block, zstd, Path.GetTempPath(), digests, None);
+        Assert.NotNull(same);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(looked)), same.Sha256);
+        Assert.Equal(digests, same.BlockHashes);
+    }
+
+    [Fact]
     public void Only_whole_content_addressed_chunks_are_remembered_and_the_oldest_go_first()
     {
         var forms = new StoredForms();
-        forms.Remember(Entry("sha-shard", ContentObject(0xaa), LocationRole.Shard));
-        forms.Remember(Entry("sha-fresh-id", "rclonepool_data/" + ManifestNames.NewId(), LocationRole.Data));
-        Assert.Null(forms.Find("sha-shard", 10));
-        Assert.Null(forms.Find("sha-fresh-id", 10));
+        forms.Remember(Entry("blocks-shard", ContentObject(0xaa), LocationRole.Shard));
+        forms.Remember(Entry("blocks-fresh-id", "rclonepool_data/" + ManifestNames.NewId(), LocationRole.Data));
+        Assert.Null(forms.Find("blocks-shard", 10));
+        Assert.Null(forms.Find("blocks-fresh-id", 10));
 
         for (var i = 0; i <= StoredForms.Capacity; i++)
         {
-            forms.Remember(Entry($"sha-{i}", ContentObject(i), LocationRole.Data));
+            forms.Remember(Entry($"blocks-{i}", ContentObject(i), LocationRole.Data));
         }
 
-        Assert.Null(forms.Find("sha-0", 10));
-        Assert.NotNull(forms.Find("sha-1", 10));
-        Assert.NotNull(forms.Find($"sha-{StoredForms.Capacity}", 10));
-        Assert.Null(forms.Find("sha-1", 11));
+        Assert.Null(forms.Find("blocks-0", 10));
+        Assert.NotNull(forms.Find("blocks-1", 10));
+        Assert.NotNull(forms.Find($"blocks-{StoredForms.Capacity}", 10));
+        Assert.Null(forms.Find("blocks-1", 11));
     }
 
     private static string ContentObject(int i) => "rclonepool_data/" + i.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static ChunkEntry Entry(string sha, string objectPath, LocationRole role) => new()
+    private static ChunkEntry Entry(string blocks, string objectPath, LocationRole role) => new()
     {
         Length = 10,
-        Sha256 = sha,
-        BlockHashes = string.Empty,
+        Sha256 = "sha256 of " + blocks,
+        BlockHashes = blocks,
         Locations = [new ChunkLocation { Remote = "a:", Object = objectPath, Role = role, Shard = role == LocationRole.Shard ? 0 : null }],
     };
 }

@@ -42,6 +42,22 @@ public sealed class ChunkHasherTests
     }
 
     [Fact]
+    public void A_hasher_without_the_sha256_gives_the_same_block_digests_and_no_sha256()
+    {
+        var data = new byte[10_000];
+        new Random(11).NextBytes(data);
+        using var full = new ChunkHasher(4096);
+        full.Append(data);
+        using var blocksOnly = new ChunkHasher(4096, wholeChunk: false);
+        blocksOnly.Append(data.AsSpan(0, 5000));
+        blocksOnly.Append(data.AsSpan(5000));
+
+        Assert.Equal(full.Complete().BlockHashes, blocksOnly.CompleteBlocks());
+        Assert.Equal(10_000, blocksOnly.BytesHashed);
+        Assert.Throws<InvalidOperationException>(() => blocksOnly.Complete());
+    }
+
+    [Fact]
     public void A_flipped_bit_fails_its_block()
     {
         var data = new byte[8192];

@@ -19,8 +19,8 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
 {
     private readonly StripeWriter _stripes = new(pool);
 
-    /// <summary>Content-addressed chunks this process stored, by their plain hash.</summary>
-    private readonly StoredForms _storedForms = new();
+    /// <summary>Content-addressed chunks this process stored, by their plain block digests.</summary>
+    public StoredForms StoredForms { get; } = new();
 
     /// <summary>
     /// The content-addressed writes of <c>enable_deduplication</c>: one for the pool, made once even when the chunks of an
@@ -52,21 +52,24 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
     {
         if (pool.Codecs.ForWrite() is { } codecs)
         {
-            // Deduplicated and compressed: a chunk whose plain bytes this process stored already is found from their hash,
-            // before it is compressed and hashed again to learn its object's name (StoredForms).
-            (string Sha256, string BlockHashes)? plain = null;
+            // Deduplicated and compressed: a chunk whose plain bytes this process stored already is found from their block
+            // digests, before it is compressed and hashed again to learn its object's name (StoredForms); a candidate found so
+            // is reused only when its SHA-256 is the chunk's too. Content never seen (most of an upload) costs a read and the
+            // block digests, not a SHA-256: the compression pass computes that from the bytes it compresses.
+            string? plainBlocks = null;
             var copies = ReusableCopies(length, upload);
             if (copies > 0 && codecs.OnlyCompresses)
             {
-                plain = await HashAsync(openSource, length, cancellationToken);
-                if (_storedForms.Find(plain.Value.Sha256, length) is { } prior
-                    && await ContentAddressed.TryReuseAsync(prior, index, offset, copies, upload, cancellationToken) is { } reused)
+                plainBlocks = await DigestBlocksAsync(openSource, length, cancellationToken);
+                if (StoredForms.Find(plainBlocks, length) is { } candidate
+                    && await HashAsync(openSource, length, cancellationToken) == (candidate.Sha256, candidate.BlockHashes)
+                    && await ContentAddressed.TryReuseAsync(candidate, index, offset, copies, upload, cancellationToken) is { } reused)
                 {
                     return reused;
                 }
             }
 
-            await using var compressed = await CompressedChunk.CreateAsync(openSource, length, BlockSize, codecs, pool.Config.TempDir, plain, cancellationToken);
+            await using var compressed = await CompressedChunk.CreateAsync(openSource, length, BlockSize, codecs, pool.Config.TempDir, plainBlocks, cancellationToken);
             if (compressed is not null)
             {
                 var stored = await WriteStoredAsync(index, offset, compressed.StoredLength, compressed.OpenStored, upload, cancellationToken);
@@ -77,10 +80,10 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
                     upload.ReportProgress((int)Math.Min(rest, int.MaxValue));
                 }
 
-                return Remembered(compressed.Describe(stored), plain is not null);
+                return Remembered(compressed.Describe(stored), plainBlocks is not null);
             }
 
-            return Remembered(await WriteStoredAsync(index, offset, length, openSource, upload, cancellationToken), plain is not null);
+            return Remembered(await WriteStoredAsync(index, offset, length, openSource, upload, cancellationToken), plainBlocks is not null);
         }
 
         return await WriteStoredAsync(index, offset, length, openSource, upload, cancellationToken);
@@ -111,15 +114,30 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
     {
         if (remember)
         {
-            _storedForms.Remember(entry);
+            StoredForms.Remember(entry);
         }
 
         return entry;
     }
 
+    /// <summary>The SHA-256 and block digests of a chunk's plain bytes, read from the source.</summary>
     private async Task<(string Sha256, string BlockHashes)> HashAsync(Func<Stream> openSource, long length, CancellationToken cancellationToken)
     {
         using var hasher = new ChunkHasher(BlockSize);
+        await ReadIntoAsync(hasher, openSource, length, cancellationToken);
+        return hasher.Complete();
+    }
+
+    /// <summary>The block digests alone of a chunk's plain bytes (the <see cref="StoredForms"/> key), read from the source.</summary>
+    private async Task<string> DigestBlocksAsync(Func<Stream> openSource, long length, CancellationToken cancellationToken)
+    {
+        using var hasher = new ChunkHasher(BlockSize, wholeChunk: false);
+        await ReadIntoAsync(hasher, openSource, length, cancellationToken);
+        return hasher.CompleteBlocks();
+    }
+
+    private static async Task ReadIntoAsync(ChunkHasher hasher, Func<Stream> openSource, long length, CancellationToken cancellationToken)
+    {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 17);
         try
         {
@@ -139,8 +157,6 @@ internal sealed class ChunkWriter(PoolContext pool, ContentClaims claims)
         {
             throw new PoolException(PoolErrorKind.Conflict, $"The source gave {hasher.BytesHashed} bytes for a chunk of {length}; it changed during the upload.");
         }
-
-        return hasher.Complete();
     }
 
     /// <summary>Stores bytes as they go to the remotes (a raw chunk, or a compressed chunk's stored form).</summary>
