@@ -10,8 +10,8 @@
 # Cases (in this order): seek, get, get4, random, propfind, put, smallput (default: all).
 #   seek      50 single 64 KiB Range GETs at random offsets, one after another on one connection: time to first
 #             byte, median and p95 over all rounds (every range checked against the source)
-#   get       one full GET of the big file: MB/s
-#   get4      4 concurrent full GETs: aggregate MB/s
+#   get       one full GET of the big file: MB/s (the median; "each round" lists every round's figure)
+#   get4      4 concurrent full GETs: aggregate MB/s (likewise)
 #   random    wrk, 16 connections, random 64 KiB Range GETs for 10 s: requests/s (status and length checked)
 #   propfind  PROPFIND Depth 1 (allprop) on directories of 1,000 and 10,000 files: seconds, first and median of 3
 #   put       one PUT of the big file: MB/s (read back and checked with cmp, untimed)
@@ -219,6 +219,9 @@ rounds_of() {
     done
   done
 }
+report_each() {  # each round's figure of the case just run, in round order: the spread behind its median
+  row "  each round" "$(paste -sd/ "$work/fig.ours")" "$(paste -sd/ "$work/fig.theirs")" ""
+}
 report_cpu() {  # report_cpu N : server CPU per round (or per N runs), in seconds
   local n="${1:-$rounds}"
   report "  server CPU per run (s)" "$(calc '%.2f' "${cpu_used[ours]} / $tick / $n")" "$(calc '%.2f' "${cpu_used[theirs]} / $tick / $n")" lower
@@ -345,6 +348,7 @@ if has_case get; then
   check_content; client_cpu=([ours]=0 [theirs]=0)
   rounds_of get_run
   report "full GET of ${size_mb} MiB (MB/s)" "$(calc '%.1f' "$(median < "$work/fig.ours")")" "$(calc '%.1f' "$(median < "$work/fig.theirs")")" higher
+  report_each
   report_cpu
   report_client_cpu "$rounds"
 fi
@@ -374,6 +378,7 @@ if has_case get4; then
   check_content; client_cpu=([ours]=0 [theirs]=0)
   rounds_of get4_run
   report "4 concurrent full GETs, aggregate (MB/s)" "$(calc '%.1f' "$(median < "$work/fig.ours")")" "$(calc '%.1f' "$(median < "$work/fig.theirs")")" higher
+  report_each
   report_cpu
   report_client_cpu "$rounds"
 fi

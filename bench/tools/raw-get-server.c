@@ -8,8 +8,10 @@
  * read through a mapping of the file (summed in 64-bit words, standing in for a hash that must see every byte), then
  * sent with sendfile: the floor of a server that checks what it serves without copying it; MODE pread-sendfile: each
  * block read with pread into the buffer (one copy, where a hash checks it), then the same range sent with sendfile.
+ * READ_KIB (pread-sendfile only): read each block with preads of this size instead of one (the serve path reads one
+ * 256 KiB hash block per pread and sends 1 MiB per sendfile: BLOCK_KIB 1024, READ_KIB 256).
  *
- *   raw-get-server FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile|pread-sendfile]
+ *   raw-get-server FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile|pread-sendfile] [READ_KIB]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -35,7 +37,7 @@ static double cpu_seconds(void)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile|pread-sendfile]\n", argv[0]);
+        fprintf(stderr, "usage: %s FILE PORT [BLOCK_KIB] [copy|sendfile|mmap-sendfile|pread-sendfile] [READ_KIB]\n", argv[0]);
         return 2;
     }
     int file = open(argv[1], O_RDONLY);
@@ -49,6 +51,11 @@ int main(int argc, char **argv)
     const char *mode = argc > 4 ? argv[4] : "copy";
     int use_sendfile = strcmp(mode, "copy") != 0, touch = strcmp(mode, "mmap-sendfile") == 0;
     int copy_in = strcmp(mode, "pread-sendfile") == 0;
+    long piece = argc > 5 ? atol(argv[5]) * 1024 : block;
+    if (piece <= 0 || piece > block) {
+        fprintf(stderr, "READ_KIB must be between 1 and BLOCK_KIB\n");
+        return 2;
+    }
     if (use_sendfile && strcmp(mode, "sendfile") != 0 && !touch && !copy_in) {
         fprintf(stderr, "unknown mode %s (copy, sendfile, mmap-sendfile or pread-sendfile)\n", mode);
         return 2;
@@ -84,7 +91,12 @@ int main(int argc, char **argv)
                 for (off_t word = at / 8; touch && word < end / 8; word++) {
                     sum += map[word];
                 }
-                if (copy_in && pread(file, buffer, end - at, at) != end - at) { break; }
+                int short_read = 0;
+                for (off_t from = at; copy_in && from < end; from += piece) {
+                    ssize_t want = end - from < piece ? end - from : piece;
+                    if (pread(file, buffer + (from - at), want, from) != want) { short_read = 1; break; }
+                }
+                if (short_read) { break; }
                 sum += (unsigned char)buffer[0];
                 while (at < end) {
                     ssize_t n = sendfile(client, file, &at, end - at);
