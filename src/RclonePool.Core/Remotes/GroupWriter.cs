@@ -14,7 +14,8 @@ namespace RclonePool.Core.Remotes;
 /// A write may name several directories (<see cref="WriteToEachAsync"/>: the same object to each, such as a manifest to
 /// every remote): the writes to one set of directories share one queue, so a batch is the same for each directory,
 /// <paramref name="pack"/> makes its pack once for all of them, and a caller waits once, learning the fate of each copy.
-/// A call that can go at once starts on the caller's thread (a local directory's write then completes without a hand-off).
+/// A call that can go at once starts on the caller's thread (a local directory's write then completes without a hand-off);
+/// the copies of a batch to several directories are written by two threads at once.
 /// </remarks>
 /// <remarks>
 /// With <paramref name="pack"/> (manifest packing), a batch of two or more objects, or one that holds an object that
@@ -173,11 +174,16 @@ public sealed class GroupWriter(
             return;
         }
 
+        // A local directory's write runs to its end on the thread that starts it: the second half of the directories is
+        // started on another thread first, so that two cores create the copies (every writer of the batch waits for
+        // the last copy, and creating a file costs the filesystem CPU; docs/benchmarks.md, put8).
         var directories = lane.Directories;
         var calls = new Task[directories.Length];
-        for (var i = 0; i < calls.Length; i++)
+        var half = directories.Length / 2;
+        for (var i = calls.Length - 1; i >= 0; i--)
         {
-            calls[i] = WriteOrFailAsync(directories[i], objects);
+            var directory = directories[i];
+            calls[i] = i >= half && half > 0 ? Task.Run(() => WriteOrFailAsync(directory, objects), CancellationToken.None) : WriteOrFailAsync(directory, objects);
         }
 
         Exception?[]? errors = null;

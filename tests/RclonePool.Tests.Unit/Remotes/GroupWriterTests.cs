@@ -153,7 +153,65 @@ public sealed class GroupWriterTests
         Assert.Equal(["a:", "c:"], store.CallLog.Where(c => c.Written).Select(c => c.Directory.Remote).Order());
     }
 
+    [Fact]
+    public async Task The_copies_of_a_batch_that_block_their_thread_are_written_by_two_threads_at_once()
+    {
+        // Like a local directory: each copy is written synchronously on the thread that starts it. Two copies can be in
+        // progress together only if they were started on two threads.
+        await using var store = new BlockingStore(parallelism: 2);
+        var writer = new GroupWriter(store);
+        RemotePath[] directories = [new("a:", "rclonepool_manifests"), new("b:", "rclonepool_manifests"), new("c:", "rclonepool_manifests"), new("d:", "rclonepool_manifests")];
+
+        var outcome = await Task.Run(() => writer.WriteToEachAsync(directories, "m", new byte[] { 1 }, Ct), Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.True(outcome.AllWritten);
+        Assert.Equal(["a:", "b:", "c:", "d:"], store.Written.Order());
+        Assert.True(store.MetAnother, "no two copies were written at the same time");
+    }
+
     private static NamedBytes Pack(IReadOnlyList<NamedBytes> records) => new($"pack of {string.Join(',', records.Select(r => r.Name))}", new byte[] { (byte)records.Count });
+
+    /// <summary>Batched writes that complete synchronously, each waiting up to 2 s for another write in progress at the same time.</summary>
+    private sealed class BlockingStore(int parallelism) : IRemoteStore, IBatchedWrites
+    {
+        private readonly Barrier _together = new(parallelism);
+        private int _met;
+
+        public ConcurrentQueue<string> Written { get; } = new();
+
+        public bool MetAnother => Volatile.Read(ref _met) > 0;
+
+        public Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+        {
+            if (_together.SignalAndWait(TimeSpan.FromSeconds(2), cancellationToken))
+            {
+                Interlocked.Increment(ref _met);
+            }
+
+            Written.Enqueue(directory.Remote);
+            return Task.CompletedTask;
+        }
+
+        public Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync()
+        {
+            _together.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 
     /// <summary>Batched writes that wait at a gate until it opens; counts the objects of each call.</summary>
     private sealed class GatedStore : IRemoteStore, IBatchedWrites

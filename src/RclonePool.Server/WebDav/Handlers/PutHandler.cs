@@ -14,6 +14,9 @@ internal sealed class PutHandler : IMethodHandler
     public async Task HandleAsync(DavContext context)
     {
         var request = context.Request;
+
+        // The body of a small file is asked for now, so that it travels while the checks below run (EarlyContinue).
+        await using var early = EarlyContinue.TryStart(request, context.Aborted);
         if (request.Headers.ContentRange.Count > 0)
         {
             throw DavException.BadRequest("PUT with Content-Range (a partial update) is not supported; send the whole file.");
@@ -55,7 +58,7 @@ internal sealed class PutHandler : IMethodHandler
         }
 
         var options = new PutOptions { Overwrite = entry is not null || request.Headers.IfNoneMatch.Count == 0, ParentIsDirectory = true };
-        var stored = await context.Pool.PutAsync(path, request.Body, length, options, context.Aborted);
+        var stored = await context.Pool.PutAsync(path, early?.Body ?? request.Body, length, options, context.Aborted);
 
         var response = context.Response;
         response.StatusCode = entry is null ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;
