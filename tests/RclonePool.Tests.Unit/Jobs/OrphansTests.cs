@@ -161,4 +161,39 @@ public sealed class OrphansTests
         Assert.NotNull(await jobs.Pool.StatAsync(PoolPath.Parse("/hidden"), None));
         Assert.Empty(jobs.DataKeys());
     }
+    [Fact]
+    public async Task The_lean_survey_of_a_report_finds_what_the_whole_manifests_of_delete_find()
+    {
+        // 'orphans' keeps lean manifests (chunk locations only); '--delete' keeps them whole (it corrects the index with
+        // them). On a seeded pool both must find the same (the report of --delete lists what it found before removing).
+        await using var jobs = await PoolJobs.CreateAsync();
+        var first = await jobs.PutAsync("/f", PoolJobs.Data(2 * PoolJobs.Chunk, 1));
+        var leftover = jobs.Memory.Objects.Where(o => o.Key.Contains(first.ObjectName, StringComparison.Ordinal) || first.Chunks.SelectMany(c => c.Locations).Any(l => o.Key == PoolJobs.Key(l)))
+            .ToDictionary(o => o.Key, o => o.Value);
+        await jobs.PutAsync("/f", PoolJobs.Data(PoolJobs.Chunk, 2));
+        foreach (var (key, value) in leftover)
+        {
+            jobs.Memory.Put(key, value);
+        }
+
+        await jobs.PutAsync("/g", PoolJobs.Data((3 * PoolJobs.Chunk) + 1, 3));
+        await jobs.PutAsync("/small", PoolJobs.Data(10, 4));
+        await jobs.Memory.WriteBytesAsync(new RemotePath("b:", "rclonepool_data/ab/ab000000000000000000000000000003"), new byte[1000], None);
+        await jobs.Memory.WriteBytesAsync(new RemotePath("c:", "rclonepool_data/cd/cd000000000000000000000000000004"), new byte[24], None);
+
+        var report = await OrphansAsync(jobs, delete: false);
+        var whole = await OrphansAsync(jobs, delete: true);
+
+        Assert.Equal(4, report.Chunks.Count); // revision 1's two chunks and the two unreferenced objects
+        Assert.Equal(2, report.Chunks.Count(c => c.Note == "only a stale manifest revision names it"));
+        Assert.Equal(3, report.StaleManifests.Count);
+        Assert.Equal(whole.Chunks, report.Chunks);
+        Assert.Equal(whole.StaleManifests, report.StaleManifests);
+        Assert.Equal(whole.StaleMarkers, report.StaleMarkers);
+        Assert.Equal(whole.ReferencedChunks, report.ReferencedChunks);
+        Assert.Equal(whole.Blockers, report.Blockers);
+        Assert.Equal((4, 3), (whole.ChunksDeleted, whole.ManifestsDeleted));
+        Assert.Equal(PoolJobs.Data(PoolJobs.Chunk, 2), await jobs.ReadAsync("/f"));
+        Assert.Equal(PoolJobs.Data(10, 4), await jobs.ReadAsync("/small"));
+    }
 }

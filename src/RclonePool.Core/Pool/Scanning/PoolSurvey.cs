@@ -99,7 +99,7 @@ public sealed class PoolSurvey
         // record in packs of other names (each remote's own packs) are usually identical too: they share one record.
         var listings = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, options, cancellationToken)));
         var canonical = new System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord>();
-        var read = await DistinctPackReader.ReadAsync(store, poolId, [.. listings.Where(l => l.Error is null)], options.AllCopies, Share, cancellationToken);
+        var read = await DistinctPackReader.ReadAsync(store, poolId, [.. listings.Where(l => l.Error is null)], options.AllCopies, !options.Lean, Share, cancellationToken);
         canonical.Clear();
         var inventories = listings.Select(l => l.ToInventory()).ToArray();
         if (inventories.All(i => !i.Listed))
@@ -311,7 +311,7 @@ public sealed class PoolSurvey
             var sizesAgree = copies.All(c => c.Size == copies[0].Size);
             if (current && options.PreferIndex && indexed is not null && indexed.Revision == revision && sizesAgree)
             {
-                entry.Current = indexed;
+                entry.Current = options.Lean ? indexed.Lean(entry.FileId) : indexed;
                 entry.CurrentFromIndex = true;
                 continue;
             }
@@ -326,13 +326,13 @@ public sealed class PoolSurvey
 
             if (current)
             {
-                entry.Current = options.Summaries ? manifest.Summary() : manifest;
+                entry.Current = options.Summaries ? manifest.Summary() : options.Lean ? manifest.Lean(entry.FileId) : manifest;
                 entry.CurrentBytes = bytes;
                 entry.BadCopies.AddRange(problems);
             }
             else
             {
-                entry.Older.Add(manifest);
+                entry.Older.Add(options.Lean ? manifest.Lean(entry.FileId) : manifest);
             }
         }
     }
