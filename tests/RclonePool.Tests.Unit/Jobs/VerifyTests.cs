@@ -242,4 +242,31 @@ public sealed class VerifyTests
             Assert.Contains("does not match its SHA-256", damage.Detail, StringComparison.Ordinal);
         }
     }
+    [Fact]
+    public async Task Over_packed_manifests_a_quick_verify_finds_what_a_full_verify_finds()
+    {
+        // Folded into packs, the records are parsed as they are read and kept lean (no record's bytes are held).
+        await using var jobs = await PoolJobs.CreateAsync();
+        var missing = await jobs.PutAsync("/d/missing", PoolJobs.Data(3 * PoolJobs.Chunk, 1));
+        var truncated = await jobs.PutAsync("/d/truncated", PoolJobs.Data((2 * PoolJobs.Chunk) + 7, 2));
+        var unindexed = await jobs.PutAsync("/unindexed", PoolJobs.Data(PoolJobs.Chunk + 9, 3));
+        await jobs.PutAsync("/small", PoolJobs.Data(10, 4));
+        await new ManifestCompactor(jobs.Pool).CompactAsync(full: true, None);
+        Assert.All(PoolJobs.RemoteNames, r => Assert.Contains(jobs.Memory.Keys(r, "rclonepool_manifests"), k => k.Contains("pack-", StringComparison.Ordinal)));
+        Assert.DoesNotContain(PoolJobs.RemoteNames.SelectMany(r => jobs.Memory.Keys(r, "rclonepool_manifests")), k => k.EndsWith(missing.ObjectName, StringComparison.Ordinal));
+
+        jobs.Memory.Remove(PoolJobs.Key(missing.Chunks[2].Locations[0]));
+        var cut = PoolJobs.Key(truncated.Chunks[0].Locations[0]);
+        jobs.Memory.Put(cut, jobs.Memory.Objects[cut][..5]);
+        await jobs.Pool.Context.Index.RemoveAsync(unindexed.FileId, None);
+
+        var quick = await VerifyAsync(jobs, quick: true);
+        var full = await VerifyAsync(jobs, quick: false);
+
+        Assert.Equal(full.Damage, quick.Damage);
+        Assert.Equal((full.Files, full.Chunks), (quick.Files, quick.Chunks));
+        Assert.Equal(
+            new HashSet<(DamageKind, string?)> { (DamageKind.Missing, "/d/missing"), (DamageKind.Truncated, "/d/truncated"), (DamageKind.IndexStale, "/unindexed") },
+            quick.Damage.Select(d => (d.Kind, d.Path)).ToHashSet());
+    }
 }
