@@ -4,6 +4,7 @@ using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Pool.Scanning;
 
 namespace RclonePool.Tests.Unit.Jobs;
 
@@ -254,6 +255,12 @@ public sealed class VerifyTests
         await new ManifestCompactor(jobs.Pool).CompactAsync(full: true, None);
         Assert.All(PoolJobs.RemoteNames, r => Assert.Contains(jobs.Memory.Keys(r, "rclonepool_manifests"), k => k.Contains("pack-", StringComparison.Ordinal)));
         Assert.DoesNotContain(PoolJobs.RemoteNames.SelectMany(r => jobs.Memory.Keys(r, "rclonepool_manifests")), k => k.EndsWith(missing.ObjectName, StringComparison.Ordinal));
+
+        var lean = await jobs.Pool.Context.SurveyAsync(new SurveyOptions { Lean = true }, None);
+        var copies = lean.Entries.SelectMany(e => e.Revisions).SelectMany(r => r.Copies).ToList();
+        Assert.Equal(4 * PoolJobs.RemoteNames.Length, copies.Count);
+        Assert.All(copies, c => Assert.True(c.Record is { Lean: not null, Bytes.Length: 0 } r && r.Length > 0 && c.Size == r.Length));
+        Assert.All(lean.Entries, e => Assert.Same(e.Current, e.Revisions[0].Copies[0].Record!.Lean));
 
         jobs.Memory.Remove(PoolJobs.Key(missing.Chunks[2].Locations[0]));
         var cut = PoolJobs.Key(truncated.Chunks[0].Locations[0]);
