@@ -25,7 +25,9 @@ public sealed class OrphanCollector(StoragePool owner)
     public async Task<OrphanReport> FindAsync(OrphanOptions options, CancellationToken cancellationToken)
     {
         var callsBefore = _pool.RemoteCallCount;
-        var survey = await _pool.SurveyAsync(new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true }, cancellationToken);
+        // Only the chunk locations, paths and content digests of the manifests are used, except by --delete, which also
+        // corrects the index with the current manifests (so it keeps them whole).
+        var survey = await _pool.SurveyAsync(new SurveyOptions { ListData = true, ListSharedMarkers = true, AllRevisions = true, Lean = !options.Delete }, cancellationToken);
         var now = _pool.Time.GetUtcNow();
         bool OldEnough(DateTimeOffset time) => now - time >= options.MinAge;
 
@@ -229,7 +231,7 @@ public sealed class OrphanCollector(StoragePool owner)
         PoolSurvey survey;
         try
         {
-            survey = await _pool.SurveyAsync(new SurveyOptions { PreferIndex = true, ListSharedMarkers = true }, cancellationToken);
+            survey = await _pool.SurveyAsync(new SurveyOptions { PreferIndex = true, ListSharedMarkers = true, Lean = true }, cancellationToken);
         }
         catch (PoolException e)
         {

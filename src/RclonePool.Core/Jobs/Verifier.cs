@@ -30,6 +30,8 @@ public sealed class Verifier(StoragePool owner)
             ListData = true,
             AllCopies = !options.Quick,
             PreferIndex = options.Quick,
+            // A quick check looks at chunk lengths and locations only: the lean manifests are enough (and a fraction of the memory).
+            Lean = options.Quick,
             Scope = scope,
         }, cancellationToken);
 

@@ -101,6 +101,14 @@ public sealed record Manifest
     /// </summary>
     public Manifest Summary() => this with { Chunks = [], Plugins = null, Properties = null, Sha256 = null };
 
+    /// <summary>
+    /// This revision as 'verify --quick' and 'orphans' need it of every file at once: its chunks' lengths and locations,
+    /// without digests, plugins, properties and inline data that matches its SHA-256 (<see cref="LeanManifest"/>).
+    /// <paramref name="fileId"/> is the survey's string for the same id, shared instead of a copy per manifest. Never
+    /// written or indexed.
+    /// </summary>
+    public Manifest Lean(string fileId) => LeanManifest.Of(this, fileId);
+
     /// <summary>The object name of this revision under <c>manifest_prefix</c>.</summary>
     public string ObjectName => ManifestNames.ObjectName(FileId, Revision);
 }

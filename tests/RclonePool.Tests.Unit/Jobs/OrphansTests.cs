@@ -161,4 +161,66 @@ public sealed class OrphansTests
         Assert.NotNull(await jobs.Pool.StatAsync(PoolPath.Parse("/hidden"), None));
         Assert.Empty(jobs.DataKeys());
     }
+
+    [Fact]
+    public async Task The_lean_survey_of_a_report_finds_what_the_whole_manifests_of_delete_find()
+    {
+        // 'orphans' keeps lean manifests (chunk locations only); '--delete' keeps them whole (it corrects the index with
+        // them). On a seeded pool both must find the same (the report of --delete lists what it found before removing).
+        await using var jobs = await PoolJobs.CreateAsync();
+        var first = await jobs.PutAsync("/f", PoolJobs.Data(2 * PoolJobs.Chunk, 1));
+        var leftover = jobs.Memory.Objects.Where(o => o.Key.Contains(first.ObjectName, StringComparison.Ordinal) || first.Chunks.SelectMany(c => c.Locations).Any(l => o.Key == PoolJobs.Key(l)))
+            .ToDictionary(o => o.Key, o => o.Value);
+        var f = await jobs.PutAsync("/f", PoolJobs.Data(PoolJobs.Chunk, 2));
+        foreach (var (key, value) in leftover)
+        {
+            jobs.Memory.Put(key, value);
+        }
+
+        var g = await jobs.PutAsync("/g", PoolJobs.Data((3 * PoolJobs.Chunk) + 1, 3));
+        await jobs.PutAsync("/small", PoolJobs.Data(10, 4));
+        await jobs.Memory.WriteBytesAsync(new RemotePath("b:", "rclonepool_data/ab/ab000000000000000000000000000003"), new byte[1000], None);
+        await jobs.Memory.WriteBytesAsync(new RemotePath("c:", "rclonepool_data/cd/cd000000000000000000000000000004"), new byte[24], None);
+
+        var report = await OrphansAsync(jobs, delete: false);
+        var whole = await OrphansAsync(jobs, delete: true);
+
+        Assert.Equal(4, report.Chunks.Count); // revision 1's two chunks and the two unreferenced objects
+        Assert.Equal(2, report.Chunks.Count(c => c.Note == "only a stale manifest revision names it"));
+        Assert.Equal(3, report.StaleManifests.Count);
+        Assert.Equal(whole.Chunks, report.Chunks);
+        Assert.Equal(whole.StaleManifests, report.StaleManifests);
+        Assert.Equal(whole.StaleMarkers, report.StaleMarkers);
+        Assert.Equal(whole.ReferencedChunks, report.ReferencedChunks);
+        Assert.Equal(whole.Blockers, report.Blockers);
+        Assert.Equal((4, 3), (whole.ChunksDeleted, whole.ManifestsDeleted));
+        Assert.Equal(f.Chunks.Concat(g.Chunks).SelectMany(c => c.Locations).Select(PoolJobs.Key).ToHashSet(), jobs.DataKeys().ToHashSet());
+        Assert.Equal(PoolJobs.Data(10, 4), await jobs.ReadAsync("/small"));
+    }
+
+    [Fact]
+    public async Task Over_packed_manifests_the_lean_report_finds_what_delete_finds_and_keeps_what_a_manifest_names()
+    {
+        // Folded into packs, the records are parsed as they are read and kept lean (no record's bytes are held).
+        await using var jobs = await PoolJobs.CreateAsync();
+        await jobs.PutAsync("/f", PoolJobs.Data(2 * PoolJobs.Chunk, 1));
+        var g = await jobs.PutAsync("/g", PoolJobs.Data((3 * PoolJobs.Chunk) + 1, 3));
+        await jobs.PutAsync("/small", PoolJobs.Data(10, 4));
+        await new ManifestCompactor(jobs.Pool).CompactAsync(full: true, None);
+        var f = await jobs.PutAsync("/f", PoolJobs.Data(PoolJobs.Chunk, 2)); // revision 1 stays in the packs
+        const string Unnamed = "rclonepool_data/ef/ef000000000000000000000000000005";
+        await jobs.Memory.WriteBytesAsync(new RemotePath("a:", Unnamed), new byte[77], None);
+
+        var report = await OrphansAsync(jobs, delete: false);
+        var whole = await OrphansAsync(jobs, delete: true);
+
+        Assert.Contains(report.Chunks, c => c.Object == Unnamed && c.Note is null);
+        Assert.Equal(whole.Chunks, report.Chunks);
+        Assert.Equal(whole.StaleManifests, report.StaleManifests);
+        Assert.Equal(whole.ReferencedChunks, report.ReferencedChunks);
+        Assert.Equal(whole.Blockers, report.Blockers);
+        Assert.Equal(f.Chunks.Concat(g.Chunks).SelectMany(c => c.Locations).Select(PoolJobs.Key).ToHashSet(), jobs.DataKeys().ToHashSet());
+        Assert.Equal(PoolJobs.Data(PoolJobs.Chunk, 2), await jobs.ReadAsync("/f"));
+        Assert.Equal(PoolJobs.Data((3 * PoolJobs.Chunk) + 1, 3), await jobs.ReadAsync("/g"));
+    }
 }

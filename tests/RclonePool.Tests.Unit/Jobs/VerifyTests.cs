@@ -4,6 +4,7 @@ using RclonePool.Core.Integrity;
 using RclonePool.Core.Jobs;
 using RclonePool.Core.Manifests;
 using RclonePool.Core.Paths;
+using RclonePool.Core.Pool.Scanning;
 
 namespace RclonePool.Tests.Unit.Jobs;
 
@@ -181,5 +182,98 @@ public sealed class VerifyTests
         Assert.True(report.Clean);
         Assert.Equal(1, report.Files);
         Assert.Equal(PoolErrorKind.NotFound, (await Assert.ThrowsAsync<PoolException>(() => VerifyAsync(jobs, quick: true, "/nowhere"))).Kind);
+    }
+    [Fact]
+    public async Task A_quick_verify_over_lean_manifests_finds_on_a_damaged_pool_what_a_full_verify_finds()
+    {
+        // The quick check keeps every manifest lean (no digests, no checked inline data); on damage that the listed sizes
+        // show, it must report exactly what the full check (whole manifests, every object read) reports.
+        await using var jobs = await PoolJobs.CreateAsync();
+        var missing = await jobs.PutAsync("/d/missing", PoolJobs.Data(3 * PoolJobs.Chunk, 1));
+        var truncated = await jobs.PutAsync("/d/truncated", PoolJobs.Data((2 * PoolJobs.Chunk) + 7, 2));
+        var grown = await jobs.PutAsync("/grown", PoolJobs.Data(PoolJobs.Chunk, 3));
+        await jobs.PutAsync("/small", PoolJobs.Data(10, 4));
+        var stale = await jobs.PutAsync("/stale", PoolJobs.Data(100, 5));
+        var staleBytes = jobs.Memory.Objects[PoolJobs.ManifestKey("b:", stale)];
+        var current = await jobs.PutAsync("/stale", PoolJobs.Data(200, 6));
+        jobs.Memory.Remove(PoolJobs.ManifestKey("b:", current));
+        jobs.Memory.Put(PoolJobs.ManifestKey("b:", stale), staleBytes);
+        var gone = await jobs.PutAsync("/gone", PoolJobs.Data(50, 7));
+        foreach (var remote in PoolJobs.RemoteNames)
+        {
+            jobs.Memory.Remove(PoolJobs.ManifestKey(remote, gone));
+        }
+
+        jobs.Memory.Remove(PoolJobs.Key(missing.Chunks[1].Locations[0]));
+        var cut = PoolJobs.Key(truncated.Chunks[2].Locations[0]);
+        jobs.Memory.Put(cut, jobs.Memory.Objects[cut][..3]);
+        var longer = PoolJobs.Key(grown.Chunks[0].Locations[0]);
+        jobs.Memory.Put(longer, [.. jobs.Memory.Objects[longer], 1, 2, 3]);
+
+        var quick = await VerifyAsync(jobs, quick: true);
+        var full = await VerifyAsync(jobs, quick: false);
+
+        Assert.Equal(full.Damage, quick.Damage);
+        Assert.Equal((full.Files, full.Directories, full.Chunks), (quick.Files, quick.Directories, quick.Chunks));
+        Assert.Equal(
+            new HashSet<DamageKind> { DamageKind.IndexStale, DamageKind.Missing, DamageKind.Truncated, DamageKind.Corrupt, DamageKind.ManifestDisagreement },
+            quick.Damage.Select(d => d.Kind).ToHashSet());
+    }
+
+    [Fact]
+    public async Task A_quick_verify_still_finds_inline_data_that_does_not_match_its_digest()
+    {
+        await using var jobs = await PoolJobs.CreateAsync();
+        var intact = await jobs.PutAsync("/i", PoolJobs.Data(10, 1));
+        var inline = Convert.FromBase64String(intact.Chunks[0].Inline!);
+        inline[3] ^= 0x40;
+        // As a newer revision, which the index takes (a quick check trusts the index's copy of a revision the remotes agree on).
+        var damaged = intact with { Revision = intact.Revision + 1, Chunks = [intact.Chunks[0] with { Inline = Convert.ToBase64String(inline) }] };
+        foreach (var remote in PoolJobs.RemoteNames)
+        {
+            jobs.Memory.Put(PoolJobs.ManifestKey(remote, damaged), ManifestSerializer.Serialize(damaged));
+        }
+
+        await jobs.Pool.Context.Index.PutAsync(damaged, None);
+
+        foreach (var quick in new[] { true, false })
+        {
+            var damage = Assert.Single((await VerifyAsync(jobs, quick)).Damage);
+            Assert.Equal((DamageKind.Corrupt, "/i", 0), (damage.Kind, damage.Path, damage.Chunk));
+            Assert.Contains("does not match its SHA-256", damage.Detail, StringComparison.Ordinal);
+        }
+    }
+    [Fact]
+    public async Task Over_packed_manifests_a_quick_verify_finds_what_a_full_verify_finds()
+    {
+        // Folded into packs, the records are parsed as they are read and kept lean (no record's bytes are held).
+        await using var jobs = await PoolJobs.CreateAsync();
+        var missing = await jobs.PutAsync("/d/missing", PoolJobs.Data(3 * PoolJobs.Chunk, 1));
+        var truncated = await jobs.PutAsync("/d/truncated", PoolJobs.Data((2 * PoolJobs.Chunk) + 7, 2));
+        var unindexed = await jobs.PutAsync("/unindexed", PoolJobs.Data(PoolJobs.Chunk + 9, 3));
+        await jobs.PutAsync("/small", PoolJobs.Data(10, 4));
+        await new ManifestCompactor(jobs.Pool).CompactAsync(full: true, None);
+        Assert.All(PoolJobs.RemoteNames, r => Assert.Contains(jobs.Memory.Keys(r, "rclonepool_manifests"), k => k.Contains("pack-", StringComparison.Ordinal)));
+        Assert.DoesNotContain(PoolJobs.RemoteNames.SelectMany(r => jobs.Memory.Keys(r, "rclonepool_manifests")), k => k.EndsWith(missing.ObjectName, StringComparison.Ordinal));
+
+        var lean = await jobs.Pool.Context.SurveyAsync(new SurveyOptions { Lean = true }, None);
+        var copies = lean.Entries.SelectMany(e => e.Revisions).SelectMany(r => r.Copies).ToList();
+        Assert.Equal(4 * PoolJobs.RemoteNames.Length, copies.Count);
+        Assert.All(copies, c => Assert.True(c.Record is { Lean: not null, Bytes.Length: 0 } r && r.Length > 0 && c.Size == r.Length));
+        Assert.All(lean.Entries, e => Assert.Same(e.Current, e.Revisions[0].Copies[0].Record!.Lean));
+
+        jobs.Memory.Remove(PoolJobs.Key(missing.Chunks[2].Locations[0]));
+        var cut = PoolJobs.Key(truncated.Chunks[0].Locations[0]);
+        jobs.Memory.Put(cut, jobs.Memory.Objects[cut][..5]);
+        await jobs.Pool.Context.Index.RemoveAsync(unindexed.FileId, None);
+
+        var quick = await VerifyAsync(jobs, quick: true);
+        var full = await VerifyAsync(jobs, quick: false);
+
+        Assert.Equal(full.Damage, quick.Damage);
+        Assert.Equal((full.Files, full.Chunks), (quick.Files, quick.Chunks));
+        Assert.Equal(
+            new HashSet<(DamageKind, string?)> { (DamageKind.Missing, "/d/missing"), (DamageKind.Truncated, "/d/truncated"), (DamageKind.IndexStale, "/unindexed") },
+            quick.Damage.Select(d => (d.Kind, d.Path)).ToHashSet());
     }
 }

@@ -19,9 +19,10 @@ internal static class DistinctPackReader
     private const int MaxReads = 64;
 
     /// <param name="everyCopy">Read every remote's copy (a deep 'verify' compares them all) instead of one per distinct pack.</param>
+    /// <param name="keepRecords">Keep each pack's records on the remotes holding it (<see cref="RemoteListing.Packs"/>), for a compaction; else only the pack is listed there.</param>
     /// <returns>Each pack read, with the remotes holding it (the copy read and the ones not tried).</returns>
     public static async Task<List<(List<(RemoteListing Remote, RemoteEntry Entry)> Holders, IReadOnlyList<PackRecord> Records)>> ReadAsync(
-        IRemoteStore store, string poolId, IReadOnlyList<RemoteListing> listed, bool everyCopy, PackRecordFactory share, CancellationToken cancellationToken)
+        IRemoteStore store, string poolId, IReadOnlyList<RemoteListing> listed, bool everyCopy, bool keepRecords, PackRecordFactory share, CancellationToken cancellationToken)
     {
         var read = new List<(List<(RemoteListing Remote, RemoteEntry Entry)> Holders, IReadOnlyList<PackRecord> Records)>();
         var groups = new Dictionary<(string Name, long Size, int Remote), List<(RemoteListing Remote, RemoteEntry Entry)>>();
@@ -73,7 +74,7 @@ internal static class DistinctPackReader
             {
                 lock (remote.Packs)
                 {
-                    remote.Packs.Add(new PackListing(entry, records));
+                    remote.Packs.Add(new PackListing(entry, keepRecords ? records : []));
                 }
             }
 

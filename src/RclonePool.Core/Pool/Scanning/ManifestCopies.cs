@@ -1,10 +1,11 @@
 using System.Collections;
+using RclonePool.Core.Manifests;
 
 namespace RclonePool.Core.Pool.Scanning;
 
 /// <summary>
 /// The copies of one manifest revision a survey found, held compactly: single objects one by one, copies in packs as the
-/// pack's <see cref="PackHolders"/> and the record's bytes (one item for every remote that lists that pack). Each remote
+/// pack's <see cref="PackHolders"/> and the record (one item for every remote that lists that pack). Each remote
 /// is one copy: its single object when it has one, else its first pack holding the revision. Enumerated (packed copies
 /// first) as <see cref="ManifestCopy"/> values, made on the fly. Further packs with the same bytes (each remote's own
 /// upload packs: a hundred per record at a hundred remotes) are kept as their places in the survey's table of packs
@@ -13,10 +14,10 @@ namespace RclonePool.Core.Pool.Scanning;
 internal sealed class ManifestCopies(int remotes, IReadOnlyList<PackHolders> packs) : IReadOnlyList<ManifestCopy>
 {
     private PackHolders? _pack;
-    private byte[]? _packed;
+    private PackRecord? _packed;
     private int[]? _samePacks;
     private int _samePackCount;
-    private List<(PackHolders Holders, byte[] Bytes)>? _morePacks;
+    private List<(PackHolders Holders, PackRecord Record)>? _morePacks;
     private List<(int Index, ManifestCopy Copy)>? _singles;
 
     public int Count
@@ -52,15 +53,15 @@ internal sealed class ManifestCopies(int remotes, IReadOnlyList<PackHolders> pac
 
     public void AddSingle(int remote, ManifestCopy copy) => (_singles ??= new(1)).Add((remote, copy));
 
-    public void AddPacked(PackHolders holders, byte[] bytes)
+    public void AddPacked(PackHolders holders, PackRecord record)
     {
         if (_pack is null)
         {
-            (_pack, _packed) = (holders, bytes);
+            (_pack, _packed) = (holders, record);
         }
-        else if (ReferenceEquals(bytes, _packed))
+        else if (ReferenceEquals(record, _packed))
         {
-            // The same record in another pack (each remote's own upload packs): the survey shares its bytes, so only the pack's place is kept.
+            // The same record in another pack (each remote's own upload packs): the survey shares it, so only the pack's place is kept.
             if (_samePacks is null || _samePackCount == _samePacks.Length)
             {
                 Array.Resize(ref _samePacks, Math.Max(4, _samePackCount * 2));
@@ -70,7 +71,7 @@ internal sealed class ManifestCopies(int remotes, IReadOnlyList<PackHolders> pac
         }
         else
         {
-            (_morePacks ??= new(1)).Add((holders, bytes));
+            (_morePacks ??= new(1)).Add((holders, record));
         }
     }
 
@@ -112,9 +113,9 @@ internal sealed class ManifestCopies(int remotes, IReadOnlyList<PackHolders> pac
             }
         }
 
-        foreach (var (holders, bytes) in _morePacks ?? [])
+        foreach (var (holders, record) in _morePacks ?? [])
         {
-            foreach (var copy in Expand(holders, bytes, seen))
+            foreach (var copy in Expand(holders, record, seen))
             {
                 yield return copy;
             }
@@ -128,7 +129,7 @@ internal sealed class ManifestCopies(int remotes, IReadOnlyList<PackHolders> pac
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private static IEnumerable<ManifestCopy> Expand(PackHolders pack, byte[] bytes, ulong[]? seen)
+    private static IEnumerable<ManifestCopy> Expand(PackHolders pack, PackRecord record, ulong[]? seen)
     {
         foreach (var (index, remote, entry) in pack.Holders)
         {
@@ -143,7 +144,7 @@ internal sealed class ManifestCopies(int remotes, IReadOnlyList<PackHolders> pac
                 seen[index >> 6] |= bit;
             }
 
-            yield return new ManifestCopy(remote, entry, bytes);
+            yield return new ManifestCopy(remote, entry, record);
         }
     }
 }

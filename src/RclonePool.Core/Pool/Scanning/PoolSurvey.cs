@@ -99,7 +99,7 @@ public sealed class PoolSurvey
         // record in packs of other names (each remote's own packs) are usually identical too: they share one record.
         var listings = await Task.WhenAll(remotes.Select(r => ListAsync(store, layout, r, options, cancellationToken)));
         var canonical = new System.Collections.Concurrent.ConcurrentDictionary<(string, long, bool), PackRecord>();
-        var read = await DistinctPackReader.ReadAsync(store, poolId, [.. listings.Where(l => l.Error is null)], options.AllCopies, Share, cancellationToken);
+        var read = await DistinctPackReader.ReadAsync(store, poolId, [.. listings.Where(l => l.Error is null)], options.AllCopies, !options.Lean, Share, cancellationToken);
         canonical.Clear();
         var inventories = listings.Select(l => l.ToInventory()).ToArray();
         if (inventories.All(i => !i.Listed))
@@ -181,7 +181,7 @@ public sealed class PoolSurvey
             {
                 if (!record.IsTombstone)
                 {
-                    CopiesOf(record.FileId, record.Revision)?.AddPacked(holders, record.Bytes);
+                    CopiesOf(record.FileId, record.Revision)?.AddPacked(holders, record);
                 }
             }
         }
@@ -208,15 +208,38 @@ public sealed class PoolSurvey
         PackRecord Share(string fileId, long revision, bool tombstone, ReadOnlySpan<byte> line)
         {
             var key = (fileId, revision, tombstone);
-            if (canonical.TryGetValue(key, out var shared) && shared.Bytes.AsSpan().SequenceEqual(line))
+            if (canonical.TryGetValue(key, out var shared) && shared.Holds(line))
             {
                 return shared;
             }
 
-            var record = new PackRecord(shared?.FileId ?? fileId, revision, tombstone, line.ToArray());
+            var record = options.Lean && !tombstone ? LeanRecord(shared?.FileId ?? fileId, revision, line) : null;
+            record ??= new PackRecord(shared?.FileId ?? fileId, revision, tombstone, line.ToArray());
             shared = canonical.GetOrAdd(key, record);
-            return shared.Bytes.AsSpan().SequenceEqual(record.Bytes) ? shared : record;
+            return shared.SameBytes(record) ? shared : record;
         }
+    }
+
+    /// <summary>
+    /// A record parsed as it is read, kept as its lean manifest, its length and a digest of its bytes (a lean survey
+    /// holds no record's bytes: at a million files they were more than all the rest). Null when it does not parse or
+    /// names another revision: such a record is kept as its bytes, and read as before, which says what is wrong with it.
+    /// </summary>
+    private static PackRecord? LeanRecord(string fileId, long revision, ReadOnlySpan<byte> line)
+    {
+        Manifest manifest;
+        try
+        {
+            manifest = ManifestSerializer.Deserialize(line, fileId);
+        }
+        catch (PoolException)
+        {
+            return null;
+        }
+
+        return manifest.FileId == fileId && manifest.Revision == revision
+            ? new PackRecord(fileId, revision, false, []) { Lean = manifest.Lean(fileId), Length = line.Length, Digest = System.IO.Hashing.XxHash128.HashToUInt128(line) }
+            : null;
     }
 
     /// <summary>The remote's listings: its manifest directory (and, when asked, its data and shared markers); no pack read yet.</summary>
@@ -311,34 +334,39 @@ public sealed class PoolSurvey
             var sizesAgree = copies.All(c => c.Size == copies[0].Size);
             if (current && options.PreferIndex && indexed is not null && indexed.Revision == revision && sizesAgree)
             {
-                entry.Current = indexed;
+                // A lean survey takes the remotes' copy of that revision as it parsed it (a revision is written once: the
+                // index holds the same), so that no second lean manifest of it is kept.
+                entry.Current = options.Lean ? copies[0].Record?.Lean ?? indexed.Lean(entry.FileId) : indexed;
                 entry.CurrentFromIndex = true;
                 continue;
             }
 
             var readAll = current && (options.AllCopies || !sizesAgree);
-            var (manifest, bytes, problems, newer) = await ReadRevisionAsync(store, layout, entry.FileId, revision, copies, readAll, cancellationToken);
+            var (manifest, bytes, problems, newer, lean) = await ReadRevisionAsync(store, layout, entry.FileId, revision, copies, readAll, cancellationToken);
             if (manifest is null)
             {
-                entry.Unreadable.Add((revision, problems.Count > 0 ? string.Join("; ", problems.Select(p => $"{p.Remote.Name}: {p.Reason}")) : "no copy could be read", newer));
+                entry.AddUnreadable(revision, problems.Count > 0 ? string.Join("; ", problems.Select(p => $"{p.Remote.Name}: {p.Reason}")) : "no copy could be read", newer);
                 continue;
             }
 
             if (current)
             {
-                entry.Current = options.Summaries ? manifest.Summary() : manifest;
+                entry.Current = options.Summaries ? manifest.Summary() : options.Lean && !lean ? manifest.Lean(entry.FileId) : manifest;
                 entry.CurrentBytes = bytes;
-                entry.BadCopies.AddRange(problems);
+                entry.AddBadCopies(problems);
             }
             else
             {
-                entry.Older.Add(manifest);
+                entry.AddOlder(options.Lean && !lean ? manifest.Lean(entry.FileId) : manifest);
             }
         }
     }
 
-    /// <summary>Reads copies of one revision until one is valid (all of them when asked), reporting the bad ones.</summary>
-    private async Task<(Manifest? Manifest, byte[]? Bytes, List<(PoolRemote Remote, string Reason)> Problems, bool Newer)> ReadRevisionAsync(
+    /// <summary>
+    /// Reads copies of one revision until one is valid (all of them when asked), reporting the bad ones. <c>Lean</c>: the
+    /// manifest is a record a lean survey parsed as it read it (<see cref="PackRecord.Lean"/>), already lean, with no bytes.
+    /// </summary>
+    private async Task<(Manifest? Manifest, byte[]? Bytes, List<(PoolRemote Remote, string Reason)> Problems, bool Newer, bool Lean)> ReadRevisionAsync(
         IRemoteStore store, PoolLayout layout, string fileId, long revision, IReadOnlyList<ManifestCopy> copies, bool readAll, CancellationToken cancellationToken)
     {
         var name = ManifestNames.ObjectName(fileId, revision);
@@ -346,12 +374,28 @@ public sealed class PoolSurvey
         var newer = false;
         Manifest? valid = null;
         byte[]? validBytes = null;
+        PackRecord? validRecord = null;
         PoolRemote? validRemote = null;
         foreach (var copy in copies)
         {
             if (valid is not null && !readAll)
             {
                 break;
+            }
+
+            if (copy.Record is { Lean: { } lean } record)
+            {
+                // Parsed as it was read, with the file id and revision its name says: valid, or the same as the valid copy or not.
+                if (valid is null)
+                {
+                    (valid, validRecord, validRemote) = (lean, record, copy.Remote);
+                }
+                else if (!(validRecord?.SameBytes(record) ?? record.Holds(validBytes)))
+                {
+                    problems.Add((copy.Remote, $"differs from the copy on {validRemote!.Name}"));
+                }
+
+                continue;
             }
 
             var path = copy.IsPacked ? new RemotePath(copy.Remote.Storage, copy.Entry.Path) : layout.Manifest(copy.Remote, name);
@@ -382,7 +426,7 @@ public sealed class PoolSurvey
 
             if (valid is not null)
             {
-                if (!bytes.AsSpan().SequenceEqual(validBytes))
+                if (!(validRecord?.Lean is not null ? validRecord.Holds(bytes) : bytes.AsSpan().SequenceEqual(validBytes)))
                 {
                     problems.Add((copy.Remote, Describe(bytes, path, fileId, revision) ?? $"differs from the copy on {validRemote!.Name}"));
                 }
@@ -408,7 +452,7 @@ public sealed class PoolSurvey
             }
         }
 
-        return (valid, validBytes, problems, newer);
+        return (valid, validBytes, problems, newer, validRecord is not null);
     }
 
     /// <summary>Why a copy that differs from the valid one is bad, when it does not even parse; null when it parses.</summary>

@@ -18,7 +18,7 @@ public sealed class RemoteInventory
     /// <summary>Manifest objects by (file id, revision).</summary>
     public IReadOnlyDictionary<(string FileId, long Revision), RemoteEntry> Manifests { get; init; } = new Dictionary<(string, long), RemoteEntry>();
 
-    /// <summary>The manifest packs on the remote that could be read, each with its records (docs/manifest-format.md).</summary>
+    /// <summary>The manifest packs on the remote that could be read, each with its records (docs/manifest-format.md); a lean survey lists them without their records.</summary>
     public IReadOnlyList<PackListing> Packs { get; init; } = [];
 
     /// <summary>Packs that could not be read or parsed, with why: their records are unknown, so 'orphans --delete' removes nothing while one exists.</summary>

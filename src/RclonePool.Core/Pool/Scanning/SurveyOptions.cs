@@ -34,6 +34,14 @@ public sealed record SurveyOptions
     /// </summary>
     public bool Summaries { get; init; }
 
+    /// <summary>
+    /// Keep each manifest read (current and older revisions) in its lean form (<see cref="Manifests.Manifest.Lean"/>:
+    /// chunk lengths and locations, no digests or checked inline data), and no pack's records once its records are
+    /// placed: for jobs that check where each file's chunks are and how large (verify --quick, orphans), at a fraction of
+    /// the memory of parsed manifests. Not for a job that writes or indexes what it read.
+    /// </summary>
+    public bool Lean { get; init; }
+
     /// <summary>Read only this file id.</summary>
     public string? FileId { get; init; }
 }

@@ -8,6 +8,12 @@ namespace RclonePool.Core.Pool.Scanning;
 /// </summary>
 public sealed class SurveyedEntry
 {
+    // Made on the first item: most entries have no older revision, no unreadable one and no bad copy, and a survey holds
+    // one entry per file (three empty lists each were some 100 bytes per file).
+    private List<Manifest>? _older;
+    private List<(long Revision, string Reason, bool Newer)>? _unreadable;
+    private List<(PoolRemote Remote, string Reason)>? _badCopies;
+
     public required string FileId { get; init; }
 
     /// <summary>Every revision listed on some remote, newest first, with its copies.</summary>
@@ -23,19 +29,31 @@ public sealed class SurveyedEntry
     public byte[]? CurrentBytes { get; set; }
 
     /// <summary>Readable revisions other than the current one (only when every revision was read).</summary>
-    public List<Manifest> Older { get; } = [];
+    public IReadOnlyList<Manifest> Older => _older ?? (IReadOnlyList<Manifest>)[];
 
     /// <summary>
     /// Revisions with no valid copy anywhere, with why (newest first). <c>Newer</c>: some copy was written by a newer
     /// rclonepool (a format this one cannot read), as opposed to garbage such as a write torn by a crash.
     /// </summary>
-    public List<(long Revision, string Reason, bool Newer)> Unreadable { get; } = [];
+    public IReadOnlyList<(long Revision, string Reason, bool Newer)> Unreadable => _unreadable ?? (IReadOnlyList<(long, string, bool)>)[];
 
     /// <summary>Copies of the current revision that are unreadable or differ from the valid one.</summary>
-    public List<(PoolRemote Remote, string Reason)> BadCopies { get; } = [];
+    public IReadOnlyList<(PoolRemote Remote, string Reason)> BadCopies => _badCopies ?? (IReadOnlyList<(PoolRemote, string)>)[];
 
     /// <summary>False when the survey skipped reading this entry (outside the scope asked for).</summary>
     public bool Read { get; set; }
+
+    internal void AddOlder(Manifest manifest) => (_older ??= new(1)).Add(manifest);
+
+    internal void AddUnreadable(long revision, string reason, bool newer) => (_unreadable ??= new(1)).Add((revision, reason, newer));
+
+    internal void AddBadCopies(IReadOnlyCollection<(PoolRemote Remote, string Reason)> copies)
+    {
+        if (copies.Count > 0)
+        {
+            (_badCopies ??= new(copies.Count)).AddRange(copies);
+        }
+    }
 
     public long NewestListedRevision => Revisions[0].Revision;
 
