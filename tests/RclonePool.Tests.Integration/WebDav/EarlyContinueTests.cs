@@ -28,13 +28,13 @@ public sealed class EarlyContinueTests : IAsyncLifetime
         using var connection = await ConnectAsync();
         var body = Encoding.ASCII.GetBytes("a small file\n");
 
-        await connection.SendHeadAsync("PUT", "/small.txt", body.Length);
+        await connection.SendHeadAsync("PUT", "/small.txt", PutHeaders(body.Length));
         var interim = await connection.ReadHeadAsync();
-        await connection.SendAsync(body);
-        var final = await connection.ReadHeadAsync();
+        await connection.SendBytesAsync(body);
+        var final = await connection.ReadResponseAsync("PUT");
 
         Assert.StartsWith("HTTP/1.1 100", interim, StringComparison.Ordinal);
-        Assert.StartsWith("HTTP/1.1 201", final, StringComparison.Ordinal);
+        Assert.Equal(201, final.Status);
         Assert.Equal(body, await _server.Client.GetByteArrayAsync("small.txt", Ct));
     }
 
@@ -44,17 +44,17 @@ public sealed class EarlyContinueTests : IAsyncLifetime
         using var connection = await ConnectAsync();
         var body = new byte[100];
 
-        await connection.SendHeadAsync("PUT", "/missing/file.txt", body.Length);
+        await connection.SendHeadAsync("PUT", "/missing/file.txt", PutHeaders(body.Length));
         var interim = await connection.ReadHeadAsync();
-        await connection.SendAsync(body);
-        var refused = await connection.ReadResponseAsync();
-        await connection.SendHeadAsync("PUT", "/next.txt", 3, expectContinue: false);
-        await connection.SendAsync("one"u8.ToArray());
-        var next = await connection.ReadResponseAsync();
+        await connection.SendBytesAsync(body);
+        var refused = await connection.ReadResponseAsync("PUT");
+        await connection.SendHeadAsync("PUT", "/next.txt", PutHeaders(3, expectContinue: false));
+        await connection.SendBytesAsync("one"u8.ToArray());
+        var next = await connection.ReadResponseAsync("PUT");
 
         Assert.StartsWith("HTTP/1.1 100", interim, StringComparison.Ordinal);
-        Assert.StartsWith("HTTP/1.1 409", refused, StringComparison.Ordinal);
-        Assert.StartsWith("HTTP/1.1 201", next, StringComparison.Ordinal);
+        Assert.Equal(409, refused.Status);
+        Assert.Equal(201, next.Status);
         Assert.NotNull(await _server.Pool.StatAsync(PoolPath.Parse("/next.txt"), Ct));
         Assert.Null(await _server.Pool.StatAsync(PoolPath.Parse("/missing/file.txt"), Ct));
     }
@@ -64,85 +64,19 @@ public sealed class EarlyContinueTests : IAsyncLifetime
     {
         using var connection = await ConnectAsync();
 
-        await connection.SendHeadAsync("PUT", "/missing/big.bin", 2 * 1024 * 1024);
+        await connection.SendHeadAsync("PUT", "/missing/big.bin", PutHeaders(2 * 1024 * 1024));
         var answer = await connection.ReadHeadAsync();
 
         Assert.StartsWith("HTTP/1.1 409", answer, StringComparison.Ordinal);
     }
 
-    private async Task<Connection> ConnectAsync()
+    private async Task<RawHttpConnection> ConnectAsync()
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync("127.0.0.1", _server.Url.Port, Ct);
-        return new Connection(socket);
+        return new RawHttpConnection(socket);
     }
 
-    /// <summary>One HTTP/1.1 connection: heads sent and read as text, bodies as bytes.</summary>
-    private sealed class Connection(Socket socket) : IDisposable
-    {
-        private readonly byte[] _buffer = new byte[64 * 1024];
-        private int _start;
-        private int _end;
-
-        public async Task SendHeadAsync(string method, string path, long length, bool expectContinue = true)
-        {
-            var head = $"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length.ToString(CultureInfo.InvariantCulture)}\r\n"
-                + (expectContinue ? "Expect: 100-continue\r\n" : "") + "\r\n";
-            await SendAsync(Encoding.ASCII.GetBytes(head));
-        }
-
-        public async Task SendAsync(byte[] bytes) => await socket.SendAsync(bytes, Ct);
-
-        /// <summary>Reads one response head (status line and headers), not its body.</summary>
-        public async Task<string> ReadHeadAsync()
-        {
-            while (true)
-            {
-                var end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
-                if (end >= 0)
-                {
-                    var head = Encoding.ASCII.GetString(_buffer, _start, end);
-                    _start += end + 4;
-                    return head;
-                }
-
-                if (_start > 0)
-                {
-                    _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-                    (_start, _end) = (0, _end - _start);
-                }
-
-                var read = await socket.ReceiveAsync(_buffer.AsMemory(_end), Ct);
-                if (read == 0)
-                {
-                    throw new EndOfStreamException("the connection closed before a response");
-                }
-
-                _end += read;
-            }
-        }
-
-        /// <summary>Reads one whole response (its body skipped by its Content-Length); returns the head.</summary>
-        public async Task<string> ReadResponseAsync()
-        {
-            var head = await ReadHeadAsync();
-            var line = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-            var length = line is null ? 0 : int.Parse(line["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
-            while (_end - _start < length)
-            {
-                var read = await socket.ReceiveAsync(_buffer.AsMemory(_end), Ct);
-                if (read == 0)
-                {
-                    throw new EndOfStreamException("the connection closed inside a response body");
-                }
-
-                _end += read;
-            }
-
-            _start += length;
-            return head;
-        }
-
-        public void Dispose() => socket.Dispose();
-    }
+    private static string[] PutHeaders(long length, bool expectContinue = true) =>
+        expectContinue ? [$"Content-Length: {length.ToString(CultureInfo.InvariantCulture)}", "Expect: 100-continue"] : [$"Content-Length: {length.ToString(CultureInfo.InvariantCulture)}"];
 }

@@ -18,14 +18,27 @@ internal sealed class RawHttpConnection(Socket socket) : IDisposable
 
     public async Task<RawResponse> SendAsync(string method, string path, params string[] headers)
     {
+        await SendHeadAsync(method, path, headers);
+        return await ReadResponseAsync(method);
+    }
+
+    /// <summary>Sends a request's head only (its body, if any, goes with <see cref="SendBytesAsync"/>).</summary>
+    public async Task SendHeadAsync(string method, string path, params string[] headers)
+    {
         var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         foreach (var header in headers)
         {
             request.Append(header).Append("\r\n");
         }
 
-        await socket.SendAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()), Ct);
+        await SendBytesAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()));
+    }
 
+    public async Task SendBytesAsync(byte[] bytes) => await socket.SendAsync(bytes, Ct);
+
+    /// <summary>Reads one whole response: its head, then exactly Content-Length body bytes (none for HEAD).</summary>
+    public async Task<RawResponse> ReadResponseAsync(string method = "GET")
+    {
         var head = await ReadHeadAsync();
         var lines = head.Split("\r\n");
         var status = int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
@@ -38,7 +51,7 @@ internal sealed class RawHttpConnection(Socket socket) : IDisposable
             }
         }
 
-        var body = method == "HEAD" ? [] : new byte[length ?? throw new InvalidDataException($"no Content-Length in {head}")];
+        var body = method == "HEAD" || status is 204 or 304 ? [] : new byte[length ?? throw new InvalidDataException($"no Content-Length in {head}")];
         for (var filled = 0; filled < body.Length;)
         {
             if (_start == _end && !await FillAsync())
@@ -55,7 +68,8 @@ internal sealed class RawHttpConnection(Socket socket) : IDisposable
         return new RawResponse(status, length, body);
     }
 
-    private async Task<string> ReadHeadAsync()
+    /// <summary>Reads one response head (status line and headers), not its body: an interim "100 Continue", say.</summary>
+    public async Task<string> ReadHeadAsync()
     {
         while (true)
         {
