@@ -172,7 +172,7 @@ public sealed class GroupWriterTests
     private static NamedBytes Pack(IReadOnlyList<NamedBytes> records) => new($"pack of {string.Join(',', records.Select(r => r.Name))}", new byte[] { (byte)records.Count });
 
     /// <summary>Batched writes that complete synchronously, each waiting up to 2 s for another write in progress at the same time.</summary>
-    private sealed class BlockingStore(int parallelism) : IRemoteStore, IBatchedWrites
+    private sealed class BlockingStore(int parallelism) : BatchOnlyStore
     {
         private readonly Barrier _together = new(parallelism);
         private int _met;
@@ -181,7 +181,7 @@ public sealed class GroupWriterTests
 
         public bool MetAnother => Volatile.Read(ref _met) > 0;
 
-        public Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+        public override Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
         {
             if (_together.SignalAndWait(TimeSpan.FromSeconds(2), cancellationToken))
             {
@@ -192,29 +192,15 @@ public sealed class GroupWriterTests
             return Task.CompletedTask;
         }
 
-        public Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public IAsyncEnumerable<RemoteEntry> ListAsync(RemotePath directory, bool recursive, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<RemoteEntry?> StatAsync(RemotePath path, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> DeleteAsync(RemotePath path, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task MoveAsync(RemotePath from, RemotePath to, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask DisposeAsync()
+        public override ValueTask DisposeAsync()
         {
             _together.Dispose();
-            return ValueTask.CompletedTask;
+            return base.DisposeAsync();
         }
     }
 
     /// <summary>Batched writes that wait at a gate until it opens; counts the objects of each call.</summary>
-    private sealed class GatedStore : IRemoteStore, IBatchedWrites
+    private sealed class GatedStore : BatchOnlyStore
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _started;
@@ -240,7 +226,7 @@ public sealed class GroupWriterTests
             }
         }
 
-        public async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
+        public override async Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
         {
             Calls.Enqueue(objects.Count);
             Interlocked.Increment(ref _started);
@@ -266,6 +252,13 @@ public sealed class GroupWriterTests
             }
         }
 
+    }
+
+    /// <summary>A store that only takes batched writes: what the group writer calls.</summary>
+    private abstract class BatchOnlyStore : IRemoteStore, IBatchedWrites
+    {
+        public abstract Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken);
+
         public Task WriteAsync(RemotePath target, Stream content, long length, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<Stream> OpenReadAsync(RemotePath source, long offset, long count, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -280,6 +273,6 @@ public sealed class GroupWriterTests
 
         public Task<RemoteUsage?> AboutAsync(string remote, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
