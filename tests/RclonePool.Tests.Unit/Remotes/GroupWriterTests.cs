@@ -162,7 +162,7 @@ public sealed class GroupWriterTests
         var writer = new GroupWriter(store);
         RemotePath[] directories = [new("a:", "rclonepool_manifests"), new("b:", "rclonepool_manifests"), new("c:", "rclonepool_manifests"), new("d:", "rclonepool_manifests")];
 
-        var outcome = await Task.Run(() => writer.WriteToEachAsync(directories, "m", new byte[] { 1 }, Ct), Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        var outcome = await Task.Run(() => writer.WriteToEachAsync(directories, "m", new byte[] { 1 }, Ct), Ct).WaitAsync(TimeSpan.FromSeconds(150), Ct);
 
         Assert.True(outcome.AllWritten);
         Assert.Equal(["a:", "b:", "c:", "d:"], store.Written.Order());
@@ -171,7 +171,10 @@ public sealed class GroupWriterTests
 
     private static NamedBytes Pack(IReadOnlyList<NamedBytes> records) => new($"pack of {string.Join(',', records.Select(r => r.Name))}", new byte[] { (byte)records.Count });
 
-    /// <summary>Batched writes that complete synchronously, each waiting up to 2 s for another write in progress at the same time.</summary>
+    /// <summary>
+    /// Batched writes that complete synchronously, each waiting for another write in progress at the same time: up to
+    /// 30 s, because a thread-pool thread can take seconds to start on a busy 2-core machine (a pair that meets returns at once).
+    /// </summary>
     private sealed class BlockingStore(int parallelism) : BatchOnlyStore
     {
         private readonly Barrier _together = new(parallelism);
@@ -183,7 +186,7 @@ public sealed class GroupWriterTests
 
         public override Task WriteManyAsync(RemotePath directory, IReadOnlyList<NamedBytes> objects, CancellationToken cancellationToken)
         {
-            if (_together.SignalAndWait(TimeSpan.FromSeconds(2), cancellationToken))
+            if (_together.SignalAndWait(TimeSpan.FromSeconds(30), cancellationToken))
             {
                 Interlocked.Increment(ref _met);
             }
