@@ -6,7 +6,6 @@ using RclonePool.Core.Errors;
 using RclonePool.Core.IO;
 using RclonePool.Core.Paths;
 using RclonePool.Core.Pool;
-using RclonePool.Core.Pool.Writing;
 
 namespace RclonePool.Cli.Commands;
 
@@ -34,12 +33,7 @@ internal static class UploadCommand
             // A local directory is walked (and each file checked readable) while the pool opens: neither needs the other,
             // and opening is mostly one core's work (the runtime, the index), so the walk takes the other core.
             var planning = src != "-" && Directory.Exists(src) ? Task.Run(() => PlanDirectory(src, dest), token) : null;
-
-            // So does the first use of compression and hashing (type loading, a zstd context's tables), which the first
-            // chunks would otherwise pay for after the pool opened, one core busy and the other waiting.
-            var warming = Task.Run(() => WritePathWarmUp.Run(context.Config, WarmContexts), token);
-            await using var session = await OpenAsync(context, planning, warming, token);
-            await warming;
+            await using var session = await OpenAsync(context, planning, token);
             var pool = session.Pool;
             var workers = parse.GetValue(parallel) || context.Config.ParallelUploads ? await pool.TransferWorkersAsync(token) : 1;
             var plan = planning is not null ? await planning : await PlanAsync(pool, src, dest, parse.GetValue(destination)!.EndsWith('/'), token);
@@ -134,9 +128,6 @@ internal static class UploadCommand
     /// <summary>Uploads of more files than this print no line per stored file (<see cref="CliContext.SummarizeFiles"/>).</summary>
     private const int FileLinesUpTo = 16;
 
-    /// <summary>zstd contexts the warm-up makes: the first chunks compress on both cores of a small machine.</summary>
-    private const int WarmContexts = 2;
-
     /// <summary>Small files in flight per chunk worker in a directory upload (one chunk each, at most <see cref="SmallFileBytes"/>), and the most in all.</summary>
     private const int SmallFilesPerWorker = 16, MaxSmallInFlight = 64;
 
@@ -157,20 +148,18 @@ internal static class UploadCommand
     private sealed record UploadPlan(List<PoolPath> Directories, List<UploadItem> Files);
 
     /// <summary>
-    /// Opens the pool for the upload. When the open fails, the directory walk and the warm-up started beside it are
-    /// waited for (their own errors, if any, are not the ones to report: the pool's is) so that nothing runs on after
-    /// the command ends.
+    /// Opens the pool for the upload. When the open fails, a directory walk started beside it is waited for (its own
+    /// error, if any, is not the one to report: the pool's is) so that nothing runs on after the command ends.
     /// </summary>
-    private static async Task<PoolSession> OpenAsync(CliContext context, Task<UploadPlan>? planning, Task warming, CancellationToken token)
+    private static async Task<PoolSession> OpenAsync(CliContext context, Task<UploadPlan>? planning, CancellationToken token)
     {
         try
         {
             return await context.OpenPoolForWritesAsync(token);
         }
-        catch
+        catch when (planning is not null)
         {
-            Task[] beside = planning is null ? [warming] : [planning, warming];
-            await Task.WhenAll(beside).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await planning.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
     }
