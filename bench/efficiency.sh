@@ -161,8 +161,12 @@ for part in sdk logs image; do
       || { cat "$work/cmd.log" >&2; die "rclonepool upload of $part failed"; }
     bytes[$mode,$part]=$(pool_bytes "pool-$part-$mode"); read -r "secs[$mode,$part]" "cpu[$mode,$part]" < "$work/time"
   done
-  rm -rf "$work/restic-$part" "$work"/pool-"$part"-*
+  # Kept until every part ran: on a file system without a journal (ext4 here) each new file or directory skips the
+  # inodes deleted in the last minute or more, one inode-table lookup each, so deleting this part's stores right
+  # before the next part's timings charged the next uploads (about 1,000 new files in the pool, a few dozen for restic)
+  # for the bench's own clean-up (docs/efficiency.md, effic9).
 done
+rm -rf "$work"/restic-sdk "$work"/restic-logs "$work"/restic-image "$work"/pool-sdk-* "$work"/pool-logs-* "$work"/pool-image-*
 echo
 printf '  %-6s %12s %12s %12s %9s   %10s %10s %10s %9s   %12s %10s %9s\n' part "restic MiB" "pool MiB" "(no compr.)" "pool/restic" "restic s" "pool s" "(no compr.)" "pool/restic" "restic cpu s" "pool cpu s" "pool/restic"
 for part in sdk logs image; do
