@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using RclonePool.Core.Config;
@@ -69,7 +70,15 @@ public sealed class ChunkingPolicy
     /// chunks, found by one read of the file for content-defined ones (each handed out as soon as it is found).
     /// </summary>
     public IAsyncEnumerable<ChunkRange> RangesAsync(SafeFileHandle handle, long start, long length, CancellationToken cancellationToken) =>
-        Cdc is { } sizes ? GearFileRanges.ScanAsync(handle, start, length, sizes, cancellationToken) : FixedRanges(length).ToAsyncEnumerable();
+        Cdc is { } sizes ? GearFileRanges.ScanAsync(handle, start, length, sizes, null, null, cancellationToken) : FixedRanges(length).ToAsyncEnumerable();
+
+    /// <summary>
+    /// Content-defined chunks as <see cref="RangesAsync(SafeFileHandle, long, long, CancellationToken)"/> finds them,
+    /// with <paramref name="fileHash"/> fed every byte the scan reads (<paramref name="hashed"/> counts them): the file's
+    /// hash comes with its one read. Only for content-defined chunking (<see cref="IsContentDefined"/>).
+    /// </summary>
+    internal IAsyncEnumerable<ChunkRange> ScannedRangesAsync(SafeFileHandle handle, long start, long length, IncrementalHash fileHash, StrongBox<long> hashed, CancellationToken cancellationToken) =>
+        GearFileRanges.ScanAsync(handle, start, length, Cdc ?? throw new InvalidOperationException("Fixed chunks are not scanned."), fileHash, hashed, cancellationToken);
 
     /// <summary>Cuts a stream read once, feeding <paramref name="fileHash"/> with every byte.</summary>
     internal IStreamChunker ForStream(Stream source, string tempDir, IncrementalHash fileHash, long expectedLength) => Cdc is { } sizes

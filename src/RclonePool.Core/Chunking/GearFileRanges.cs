@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace RclonePool.Core.Chunking;
@@ -7,15 +8,21 @@ namespace RclonePool.Core.Chunking;
 /// <summary>
 /// The content-defined chunks of a local file, found by reading it once in order through one rented buffer; each chunk
 /// is handed out as soon as its end is found, so its upload (which reads it again, in place) starts while the scan goes on.
+/// The bytes read may feed a whole-file hash on the way, which then needs no read of its own.
 /// </summary>
 internal static class GearFileRanges
 {
     private const int BufferSize = 1 << 20;
 
-    /// <summary>The chunks of <paramref name="length"/> bytes from <paramref name="start"/>; a file that ends early ends the last chunk at <paramref name="length"/> anyway (its upload then finds the bytes missing).</summary>
-    public static async IAsyncEnumerable<ChunkRange> ScanAsync(SafeFileHandle handle, long start, long length, CdcSizes sizes, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The chunks of <paramref name="length"/> bytes from <paramref name="start"/>; a file that ends early ends the last
+    /// chunk at <paramref name="length"/> anyway (its upload then finds the bytes missing). <paramref name="fileHash"/>,
+    /// when given, is fed every byte read, in order: once the enumeration ended, it has hashed the whole range, or fewer
+    /// bytes when the file ended early (<paramref name="hashed"/> counts them).
+    /// </summary>
+    public static async IAsyncEnumerable<ChunkRange> ScanAsync(SafeFileHandle handle, long start, long length, CdcSizes sizes, IncrementalHash? fileHash, StrongBox<long>? hashed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (length > 0 && length <= sizes.Min)
+        if (length > 0 && length <= sizes.Min && fileHash is null)
         {
             yield return new ChunkRange(0, 0, length); // no cut can fall before the minimum: nothing to read
             yield break;
@@ -34,6 +41,15 @@ internal static class GearFileRanges
                 if (read == 0)
                 {
                     break;
+                }
+
+                if (fileHash is not null)
+                {
+                    fileHash.AppendData(buffer, 0, read);
+                    if (hashed is not null)
+                    {
+                        hashed.Value += read;
+                    }
                 }
 
                 var at = 0;

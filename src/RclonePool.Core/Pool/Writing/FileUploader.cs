@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using RclonePool.Core.Chunking;
 using RclonePool.Core.Compression;
@@ -182,12 +183,15 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         var handle = file.SafeFileHandle;
 
         // A file of one chunk has the chunk's SHA-256: no second pass over it (most files of a directory are one chunk).
-        // The whole-file hash waits until a chunk is stored or every chunk is on its way: it is needed only for the
+        // A file of content-defined chunks is hashed by the scan that finds them, which reads every byte in order anyway.
+        // Else the whole-file hash waits until a chunk is stored or every chunk is on its way: it is needed only for the
         // manifest, and at the start it would take a core from reading, hashing and sending the first chunks, which is
         // when every remote still waits for its first bytes (on network remotes the transfers are not CPU-bound after that).
         var firstStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var hashing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var wholeFileHash = length <= chunking.SingleChunkMax ? null
+        using var scanHash = length > chunking.SingleChunkMax && chunking.IsContentDefined ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        var scanHashed = new StrongBox<long>();
+        var wholeFileHash = length <= chunking.SingleChunkMax || scanHash is not null ? null
             : Task.Run(async () =>
             {
                 await firstStored.Task.WaitAsync(hashing.Token);
@@ -196,7 +200,9 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
         var entries = new ConcurrentDictionary<int, ChunkEntry>();
 
         // Fixed chunks are known at once; content-defined ones as a scan of the file finds them (chunking.RangesAsync).
-        var ranges = ThenSignalAsync(chunking.RangesAsync(handle, start, length, cancellationToken), firstStored);
+        var found = scanHash is not null ? chunking.ScannedRangesAsync(handle, start, length, scanHash, scanHashed, cancellationToken)
+            : chunking.RangesAsync(handle, start, length, cancellationToken);
+        var ranges = ThenSignalAsync(found, firstStored);
         try
         {
             await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = upload.Workers, CancellationToken = cancellationToken }, async (range, ct) =>
@@ -215,10 +221,13 @@ internal sealed class FileUploader(PoolContext pool, ChunkWriter chunks, Duplica
 
         firstStored.TrySetResult();
 
-        var sha256 = wholeFileHash is not null ? await wholeFileHash
+        // The scan ended with the last chunk handed out (Parallel.ForEachAsync read the enumeration to its end), so its
+        // hash has seen every byte it read; a file that ended early is refused below (its length changed).
+        var sha256 = scanHash is not null ? Convert.ToHexStringLower(scanHash.GetHashAndReset())
+            : wholeFileHash is not null ? await wholeFileHash
             : entries.Count == 1 && entries.TryGetValue(0, out var only) && only.Offset == 0 && only.Length == length ? only.Sha256
             : await FileRangeHash.Sha256Async(handle, start, length, cancellationToken);
-        if (File.GetLastWriteTimeUtc(file.Name) != stampBefore || RandomAccess.GetLength(handle) - start != length)
+        if (File.GetLastWriteTimeUtc(file.Name) != stampBefore || RandomAccess.GetLength(handle) - start != length || (scanHash is not null && scanHashed.Value != length))
         {
             throw ChangedDuringUpload(file);
         }
