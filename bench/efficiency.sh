@@ -30,6 +30,8 @@
 # Needs restic, rclone and curl (installed from Debian when missing) and builds the CLI (./rclonepool --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
 
 remotes=4 sdk_mb=128 logs_mb=64 image_mb=256 big_mb=1024 seeks=30 level=3 rounds=3 cases=table,dedup,incompressible,seek dedup_chunk_mb=8
 chunking=fixed cdc_sizes=1M,4M,16M packing=default
@@ -62,16 +64,9 @@ declare -A bytes secs cpu dbytes dsecs
 "$root/scripts/install-deps.sh" rclone curl restic
 [[ -n "${RCLONEPOOL_BENCH_DLL:-}" ]] || "$root/rclonepool" --help >/dev/null   # builds the CLI once, outside the timings
 dll="${RCLONEPOOL_BENCH_DLL:-$root/.build/cli/rclonepool.dll}"   # RCLONEPOOL_BENCH_DLL: another build to compare
-# Under a real-time policy (`chrt -r 5 bench/efficiency.sh`, as the repository's benchmarks run) .NET gives the threads
-# it starts (the thread pool's, ...) the middle real-time priority, 50, while the main thread and the runtime's own
-# threads keep the inherited one: thread-pool threads at 50 then spun on a lock held by a thread at 5, which only ran
-# in the 5% the kernel leaves to others, and one sdk upload in 30-60 took 10-20 s (docs/efficiency.md, effic9). So the
-# CLI runs at 50, where all its threads are alike; restic does not set priorities and keeps the bench's.
-rt=()
-case "$(chrt -p $$ 2>/dev/null)" in
-  *SCHED_RR*) rt=(chrt -r 50) ;;
-  *SCHED_FIFO*) rt=(chrt -f 50) ;;
-esac
+# Under a real-time policy the CLI runs at priority 50, where .NET puts its thread-pool threads (set_same_priority in
+# bench/lib/common.sh); restic does not set priorities and keeps the bench's.
+set_same_priority
 
 work="$(mktemp -d "${BENCH_DIR:-/tmp}/rclonepool-efficiency.XXXXXX")"
 shm="$(mktemp -d /dev/shm/rclonepool-efficiency.XXXXXX)"
@@ -83,7 +78,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
 # timed OUT CMD...: runs CMD with its output in $work/cmd.log and writes "wall user+sys" seconds (its children's CPU
 # included: rclone, when started) to OUT; fails as CMD does
 timed() {

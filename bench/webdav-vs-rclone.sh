@@ -45,6 +45,8 @@
 # when missing) and builds the CLI (./rclonepool --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$root/bench/lib/common.sh"
 
 size_mb="" chunk_mb=100 remotes=4 quick=0 rounds="" direct=true auth=0 get_client=discard dll="" packing=true cases="seek,get,get4,random,propfind,put,smallput"
 while [[ $# -gt 0 ]]; do
@@ -139,7 +141,10 @@ remote = u:
 chunk_size = ${chunk_mb}Mi
 CONF
 export RCLONE_CONFIG="$work/rclone.conf"
-pool() { dotnet "$dll" --config "$work/pool.json" --no-progress "$@"; }
+# Under a real-time policy both servers run at priority 50, where .NET puts its thread-pool threads (set_same_priority
+# in bench/lib/common.sh); the clients keep the bench's.
+set_same_priority
+pool() { "${rt[@]}" dotnet "$dll" --config "$work/pool.json" --no-progress "$@"; }
 pool init >/dev/null
 ours_auth=() theirs_auth=() bench_user=bench bench_pass=bench-pass-4711
 if [[ $auth -eq 1 ]]; then
@@ -152,7 +157,6 @@ echo "       ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remot
 echo "       $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $work, scratch $shm"
 
 # --- helpers ------------------------------------------------------------------------------------------------
-now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 die() { echo "bench: $*" >&2; exit 1; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -251,8 +255,8 @@ if has_case propfind; then
 fi
 sync
 
-server_start ours dotnet "$dll" --config "$work/pool.json" --no-progress serve --host 127.0.0.1 --port 0 "${ours_auth[@]}"
-server_start theirs rclone serve webdav ch: --addr 127.0.0.1:0 "${theirs_auth[@]}"
+server_start ours "${rt[@]}" dotnet "$dll" --config "$work/pool.json" --no-progress serve --host 127.0.0.1 --port 0 "${ours_auth[@]}"
+server_start theirs "${rt[@]}" rclone serve webdav ch: --addr 127.0.0.1:0 "${theirs_auth[@]}"
 echo "servers: rclonepool ${url[ours]} (pid ${pid[ours]}), rclone ${url[theirs]} (pid ${pid[theirs]})"
 # Warm-up, not measured: a few requests of each kind the cases make, so that neither server's first request
 # (rclonepool's JIT, rclone's directory cache) lands in a measurement.

@@ -42,3 +42,17 @@ wait_url() {
   done
   die "$name does not answer OPTIONS at ${url[$name]}"
 }
+
+# Sets the array rt to the command prefix that runs a .NET process at the priority .NET gives its own threads when
+# the bench runs under a real-time policy (`chrt -r 5 bench/...`, as the repository's benchmarks run); empty otherwise.
+# .NET starts its thread-pool threads at the policy's middle priority, 50, while the main thread and the runtime's
+# own threads keep the inherited one: threads at 50 then spun on a lock held by a thread at 5, which ran only in the
+# 5 % the kernel leaves to others (one upload in 30-60 took 10-20 s; docs/efficiency.md, effic9). At 50 all its
+# threads are alike. A server compared with another gets the same prefix, so neither preempts the other's client.
+set_same_priority() {
+  rt=()
+  case "$(chrt -p $$ 2>/dev/null)" in
+    *SCHED_RR*) rt=(chrt -r 50) ;;
+    *SCHED_FIFO*) rt=(chrt -f 50) ;;
+  esac
+}
