@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Uploads and downloads the same random file through rclonepool and through rclone's own chunker over
+# Uploads, downloads and cats (to /dev/null) the same random file through rclonepool and through rclone's own chunker over
 # union of the same number of local remotes, with the same chunk size, in one run; prints MB/s, the ratios
 # and rclonepool's peak resident memory.
 #
@@ -37,7 +37,9 @@ echo "bench: ${size_mb} MiB file, ${chunk_mb} MiB chunks, ${remotes} local remot
 
 # Build once, outside the timings.
 "$root/rclonepool" --help >/dev/null
-pool() { dotnet "$root/.build/cli/rclonepool.dll" --config "$work/pool.json" --no-progress "$@"; }
+# Under a real-time policy both tools run at priority 50, where .NET puts its thread-pool threads (set_same_priority).
+set_same_priority
+pool() { "${rt[@]}" dotnet "$root/.build/cli/rclonepool.dll" --config "$work/pool.json" --no-progress "$@"; }
 
 head -c $((size_mb * 1024 * 1024)) /dev/urandom > "$work/source.bin"
 
@@ -67,7 +69,7 @@ rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 bytes=$((size_mb * 1024 * 1024))
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
-pool_up="" rclone_up="" pool_down="" rclone_down=""
+pool_up="" rclone_up="" pool_down="" rclone_down="" pool_cat="" rclone_cat=""
 for round in $(seq 1 "$rounds"); do
   pool delete /bench/source.bin >/dev/null 2>&1 || true
   RCLONE_CONFIG="$work/rclone.conf" rclone purge ch:bench >/dev/null 2>&1 || true
@@ -76,18 +78,23 @@ for round in $(seq 1 "$rounds"); do
   t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool upload "$work/source.bin" /bench/source.bin 2>"$work/up.log"; t1=$(now)
   pool_up=$(best "$pool_up" "$(elapsed "$t0" "$t1")")
   sync
-  t0=$(now); RCLONE_CONFIG="$work/rclone.conf" rclone copyto --transfers "$workers" "$work/source.bin" ch:bench/source.bin; t1=$(now)
+  t0=$(now); RCLONE_CONFIG="$work/rclone.conf" "${rt[@]}" rclone copyto --transfers "$workers" "$work/source.bin" ch:bench/source.bin; t1=$(now)
   rclone_up=$(best "$rclone_up" "$(elapsed "$t0" "$t1")")
   t0=$(now); RCLONEPOOL_REPORT_PEAK_RSS=1 pool download /bench/source.bin "$work/pool-out.bin" 2>"$work/down.log"; t1=$(now)
   pool_down=$(best "$pool_down" "$(elapsed "$t0" "$t1")")
   t0=$(now)
-  if RCLONE_CONFIG="$work/rclone.conf" rclone copyto ch:bench/source.bin "$work/rclone-out.bin" 2>"$work/rclone-down.log"; then
+  if RCLONE_CONFIG="$work/rclone.conf" "${rt[@]}" rclone copyto ch:bench/source.bin "$work/rclone-out.bin" 2>"$work/rclone-down.log"; then
     t1=$(now); rclone_down=$(best "$rclone_down" "$(elapsed "$t0" "$t1")")
     cmp "$work/source.bin" "$work/rclone-out.bin" || { echo "bench: rclone download differs from the source!" >&2; exit 1; }
   else
     echo "bench: round $round: rclone's download FAILED: $(tail -1 "$work/rclone-down.log")"
   fi
   cmp "$work/source.bin" "$work/pool-out.bin" || { echo "bench: rclonepool download differs from the source!" >&2; exit 1; }
+  # cat to /dev/null: the read path alone, no file written (what each printed is checked after the rounds).
+  t0=$(now); pool cat /bench/source.bin > /dev/null; t1=$(now)
+  pool_cat=$(best "$pool_cat" "$(elapsed "$t0" "$t1")")
+  t0=$(now); RCLONE_CONFIG="$work/rclone.conf" "${rt[@]}" rclone cat ch:bench/source.bin > /dev/null; t1=$(now)
+  rclone_cat=$(best "$rclone_cat" "$(elapsed "$t0" "$t1")")
   echo "bench: round $round done"
 done
 [[ -n "$rclone_down" ]] || rclone_down=inf
@@ -98,6 +105,16 @@ if [[ "$rclone_down" == inf ]]; then
   echo "download rclonepool=${pd} MB/s  rclone-chunker-union=FAILED in every round (see above)"
 else
   echo "download rclonepool=${pd} MB/s  rclone-chunker-union=${rd} MB/s  ratio=$(awk -v a="$pd" -v b="$rd" 'BEGIN { printf "%.2f", a / b }')"
+fi
+# What each cat printed, checked once outside the timings: rclone's chunker over union can print nothing and exit 0
+# for a file whose chunks sit on several upstreams, and its speed then means nothing.
+pool cat /bench/source.bin | cmp -s - "$work/source.bin" || { echo "bench: rclonepool cat differs from the source!" >&2; exit 1; }
+rclone_printed=$(RCLONE_CONFIG="$work/rclone.conf" rclone cat ch:bench/source.bin 2>/dev/null | wc -c)
+pc=$(rate $bytes "$pool_cat") rc=$(rate $bytes "$rclone_cat")
+if [[ $rclone_printed -ne $bytes ]]; then
+  echo "cat      rclonepool=${pc} MB/s  rclone-chunker-union=WRONG: printed ${rclone_printed} of ${bytes} bytes and exited 0 (timed at ${rc} MB/s)"
+else
+  echo "cat      rclonepool=${pc} MB/s  rclone-chunker-union=${rc} MB/s  ratio=$(awk -v a="$pc" -v b="$rc" 'BEGIN { printf "%.2f", a / b }')  (to /dev/null)"
 fi
 peak() { sed -n 's/^peak_rss_bytes=//p' "$1" | tail -1 | awk '{ printf "%d", $1 / 1048576 }'; }
 echo "peak RSS of the rclonepool process: upload $(peak "$work/up.log") MiB, download $(peak "$work/down.log") MiB"

@@ -37,6 +37,7 @@ internal static class CatCommand
             await using var session = await context.OpenPoolAsync(token);
             var target = PoolPath.Parse(parse.GetValue(path));
             await using var source = await session.Pool.OpenReadAsync(target, parse.GetValue(offset), parse.GetValue(count), token);
+            StandardOutputPipe.Widen();
             await using var stdout = Console.OpenStandardOutput();
             await source.CopyToAsync(stdout, 1 << 20, token);
             await stdout.FlushAsync(token);
