@@ -69,6 +69,7 @@ rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 bytes=$((size_mb * 1024 * 1024))
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 pool_up="" rclone_up="" pool_down="" rclone_down="" pool_cat="" rclone_cat=""
 for round in $(seq 1 "$rounds"); do
   pool delete /bench/source.bin >/dev/null 2>&1 || true
@@ -100,11 +101,11 @@ done
 [[ -n "$rclone_down" ]] || rclone_down=inf
 
 pu=$(rate $bytes "$pool_up") ru=$(rate $bytes "$rclone_up") pd=$(rate $bytes "$pool_down") rd=$(rate $bytes "$rclone_down")
-echo "upload   rclonepool=${pu} MB/s  rclone-chunker-union=${ru} MB/s  ratio=$(awk -v a="$pu" -v b="$ru" 'BEGIN { printf "%.2f", a / b }')"
+echo "upload   rclonepool=${pu} MB/s  rclone-chunker-union=${ru} MB/s  ratio=$(ratio "$pu" "$ru")"
 if [[ "$rclone_down" == inf ]]; then
   echo "download rclonepool=${pd} MB/s  rclone-chunker-union=FAILED in every round (see above)"
 else
-  echo "download rclonepool=${pd} MB/s  rclone-chunker-union=${rd} MB/s  ratio=$(awk -v a="$pd" -v b="$rd" 'BEGIN { printf "%.2f", a / b }')"
+  echo "download rclonepool=${pd} MB/s  rclone-chunker-union=${rd} MB/s  ratio=$(ratio "$pd" "$rd")"
 fi
 # What each cat printed, checked once outside the timings: rclone's chunker over union can print nothing and exit 0
 # for a file whose chunks sit on several upstreams, and its speed then means nothing.
@@ -114,7 +115,7 @@ pc=$(rate $bytes "$pool_cat") rc=$(rate $bytes "$rclone_cat")
 if [[ $rclone_printed -ne $bytes ]]; then
   echo "cat      rclonepool=${pc} MB/s  rclone-chunker-union=WRONG: printed ${rclone_printed} of ${bytes} bytes and exited 0 (timed at ${rc} MB/s)"
 else
-  echo "cat      rclonepool=${pc} MB/s  rclone-chunker-union=${rc} MB/s  ratio=$(awk -v a="$pc" -v b="$rc" 'BEGIN { printf "%.2f", a / b }')  (to /dev/null)"
+  echo "cat      rclonepool=${pc} MB/s  rclone-chunker-union=${rc} MB/s  ratio=$(ratio "$pc" "$rc")  (to /dev/null)"
 fi
 peak() { sed -n 's/^peak_rss_bytes=//p' "$1" | tail -1 | awk '{ printf "%d", $1 / 1048576 }'; }
 echo "peak RSS of the rclonepool process: upload $(peak "$work/up.log") MiB, download $(peak "$work/down.log") MiB"
