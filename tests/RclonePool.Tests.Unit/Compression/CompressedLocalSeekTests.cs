@@ -47,8 +47,8 @@ public sealed class CompressedLocalSeekTests
         var data = CompressibleData.Text((3 * MiB) + 4_321, 31);
         await test.Pool.PutAsync(PoolPath.Parse("/seek.log"), new MemoryStream(data), data.Length, PutOptions.Default, Ct);
 
-        // The first read learns that the remotes are local files.
-        Assert.Equal(data.AsSpan(0, 100).ToArray(), await CompressedPoolTests.ReadAsync(test.Pool, "/seek.log", 0, 100));
+        // A first read of every chunk learns that their first copies are local files.
+        Assert.Equal(data, await CompressedPoolTests.ReadAsync(test.Pool, "/seek.log"));
         var fetches = test.Pool.ChunkCache.Statistics.Fetches;
 
         var random = new Random(7);
@@ -60,7 +60,6 @@ public sealed class CompressedLocalSeekTests
         }
 
         Assert.Equal(fetches, test.Pool.ChunkCache.Statistics.Fetches);
-        Assert.Equal(data, await CompressedPoolTests.ReadAsync(test.Pool, "/seek.log"));
     }
 
     [Fact]
@@ -70,7 +69,7 @@ public sealed class CompressedLocalSeekTests
         await using var _ = test;
         var data = CompressibleData.Text(2 * MiB, 32);
         await test.Pool.PutAsync(PoolPath.Parse("/seek.log"), new MemoryStream(data), data.Length, PutOptions.Default, Ct);
-        Assert.Equal(data.AsSpan(0, 100).ToArray(), await CompressedPoolTests.ReadAsync(test.Pool, "/seek.log", 0, 100));
+        Assert.Equal(data, await CompressedPoolTests.ReadAsync(test.Pool, "/seek.log"));
 
         var manifest = (await test.Pool.GetManifestAsync(PoolPath.Parse("/seek.log"), Ct))!;
         var chunk = manifest.Chunks[1];
