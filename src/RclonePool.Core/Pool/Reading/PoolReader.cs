@@ -34,8 +34,39 @@ internal sealed class PoolReader(PoolContext pool)
         // Coded chunks: the read fetches (and verifies, caches, rebuilds) their stored bytes, then decodes; a codec plugin
         // the file needs and this pool lacks fails the read here, before any byte.
         return manifest.Chunks.Any(c => c.IsCompressed)
-            ? new CompressedReadStream(manifest, CodecsOf(manifest), start, length, (view, from, bytes) => new VerifiedReadStream(view, pool.Store, pool.RemoteOf, cache, policy, from, bytes, ReportDamage, _localFiles))
+            ? new CompressedReadStream(manifest, CodecsOf(manifest), start, length, (view, from, bytes) => new VerifiedReadStream(view, pool.Store, pool.RemoteOf, StoredCache(view, from, bytes, cache, policy), policy, from, bytes, ReportDamage, _localFiles))
             : new VerifiedReadStream(manifest, pool.Store, pool.RemoteOf, cache, policy, start, length, ReportDamage, _localFiles);
+    }
+
+    /// <summary>
+    /// The cache a short read of stored bytes (<paramref name="from"/>, <paramref name="bytes"/> of the stored view)
+    /// goes through: none when every chunk it touches is stored as copies whose first copy is a local file (learned
+    /// by earlier reads, <see cref="LocalFileRemotes"/>). A seek in a compressed file then reads its one or two stored
+    /// blocks from the page cache and checks them, instead of staging them through a cache file and reading them back
+    /// (docs/efficiency.md, seek20: a third of a compressed seek's time). A long read decides for itself
+    /// (<see cref="VerifiedReadStream"/>, read-through); a read of a remote that is not a local file keeps the cache.
+    /// </summary>
+    private IChunkCache StoredCache(Manifest view, long from, long bytes, IChunkCache cache, ReadPolicy policy)
+    {
+        if (!cache.IsEnabled || bytes >= policy.ReadThroughMinBytes)
+        {
+            return cache;
+        }
+
+        foreach (var chunk in view.Chunks)
+        {
+            if (chunk.Offset + chunk.Length <= from || chunk.Offset >= from + bytes)
+            {
+                continue;
+            }
+
+            if (chunk.Inline is not null || chunk.Locations.Count == 0 || chunk.Locations.Any(l => l.Role == LocationRole.Shard) || !_localFiles.Contains(chunk.Locations[0].Remote))
+            {
+                return cache;
+            }
+        }
+
+        return NullChunkCache.Instance;
     }
 
     /// <summary>The codec chain of each coded chunk of <paramref name="manifest"/> (null for raw chunks), one per distinct codec.</summary>
