@@ -13,8 +13,6 @@ namespace RclonePool.Core.Plugins;
 public sealed class BlockDecoder : IDisposable
 {
     private Decompressor? _zstd;
-    private NativeZstdDecoder? _native;
-    private bool _nativeTried;
 
     /// <summary>
     /// Restores <paramref name="plain"/> from <paramref name="stored"/> (changed in place by a transformer), which lies at
@@ -43,25 +41,8 @@ public sealed class BlockDecoder : IDisposable
 
         if (chain.Zstd)
         {
-            if (inner.Length >= plain.Length)
-            {
-                return false;
-            }
-
-            // The system's libzstd when it loads (faster: docs/efficiency.md, seek20), else ZstdSharp.
-            if (!_nativeTried)
-            {
-                _nativeTried = true;
-                _native = NativeZstdDecoder.TryCreate();
-            }
-
-            if (_native is not null)
-            {
-                return _native.TryDecode(inner, plain);
-            }
-
             _zstd ??= new Decompressor();
-            return ZstdBlocks.TryDecode(_zstd, inner, plain);
+            return inner.Length < plain.Length && ZstdBlocks.TryDecode(_zstd, inner, plain);
         }
 
         if (chain.Compression is { } compression && inner.Length < plain.Length)
@@ -79,9 +60,5 @@ public sealed class BlockDecoder : IDisposable
         return false;
     }
 
-    public void Dispose()
-    {
-        _zstd?.Dispose();
-        _native?.Dispose();
-    }
+    public void Dispose() => _zstd?.Dispose();
 }
